@@ -1,0 +1,177 @@
+//! The one error type of billsync. Every failure is a value with a stable string code; the wasm boundary
+//! turns it into a JS `BillsyncError` with `.code`, `.status` and, for validation, `.fields`.
+
+use std::collections::BTreeMap;
+
+/// Field errors in the Django REST framework shape: `{"field": ["message", ...]}`.
+/// Errors that belong to no single field go under [`NON_FIELD_ERRORS`].
+pub type FieldErrors = BTreeMap<String, Vec<String>>;
+
+/// The key of errors that concern the request as a whole (DRF's convention).
+pub const NON_FIELD_ERRORS: &str = "non_field_errors";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    #[error("invalid period {input:?}: {reason}")]
+    InvalidPeriod { input: String, reason: String },
+
+    #[error("invalid timestamp {input:?}: {reason}")]
+    InvalidTimestamp { input: String, reason: String },
+
+    #[error("invalid amount {value:?} in {location}: {reason}")]
+    InvalidAmount {
+        location: String,
+        value: String,
+        reason: String,
+    },
+
+    #[error("invalid currency {value:?} in {location}")]
+    InvalidCurrency { location: String, value: String },
+
+    #[error("cannot combine {left} with {right} in {location}")]
+    CurrencyMismatch {
+        location: String,
+        left: String,
+        right: String,
+    },
+
+    #[error("arithmetic overflow in {location}")]
+    Overflow { location: String },
+
+    #[error("validation failed: {}", summarize(fields))]
+    Validation { fields: FieldErrors },
+
+    #[error("{payload}: missing column {column:?}")]
+    MissingColumn { payload: String, column: String },
+
+    #[error("{payload}: row {row}, column {column:?}, value {value:?}: {reason}")]
+    InvalidCell {
+        payload: String,
+        row: usize,
+        column: String,
+        value: String,
+        reason: String,
+    },
+
+    #[error("{payload}: malformed payload at byte {offset}: {reason}")]
+    InvalidPayload {
+        payload: String,
+        offset: usize,
+        reason: String,
+    },
+
+    #[error("{what} not found")]
+    NotFound { what: String },
+
+    #[error("illegal state transition of {what}: {from} -> {to}")]
+    IllegalTransition {
+        what: String,
+        from: String,
+        to: String,
+    },
+
+    #[error("conflict: {reason}")]
+    Conflict { reason: String },
+
+    #[error("adapter call {call} failed: {message}")]
+    AdapterFailed { call: String, message: String },
+
+    #[error("store failed in {call}: {message}")]
+    StoreFailed { call: String, message: String },
+}
+
+fn summarize(fields: &FieldErrors) -> String {
+    fields
+        .iter()
+        .map(|(field, messages)| format!("{field}: {}", messages.join(" ")))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl Error {
+    /// The stable, machine-readable code. Hosts switch on it; it never changes for a given variant.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidPeriod { .. } => "invalid_period",
+            Error::InvalidTimestamp { .. } => "invalid_timestamp",
+            Error::InvalidAmount { .. } => "invalid_amount",
+            Error::InvalidCurrency { .. } => "invalid_currency",
+            Error::CurrencyMismatch { .. } => "currency_mismatch",
+            Error::Overflow { .. } => "overflow",
+            Error::Validation { .. } => "validation_failed",
+            Error::MissingColumn { .. } => "missing_column",
+            Error::InvalidCell { .. } => "invalid_cell",
+            Error::InvalidPayload { .. } => "invalid_payload",
+            Error::NotFound { .. } => "not_found",
+            Error::IllegalTransition { .. } => "illegal_transition",
+            Error::Conflict { .. } => "conflict",
+            Error::AdapterFailed { .. } => "adapter_failed",
+            Error::StoreFailed { .. } => "store_failed",
+        }
+    }
+
+    /// The HTTP status this error maps to when it answers a REST request.
+    pub fn status(&self) -> u16 {
+        match self {
+            Error::Validation { .. }
+            | Error::InvalidPeriod { .. }
+            | Error::InvalidTimestamp { .. }
+            | Error::InvalidAmount { .. }
+            | Error::InvalidCurrency { .. } => 400,
+            Error::NotFound { .. } => 404,
+            Error::IllegalTransition { .. } | Error::Conflict { .. } => 409,
+            Error::CurrencyMismatch { .. }
+            | Error::MissingColumn { .. }
+            | Error::InvalidCell { .. }
+            | Error::InvalidPayload { .. }
+            | Error::AdapterFailed { .. } => 502,
+            Error::Overflow { .. } | Error::StoreFailed { .. } => 500,
+        }
+    }
+
+    /// Field errors in the REST framework shape, for errors that concern request fields.
+    pub fn fields(&self) -> Option<&FieldErrors> {
+        match self {
+            Error::Validation { fields } => Some(fields),
+            _ => None,
+        }
+    }
+
+    /// A validation error on one field.
+    pub fn field(field: &str, message: impl Into<String>) -> Error {
+        let mut fields = FieldErrors::new();
+        fields.insert(field.to_owned(), vec![message.into()]);
+        Error::Validation { fields }
+    }
+
+    pub fn overflow(location: impl Into<String>) -> Error {
+        Error::Overflow {
+            location: location.into(),
+        }
+    }
+
+    pub fn not_found(what: impl Into<String>) -> Error {
+        Error::NotFound { what: what.into() }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_stable_and_statuses_match() {
+        let e = Error::field("month", "Ensure this value is less than or equal to 12.");
+        assert_eq!(e.code(), "validation_failed");
+        assert_eq!(e.status(), 400);
+        assert_eq!(
+            e.fields().and_then(|f| f.get("month")).map(Vec::len),
+            Some(1)
+        );
+        assert_eq!(Error::not_found("record").status(), 404);
+        assert_eq!(Error::not_found("record").code(), "not_found");
+        assert!(e.to_string().contains("month"));
+    }
+}
