@@ -6,9 +6,13 @@
 //! - the pure core: [`period`], [`money`], [`validate`], [`arrow`], [`consumption`], [`records`], [`query`],
 //!   [`changeset`] and [`reconcile`]. No I/O, no clock, no randomness.
 
+pub mod changeset;
 pub mod error;
+pub mod ids;
 pub mod money;
 pub mod period;
+pub mod records;
+pub mod timestamp;
 pub mod validate;
 
 #[cfg(target_arch = "wasm32")]

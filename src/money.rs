@@ -442,6 +442,33 @@ pub mod decimal_string {
     }
 }
 
+/// Serde helpers for optional amounts: a string or null.
+pub mod optional_decimal_string {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(
+        amount: &Option<Decimal>,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        match amount {
+            Some(a) => decimal_string::serialize(a, serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Option<Decimal>, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_null() {
+            return Ok(None);
+        }
+        amount_from_json(&value, "amount", AmountFormat::Point)
+            .map(|p| Some(p.amount))
+            .map_err(serde::de::Error::custom)
+    }
+}
+
 impl FromStr for Currency {
     type Err = Error;
     fn from_str(s: &str) -> Result<Currency> {

@@ -1,0 +1,107 @@
+//! Identifiers. Objects billsync plans get ids derived from their natural keys (UUID v5 in billsync's own
+//! namespace), so that planning the same thing twice yields the same id: the root of idempotency. Ids of
+//! host objects (customers, resources, invoices) come from the host and are only checked and normalised.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::{Error, Result};
+
+/// billsync's UUID v5 namespace (itself the v5 of "billsync" in the URL namespace).
+const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6c1f_0b7e_93a4_5d2e_8f61_2b4c_9d07_e35a);
+
+/// A UUID in its canonical text form: lowercase, hyphenated.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Uuid(String);
+
+impl Uuid {
+    /// Accepts hyphenated or 32-hex-digit forms in any case, as the REST framework does.
+    pub fn parse(input: &str) -> Option<Uuid> {
+        let text = input.trim();
+        let simple = text.len() == 32 && text.bytes().all(|b| b.is_ascii_hexdigit());
+        let hyphenated = text.len() == 36
+            && text.bytes().enumerate().all(|(i, b)| match i {
+                8 | 13 | 18 | 23 => b == b'-',
+                _ => b.is_ascii_hexdigit(),
+            });
+        if !(simple || hyphenated) {
+            return None;
+        }
+        uuid::Uuid::try_parse(text)
+            .ok()
+            .map(|u| Uuid(u.hyphenated().to_string()))
+    }
+
+    /// Like [`Uuid::parse`], with a field error naming `field`.
+    pub fn parse_field(input: &str, field: &str) -> Result<Uuid> {
+        Uuid::parse(input).ok_or_else(|| Error::field(field, "Must be a valid UUID."))
+    }
+
+    /// The id of a planned object, derived from its kind and natural key.
+    pub fn derive(kind: &str, natural_key: &str) -> Uuid {
+        let name = format!("{kind}\u{1f}{natural_key}");
+        Uuid(
+            uuid::Uuid::new_v5(&NAMESPACE, name.as_bytes())
+                .hyphenated()
+                .to_string(),
+        )
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Uuid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for Uuid {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Uuid {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Uuid, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Uuid::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("{text:?} is not a valid UUID")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_normalises() {
+        let u = Uuid::parse("A1B2C3D4-E5F6-7890-ABCD-EF1234567890").unwrap();
+        assert_eq!(u.as_str(), "a1b2c3d4-e5f6-7890-abcd-ef1234567890");
+        assert_eq!(Uuid::parse("a1b2c3d4e5f67890abcdef1234567890").unwrap(), u);
+        for bad in [
+            "",
+            "xyz",
+            "a1b2c3d4-e5f6-7890-abcd-ef123456789",
+            "{a1b2c3d4-e5f6-7890-abcd-ef1234567890}",
+        ] {
+            assert!(Uuid::parse(bad).is_none(), "{bad}");
+        }
+        assert_eq!(
+            Uuid::parse_field("x", "resource_uuid").unwrap_err().code(),
+            "validation_failed"
+        );
+    }
+
+    #[test]
+    fn derived_ids_are_stable_and_distinct() {
+        let a = Uuid::derive("consumption_record", "r1|2025-01|XSP1");
+        assert_eq!(a, Uuid::derive("consumption_record", "r1|2025-01|XSP1"));
+        assert_ne!(a, Uuid::derive("invoice_item", "r1|2025-01|XSP1"));
+        assert_ne!(a, Uuid::derive("consumption_record", "r1|2025-02|XSP1"));
+        assert!(Uuid::parse(a.as_str()).is_some());
+    }
+}

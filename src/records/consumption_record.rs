@@ -1,0 +1,87 @@
+//! A consumption record: one resource's Arrow consumption in one month, provisional until the billing
+//! export finalizes it.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::ids::Uuid;
+use crate::money::{decimal_string, optional_decimal_string, Currency};
+use crate::period::Period;
+use crate::timestamp::Timestamp;
+
+/// The natural key: unique per (resource, billing period, license reference).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RecordKey {
+    pub resource_uuid: Uuid,
+    pub billing_period: Period,
+    pub license_reference: String,
+}
+
+impl RecordKey {
+    /// The text every id and idempotency key of this record's money derives from.
+    pub fn natural_key(&self) -> String {
+        format!(
+            "{}|{}|{}",
+            self.resource_uuid, self.billing_period, self.license_reference
+        )
+    }
+
+    pub fn record_uuid(&self) -> Uuid {
+        Uuid::derive("consumption_record", &self.natural_key())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsumptionRecord {
+    pub uuid: Uuid,
+    pub resource_uuid: Uuid,
+    pub license_reference: String,
+    pub billing_period: Period,
+    pub currency: Currency,
+    #[serde(with = "decimal_string")]
+    pub consumed_sell: Decimal,
+    #[serde(with = "decimal_string")]
+    pub consumed_buy: Decimal,
+    #[serde(default, with = "optional_decimal_string")]
+    pub final_sell: Option<Decimal>,
+    #[serde(default, with = "optional_decimal_string")]
+    pub final_buy: Option<Decimal>,
+    #[serde(default)]
+    pub invoice_item_uuid: Option<Uuid>,
+    #[serde(default)]
+    pub compensation_item_uuid: Option<Uuid>,
+    #[serde(default)]
+    pub last_sync_at: Option<Timestamp>,
+    #[serde(default)]
+    pub finalized_at: Option<Timestamp>,
+    #[serde(default)]
+    pub reconciled_at: Option<Timestamp>,
+    #[serde(default)]
+    pub raw_data: serde_json::Value,
+    pub created: Timestamp,
+    pub modified: Timestamp,
+}
+
+impl ConsumptionRecord {
+    pub fn key(&self) -> RecordKey {
+        RecordKey {
+            resource_uuid: self.resource_uuid.clone(),
+            billing_period: self.billing_period,
+            license_reference: self.license_reference.clone(),
+        }
+    }
+
+    pub fn is_finalized(&self) -> bool {
+        self.finalized_at.is_some()
+    }
+
+    pub fn is_reconciled(&self) -> bool {
+        self.reconciled_at.is_some()
+    }
+
+    /// final_sell − consumed_sell, or None before the export has finalized the record.
+    pub fn adjustment_amount(&self) -> Option<Decimal> {
+        self.final_sell
+            .and_then(|f| f.checked_sub(self.consumed_sell))
+    }
+}

@@ -1,0 +1,19 @@
+//! The stored objects of the Arrow integration, as the store keeps them: host objects (settings, customers,
+//! projects, resources, customer mappings), what billsync plans (consumption records, billing syncs, invoice
+//! items), and the seed-shaped JSON they are served as.
+//!
+//! Stored forms keep full precision (amounts as exact decimal strings). Derived fields (is_finalized,
+//! is_reconciled, adjustment_amount, state_display) are computed when rendering, never stored.
+
+mod billing_sync;
+mod consumption_record;
+mod host;
+mod invoice_item;
+
+pub use billing_sync::{ArrowState, BillingSync, BillingSyncItem, SyncState};
+pub use consumption_record::{ConsumptionRecord, RecordKey};
+pub use host::{
+    ArrowSettings, Customer, CustomerMapping, PriceSource, Project, Resource, ResourceAttributes,
+    ValidationRule,
+};
+pub use invoice_item::{InvoiceItem, InvoiceItemKind};
