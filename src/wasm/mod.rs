@@ -8,6 +8,8 @@ use crate::error::Error;
 
 mod foundation;
 
+pub use foundation::*;
+
 #[wasm_bindgen(module = "/src/wasm/billsync_error.js")]
 extern "C" {
     #[wasm_bindgen(js_name = BillsyncError)]

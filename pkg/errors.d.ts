@@ -1,0 +1,43 @@
+/** Every code a BillsyncError can carry. Stable: hosts may switch on them. */
+export type BillsyncErrorCode =
+  | "invalid_period"
+  | "invalid_timestamp"
+  | "invalid_amount"
+  | "invalid_currency"
+  | "currency_mismatch"
+  | "overflow"
+  | "validation_failed"
+  | "missing_column"
+  | "invalid_cell"
+  | "invalid_payload"
+  | "not_found"
+  | "illegal_transition"
+  | "conflict"
+  | "adapter_failed"
+  | "store_failed";
+
+/** Field errors in the Django REST framework shape: `{ field: ["message"] }`. */
+export type FieldErrors = Record<string, string[]>;
+
+/** Where an error happened, beside its message. */
+export interface BillsyncErrorDetails {
+  row?: number;
+  column?: string;
+  value?: string;
+  location?: string;
+  call?: string;
+}
+
+/** The one error class billsync throws. */
+export declare class BillsyncError extends Error {
+  readonly name: "BillsyncError";
+  readonly code: BillsyncErrorCode;
+  /** The HTTP status the error answers a REST request with (400 for validation). */
+  readonly status: number;
+  /** Present for `validation_failed`. */
+  readonly fields?: FieldErrors;
+  readonly details?: BillsyncErrorDetails;
+}
+
+/** True when `value` is an error thrown by billsync. */
+export declare function isBillsyncError(value: unknown): value is BillsyncError;

@@ -1,0 +1,14 @@
+'use strict';
+// Node entry point (CommonJS). The wasm module is compiled synchronously on first require.
+const wasm = require('./dist/node/billsync.js');
+
+const BillsyncError = wasm.billsyncErrorClass();
+
+/** True when `value` is an error thrown by billsync. */
+function isBillsyncError(value) {
+  return value instanceof BillsyncError;
+}
+
+const api = { ...wasm, BillsyncError, isBillsyncError };
+delete api.billsyncErrorClass;
+module.exports = api;

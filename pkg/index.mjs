@@ -1,0 +1,13 @@
+// Node entry point (ES modules): the same instance as the CommonJS entry, with named exports.
+import api from './index.cjs';
+
+export default api;
+export const {
+  BillsyncError,
+  isBillsyncError,
+  version,
+  parsePeriod,
+  periodRange,
+  parseMoney,
+  validateRequest,
+} = api;

@@ -1,0 +1,3 @@
+export * from "./dist/web/billsync.js";
+export { BillsyncError, isBillsyncError } from "./errors.js";
+export type { BillsyncErrorCode, BillsyncErrorDetails, FieldErrors } from "./errors.js";
