@@ -1,5 +1,10 @@
 //! Request validation for every operation of seeds 000 and 001.
 
+pub mod fields;
+mod operation;
+
+pub use operation::{Method, Operation};
+
 use crate::error::{Error, Result};
 
 /// Validates `input` for the operation `operation_id` and returns the normalised request.
