@@ -11,7 +11,9 @@ pub mod error;
 pub mod ids;
 pub mod money;
 pub mod period;
+pub mod reconcile;
 pub mod records;
+pub mod store;
 pub mod timestamp;
 pub mod validate;
 

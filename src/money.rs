@@ -22,6 +22,9 @@ impl Currency {
     pub const USD: Currency = Currency(*b"USD");
     pub const JPY: Currency = Currency(*b"JPY");
     pub const GBP: Currency = Currency(*b"GBP");
+    /// ISO 4217's code for "no currency involved": amounts no input gave a currency for. They still never
+    /// mix with amounts of a real currency.
+    pub const XXX: Currency = Currency(*b"XXX");
 
     /// Parses a code, case-insensitively ("eur" is EUR). `location` names where the value came from.
     pub fn parse(input: &str, location: &str) -> Result<Currency> {

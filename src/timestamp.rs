@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::Result;
@@ -19,7 +19,12 @@ impl Timestamp {
 
     /// The month this instant falls in, as seen in `zone`.
     pub fn period(self, zone: Zone) -> Result<Period> {
-        Period::of_date(self.0.with_timezone(&zone.offset()).date_naive())
+        Period::of_date(self.date_in(zone))
+    }
+
+    /// The calendar date of this instant in `zone`.
+    pub fn date_in(self, zone: Zone) -> NaiveDate {
+        self.0.with_timezone(&zone.offset()).date_naive()
     }
 
     pub fn to_rfc3339(self) -> String {
