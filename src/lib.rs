@@ -11,6 +11,7 @@ pub mod error;
 pub mod ids;
 pub mod money;
 pub mod period;
+pub mod query;
 pub mod records;
 pub mod timestamp;
 pub mod validate;
