@@ -11,6 +11,7 @@ pub mod error;
 pub mod ids;
 pub mod money;
 pub mod period;
+pub mod query;
 pub mod reconcile;
 pub mod records;
 pub mod store;

@@ -9,6 +9,7 @@ mod billing_sync;
 mod consumption_record;
 mod host;
 mod invoice_item;
+mod render;
 
 pub use billing_sync::{ArrowState, BillingSync, BillingSyncItem, SyncState};
 pub use consumption_record::{ConsumptionRecord, RecordKey};
@@ -17,3 +18,8 @@ pub use host::{
     ValidationRule,
 };
 pub use invoice_item::{InvoiceItem, InvoiceItemKind};
+pub use render::{
+    billing_period_date, billing_sync_url, checked_adjustment, consumption_record_url,
+    customer_mapping_url, render_billing_sync, render_billing_sync_item, render_consumption_record,
+    render_pending_record, resource_url, Lookup,
+};
