@@ -6,6 +6,7 @@
 //! - the pure core: [`period`], [`money`], [`validate`], [`arrow`], [`consumption`], [`records`], [`query`],
 //!   [`changeset`] and [`reconcile`]. No I/O, no clock, no randomness.
 
+pub mod arrow;
 pub mod error;
 pub mod money;
 pub mod period;
