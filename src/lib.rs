@@ -7,6 +7,7 @@
 //!   [`changeset`] and [`reconcile`]. No I/O, no clock, no randomness.
 
 pub mod arrow;
+pub mod consumption;
 pub mod error;
 pub mod money;
 pub mod period;
