@@ -6,6 +6,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::Error;
 
+mod arrow;
 mod foundation;
 
 #[wasm_bindgen(module = "/src/wasm/billsync_error.js")]
