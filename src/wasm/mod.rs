@@ -6,6 +6,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::Error;
 
+mod arrow;
 mod foundation;
 
 pub use foundation::*;
