@@ -287,13 +287,9 @@ struct JsBillingExport<'a> {
     is_last_page: bool,
 }
 
-/// Reads one billing export page: its columns (field → header) and its normalised lines.
-#[wasm_bindgen(js_name = parseBillingExport, unchecked_return_type = "ParsedBillingExport")]
-pub fn parse_billing_export_js(
-    #[wasm_bindgen(unchecked_param_type = "ArrowPayload<ArrowBillingExportResponse>")]
-    input: JsValue,
-) -> Result<JsValue, JsValue> {
-    let page = if let Some(text) = input.as_string() {
+/// One billing export page from JSON text, UTF-8 bytes or an object.
+pub(crate) fn billing_export_page(input: JsValue) -> Result<BillingExportPage, JsValue> {
+    if let Some(text) = input.as_string() {
         parse_billing_export(&text)
     } else if let Some(bytes) = input.dyn_ref::<Uint8Array>() {
         parse_billing_export_bytes(&bytes.to_vec())
@@ -305,7 +301,16 @@ pub fn parse_billing_export_js(
             "Expected JSON text, UTF-8 bytes or an object.",
         ));
     }
-    .map_err(|e| js_error(&e))?;
+    .map_err(|e| js_error(&e))
+}
+
+/// Reads one billing export page: its columns (field → header) and its normalised lines.
+#[wasm_bindgen(js_name = parseBillingExport, unchecked_return_type = "ParsedBillingExport")]
+pub fn parse_billing_export_js(
+    #[wasm_bindgen(unchecked_param_type = "ArrowPayload<ArrowBillingExportResponse>")]
+    input: JsValue,
+) -> Result<JsValue, JsValue> {
+    let page = billing_export_page(input)?;
     let columns = page
         .columns
         .iter()

@@ -8,6 +8,7 @@ use crate::error::Error;
 
 mod arrow;
 mod foundation;
+mod reconcile;
 
 pub use foundation::*;
 
