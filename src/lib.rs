@@ -9,6 +9,7 @@
 pub mod arrow;
 pub mod changeset;
 pub mod consumption;
+pub mod engine;
 pub mod error;
 pub mod ids;
 pub mod money;
