@@ -10,4 +10,8 @@ export const {
   periodRange,
   parseMoney,
   validateRequest,
+  aggregateConsumption,
+  ConsumptionAggregator,
+  parseBillingExport,
+  previewReconciliation,
 } = api;

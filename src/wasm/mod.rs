@@ -6,7 +6,9 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::Error;
 
+mod arrow;
 mod foundation;
+mod reconcile;
 
 pub use foundation::*;
 
