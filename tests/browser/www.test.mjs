@@ -85,15 +85,42 @@ test('the demo data previews: one row per record, exact adjustments, totals, a c
   assert.equal((await rowOf(page, 'XSP20003')).action, 'No billing data');
   // XSP30002 was reconciled on 2025-02-02 and force is off → left alone.
   assert.equal((await rowOf(page, 'XSP30002')).action, 'Already reconciled');
+  // XSP20002 has a "$12.00" line beside its EUR one: currencies are never mixed, so that record is an error.
+  const mixed = await rowOf(page, 'XSP20002');
+  assert.match(mixed.action, /^Error/);
+  assert.match(mixed.action, /USD/);
 
   // Totals (EUR), over the 8 records:
   //   consumed 100.00 + 250.00 + 42.50 + 1234.56 + 310.00 + 75.00 + 500.00 + 120.00 = 2632.06
-  //   final    95.00 + 250.00 + 45.75 + 1212.34 + 318.40 + 480.50 + 118.00 = 2519.99 (XSP20003 has none)
-  //   adjustment −5.00 + 0.00 + 3.25 − 22.22 + 8.40 − 19.50 − 2.00 = −37.07 (= 2519.99 − (2632.06 − 75.00))
-  const totals = await page.$$eval('#totals-table tbody tr', (rows) =>
-    rows.map((tr) => Object.fromEntries([...tr.querySelectorAll('[data-col]')].map((c) => [c.dataset.col, c.textContent.trim()]))),
+  //   final    95.00 + 250.00 + 45.75 + 1212.34 + 480.50 + 118.00 = 2201.59
+  //            (XSP20003 has no line; XSP20002 is in error, so it has no final)
+  //   adjustment −5.00 + 0.00 + 3.25 − 22.22 − 19.50 − 2.00 = −45.47
+  //            (= 2201.59 − (2632.06 − 75.00 − 310.00))
+  const rowsOf = (selector) =>
+    page.$$eval(selector, (rows) =>
+      rows.map((tr) => Object.fromEntries([...tr.querySelectorAll('[data-col]')].map((c) => [c.dataset.col, c.textContent.trim()]))),
+    );
+  assert.deepEqual(await rowsOf('#totals-table tbody tr'), [
+    { currency: 'EUR', consumed: '2632.06', final: '2201.59', adjustment: '-45.47' },
+  ]);
+  // Contoso alone: consumed 100.00 + 250.00 + 42.50 = 392.50; final 95.00 + 250.00 + 45.75 = 390.75;
+  //   adjustment −5.00 + 0.00 + 3.25 = −1.75.
+  assert.deepEqual(
+    (await rowsOf('#customers-table tbody tr')).find((r) => r.customer === 'Contoso Ltd'),
+    { customer: 'Contoso Ltd', currency: 'EUR', consumed: '392.50', final: '390.75', adjustment: '-1.75' },
   );
-  assert.deepEqual(totals, [{ currency: 'EUR', consumed: '2632.06', final: '2519.99', adjustment: '-37.07' }]);
+  // Counters: 5 reconciled (XSP10001, 10002, 10003, 20001, 30001), 4 of them with a compensation item.
+  const counters = await page.$$eval('#counters [data-counter]', (items) =>
+    Object.fromEntries(items.map((d) => [d.dataset.counter, d.querySelector('dd').textContent])),
+  );
+  assert.deepEqual(counters, {
+    finalized: '5',
+    reconciled: '5',
+    compensation_items_created: '4',
+    no_billing_data: '1',
+    already_reconciled: '1',
+    errors: '1',
+  });
 
   // The changeset: pretty-printed JSON with a compensation item named as a credit.
   await page.click('#changeset summary');
