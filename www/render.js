@@ -117,6 +117,26 @@ function totalsTable(totals) {
   return table('totals-table', 'Totals per currency', [['Currency'], ['Consumed', 'amount'], ['Final', 'amount'], ['Adjustment', 'amount']], rows);
 }
 
+function customersTable(customers) {
+  const rows = customers.map((t) =>
+    el(
+      'tr',
+      { dataset: { customer: t.customer_uuid ?? '', currency: t.currency ?? '' } },
+      el('th', { scope: 'row', className: 'wrap', dataset: { col: 'customer' } }, text(t.customer_name ?? t.customer_uuid)),
+      el('td', { dataset: { col: 'currency' } }, text(t.currency)),
+      amountCell(t.consumed, 'consumed'),
+      amountCell(t.final, 'final'),
+      amountCell(t.adjustment, 'adjustment'),
+    ),
+  );
+  return table(
+    'customers-table',
+    'Totals per customer and currency',
+    [['Customer'], ['Currency'], ['Consumed', 'amount'], ['Final', 'amount'], ['Adjustment', 'amount']],
+    rows,
+  );
+}
+
 function counterList(counters) {
   // Known counters in a fixed order, then any the package adds later.
   const keys = [...Object.keys(COUNTER_LABELS).filter((k) => k in counters), ...Object.keys(counters).filter((k) => !(k in COUNTER_LABELS))];
@@ -169,16 +189,21 @@ export function renderPreview(container, preview, { onDownload }) {
   const summary = preview?.summary ?? {};
   const records = Array.isArray(summary.records) ? summary.records : [];
   const totals = Array.isArray(summary.totals) ? summary.totals : [];
+  // Per-customer totals are an extra of the package's summary; shown when present.
+  const customers = Array.isArray(summary.customers) ? summary.customers : [];
   const json = changesetJson(preview?.changeset ?? null);
-  container.replaceChildren(
+  const parts = [
     el('h3', {}, 'Records'),
     summaryTable(records),
     el('h3', {}, 'Totals'),
     totalsTable(totals),
+    customers.length ? el('h3', {}, 'Per customer') : null,
+    customers.length ? customersTable(customers) : null,
     el('h3', {}, 'Counters'),
     counterList(summary.counters ?? {}),
     el('h3', {}, 'Changeset'),
     ...changesetSection(preview?.changeset, json, onDownload),
-  );
+  ];
+  container.replaceChildren(...parts.filter(Boolean));
   return json;
 }
