@@ -14,4 +14,7 @@ export const {
   ConsumptionAggregator,
   parseBillingExport,
   previewReconciliation,
+  ArrowEngine,
+  MemoryStore,
+  createMemoryStore,
 } = api;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::{ArrowApi, Clock, Engine, Progress, Store};
-use crate::error::{Error, Result, NON_FIELD_ERRORS};
+use crate::error::{Error, Result};
 use crate::query::{encode, Page};
 use crate::validate::{self, fields, Method, Operation, ValidatedRequest};
 
@@ -213,41 +213,63 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
             }
             Method::Post => request.body.clone(),
         };
-        let validated = validate::validate(operation, &input)?;
-        let dry_run =
-            if operation.method() == Method::Post && !input.is_null() && !input.is_object() {
-                return Err(Error::field(
-                    NON_FIELD_ERRORS,
-                    "Invalid data. Expected a dictionary.",
-                ));
-            } else if operation.method() == Method::Post {
-                dry_run_of(&input)?
-            } else {
-                false
-            };
-        let base = request.base_url.trim_end_matches('/');
-        let url = request_url(request);
-        let accepted = |body: Value| {
-            if dry_run {
-                HttpResponse::json(200, body)
-            } else {
-                HttpResponse::json(202, Value::Null)
+        let result = self
+            .run(operation, &input, &request.base_url, &request_url(request))
+            .await?;
+        Ok(match result.page {
+            Some(page) => {
+                let rows = match result.body {
+                    Value::Array(rows) => rows,
+                    other => vec![other],
+                };
+                list_response(rows, &page, head)
             }
+            None if result.accepted => HttpResponse::json(202, Value::Null),
+            None => HttpResponse::json(200, result.body),
+        })
+    }
+
+    /// Runs one operation on its input (query parameters or body, as JSON), as the REST handler and the
+    /// per-operation JS methods both do. `url` is the request's own URL, for the Link header of lists.
+    pub async fn run(
+        &self,
+        operation: Operation,
+        input: &Value,
+        base_url: &str,
+        url: &str,
+    ) -> Result<OperationResult> {
+        let validated = validate::validate(operation, input)?;
+        let dry_run = if operation.method() == Method::Post {
+            dry_run_of(input)?
+        } else {
+            false
+        };
+        let base = base_url.trim_end_matches('/');
+        let body = |body: Value| OperationResult {
+            body,
+            page: None,
+            accepted: false,
+        };
+        let list = |(rows, page): (Vec<Value>, Page)| OperationResult {
+            body: Value::Array(rows),
+            page: Some(page),
+            accepted: false,
+        };
+        // Trigger operations answer 202 with no body; a dry run answers 200 with its plan.
+        let accepted = |body: Value| OperationResult {
+            body,
+            page: None,
+            accepted: !dry_run,
         };
         Ok(match validated {
             ValidatedRequest::BillingSyncsList(q) => {
-                let (rows, page) = self.list_billing_syncs(&q, base, &url).await?;
-                list_response(rows, &page, head)
+                list(self.list_billing_syncs(&q, base, url).await?)
             }
             ValidatedRequest::BillingSyncsRetrieve(l) => {
-                HttpResponse::json(200, self.retrieve_billing_sync(&l.uuid, base).await?)
+                body(self.retrieve_billing_sync(&l.uuid, base).await?)
             }
-            ValidatedRequest::PauseSync(r) => {
-                HttpResponse::json(200, self.switch_sync(&r, false).await?)
-            }
-            ValidatedRequest::ResumeSync(r) => {
-                HttpResponse::json(200, self.switch_sync(&r, true).await?)
-            }
+            ValidatedRequest::PauseSync(r) => body(self.switch_sync(&r, false).await?),
+            ValidatedRequest::ResumeSync(r) => body(self.switch_sync(&r, true).await?),
             ValidatedRequest::Reconcile(r) => accepted(self.reconcile(&r, dry_run).await?),
             ValidatedRequest::TriggerConsumptionSync(r) => {
                 accepted(self.trigger_consumption_sync(&r, dry_run).await?)
@@ -257,42 +279,35 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
             }
             ValidatedRequest::TriggerSync(r) => accepted(self.trigger_sync(&r, dry_run).await?),
             ValidatedRequest::ConsumptionStatistics(_) => {
-                HttpResponse::json(200, self.consumption_statistics().await?)
+                body(self.consumption_statistics().await?)
             }
-            ValidatedRequest::ConsumptionStatus(_) => {
-                HttpResponse::json(200, self.consumption_status().await?)
-            }
+            ValidatedRequest::ConsumptionStatus(_) => body(self.consumption_status().await?),
             ValidatedRequest::PendingRecords(q) => {
-                let (rows, page) = self.pending_records(q.page, q.page_size, &url).await?;
-                list_response(rows, &page, head)
+                list(self.pending_records(q.page, q.page_size, url).await?)
             }
-            ValidatedRequest::FetchBillingExport(r) => {
-                HttpResponse::json(200, self.fetch_billing_export(&r).await?)
-            }
-            ValidatedRequest::FetchConsumption(r) => {
-                HttpResponse::json(200, self.fetch_consumption(&r).await?)
-            }
-            ValidatedRequest::FetchLicenseInfo(r) => {
-                HttpResponse::json(200, self.fetch_license_info(&r).await?)
-            }
-            ValidatedRequest::SyncResourceHistoricalConsumption(r) => HttpResponse::json(
-                200,
+            ValidatedRequest::FetchBillingExport(r) => body(self.fetch_billing_export(&r).await?),
+            ValidatedRequest::FetchConsumption(r) => body(self.fetch_consumption(&r).await?),
+            ValidatedRequest::FetchLicenseInfo(r) => body(self.fetch_license_info(&r).await?),
+            ValidatedRequest::SyncResourceHistoricalConsumption(r) => body(
                 self.sync_resource_historical_consumption(&r, dry_run)
                     .await?,
             ),
-            ValidatedRequest::SyncResources(r) => {
-                HttpResponse::json(200, self.sync_resources(&r, dry_run).await?)
-            }
-            ValidatedRequest::CleanupConsumption(r) => {
-                HttpResponse::json(200, self.cleanup_consumption(&r).await?)
-            }
+            ValidatedRequest::SyncResources(r) => body(self.sync_resources(&r, dry_run).await?),
+            ValidatedRequest::CleanupConsumption(r) => body(self.cleanup_consumption(&r).await?),
             ValidatedRequest::ConsumptionRecordsList(q) => {
-                let (rows, page) = self.list_consumption_records(&q, base, &url).await?;
-                list_response(rows, &page, head)
+                list(self.list_consumption_records(&q, base, url).await?)
             }
             ValidatedRequest::ConsumptionRecordsRetrieve(l) => {
-                HttpResponse::json(200, self.retrieve_consumption_record(&l.uuid, base).await?)
+                body(self.retrieve_consumption_record(&l.uuid, base).await?)
             }
         })
     }
+}
+
+/// What an operation answered: its body, the page of a list, and whether it is a 202 trigger.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationResult {
+    pub body: Value,
+    pub page: Option<Page>,
+    pub accepted: bool,
 }

@@ -10,7 +10,7 @@ pub mod ports;
 mod statement_ops;
 mod vendor_ops;
 
-pub use handle::{HttpRequest, HttpResponse};
+pub use handle::{HttpRequest, HttpResponse, HttpUser, OperationResult};
 pub use ports::{
     ArrowApi, Clock, ExportRequest, NoProgress, Payload, Progress, ProgressEvent, ScanQuery, Store,
     StoreFlags, Table,

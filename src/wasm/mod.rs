@@ -7,6 +7,7 @@ use wasm_bindgen::prelude::*;
 use crate::error::Error;
 
 mod arrow;
+mod engine;
 mod foundation;
 mod reconcile;
 
