@@ -55,26 +55,55 @@ impl ConsumptionTotals {
         }
     }
 
-    /// The sum of two totals, refusing mixed currencies and overflow.
+    /// The sum of two totals, refusing mixed currencies and overflow; `location` names them in errors.
     pub fn checked_add(
         &self,
         other: &ConsumptionTotals,
         location: &str,
     ) -> Result<ConsumptionTotals> {
+        self.sum(other)
+            .map_err(|failure| failure.at(self, other, location))
+    }
+
+    /// The sum without an error message: the per-line hot path only formats one when a sum fails.
+    fn sum(&self, other: &ConsumptionTotals) -> std::result::Result<ConsumptionTotals, SumFailure> {
         if self.currency != other.currency {
-            return Err(Error::CurrencyMismatch {
-                location: location.to_owned(),
-                left: self.currency.to_string(),
-                right: other.currency.to_string(),
-            });
+            return Err(SumFailure::Currency);
         }
-        let overflow = || Error::overflow(location);
         Ok(ConsumptionTotals {
-            sell: self.sell.checked_add(other.sell).ok_or_else(overflow)?,
-            buy: self.buy.checked_add(other.buy).ok_or_else(overflow)?,
+            sell: self
+                .sell
+                .checked_add(other.sell)
+                .ok_or(SumFailure::Overflow)?,
+            buy: self
+                .buy
+                .checked_add(other.buy)
+                .ok_or(SumFailure::Overflow)?,
             currency: self.currency,
-            lines: self.lines.checked_add(other.lines).ok_or_else(overflow)?,
+            lines: self
+                .lines
+                .checked_add(other.lines)
+                .ok_or(SumFailure::Overflow)?,
         })
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum SumFailure {
+    Currency,
+    Overflow,
+}
+
+impl SumFailure {
+    fn at(self, left: &ConsumptionTotals, right: &ConsumptionTotals, location: &str) -> Error {
+        match self {
+            SumFailure::Currency => Error::CurrencyMismatch {
+                location: location.to_owned(),
+                left: left.currency.to_string(),
+                right: right.currency.to_string(),
+            },
+            SumFailure::Overflow => Error::overflow(location),
+        }
     }
 }
 
@@ -273,9 +302,12 @@ impl PayloadTotals<'_> {
                     column: "Country currency code".to_owned(),
                 })?;
         let totals = ConsumptionTotals::of_line(line.sell, line.buy, currency);
-        let location = || format!("{CONSUMPTION} row {}", line.row);
         match self.by_period.iter_mut().find(|(p, _)| *p == period) {
-            Some((_, sum)) => *sum = sum.checked_add(&totals, &location())?,
+            Some((_, sum)) => {
+                *sum = sum
+                    .sum(&totals)
+                    .map_err(|f| f.at(sum, &totals, &format!("{CONSUMPTION} row {}", line.row)))?
+            }
             None => self.by_period.push((period, totals)),
         }
         Ok(())

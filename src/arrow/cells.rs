@@ -89,6 +89,14 @@ impl CellAt<'_> {
 
 /// A money cell: required, exact. A JSON number is read from its digits, never through f64.
 pub fn amount(cell: &Cell<'_>, at: CellAt<'_>) -> Result<ParsedAmount> {
+    if let Cell::Text(s) | Cell::Number(s) = cell {
+        if let Some(amount) = plain_amount(s) {
+            return Ok(ParsedAmount {
+                amount,
+                currency: None,
+            });
+        }
+    }
     let parsed = match cell {
         Cell::Text(s) => parse_amount(s, at.column, AmountFormat::Point),
         Cell::Number(raw) => number_amount(raw, at.column),
@@ -99,6 +107,41 @@ pub fn amount(cell: &Cell<'_>, at: CellAt<'_>) -> Result<ParsedAmount> {
         Error::InvalidAmount { reason, .. } => at.invalid(cell, reason),
         other => other,
     })
+}
+
+/// The hot path of bulk payloads: "-123.4567" with at most 18 digits, read in one pass. Anything else
+/// (signs, separators, exponents, more digits, malformed text) returns `None` and goes to the full parser,
+/// which accepts or rejects it; for what this accepts, both give the same value and scale.
+fn plain_amount(text: &str) -> Option<Decimal> {
+    let bytes = text.as_bytes();
+    let (negative, digits) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    let mut mantissa: i64 = 0;
+    let mut count = 0u32;
+    let mut scale: Option<u32> = None;
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => {
+                if count >= 18 {
+                    return None;
+                }
+                mantissa = mantissa.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
+                count += 1;
+                if let Some(s) = scale.as_mut() {
+                    *s += 1;
+                }
+            }
+            b'.' if scale.is_none() && count > 0 => scale = Some(0),
+            _ => return None,
+        }
+    }
+    if count == 0 || scale == Some(0) {
+        return None;
+    }
+    let mantissa = if negative { -mantissa } else { mantissa };
+    Decimal::try_new(mantissa, scale.unwrap_or(0)).ok()
 }
 
 /// A JSON number's text as an exact decimal; exponents are scaled exactly or refused.
@@ -240,6 +283,17 @@ mod tests {
                     assert_eq!(value, bad.display());
                 }
                 other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_path_agrees_with_the_full_parser(s in "-?[0-9]{0,20}(\\.[0-9]{0,12})?") {
+            let full = parse_amount(&s, "t", AmountFormat::Point).ok().map(|p| p.amount);
+            if let Some(fast) = plain_amount(&s) {
+                proptest::prop_assert_eq!(Some(fast), full);
+                proptest::prop_assert_eq!(Some(fast.scale()), full.map(|f| f.scale()));
             }
         }
     }

@@ -210,6 +210,16 @@ impl<'a> Scanner<'a> {
         self.string()
     }
 
+    /// [`Scanner::skip_value`] with a shortcut for the common case of a table cell: a string.
+    #[inline]
+    pub fn skip_cell(&mut self) -> Result<()> {
+        if self.peek_value() == Some(b'"') {
+            self.skip_string()
+        } else {
+            self.skip_value()
+        }
+    }
+
     /// Validates and passes over one value of any shape, without building it.
     pub fn skip_value(&mut self) -> Result<()> {
         // Bit i of `objects` tells whether open level i is an object; `levels` counts the open levels.
@@ -362,8 +372,16 @@ impl<'a> Scanner<'a> {
     }
 
     /// Advances over plain string bytes: stops at a quote, a backslash, a control character or the end.
+    /// Strings are most of a consumption page's bytes, so eight are tested at a time while none is special.
     #[inline]
     fn plain_run(&mut self) {
+        while let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            if has_special_byte(word) {
+                break;
+            }
+            self.pos += 8;
+        }
         while let Some(&b) = self.bytes.get(self.pos) {
             if b == b'"' || b == b'\\' || b < 0x20 {
                 break;
@@ -481,6 +499,24 @@ impl<'a> Scanner<'a> {
         }
         Ok(unit)
     }
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether any byte of `word` is below `n` (n ≤ 128), by the classic SWAR test: exact as to whether one
+/// exists, which is all the caller asks (it finds the position byte by byte).
+#[inline]
+fn has_byte_below(word: u64, n: u8) -> bool {
+    word.wrapping_sub(ONES.wrapping_mul(u64::from(n))) & !word & HIGHS != 0
+}
+
+/// Whether `word` holds a quote, a backslash or a control character.
+#[inline]
+fn has_special_byte(word: u64) -> bool {
+    has_byte_below(word, 0x20)
+        || has_byte_below(word ^ ONES.wrapping_mul(u64::from(b'"')), 1)
+        || has_byte_below(word ^ ONES.wrapping_mul(u64::from(b'\\')), 1)
 }
 
 /// Checks that `text` is one well-formed JSON document.
@@ -621,6 +657,12 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn the_word_test_finds_special_bytes_exactly(bytes in proptest::array::uniform8(any::<u8>())) {
+            let expected = bytes.iter().any(|&b| b == b'"' || b == b'\\' || b < 0x20);
+            prop_assert_eq!(has_special_byte(u64::from_le_bytes(bytes)), expected);
+        }
+
         #[test]
         fn never_panics_on_arbitrary_text(s in "\\PC{0,64}") {
             let _ = validate_document(&s, "fuzz");
