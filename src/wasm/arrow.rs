@@ -4,6 +4,8 @@
 //! plain objects (converted field by field: fine for a page, slow for a million lines). Amounts come back
 //! as exact decimal strings (`render_exact`: lossless, at least 2 decimals), never as JS numbers.
 
+use std::cell::RefCell;
+
 use js_sys::{Array, JsString, Reflect, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -114,16 +116,24 @@ extern "C" {
 
 thread_local! {
     static ENCODER: JsTextEncoder = JsTextEncoder::new();
+    /// A JS-side buffer reused across calls: allocating (and zeroing) a fresh one per payload cost more than
+    /// the encoding itself.
+    static SCRATCH: RefCell<Uint8Array> = RefCell::new(Uint8Array::new_with_length(0));
 }
 
 /// A JS string's UTF-8 bytes. Bulk payloads are large strings, and the engine's native `encodeInto` copies
 /// them about twice as fast as the character loop behind `JsValue::as_string` (measured in bench/README.md).
 fn utf8_of(text: &JsString) -> Vec<u8> {
-    // Each UTF-16 unit takes at most 3 UTF-8 bytes, so the buffer always fits the whole string.
-    let capacity = (text.length() as usize).saturating_mul(3);
-    let buffer = Uint8Array::new_with_length(u32::try_from(capacity).unwrap_or(u32::MAX));
-    let written = ENCODER.with(|encoder| encoder.encode_into(text, &buffer).written());
-    buffer.subarray(0, written).to_vec()
+    // Each UTF-16 unit takes at most 3 UTF-8 bytes, so a buffer of that size always fits the whole string.
+    let needed = u32::try_from((text.length() as usize).saturating_mul(3)).unwrap_or(u32::MAX);
+    SCRATCH.with(|scratch| {
+        let mut buffer = scratch.borrow_mut();
+        if buffer.length() < needed {
+            *buffer = Uint8Array::new_with_length(needed.max(buffer.length().saturating_mul(2)));
+        }
+        let written = ENCODER.with(|encoder| encoder.encode_into(text, &buffer).written());
+        buffer.subarray(0, written).to_vec()
+    })
 }
 
 fn invalid_input(what: &str, reason: &str) -> JsValue {
