@@ -114,34 +114,34 @@ pub fn amount(cell: &Cell<'_>, at: CellAt<'_>) -> Result<ParsedAmount> {
 /// which accepts or rejects it; for what this accepts, both give the same value and scale.
 fn plain_amount(text: &str) -> Option<Decimal> {
     let bytes = text.as_bytes();
-    let (negative, digits) = match bytes.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, bytes),
-    };
-    let mut mantissa: i64 = 0;
-    let mut count = 0u32;
-    let mut scale: Option<u32> = None;
-    for &b in digits {
-        match b {
-            b'0'..=b'9' => {
-                if count >= 18 {
-                    return None;
-                }
-                mantissa = mantissa.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
-                count += 1;
-                if let Some(s) = scale.as_mut() {
-                    *s += 1;
-                }
-            }
-            b'.' if scale.is_none() && count > 0 => scale = Some(0),
-            _ => return None,
-        }
-    }
-    if count == 0 || scale == Some(0) {
+    let digits = bytes.strip_prefix(b"-").unwrap_or(bytes);
+    // At most 19 digits, or 18 and a point: the mantissa then fits a u64 without overflow checks.
+    if digits.is_empty() || digits.len() > 19 {
         return None;
     }
-    let mantissa = if negative { -mantissa } else { mantissa };
-    Decimal::try_new(mantissa, scale.unwrap_or(0)).ok()
+    let mut mantissa: u64 = 0;
+    let mut point: Option<usize> = None;
+    for (i, &b) in digits.iter().enumerate() {
+        let digit = b.wrapping_sub(b'0');
+        if digit < 10 {
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(digit));
+        } else if b == b'.' && point.is_none() && i > 0 {
+            point = Some(i);
+        } else {
+            return None;
+        }
+    }
+    let scale = match point {
+        Some(at) => digits.len().checked_sub(at + 1).filter(|s| *s > 0)?,
+        None => 0,
+    };
+    let mantissa = i64::try_from(mantissa).ok()?;
+    let mantissa = if digits.len() < bytes.len() {
+        -mantissa
+    } else {
+        mantissa
+    };
+    Decimal::try_new(mantissa, u32::try_from(scale).ok()?).ok()
 }
 
 /// A JSON number's text as an exact decimal; exponents are scaled exactly or refused.

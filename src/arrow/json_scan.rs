@@ -75,6 +75,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// The first byte of the next value, after whitespace.
+    #[inline(always)]
     pub fn peek_value(&mut self) -> Option<u8> {
         self.skip_ws();
         self.peek()
@@ -92,12 +93,12 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn skip_ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.pos += 1;
@@ -148,10 +149,12 @@ impl<'a> Scanner<'a> {
     }
 
     /// Whether another element follows in the open array (`false` consumes the `]`).
+    #[inline(always)]
     pub fn next_element(&mut self, first: &mut bool) -> Result<bool> {
         self.next_member(first, b']')
     }
 
+    #[inline(always)]
     fn next_member(&mut self, first: &mut bool, close: u8) -> Result<bool> {
         self.skip_ws();
         let is_first = std::mem::replace(first, false);
@@ -211,7 +214,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// [`Scanner::skip_value`] with a shortcut for the common case of a table cell: a string.
-    #[inline]
+    #[inline(always)]
     pub fn skip_cell(&mut self) -> Result<()> {
         if self.peek_value() == Some(b'"') {
             self.skip_string()
@@ -313,6 +316,7 @@ impl<'a> Scanner<'a> {
         Ok(())
     }
 
+    #[inline(always)]
     fn slice(&self, start: usize, end: usize) -> Result<&'a str> {
         // Every boundary we cut at is an ASCII byte, so it is a char boundary; `get` checks anyway.
         self.text
@@ -372,13 +376,16 @@ impl<'a> Scanner<'a> {
     }
 
     /// Advances over plain string bytes: stops at a quote, a backslash, a control character or the end.
-    /// Strings are most of a consumption page's bytes, so eight are tested at a time while none is special.
-    #[inline]
+    /// Strings are most of a consumption page's bytes, so they are read eight bytes at a time, and the first
+    /// special byte of a word is found from its mask without a byte loop.
+    #[inline(always)]
     fn plain_run(&mut self) {
         while let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
-            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-            if has_special_byte(word) {
-                break;
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([b'"'; 8]));
+            let mask = special_bytes(word);
+            if mask != 0 {
+                self.pos += (mask.trailing_zeros() / 8) as usize;
+                return;
             }
             self.pos += 8;
         }
@@ -504,19 +511,19 @@ impl<'a> Scanner<'a> {
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
-/// Whether any byte of `word` is below `n` (n ≤ 128), by the classic SWAR test: exact as to whether one
-/// exists, which is all the caller asks (it finds the position byte by byte).
-#[inline]
-fn has_byte_below(word: u64, n: u8) -> bool {
-    word.wrapping_sub(ONES.wrapping_mul(u64::from(n))) & !word & HIGHS != 0
+/// Flags (high bit of each byte) the bytes of `word` below `n` (n ≤ 128), by the classic SWAR test. A
+/// borrow can flag a byte *above* a truly flagged one, never below, so the lowest flag is exact.
+#[inline(always)]
+fn bytes_below(word: u64, n: u8) -> u64 {
+    word.wrapping_sub(ONES.wrapping_mul(u64::from(n))) & !word & HIGHS
 }
 
-/// Whether `word` holds a quote, a backslash or a control character.
-#[inline]
-fn has_special_byte(word: u64) -> bool {
-    has_byte_below(word, 0x20)
-        || has_byte_below(word ^ ONES.wrapping_mul(u64::from(b'"')), 1)
-        || has_byte_below(word ^ ONES.wrapping_mul(u64::from(b'\\')), 1)
+/// Flags the quotes, backslashes and control characters of `word`; the lowest flag marks the first.
+#[inline(always)]
+fn special_bytes(word: u64) -> u64 {
+    bytes_below(word, 0x20)
+        | bytes_below(word ^ ONES.wrapping_mul(u64::from(b'"')), 1)
+        | bytes_below(word ^ ONES.wrapping_mul(u64::from(b'\\')), 1)
 }
 
 /// Checks that `text` is one well-formed JSON document.
@@ -658,9 +665,11 @@ mod tests {
 
     proptest! {
         #[test]
-        fn the_word_test_finds_special_bytes_exactly(bytes in proptest::array::uniform8(any::<u8>())) {
-            let expected = bytes.iter().any(|&b| b == b'"' || b == b'\\' || b < 0x20);
-            prop_assert_eq!(has_special_byte(u64::from_le_bytes(bytes)), expected);
+        fn the_word_test_finds_the_first_special_byte(bytes in proptest::array::uniform8(any::<u8>())) {
+            let expected = bytes.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+            let mask = special_bytes(u64::from_le_bytes(bytes));
+            let found = (mask != 0).then(|| (mask.trailing_zeros() / 8) as usize);
+            prop_assert_eq!(found, expected);
         }
 
         #[test]
