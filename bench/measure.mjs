@@ -135,7 +135,9 @@ if (mode === 'wasm' || mode === 'js') {
   console.log(JSON.stringify({
     impl: 'rss', lines: pushed, keys: rows.length, seconds,
     max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
-    wasm_memory_mb: Math.round(billsync.__wasm?.memory?.buffer?.byteLength / 2 ** 20) || null,
+    // The V8 heap (the generator's garbage) and the buffers outside it (wasm linear memory among them).
+    heap_total_mb: Math.round(process.memoryUsage().heapTotal / 2 ** 20),
+    array_buffers_mb: Math.round(process.memoryUsage().arrayBuffers / 2 ** 20),
   }));
 } else {
   console.error('usage: node bench/measure.mjs wasm|js FILE RUNS | rss LICENCES LINES');
