@@ -135,9 +135,8 @@ if (mode === 'wasm' || mode === 'js') {
   console.log(JSON.stringify({
     impl: 'rss', lines: pushed, keys: rows.length, seconds,
     max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
-    // The V8 heap (the generator's garbage) and the buffers outside it (wasm linear memory among them).
+    // RSS counts wasm linear memory; the V8 heap is where the generator's garbage goes.
     heap_total_mb: Math.round(process.memoryUsage().heapTotal / 2 ** 20),
-    array_buffers_mb: Math.round(process.memoryUsage().arrayBuffers / 2 ** 20),
   }));
 } else {
   console.error('usage: node bench/measure.mjs wasm|js FILE RUNS | rss LICENCES LINES');

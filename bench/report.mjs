@@ -26,7 +26,7 @@ if (!agree) for (const r of timed) console.log(`  ${r.impl}: ${r.sell} / ${r.buy
 
 for (const r of results.filter((x) => x.impl === 'rss')) {
   console.log(`streaming wasm, ${num(r.lines)} lines generated on the fly: peak RSS ${r.max_rss_mb} MB`
-    + ` (V8 heap ${r.heap_total_mb} MB, array buffers incl. wasm memory ${r.array_buffers_mb} MB; ${r.seconds.toFixed(2)} s)`);
+    + ` (of which V8 heap ${r.heap_total_mb} MB; ${r.seconds.toFixed(2)} s)`);
 }
 
 const wasm = byImpl.wasm;
