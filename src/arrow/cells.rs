@@ -179,14 +179,18 @@ pub fn period(cell: &Cell<'_>, at: CellAt<'_>) -> Result<Option<Period>> {
         Cell::Text(s) => s.trim(),
         _ => return Err(at.invalid(cell, "expected a period YYYY-MM")),
     };
-    let parsed = if text.len() == 10 {
+    period_of_text(text)
+        .map(Some)
+        .map_err(|_| at.invalid(cell, "expected a period YYYY-MM or a date YYYY-MM-DD"))
+}
+
+/// A month as Arrow writes it: "YYYY-MM", or a date "YYYY-MM-DD" within it.
+pub fn period_of_text(text: &str) -> Result<Period> {
+    if text.len() == 10 {
         parse_date(text).and_then(Period::of_date)
     } else {
         Period::parse(text)
-    };
-    parsed
-        .map(Some)
-        .map_err(|_| at.invalid(cell, "expected a period YYYY-MM or a date YYYY-MM-DD"))
+    }
 }
 
 /// A currency code cell. Blank is `None`.

@@ -12,12 +12,12 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::{from_js, js_error, to_js};
+use crate::arrow::cells::period_of_text;
 use crate::arrow::{parse_billing_export_bytes, parse_billing_export_value};
 use crate::arrow::{BillingExportPage, BillingLine};
 use crate::consumption::{AggregateOptions, ConsumptionAggregator, ConsumptionTag};
 use crate::error::Error;
 use crate::money::{render_exact, Currency};
-use crate::period::{parse_date, Period};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ARROW: &str = r#"
@@ -175,15 +175,10 @@ fn tag_of(object: &JsValue) -> Result<ConsumptionTag, JsValue> {
     if !object.is_object() {
         return Err(invalid_input("tag", "Expected an object."));
     }
-    let period = match string_field(object, "period")? {
-        None => None,
-        Some(text) if text.len() == 10 => Some(
-            parse_date(&text)
-                .and_then(Period::of_date)
-                .map_err(|e| js_error(&e))?,
-        ),
-        Some(text) => Some(Period::parse(&text).map_err(|e| js_error(&e))?),
-    };
+    let period = string_field(object, "period")?
+        .map(|text| period_of_text(&text))
+        .transpose()
+        .map_err(|e| js_error(&e))?;
     Ok(ConsumptionTag {
         resource_uuid: required_field(object, "resourceUuid")?,
         license_reference: required_field(object, "licenseReference")?,
