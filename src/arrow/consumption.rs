@@ -110,7 +110,9 @@ impl<T: Copy> LastParsed<T> {
             return parse(cell);
         };
         if let Some((last, value)) = &self.last {
-            if last == text.as_ref() {
+            // A byte loop, not `==`: these are a few bytes, and in wasm `==` is a call to a slow memcmp.
+            let (a, b) = (last.as_bytes(), text.as_bytes());
+            if a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y) {
                 return Ok(*value);
             }
         }

@@ -187,6 +187,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Any value as a table cell; an array or object comes back as its raw text.
+    #[inline(always)]
     pub fn cell(&mut self) -> Result<Cell<'a>> {
         self.skip_ws();
         match self.peek() {
@@ -398,6 +399,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// A string at its opening quote, borrowed when it has no escapes.
+    #[inline(always)]
     fn string(&mut self) -> Result<Cow<'a, str>> {
         let open = self.pos;
         self.pos += 1;
