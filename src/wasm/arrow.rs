@@ -126,15 +126,29 @@ thread_local! {
 fn utf8_of(text: &JsString) -> Vec<u8> {
     // Each UTF-16 unit takes at most 3 UTF-8 bytes, so a buffer of that size always fits the whole string.
     let needed = u32::try_from((text.length() as usize).saturating_mul(3)).unwrap_or(u32::MAX);
+    let encode = |buffer: &Uint8Array| {
+        let written = ENCODER.with(|encoder| encoder.encode_into(text, buffer).written());
+        buffer.subarray(0, written).to_vec()
+    };
+    if needed > SCRATCH_LIMIT {
+        // A one-off giant payload gets a one-off buffer, rather than one kept alive for the next call.
+        return encode(&Uint8Array::new_with_length(needed));
+    }
     SCRATCH.with(|scratch| {
         let mut buffer = scratch.borrow_mut();
         if buffer.length() < needed {
-            *buffer = Uint8Array::new_with_length(needed.max(buffer.length().saturating_mul(2)));
+            *buffer = Uint8Array::new_with_length(
+                needed
+                    .max(buffer.length().saturating_mul(2))
+                    .min(SCRATCH_LIMIT),
+            );
         }
-        let written = ENCODER.with(|encoder| encoder.encode_into(text, &buffer).written());
-        buffer.subarray(0, written).to_vec()
+        encode(&buffer)
     })
 }
+
+/// The largest scratch buffer kept between calls: a consumption or export page is a few hundred KB.
+const SCRATCH_LIMIT: u32 = 16 << 20;
 
 fn invalid_input(what: &str, reason: &str) -> JsValue {
     js_error(&Error::field(what, reason))
