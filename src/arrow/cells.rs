@@ -89,6 +89,14 @@ impl CellAt<'_> {
 
 /// A money cell: required, exact. A JSON number is read from its digits, never through f64.
 pub fn amount(cell: &Cell<'_>, at: CellAt<'_>) -> Result<ParsedAmount> {
+    if let Cell::Text(s) | Cell::Number(s) = cell {
+        if let Some(amount) = plain_amount(s) {
+            return Ok(ParsedAmount {
+                amount,
+                currency: None,
+            });
+        }
+    }
     let parsed = match cell {
         Cell::Text(s) => parse_amount(s, at.column, AmountFormat::Point),
         Cell::Number(raw) => number_amount(raw, at.column),
@@ -99,6 +107,41 @@ pub fn amount(cell: &Cell<'_>, at: CellAt<'_>) -> Result<ParsedAmount> {
         Error::InvalidAmount { reason, .. } => at.invalid(cell, reason),
         other => other,
     })
+}
+
+/// The hot path of bulk payloads: "-123.4567" with at most 18 digits, read in one pass. Anything else
+/// (signs, separators, exponents, more digits, malformed text) returns `None` and goes to the full parser,
+/// which accepts or rejects it; for what this accepts, both give the same value and scale.
+fn plain_amount(text: &str) -> Option<Decimal> {
+    let bytes = text.as_bytes();
+    let digits = bytes.strip_prefix(b"-").unwrap_or(bytes);
+    // At most 19 digits, or 18 and a point: the mantissa then fits a u64 without overflow checks.
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut point: Option<usize> = None;
+    for (i, &b) in digits.iter().enumerate() {
+        let digit = b.wrapping_sub(b'0');
+        if digit < 10 {
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(digit));
+        } else if b == b'.' && point.is_none() && i > 0 {
+            point = Some(i);
+        } else {
+            return None;
+        }
+    }
+    let scale = match point {
+        Some(at) => digits.len().checked_sub(at + 1).filter(|s| *s > 0)?,
+        None => 0,
+    };
+    let mantissa = i64::try_from(mantissa).ok()?;
+    let mantissa = if digits.len() < bytes.len() {
+        -mantissa
+    } else {
+        mantissa
+    };
+    Decimal::try_new(mantissa, u32::try_from(scale).ok()?).ok()
 }
 
 /// A JSON number's text as an exact decimal; exponents are scaled exactly or refused.
@@ -136,14 +179,18 @@ pub fn period(cell: &Cell<'_>, at: CellAt<'_>) -> Result<Option<Period>> {
         Cell::Text(s) => s.trim(),
         _ => return Err(at.invalid(cell, "expected a period YYYY-MM")),
     };
-    let parsed = if text.len() == 10 {
+    period_of_text(text)
+        .map(Some)
+        .map_err(|_| at.invalid(cell, "expected a period YYYY-MM or a date YYYY-MM-DD"))
+}
+
+/// A month as Arrow writes it: "YYYY-MM", or a date "YYYY-MM-DD" within it.
+pub fn period_of_text(text: &str) -> Result<Period> {
+    if text.len() == 10 {
         parse_date(text).and_then(Period::of_date)
     } else {
         Period::parse(text)
-    };
-    parsed
-        .map(Some)
-        .map_err(|_| at.invalid(cell, "expected a period YYYY-MM or a date YYYY-MM-DD"))
+    }
 }
 
 /// A currency code cell. Blank is `None`.
@@ -240,6 +287,17 @@ mod tests {
                     assert_eq!(value, bad.display());
                 }
                 other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_path_agrees_with_the_full_parser(s in "-?[0-9]{0,20}(\\.[0-9]{0,12})?") {
+            let full = parse_amount(&s, "t", AmountFormat::Point).ok().map(|p| p.amount);
+            if let Some(fast) = plain_amount(&s) {
+                proptest::prop_assert_eq!(Some(fast), full);
+                proptest::prop_assert_eq!(Some(fast.scale()), full.map(|f| f.scale()));
             }
         }
     }

@@ -166,7 +166,7 @@ impl Columns {
     }
 
     /// The slot filled by the cell at `index`, if that column matters.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn slot_of(&self, index: usize) -> Option<usize> {
         self.slot_of_index.get(index).copied().flatten()
     }

@@ -93,13 +93,49 @@ impl From<TableMeta> for ConsumptionScan {
     }
 }
 
-/// Reads rows into lines. Periods repeat on every line of a page, so the last one is remembered.
-#[derive(Default)]
+/// The last cell text of a column and what it parsed to: a page repeats its period and currency on every
+/// line, so each is parsed once per page rather than once per line.
+struct LastParsed<T> {
+    last: Option<(String, T)>,
+}
+
+impl<T: Copy> LastParsed<T> {
+    fn new() -> LastParsed<T> {
+        LastParsed { last: None }
+    }
+
+    #[inline(always)]
+    fn get(&mut self, cell: &Cell<'_>, parse: impl FnOnce(&Cell<'_>) -> Result<T>) -> Result<T> {
+        let Cell::Text(text) = cell else {
+            return parse(cell);
+        };
+        if let Some((last, value)) = &self.last {
+            // A byte loop, not `==`: these are a few bytes, and in wasm `==` is a call to a slow memcmp.
+            let (a, b) = (last.as_bytes(), text.as_bytes());
+            if a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y) {
+                return Ok(*value);
+            }
+        }
+        let value = parse(cell)?;
+        self.last = Some((text.to_string(), value));
+        Ok(value)
+    }
+}
+
+/// Reads rows into lines.
 struct LineReader {
-    last_period: Option<(String, Option<Period>)>,
+    period: LastParsed<Option<Period>>,
+    currency: LastParsed<Option<Currency>>,
 }
 
 impl LineReader {
+    fn new() -> LineReader {
+        LineReader {
+            period: LastParsed::new(),
+            currency: LastParsed::new(),
+        }
+    }
+
     fn read(
         &mut self,
         columns: &Columns,
@@ -114,18 +150,17 @@ impl LineReader {
         };
         let sell = cells::amount(cell(SELL), at(SELL))?;
         let buy = cells::amount(cell(BUY), at(BUY))?;
-        let currency = cells::currency(cell(CURRENCY), at(CURRENCY))?;
-        let currency =
-            cells::line_currency(&[currency, sell.currency, buy.currency], CONSUMPTION, row)?;
-        let report_period = match (cell(PERIOD), &self.last_period) {
-            (Cell::Text(text), Some((last, period))) if text == last => *period,
-            (Cell::Text(text), _) => {
-                let period = cells::period(cell(PERIOD), at(PERIOD))?;
-                self.last_period = Some((text.to_string(), period));
-                period
-            }
-            (other, _) => cells::period(other, at(PERIOD))?,
+        let currency = self
+            .currency
+            .get(cell(CURRENCY), |c| cells::currency(c, at(CURRENCY)))?;
+        let currency = match (currency, sell.currency, buy.currency) {
+            // The common case: only the column (or nothing) names a currency.
+            (c, None, None) => c,
+            _ => cells::line_currency(&[currency, sell.currency, buy.currency], CONSUMPTION, row)?,
         };
+        let report_period = self
+            .period
+            .get(cell(PERIOD), |c| cells::period(c, at(PERIOD)))?;
         Ok(ConsumptionLine {
             row,
             sell: sell.amount,
@@ -143,7 +178,7 @@ pub fn scan_consumption(
     text: &str,
     mut on_line: impl FnMut(&Columns, ConsumptionLine) -> Result<()>,
 ) -> Result<ConsumptionScan> {
-    let mut reader = LineReader::default();
+    let mut reader = LineReader::new();
     let mut sink = |columns: &Columns, row: usize, cells: &[Cell<'_>], _raw: RawRow<'_>| {
         let line = reader.read(columns, row, cells)?;
         on_line(columns, line)
@@ -156,7 +191,7 @@ pub fn scan_consumption_value(
     value: &Value,
     mut on_line: impl FnMut(&Columns, ConsumptionLine) -> Result<()>,
 ) -> Result<ConsumptionScan> {
-    let mut reader = LineReader::default();
+    let mut reader = LineReader::new();
     let mut sink = |columns: &Columns, row: usize, cells: &[Cell<'_>], _raw: RawRow<'_>| {
         let line = reader.read(columns, row, cells)?;
         on_line(columns, line)

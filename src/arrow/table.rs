@@ -208,7 +208,7 @@ fn scan_rows<'a>(
         while sc.next_element(&mut first_cell)? {
             match columns.slot_of(index).and_then(|slot| slots.get_mut(slot)) {
                 Some(slot) => *slot = sc.cell()?,
-                None => sc.skip_value()?,
+                None => sc.skip_cell()?,
             }
             index = index.saturating_add(1);
         }

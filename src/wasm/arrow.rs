@@ -4,18 +4,20 @@
 //! plain objects (converted field by field: fine for a page, slow for a million lines). Amounts come back
 //! as exact decimal strings (`render_exact`: lossless, at least 2 decimals), never as JS numbers.
 
-use js_sys::{Array, Reflect, Uint8Array};
+use std::cell::RefCell;
+
+use js_sys::{Array, JsString, Reflect, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::{from_js, js_error, to_js};
-use crate::arrow::{parse_billing_export, parse_billing_export_bytes, parse_billing_export_value};
+use crate::arrow::cells::period_of_text;
+use crate::arrow::{parse_billing_export_bytes, parse_billing_export_value};
 use crate::arrow::{BillingExportPage, BillingLine};
 use crate::consumption::{AggregateOptions, ConsumptionAggregator, ConsumptionTag};
 use crate::error::Error;
 use crate::money::{render_exact, Currency};
-use crate::period::{parse_date, Period};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ARROW: &str = r#"
@@ -94,6 +96,60 @@ export interface ParsedBillingExport {
 }
 "#;
 
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = TextEncoder)]
+    type JsTextEncoder;
+    #[wasm_bindgen(constructor, js_class = "TextEncoder")]
+    fn new() -> JsTextEncoder;
+    #[wasm_bindgen(method, js_name = encodeInto)]
+    fn encode_into(
+        this: &JsTextEncoder,
+        source: &JsString,
+        destination: &Uint8Array,
+    ) -> EncodeIntoResult;
+
+    type EncodeIntoResult;
+    #[wasm_bindgen(method, getter)]
+    fn written(this: &EncodeIntoResult) -> u32;
+}
+
+thread_local! {
+    static ENCODER: JsTextEncoder = JsTextEncoder::new();
+    /// A JS-side buffer reused across calls: allocating (and zeroing) a fresh one per payload cost more than
+    /// the encoding itself.
+    static SCRATCH: RefCell<Uint8Array> = RefCell::new(Uint8Array::new_with_length(0));
+}
+
+/// A JS string's UTF-8 bytes. Bulk payloads are large strings, and the engine's native `encodeInto` copies
+/// them about twice as fast as the character loop behind `JsValue::as_string` (measured in bench/README.md).
+fn utf8_of(text: &JsString) -> Vec<u8> {
+    // Each UTF-16 unit takes at most 3 UTF-8 bytes, so a buffer of that size always fits the whole string.
+    let needed = u32::try_from((text.length() as usize).saturating_mul(3)).unwrap_or(u32::MAX);
+    let encode = |buffer: &Uint8Array| {
+        let written = ENCODER.with(|encoder| encoder.encode_into(text, buffer).written());
+        buffer.subarray(0, written).to_vec()
+    };
+    if needed > SCRATCH_LIMIT {
+        // A one-off giant payload gets a one-off buffer, rather than one kept alive for the next call.
+        return encode(&Uint8Array::new_with_length(needed));
+    }
+    SCRATCH.with(|scratch| {
+        let mut buffer = scratch.borrow_mut();
+        if buffer.length() < needed {
+            *buffer = Uint8Array::new_with_length(
+                needed
+                    .max(buffer.length().saturating_mul(2))
+                    .min(SCRATCH_LIMIT),
+            );
+        }
+        encode(&buffer)
+    })
+}
+
+/// The largest scratch buffer kept between calls: a consumption or export page is a few hundred KB.
+const SCRATCH_LIMIT: u32 = 16 << 20;
+
 fn invalid_input(what: &str, reason: &str) -> JsValue {
     js_error(&Error::field(what, reason))
 }
@@ -133,15 +189,10 @@ fn tag_of(object: &JsValue) -> Result<ConsumptionTag, JsValue> {
     if !object.is_object() {
         return Err(invalid_input("tag", "Expected an object."));
     }
-    let period = match string_field(object, "period")? {
-        None => None,
-        Some(text) if text.len() == 10 => Some(
-            parse_date(&text)
-                .and_then(Period::of_date)
-                .map_err(|e| js_error(&e))?,
-        ),
-        Some(text) => Some(Period::parse(&text).map_err(|e| js_error(&e))?),
-    };
+    let period = string_field(object, "period")?
+        .map(|text| period_of_text(&text))
+        .transpose()
+        .map_err(|e| js_error(&e))?;
     Ok(ConsumptionTag {
         resource_uuid: required_field(object, "resourceUuid")?,
         license_reference: required_field(object, "licenseReference")?,
@@ -155,8 +206,8 @@ fn push_payload(
     tag: &ConsumptionTag,
     payload: JsValue,
 ) -> Result<u64, JsValue> {
-    let pushed = if let Some(text) = payload.as_string() {
-        aggregator.push(tag, &text)
+    let pushed = if let Some(text) = payload.dyn_ref::<JsString>() {
+        aggregator.push_bytes(tag, &utf8_of(text))
     } else if let Some(bytes) = payload.dyn_ref::<Uint8Array>() {
         aggregator.push_bytes(tag, &bytes.to_vec())
     } else if payload.is_object() {
@@ -289,8 +340,8 @@ struct JsBillingExport<'a> {
 
 /// One billing export page from JSON text, UTF-8 bytes or an object.
 pub(crate) fn billing_export_page(input: JsValue) -> Result<BillingExportPage, JsValue> {
-    if let Some(text) = input.as_string() {
-        parse_billing_export(&text)
+    if let Some(text) = input.dyn_ref::<JsString>() {
+        parse_billing_export_bytes(&utf8_of(text))
     } else if let Some(bytes) = input.dyn_ref::<Uint8Array>() {
         parse_billing_export_bytes(&bytes.to_vec())
     } else if input.is_object() {

@@ -1,6 +1,6 @@
 // JS-side tests of the Arrow bindings. Runs against a wasm-bindgen `--target nodejs` build:
 //   BILLSYNC_NODE=/path/to/billsync.js node --test tests/js/arrow.test.mjs
-// (default: bench/build/billsync.js, which `bench/run.sh` builds).
+// (default: the package, pkg/index.cjs, which `make build` builds).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const modulePath = process.env.BILLSYNC_NODE ?? path.join(here, '../../bench/build/billsync.js');
+const modulePath = process.env.BILLSYNC_NODE ?? path.join(here, '../../pkg/index.cjs');
 const billsync = createRequire(import.meta.url)(modulePath);
 const { aggregateConsumption, ConsumptionAggregator, parseBillingExport } = billsync;
 

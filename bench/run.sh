@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Parse + aggregate Arrow consumption payloads three ways on the same data, and print lines/s and ratios:
+#   native Rust (bench-native profile), billsync's wasm in Node (release profile), plain JS with decimal.js.
+# Then the peak RSS of the streaming wasm path for 10% of the lines and for all of them.
+#
+#   bench/run.sh                          1,000 licences x 1,000 lines (1M lines), 3 runs each
+#   LICENCES=100 LINES=1000 bench/run.sh  a quick 100k-line run
+#   WASM_OPT3=1 bench/run.sh              also the wasm build at opt-level 3 (the bench-native profile)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+LICENCES=${LICENCES:-1000}
+LINES=${LINES:-1000}
+RUNS=${RUNS:-3}
+BUILD=bench/build
+RESULTS=$BUILD/results.jsonl
+
+[ -d bench/node_modules/decimal.js ] || (cd bench && npm ci --no-audit --no-fund --silent)
+mkdir -p "$BUILD"
+DATA=$(node bench/generate.mjs "$LICENCES" "$LINES")
+
+echo "building the wasm (release profile) and the native bench (bench-native profile)..." >&2
+cargo build --quiet --target wasm32-unknown-unknown --release
+wasm-bindgen target/wasm32-unknown-unknown/release/billsync.wasm --out-dir "$BUILD" --target nodejs
+cargo bench --quiet --profile bench-native --bench consumption --no-run 2>/dev/null
+
+: > "$RESULTS"
+echo "native..." >&2
+cargo bench --quiet --profile bench-native --bench consumption -- "$DATA" "$RUNS" >> "$RESULTS"
+echo "wasm..." >&2
+node bench/measure.mjs wasm "$DATA" "$RUNS" >> "$RESULTS"
+echo "decimal.js..." >&2
+node bench/measure.mjs js "$DATA" "$RUNS" >> "$RESULTS"
+echo "peak RSS of the streaming path..." >&2
+node bench/measure.mjs rss "$(( (LICENCES + 9) / 10 ))" "$LINES" >> "$RESULTS"
+node bench/measure.mjs rss "$LICENCES" "$LINES" >> "$RESULTS"
+
+if [ -n "${WASM_OPT3:-}" ]; then
+  echo "wasm at opt-level 3..." >&2
+  cargo build --quiet --target wasm32-unknown-unknown --profile bench-native
+  wasm-bindgen target/wasm32-unknown-unknown/bench-native/billsync.wasm --out-dir "$BUILD/opt3" --target nodejs
+  BILLSYNC_BUILD=opt3 node bench/measure.mjs wasm "$DATA" "$RUNS" | sed 's/"impl":"wasm"/"impl":"wasm (opt-level 3)"/' >> "$RESULTS"
+fi
+
+node bench/report.mjs "$RESULTS"
