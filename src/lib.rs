@@ -6,6 +6,12 @@
 //! - the pure core: [`period`], [`money`], [`validate`], [`arrow`], [`consumption`], [`records`], [`query`],
 //!   [`changeset`] and [`reconcile`]. No I/O, no clock, no randomness.
 
+// No panic on any input path: a panic kills the wasm instance.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
+)]
+
 pub mod arrow;
 pub mod changeset;
 pub mod consumption;

@@ -32,3 +32,40 @@ try {
 }
 
 void [year, months, amount, v, request];
+
+// The engine, the memory store and the preview, as a host would type them.
+import {
+  ArrowEngine,
+  createMemoryStore,
+  previewReconciliation,
+  aggregateConsumption,
+  ConsumptionAggregator,
+  parseBillingExport,
+} from "../../pkg/index.js";
+import type {
+  ArrowAdapter,
+  BillsyncHttpResponse,
+  BillsyncStore,
+  Changeset,
+  ConsumptionAggregateRow,
+  ReconciliationPreview,
+  StoreTables,
+} from "../../pkg/index.js";
+
+const tables: StoreTables = { settings: [], resources: [] };
+const memory = createMemoryStore(tables);
+const asPort: BillsyncStore = memory;
+const arrow: ArrowAdapter = {
+  billingExport: async () => "{}",
+  consumption: async () => ({ data: { headers: [], lines: [] } }),
+  license: async () => ({}),
+  licenses: async () => ({}),
+};
+const engine = new ArrowEngine({ arrow, store: asPort, clock: { now: () => new Date() }, timezone: "UTC" });
+const response: Promise<BillsyncHttpResponse> = engine.handle({ method: "GET", path: "/api/admin/arrow/billing-syncs/", user: { is_staff: true } });
+const preview: ReconciliationPreview = previewReconciliation({ period: "2025-01", records: [], exportPayload: "{}", asOf: "2025-02-03T10:00:00Z" });
+const changeset: Changeset = preview.summary.records.length > 0 ? preview.changeset : { operation: "x", as_of: "y", intents: [] };
+const rows: ConsumptionAggregateRow[] = aggregateConsumption([], { currency: "EUR" });
+const aggregator = new ConsumptionAggregator({ currency: "EUR" });
+const parsed = parseBillingExport("{}");
+void [response, changeset, rows, aggregator, parsed, memory.snapshot()];
