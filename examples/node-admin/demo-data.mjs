@@ -234,11 +234,12 @@ function finalTotals(license, period) {
   const buy = lines.reduce((s, l) => s + l.buy, 0n);
   const rnd = stream(`final|${license.reference}|${period}`);
   const cents = license.euro ? 100n : 1n;
-  // At least 0.05 (500 units) and at most ~4 % of the total, never a half-cent tie.
-  const delta = () => ((500n + rnd.big(0n, sell / 25n)) / cents) * cents;
+  // Whole cents, at least 0.05 and at most ~4 % of the total. Whole cents keep the final's sub-cent digits
+  // equal to consumption's, so final − consumed renders the same whether it is rounded before or after.
+  const delta = () => ((500n + rnd.big(0n, sell / 25n)) / 100n) * 100n;
   switch (license.adjust) {
-    case 'credit': { const d = delta(); return { sell: offTie(sell - d, cents), buy: offTie(buy - (d * 4n) / 5n, cents) }; }
-    case 'charge': { const d = delta(); return { sell: offTie(sell + d, cents), buy: offTie(buy + (d * 4n) / 5n, cents) }; }
+    case 'credit': { const d = delta(); return { sell: offTie(sell - d, cents), buy: offTie(buy - ((d * 4n) / 500n) * 100n, cents) }; }
+    case 'charge': { const d = delta(); return { sell: offTie(sell + d, cents), buy: offTie(buy + ((d * 4n) / 500n) * 100n, cents) }; }
     default: return { sell, buy };
   }
 }
