@@ -65,3 +65,16 @@ test('a kit failure names the check', async () => {
     return true;
   });
 });
+
+// The reference the kit was written from: the package's own in-memory store must pass it too.
+const pkgRequire = createRequire(new URL('../../../pkg/index.cjs', import.meta.url));
+let createMemoryStore;
+try {
+  ({ createMemoryStore } = pkgRequire('./index.cjs'));
+} catch {
+  // not built: the test below says so
+}
+test("the package's memory store passes the same kit", { skip: typeof createMemoryStore !== 'function' && 'this build of billsync has no createMemoryStore' }, async () => {
+  const { passed } = await runStoreConformance((initial) => createMemoryStore(initial));
+  assert.ok(passed.length >= 30);
+});
