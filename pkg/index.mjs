@@ -10,4 +10,11 @@ export const {
   periodRange,
   parseMoney,
   validateRequest,
+  aggregateConsumption,
+  ConsumptionAggregator,
+  parseBillingExport,
+  previewReconciliation,
+  ArrowEngine,
+  MemoryStore,
+  createMemoryStore,
 } = api;

@@ -6,7 +6,10 @@
 //! - the pure core: [`period`], [`money`], [`validate`], [`arrow`], [`consumption`], [`records`], [`query`],
 //!   [`changeset`] and [`reconcile`]. No I/O, no clock, no randomness.
 
+pub mod arrow;
 pub mod changeset;
+pub mod consumption;
+pub mod engine;
 pub mod error;
 pub mod ids;
 pub mod money;

@@ -13,6 +13,8 @@ use crate::period::{parse_instant, Period, Zone};
 pub struct Timestamp(DateTime<Utc>);
 
 impl Timestamp {
+    pub const EPOCH: Timestamp = Timestamp(DateTime::<Utc>::UNIX_EPOCH);
+
     pub fn parse(input: &str) -> Result<Timestamp> {
         parse_instant(input).map(|t| Timestamp(t.with_timezone(&Utc)))
     }

@@ -3,6 +3,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::arrow::BillingLine;
 use crate::money::{decimal_string, Currency};
 use crate::period::Period;
 use crate::records::ArrowState;
@@ -34,6 +35,31 @@ pub struct BilledLine {
 }
 
 impl BilledLine {
+    /// The reconciliation's view of a parsed export line. A line without a Sequence / Order Id is known by
+    /// its row number, which is only stable while the export is.
+    pub fn from_export(line: &BillingLine) -> BilledLine {
+        BilledLine {
+            line_reference: line
+                .line_reference
+                .clone()
+                .unwrap_or_else(|| format!("row-{}", line.row)),
+            statement_reference: line.statement_reference.clone().unwrap_or_default(),
+            customer_reference: line.customer_reference.clone().unwrap_or_default(),
+            customer_name: line.customer_name.clone(),
+            license_reference: line.license_reference.clone().unwrap_or_default(),
+            vendor_subscription_id: line.vendor_subscription_id.clone(),
+            vendor_name: line.vendor_name.clone().unwrap_or_default(),
+            classification: line.classification.clone(),
+            description: line.description.clone().unwrap_or_default(),
+            quantity: line.quantity.unwrap_or(Decimal::ONE),
+            sell: line.sell,
+            buy: line.buy,
+            currency: line.currency,
+            report_period: line.report_period,
+            statement_state: None,
+        }
+    }
+
     /// The natural key of the money this line bills: unique per statement and line.
     pub fn source_key(&self) -> String {
         format!("{}|{}", self.statement_reference, self.line_reference)

@@ -21,6 +21,7 @@
 mod billing_sync;
 mod consumption;
 mod line;
+mod preview;
 mod provisional;
 
 pub use billing_sync::{
@@ -31,6 +32,7 @@ pub use consumption::{
     RecordOwner,
 };
 pub use line::BilledLine;
+pub use preview::preview_reconciliation;
 pub use provisional::{plan_consumption_sync, ConsumptionSyncCounters, ResourceConsumption};
 
 use rust_decimal::Decimal;

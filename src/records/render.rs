@@ -5,7 +5,7 @@
 //! the stored record keeps only ids, so a renamed project shows its current name. An object the lookup does
 //! not know renders its joined fields as null rather than failing the whole list.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
@@ -24,10 +24,10 @@ use super::{
 /// The host objects a rendered record or sync is joined with, indexed by uuid.
 #[derive(Debug, Clone, Default)]
 pub struct Lookup {
-    customers: HashMap<Uuid, Customer>,
-    projects: HashMap<Uuid, Project>,
-    resources: HashMap<Uuid, Resource>,
-    mappings: HashMap<Uuid, CustomerMapping>,
+    customers: BTreeMap<Uuid, Customer>,
+    projects: BTreeMap<Uuid, Project>,
+    resources: BTreeMap<Uuid, Resource>,
+    mappings: BTreeMap<Uuid, CustomerMapping>,
 }
 
 impl Lookup {
@@ -43,6 +43,16 @@ impl Lookup {
             resources: resources.into_iter().map(|r| (r.uuid.clone(), r)).collect(),
             mappings: mappings.into_iter().map(|m| (m.uuid.clone(), m)).collect(),
         }
+    }
+
+    /// Every resource, in uuid order.
+    pub fn resources(&self) -> impl Iterator<Item = &Resource> {
+        self.resources.values()
+    }
+
+    /// Every customer mapping, in uuid order.
+    pub fn mappings(&self) -> impl Iterator<Item = &CustomerMapping> {
+        self.mappings.values()
     }
 
     pub fn add_customer(&mut self, customer: Customer) {

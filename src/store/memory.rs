@@ -191,6 +191,125 @@ impl MemoryStore {
         Ok(())
     }
 
+    /// A store from tables given as arrays of rows (`{"resources": [...], ...}`), as hosts and tests write
+    /// them. Every bad row is reported at once, by table and index.
+    pub fn from_tables(tables: &serde_json::Value) -> Result<MemoryStore> {
+        fn load<T: serde::de::DeserializeOwned>(
+            tables: &serde_json::Value,
+            name: &str,
+            uuid_of: impl Fn(&T) -> Uuid,
+            fields: &mut crate::error::FieldErrors,
+        ) -> BTreeMap<Uuid, T> {
+            let mut out = BTreeMap::new();
+            match tables.get(name) {
+                None | Some(serde_json::Value::Null) => {}
+                Some(serde_json::Value::Array(rows)) => {
+                    for (i, row) in rows.iter().enumerate() {
+                        match serde_json::from_value::<T>(row.clone()) {
+                            Ok(row) => {
+                                out.insert(uuid_of(&row), row);
+                            }
+                            Err(e) => fields
+                                .entry(format!("{name}[{i}]"))
+                                .or_default()
+                                .push(e.to_string()),
+                        }
+                    }
+                }
+                Some(_) => fields
+                    .entry(name.to_owned())
+                    .or_default()
+                    .push("Expected a list of rows.".to_owned()),
+            }
+            out
+        }
+        if !tables.is_null() && !tables.is_object() {
+            return Err(Error::field("initial", "Expected an object of tables."));
+        }
+        let mut fields = crate::error::FieldErrors::new();
+        let store = MemoryStore {
+            global_sync_enabled: tables
+                .get("global_sync_enabled")
+                .and_then(serde_json::Value::as_bool)
+                .unwrap_or(true),
+            settings: load(
+                tables,
+                "settings",
+                |r: &ArrowSettings| r.uuid.clone(),
+                &mut fields,
+            ),
+            customers: load(
+                tables,
+                "customers",
+                |r: &Customer| r.uuid.clone(),
+                &mut fields,
+            ),
+            projects: load(
+                tables,
+                "projects",
+                |r: &Project| r.uuid.clone(),
+                &mut fields,
+            ),
+            resources: load(
+                tables,
+                "resources",
+                |r: &Resource| r.uuid.clone(),
+                &mut fields,
+            ),
+            customer_mappings: load(
+                tables,
+                "customer_mappings",
+                |r: &CustomerMapping| r.uuid.clone(),
+                &mut fields,
+            ),
+            consumption_records: load(
+                tables,
+                "consumption_records",
+                |r: &ConsumptionRecord| r.uuid.clone(),
+                &mut fields,
+            ),
+            billing_syncs: load(
+                tables,
+                "billing_syncs",
+                |r: &BillingSync| r.uuid.clone(),
+                &mut fields,
+            ),
+            invoice_items: load(
+                tables,
+                "invoice_items",
+                |r: &InvoiceItem| r.uuid.clone(),
+                &mut fields,
+            ),
+        };
+        if fields.is_empty() {
+            Ok(store)
+        } else {
+            Err(Error::Validation { fields })
+        }
+    }
+
+    /// Every table as an array of rows, in uuid order, plus the global switch.
+    pub fn to_tables(&self) -> serde_json::Value {
+        fn rows<T: Serialize>(map: &BTreeMap<Uuid, T>) -> serde_json::Value {
+            serde_json::Value::Array(
+                map.values()
+                    .filter_map(|r| serde_json::to_value(r).ok())
+                    .collect(),
+            )
+        }
+        serde_json::json!({
+            "global_sync_enabled": self.global_sync_enabled,
+            "settings": rows(&self.settings),
+            "customers": rows(&self.customers),
+            "projects": rows(&self.projects),
+            "resources": rows(&self.resources),
+            "customer_mappings": rows(&self.customer_mappings),
+            "consumption_records": rows(&self.consumption_records),
+            "billing_syncs": rows(&self.billing_syncs),
+            "invoice_items": rows(&self.invoice_items),
+        })
+    }
+
     /// The invoice items billed for a source (a record's or an export line's natural key).
     pub fn items_for<'a>(
         &'a self,

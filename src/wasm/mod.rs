@@ -6,7 +6,10 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::Error;
 
+mod arrow;
+mod engine;
 mod foundation;
+mod reconcile;
 
 pub use foundation::*;
 

@@ -1,0 +1,439 @@
+//! Operations on consumption: syncing it, reconciling it, reading and cleaning up its records.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Map, Value};
+
+use super::{outcome, ArrowApi, Clock, Engine, Payload, Progress, Store, Table};
+use crate::changeset::{Changeset, Intent};
+use crate::consumption::{AggregateOptions, ConsumptionAggregator, ConsumptionTag};
+use crate::error::{Error, Result};
+use crate::ids::Uuid;
+use crate::period::Period;
+use crate::query::{self, CleanupFilter, RecordFilter};
+use crate::reconcile::{
+    plan_consumption_reconciliation, plan_consumption_sync, BilledLine, PlanContext, RecordOwner,
+    ResourceConsumption,
+};
+use crate::records::{
+    render_consumption_record, render_pending_record, ArrowSettings, ConsumptionRecord,
+    InvoiceItem, Lookup, Resource,
+};
+use crate::validate::{
+    CleanupConsumptionRequest, ConsumptionRecordQuery, ConsumptionSyncRequest,
+    HistoricalConsumptionRequest, ReconciliationRequest,
+};
+
+/// How many source keys one invoice-item scan asks for at once.
+const KEYS_PER_SCAN: usize = 200;
+
+fn uuid_filter(value: &Option<String>, field: &str) -> Result<Option<Uuid>> {
+    value
+        .as_deref()
+        .map(|v| Uuid::parse_field(v, field))
+        .transpose()
+}
+
+impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
+    /// Records of a period, for some resources or all.
+    async fn records_of(
+        &self,
+        period: Period,
+        resource: Option<&Uuid>,
+    ) -> Result<Vec<ConsumptionRecord>> {
+        let mut filters = Map::new();
+        filters.insert("billing_period".into(), json!(period));
+        if let Some(r) = resource {
+            filters.insert("resource_uuid".into(), json!(r));
+        }
+        self.scan_all(Table::ConsumptionRecords, filters).await
+    }
+
+    /// Every invoice item billed for these source keys.
+    pub(super) async fn items_for(&self, source_keys: &[String]) -> Result<Vec<InvoiceItem>> {
+        let mut items = Vec::new();
+        for chunk in source_keys.chunks(KEYS_PER_SCAN) {
+            let mut filters = Map::new();
+            filters.insert("source_key".into(), json!(chunk));
+            items.extend(
+                self.scan_all::<InvoiceItem>(Table::InvoiceItems, filters)
+                    .await?,
+            );
+        }
+        Ok(items)
+    }
+
+    /// Fetches and sums each resource's consumption for `periods` (one call per resource and month).
+    async fn consumption(
+        &self,
+        settings: &ArrowSettings,
+        ctx: &PlanContext<'_>,
+        resources: &[Resource],
+        periods: &[Period],
+        lookup: &Lookup,
+        operation: &str,
+    ) -> Result<BTreeMap<Period, Vec<ResourceConsumption>>> {
+        let mut aggregator = ConsumptionAggregator::new(AggregateOptions {
+            currency: Some(settings.currency.unwrap_or_else(|| ctx.default_currency())),
+        });
+        let total = (resources.len() * periods.len()) as u64;
+        let mut done = 0;
+        let mut lines_of: BTreeMap<(Uuid, Period), u64> = BTreeMap::new();
+        for resource in resources {
+            let Some(license) = resource.license_reference() else {
+                continue;
+            };
+            for period in periods {
+                let tag = ConsumptionTag {
+                    resource_uuid: resource.uuid.to_string(),
+                    license_reference: license.to_owned(),
+                    period: Some(*period),
+                };
+                let lines = match self.arrow.consumption(license, *period, *period).await? {
+                    Payload::Text(text) => aggregator.push(&tag, &text)?,
+                    Payload::Json(value) => aggregator.push_value(&tag, &value)?,
+                };
+                lines_of.insert((resource.uuid.clone(), *period), lines);
+                done += 1;
+                self.report(
+                    operation,
+                    done,
+                    total,
+                    format!("consumption of {license} for {period}"),
+                );
+            }
+        }
+        let rows = aggregator.finish();
+        let mut out: BTreeMap<Period, Vec<ResourceConsumption>> = BTreeMap::new();
+        for resource in resources {
+            let Some(license) = resource.license_reference() else {
+                continue;
+            };
+            let customer_uuid = lookup
+                .customer_uuid_of_resource(&resource.uuid)
+                .cloned()
+                .ok_or_else(|| {
+                    Error::not_found(format!("the customer of resource {}", resource.uuid))
+                })?;
+            for period in periods {
+                let row = rows.iter().find(|r| {
+                    r.resource_uuid == resource.uuid.as_str()
+                        && r.license_reference == license
+                        && r.billing_period == *period
+                });
+                let lines = lines_of
+                    .get(&(resource.uuid.clone(), *period))
+                    .copied()
+                    .unwrap_or(0);
+                out.entry(*period).or_default().push(ResourceConsumption {
+                    resource: resource.clone(),
+                    customer_uuid: customer_uuid.clone(),
+                    license_reference: license.to_owned(),
+                    sell: row.map(|r| r.consumed_sell).unwrap_or_default(),
+                    buy: row.map(|r| r.consumed_buy).unwrap_or_default(),
+                    currency: row.map(|r| r.currency),
+                    lines: row.map(|r| r.lines).unwrap_or(lines),
+                    raw_data: json!({ "source": "arrow consumption", "period": period, "lines": lines }),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// trigger_consumption_sync: provisional charges from the month's preliminary consumption.
+    pub async fn trigger_consumption_sync(
+        &self,
+        request: &ConsumptionSyncRequest,
+        dry_run: bool,
+    ) -> Result<Value> {
+        const OP: &str = "trigger_consumption_sync";
+        let settings = self.settings(request.settings_uuid.as_deref()).await?;
+        let ctx = PlanContext {
+            settings: &settings,
+            as_of: self.now()?,
+            zone: self.zone,
+        };
+        let lookup = self.lookup().await?;
+        let only = uuid_filter(&request.resource_uuid, "resource_uuid")?;
+        if let Some(uuid) = &only {
+            if lookup.resource(uuid).is_none() {
+                return Err(Error::not_found(format!("resource {uuid}")));
+            }
+        }
+        let resources: Vec<Resource> = lookup
+            .resources()
+            .filter(|r| r.is_active() && r.license_reference().is_some())
+            .filter(|r| only.as_ref().is_none_or(|u| &r.uuid == u))
+            .cloned()
+            .collect();
+        let consumptions = self
+            .consumption(&settings, &ctx, &resources, &[request.period], &lookup, OP)
+            .await?
+            .remove(&request.period)
+            .unwrap_or_default();
+        let records = self.records_of(request.period, only.as_ref()).await?;
+        let keys: Vec<String> = consumptions
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}|{}|{}",
+                    c.resource.uuid, request.period, c.license_reference
+                )
+            })
+            .collect();
+        let items = self.items_for(&keys).await?;
+        let (changeset, counters) =
+            plan_consumption_sync(&ctx, request.period, &consumptions, &records, &items)?;
+        let report = self.commit(&changeset, dry_run).await?;
+        Ok(outcome(json!(counters), &changeset, dry_run, report))
+    }
+
+    /// trigger_reconciliation: final figures from the export, one compensation per difference.
+    pub async fn trigger_reconciliation(
+        &self,
+        request: &ReconciliationRequest,
+        dry_run: bool,
+    ) -> Result<Value> {
+        const OP: &str = "trigger_reconciliation";
+        let settings = self.settings(request.settings_uuid.as_deref()).await?;
+        let ctx = PlanContext {
+            settings: &settings,
+            as_of: self.now()?,
+            zone: self.zone,
+        };
+        let export = self
+            .export(&settings, request.period, request.period, OP)
+            .await?;
+        let lines: Vec<BilledLine> = export.lines().map(BilledLine::from_export).collect();
+        let records = self.records_of(request.period, None).await?;
+        let lookup = self.lookup().await?;
+        let owners: BTreeMap<Uuid, RecordOwner> = records
+            .iter()
+            .filter_map(|r| {
+                let customer = lookup.customer_uuid_of_resource(&r.resource_uuid)?;
+                let name = lookup
+                    .resource(&r.resource_uuid)
+                    .map(|x| x.name.clone())
+                    .unwrap_or_default();
+                Some((
+                    r.resource_uuid.clone(),
+                    RecordOwner {
+                        resource_name: name,
+                        customer_uuid: customer.clone(),
+                    },
+                ))
+            })
+            .collect();
+        let keys: Vec<String> = records.iter().map(|r| r.key().natural_key()).collect();
+        let items = self.items_for(&keys).await?;
+        self.report(OP, 0, records.len() as u64, "reconciling records");
+        let (changeset, counters, _) = plan_consumption_reconciliation(
+            &ctx,
+            request.period,
+            request.force,
+            &records,
+            &owners,
+            &lines,
+            &items,
+        )?;
+        let report = self.commit(&changeset, dry_run).await?;
+        self.report(OP, records.len() as u64, records.len() as u64, "reconciled");
+        Ok(outcome(json!(counters), &changeset, dry_run, report))
+    }
+
+    /// sync_resource_historical_consumption: one resource, month by month.
+    pub async fn sync_resource_historical_consumption(
+        &self,
+        request: &HistoricalConsumptionRequest,
+        dry_run: bool,
+    ) -> Result<Value> {
+        const OP: &str = "sync_resource_historical_consumption";
+        let resource_uuid = Uuid::parse_field(&request.resource_uuid, "resource_uuid")?;
+        let lookup = self.lookup().await?;
+        let resource = lookup
+            .resource(&resource_uuid)
+            .cloned()
+            .ok_or_else(|| Error::not_found(format!("resource {resource_uuid}")))?;
+        if resource.license_reference().is_none() {
+            return Err(Error::field(
+                "resource_uuid",
+                "The resource has no Arrow license reference.",
+            ));
+        }
+        let to = match request.period_to {
+            Some(p) => p,
+            None => self.current_period()?,
+        };
+        let from = match request.period_from {
+            Some(p) => p,
+            None => Period::historical_consumption_default(to)?.0,
+        };
+        let periods = Period::range(from, to)?;
+        let settings = self.settings(None).await?;
+        let ctx = PlanContext {
+            settings: &settings,
+            as_of: self.now()?,
+            zone: self.zone,
+        };
+        let by_period = self
+            .consumption(
+                &settings,
+                &ctx,
+                std::slice::from_ref(&resource),
+                &periods,
+                &lookup,
+                OP,
+            )
+            .await?;
+        let mut records_filter = Map::new();
+        records_filter.insert("resource_uuid".into(), json!(resource_uuid));
+        let records: Vec<ConsumptionRecord> = self
+            .scan_all(Table::ConsumptionRecords, records_filter)
+            .await?;
+        let license = resource.license_reference().unwrap_or_default();
+        let keys: Vec<String> = periods
+            .iter()
+            .map(|p| format!("{}|{p}|{license}", resource.uuid))
+            .collect();
+        let items = self.items_for(&keys).await?;
+        let mut changeset = Changeset::new(
+            crate::validate::Operation::SyncResourceHistoricalConsumption.id(),
+            ctx.as_of,
+        );
+        let (mut synced, mut skipped, mut errors) = (0u64, 0u64, Vec::new());
+        for (period, consumptions) in &by_period {
+            let (planned, counters) =
+                plan_consumption_sync(&ctx, *period, consumptions, &records, &items)?;
+            synced += counters.synced;
+            skipped += counters.skipped_finalized;
+            errors.extend(counters.error_details.into_iter().map(|mut e| {
+                if let Some(o) = e.as_object_mut() {
+                    o.insert("period".into(), json!(period));
+                }
+                e
+            }));
+            changeset.intents.extend(planned.intents);
+        }
+        let report = self.commit(&changeset, dry_run).await?;
+        let body = json!({
+            "resource_uuid": resource.uuid,
+            "resource_name": resource.name,
+            "periods_synced": synced,
+            "periods_skipped": skipped,
+            "errors": errors,
+        });
+        Ok(if dry_run {
+            outcome(body, &changeset, true, report)
+        } else {
+            body
+        })
+    }
+
+    /// cleanup_consumption: delete matching records (a dry run by default). Their invoice items stay.
+    pub async fn cleanup_consumption(&self, request: &CleanupConsumptionRequest) -> Result<Value> {
+        let filter = CleanupFilter {
+            period_from: request.period_from,
+            period_to: request.period_to,
+            resource_uuid: uuid_filter(&request.resource_uuid, "resource_uuid")?,
+            only_finalized: request.only_finalized,
+            only_unfinalized: request.only_unfinalized,
+        };
+        let records: Vec<ConsumptionRecord> =
+            self.scan_all(Table::ConsumptionRecords, Map::new()).await?;
+        let plan = query::plan_cleanup(&records, &filter, request.dry_run)?;
+        if !request.dry_run {
+            let mut changeset = Changeset::new(
+                crate::validate::Operation::CleanupConsumption.id(),
+                self.now()?,
+            );
+            for uuid in &plan.records_to_delete {
+                changeset.push(Intent::DeleteConsumptionRecord {
+                    key: format!("delete_consumption_record:{uuid}"),
+                    uuid: uuid.clone(),
+                });
+            }
+            self.commit(&changeset, false).await?;
+        }
+        Ok(plan.to_json())
+    }
+
+    pub async fn consumption_statistics(&self) -> Result<Value> {
+        let records: Vec<ConsumptionRecord> =
+            self.scan_all(Table::ConsumptionRecords, Map::new()).await?;
+        Ok(query::consumption_statistics(&records)?.to_json())
+    }
+
+    pub async fn consumption_status(&self) -> Result<Value> {
+        let flags = self.store.flags().await?;
+        let settings = self.settings(None).await.ok();
+        let records: Vec<ConsumptionRecord> =
+            self.scan_all(Table::ConsumptionRecords, Map::new()).await?;
+        Ok(
+            query::consumption_status(flags.global_sync_enabled, settings.as_ref(), &records)
+                .to_json(),
+        )
+    }
+
+    /// pending_records: unfinalized records, newest first, paginated.
+    pub async fn pending_records(
+        &self,
+        page: u32,
+        page_size: u32,
+        url: &str,
+    ) -> Result<(Vec<Value>, query::Page)> {
+        let records: Vec<ConsumptionRecord> =
+            self.scan_all(Table::ConsumptionRecords, Map::new()).await?;
+        let lookup = self.lookup().await?;
+        let pending = query::pending_records(&records);
+        let page = query::paginate(pending.len(), page as usize, page_size as usize, url)?;
+        let rows = query::page_items(&pending, &page)
+            .iter()
+            .map(|r| render_pending_record(r, &lookup))
+            .collect();
+        Ok((rows, page))
+    }
+
+    pub async fn list_consumption_records(
+        &self,
+        request: &ConsumptionRecordQuery,
+        base_url: &str,
+        url: &str,
+    ) -> Result<(Vec<Value>, query::Page)> {
+        let filter = RecordFilter {
+            billing_period: request.billing_period,
+            billing_period_from: request.billing_period_from,
+            billing_period_to: request.billing_period_to,
+            customer_uuid: uuid_filter(&request.customer_uuid, "customer_uuid")?,
+            is_finalized: request.is_finalized,
+            is_reconciled: request.is_reconciled,
+            license_reference: request.license_reference.clone(),
+            project_uuid: uuid_filter(&request.project_uuid, "project_uuid")?,
+            resource: request.resource.clone(),
+            resource_uuid: uuid_filter(&request.resource_uuid, "resource_uuid")?,
+        };
+        let records: Vec<ConsumptionRecord> =
+            self.scan_all(Table::ConsumptionRecords, Map::new()).await?;
+        let lookup = self.lookup().await?;
+        let selected = query::select_records(&records, &filter, &lookup);
+        let page = query::paginate(
+            selected.len(),
+            request.page as usize,
+            request.page_size as usize,
+            url,
+        )?;
+        let rows = query::page_items(&selected, &page)
+            .iter()
+            .map(|r| render_consumption_record(r, &lookup, base_url))
+            .collect::<Result<Vec<_>>>()?;
+        Ok((rows, page))
+    }
+
+    pub async fn retrieve_consumption_record(&self, uuid: &str, base_url: &str) -> Result<Value> {
+        let record: ConsumptionRecord = self
+            .get(Table::ConsumptionRecords, uuid)
+            .await?
+            .ok_or_else(|| Error::not_found(format!("consumption record {uuid}")))?;
+        let lookup = self.lookup().await?;
+        render_consumption_record(&record, &lookup, base_url)
+    }
+}

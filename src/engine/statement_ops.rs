@@ -1,0 +1,210 @@
+//! Operations on Arrow statements (billing syncs), and the consumption sync switches.
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Map, Value};
+
+use super::{outcome, ArrowApi, Clock, Engine, Progress, Store, Table};
+use crate::changeset::{Changeset, Intent, SyncSwitch};
+use crate::error::{Error, Result};
+use crate::ids::Uuid;
+use crate::query::{self, SyncFilter};
+use crate::reconcile::{plan_billing_sync, plan_statement_reconciliation, BilledLine, PlanContext};
+use crate::records::{
+    render_billing_sync, ArrowSettings, ArrowState, BillingSync, CustomerMapping, InvoiceItem,
+    SyncState,
+};
+use crate::validate::{
+    BillingSyncQuery, Operation, ReconciliationRequest, StatementSyncRequest, SyncPauseRequest,
+};
+
+impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
+    async fn mappings_of(&self, settings: &ArrowSettings) -> Result<Vec<CustomerMapping>> {
+        let mut filters = Map::new();
+        filters.insert("settings_uuid".into(), json!(settings.uuid));
+        self.scan_all(Table::CustomerMappings, filters).await
+    }
+
+    async fn syncs_of(
+        &self,
+        settings: &ArrowSettings,
+        period: crate::period::Period,
+    ) -> Result<Vec<BillingSync>> {
+        let mut filters = Map::new();
+        filters.insert("settings_uuid".into(), json!(settings.uuid));
+        filters.insert("report_period".into(), json!(period));
+        self.scan_all(Table::BillingSyncs, filters).await
+    }
+
+    /// Licences billed through consumption records: their export lines are not billed again as statement lines.
+    async fn consumption_licenses(&self) -> Result<BTreeSet<String>> {
+        let resources: Vec<crate::records::Resource> =
+            self.scan_all(Table::Resources, Map::new()).await?;
+        Ok(resources
+            .iter()
+            .filter_map(|r| r.license_reference().map(str::to_owned))
+            .collect())
+    }
+
+    /// trigger_sync: the month's export lines onto the customers' invoices, grouped by statement.
+    pub async fn trigger_sync(
+        &self,
+        request: &StatementSyncRequest,
+        dry_run: bool,
+    ) -> Result<Value> {
+        const OP: &str = "trigger_sync";
+        let settings = self.settings(request.settings_uuid.as_deref()).await?;
+        let ctx = PlanContext {
+            settings: &settings,
+            as_of: self.now()?,
+            zone: self.zone,
+        };
+        let export = self
+            .export(&settings, request.period, request.period, OP)
+            .await?;
+        let lines: Vec<BilledLine> = export.lines().map(BilledLine::from_export).collect();
+        let mappings = self.mappings_of(&settings).await?;
+        let syncs = self.syncs_of(&settings, request.period).await?;
+        let licenses = self.consumption_licenses().await?;
+        let (changeset, counters) =
+            plan_billing_sync(&ctx, request.period, &lines, &mappings, &syncs, &licenses)?;
+        let report = self.commit(&changeset, dry_run).await?;
+        Ok(outcome(json!(counters), &changeset, dry_run, report))
+    }
+
+    /// reconcile: validated statements against the current export; differences compensated once.
+    pub async fn reconcile(&self, request: &ReconciliationRequest, dry_run: bool) -> Result<Value> {
+        const OP: &str = "reconcile";
+        let settings = self.settings(request.settings_uuid.as_deref()).await?;
+        let ctx = PlanContext {
+            settings: &settings,
+            as_of: self.now()?,
+            zone: self.zone,
+        };
+        let export = self
+            .export(&settings, request.period, request.period, OP)
+            .await?;
+        let lines: Vec<BilledLine> = export.lines().map(BilledLine::from_export).collect();
+        let mappings = self.mappings_of(&settings).await?;
+        let syncs = self.syncs_of(&settings, request.period).await?;
+        let licenses = self.consumption_licenses().await?;
+        let mut keys: Vec<String> = syncs
+            .iter()
+            .flat_map(|s| {
+                s.items
+                    .iter()
+                    .map(move |i| format!("{}|{}", s.statement_reference, i.arrow_line_reference))
+            })
+            .collect();
+        keys.extend(lines.iter().map(BilledLine::source_key));
+        keys.sort();
+        keys.dedup();
+        let items: Vec<InvoiceItem> = self.items_for(&keys).await?;
+        let (changeset, counters) = plan_statement_reconciliation(
+            &ctx,
+            request.period,
+            request.force,
+            &lines,
+            &mappings,
+            &syncs,
+            &licenses,
+            &items,
+        )?;
+        let report = self.commit(&changeset, dry_run).await?;
+        Ok(outcome(json!(counters), &changeset, dry_run, report))
+    }
+
+    pub async fn list_billing_syncs(
+        &self,
+        request: &BillingSyncQuery,
+        base_url: &str,
+        url: &str,
+    ) -> Result<(Vec<Value>, query::Page)> {
+        let arrow_state = match request.arrow_state.as_deref() {
+            None => None,
+            Some("pending") => Some(ArrowState::Pending),
+            Some("validated") => Some(ArrowState::Validated),
+            Some(other) => {
+                return Err(Error::field(
+                    "arrow_state",
+                    format!("\"{other}\" is not a valid choice."),
+                ))
+            }
+        };
+        let uuid = |v: &Option<String>, field: &str| {
+            v.as_deref()
+                .map(|v| Uuid::parse_field(v, field))
+                .transpose()
+        };
+        let filter = SyncFilter {
+            arrow_state,
+            customer_mapping: request.customer_mapping.clone(),
+            customer_mapping_uuid: uuid(&request.customer_mapping_uuid, "customer_mapping_uuid")?,
+            report_period: request.report_period,
+            report_period_from: request.report_period_from,
+            report_period_to: request.report_period_to,
+            settings_uuid: uuid(&request.settings_uuid, "settings_uuid")?,
+            state: request
+                .state
+                .and_then(|s| SyncState::from_code(i64::from(s))),
+            statement_reference: request.statement_reference.clone(),
+        };
+        let syncs: Vec<BillingSync> = self.scan_all(Table::BillingSyncs, Map::new()).await?;
+        let lookup = self.lookup().await?;
+        let selected = query::select_syncs(&syncs, &filter);
+        let page = query::paginate(
+            selected.len(),
+            request.page as usize,
+            request.page_size as usize,
+            url,
+        )?;
+        let rows = query::page_items(&selected, &page)
+            .iter()
+            .map(|s| render_billing_sync(s, &lookup, base_url))
+            .collect();
+        Ok((rows, page))
+    }
+
+    pub async fn retrieve_billing_sync(&self, uuid: &str, base_url: &str) -> Result<Value> {
+        let sync: BillingSync = self
+            .get(Table::BillingSyncs, uuid)
+            .await?
+            .ok_or_else(|| Error::not_found(format!("billing sync {uuid}")))?;
+        let lookup = self.lookup().await?;
+        Ok(render_billing_sync(&sync, &lookup, base_url))
+    }
+
+    /// pause_sync / resume_sync: the global switch, one settings' switch, or (with neither named) the
+    /// active settings'. Answers {"paused": [...]} or {"resumed": [...]}.
+    pub async fn switch_sync(&self, request: &SyncPauseRequest, enabled: bool) -> Result<Value> {
+        let operation = if enabled {
+            Operation::ResumeSync
+        } else {
+            Operation::PauseSync
+        };
+        let mut changeset = Changeset::new(operation.id(), self.now()?);
+        let mut switched = Vec::new();
+        if request.pause_global {
+            changeset.push(Intent::SetSyncEnabled {
+                key: format!("sync_enabled:global:{enabled}"),
+                switch: SyncSwitch::Global,
+                enabled,
+            });
+            switched.push("global".to_owned());
+        }
+        if request.settings_uuid.is_some() || !request.pause_global {
+            let settings = self.settings(request.settings_uuid.as_deref()).await?;
+            changeset.push(Intent::SetSyncEnabled {
+                key: format!("sync_enabled:{}:{enabled}", settings.uuid),
+                switch: SyncSwitch::Settings {
+                    settings_uuid: settings.uuid.clone(),
+                },
+                enabled,
+            });
+            switched.push(settings.uuid.to_string());
+        }
+        self.commit(&changeset, false).await?;
+        let key = if enabled { "resumed" } else { "paused" };
+        Ok(json!({ key: switched }))
+    }
+}

@@ -1,0 +1,334 @@
+//! Arrow payload parsing and consumption aggregation, for JS.
+//!
+//! Payloads may be given as JSON text (the bulk path: one copy into wasm, parsed there), UTF-8 bytes, or
+//! plain objects (converted field by field: fine for a page, slow for a million lines). Amounts come back
+//! as exact decimal strings (`render_exact`: lossless, at least 2 decimals), never as JS numbers.
+
+use js_sys::{Array, Reflect, Uint8Array};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::{from_js, js_error, to_js};
+use crate::arrow::{parse_billing_export, parse_billing_export_bytes, parse_billing_export_value};
+use crate::arrow::{BillingExportPage, BillingLine};
+use crate::consumption::{AggregateOptions, ConsumptionAggregator, ConsumptionTag};
+use crate::error::Error;
+use crate::money::{render_exact, Currency};
+use crate::period::{parse_date, Period};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_ARROW: &str = r#"
+/** A cell of an Arrow table as Arrow sends it. */
+export type ArrowCell = string | number | null;
+/** Arrow's Consumption API response. */
+export interface ArrowConsumptionResponse { data: { headers: string[]; lines: ArrowCell[][] } }
+/** One page of Arrow's billing export. */
+export interface ArrowBillingExportResponse {
+  data: { headers: string[]; values: ArrowCell[][] };
+  pagination?: { perPage?: number | string };
+}
+/** A payload: its JSON text (fastest), its UTF-8 bytes, or the parsed object. */
+export type ArrowPayload<T> = string | Uint8Array | T;
+/** Options of consumption aggregation. */
+export interface AggregateOptions {
+  /** ISO 4217 currency of lines whose payload has no currency column. Without it such lines throw. */
+  currency?: string;
+}
+/** Which consumption record a payload belongs to. */
+export interface ConsumptionTag {
+  resourceUuid: string;
+  licenseReference: string;
+  /** The month the payload was fetched for, "YYYY-MM" (or a date in it). Omit for a range fetch. */
+  period?: string;
+}
+/** A tagged consumption payload, for `aggregateConsumption`. */
+export interface ConsumptionPayload extends ConsumptionTag {
+  payload: ArrowPayload<ArrowConsumptionResponse>;
+}
+/** Consumption totals of one resource, licence and month. Amounts are exact decimal strings. */
+export interface ConsumptionAggregateRow {
+  resource_uuid: string;
+  license_reference: string;
+  /** First day of the month, "YYYY-MM-DD". */
+  billing_period: string;
+  consumed_sell: string;
+  consumed_buy: string;
+  currency: string;
+  lines: number;
+}
+/** The logical fields of a billing export. */
+export type BillingExportField =
+  | "line_reference" | "statement_reference" | "customer_reference" | "customer_name" | "classification"
+  | "vendor_name" | "vendor_subscription_id" | "license_reference" | "description" | "quantity"
+  | "sell" | "buy" | "currency" | "report_period";
+/** One normalised billing export line. Amounts and quantity are exact decimal strings. */
+export interface BillingExportLine {
+  row: number;
+  line_reference: string | null;
+  statement_reference: string | null;
+  customer_reference: string | null;
+  customer_name: string;
+  classification: string;
+  vendor_name: string | null;
+  vendor_subscription_id: string;
+  license_reference: string | null;
+  description: string | null;
+  quantity: string | null;
+  sell: string;
+  buy: string;
+  currency: string | null;
+  /** "YYYY-MM". */
+  report_period: string | null;
+  /** The row's cells keyed by header, as received. */
+  raw_data: Record<string, ArrowCell>;
+}
+/** A parsed billing export page. */
+export interface ParsedBillingExport {
+  /** Each field found, with the header it was found under. */
+  columns: Partial<Record<BillingExportField, string>>;
+  rows: BillingExportLine[];
+  per_page: number | null;
+  /** A page shorter than its page size (1000 when not given) is the last. */
+  is_last_page: boolean;
+}
+"#;
+
+fn invalid_input(what: &str, reason: &str) -> JsValue {
+    js_error(&Error::field(what, reason))
+}
+
+fn options_of(options: Option<JsValue>) -> Result<AggregateOptions, JsValue> {
+    let options = from_js(options.unwrap_or(JsValue::UNDEFINED), "options")?;
+    let currency = match options.get("currency") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(code)) => {
+            Some(Currency::parse(code, "currency").map_err(|e| js_error(&e))?)
+        }
+        Some(_) => return Err(invalid_input("currency", "Expected an ISO 4217 code.")),
+    };
+    Ok(AggregateOptions { currency })
+}
+
+fn string_field(object: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
+    let value = Reflect::get(object, &JsValue::from_str(key))
+        .map_err(|_| invalid_input(key, "Could not be read."))?;
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    value
+        .as_string()
+        .map(Some)
+        .ok_or_else(|| invalid_input(key, "Expected a string."))
+}
+
+fn required_field(object: &JsValue, key: &str) -> Result<String, JsValue> {
+    string_field(object, key)?
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| invalid_input(key, "This field is required."))
+}
+
+/// A tag from `{ resourceUuid, licenseReference, period? }`; period is "YYYY-MM" or a date in the month.
+fn tag_of(object: &JsValue) -> Result<ConsumptionTag, JsValue> {
+    if !object.is_object() {
+        return Err(invalid_input("tag", "Expected an object."));
+    }
+    let period = match string_field(object, "period")? {
+        None => None,
+        Some(text) if text.len() == 10 => Some(
+            parse_date(&text)
+                .and_then(Period::of_date)
+                .map_err(|e| js_error(&e))?,
+        ),
+        Some(text) => Some(Period::parse(&text).map_err(|e| js_error(&e))?),
+    };
+    Ok(ConsumptionTag {
+        resource_uuid: required_field(object, "resourceUuid")?,
+        license_reference: required_field(object, "licenseReference")?,
+        period,
+    })
+}
+
+/// Pushes a payload given as text, bytes or object.
+fn push_payload(
+    aggregator: &mut ConsumptionAggregator,
+    tag: &ConsumptionTag,
+    payload: JsValue,
+) -> Result<u64, JsValue> {
+    let pushed = if let Some(text) = payload.as_string() {
+        aggregator.push(tag, &text)
+    } else if let Some(bytes) = payload.dyn_ref::<Uint8Array>() {
+        aggregator.push_bytes(tag, &bytes.to_vec())
+    } else if payload.is_object() {
+        aggregator.push_value(tag, &from_js(payload, "payload")?)
+    } else {
+        return Err(invalid_input(
+            "payload",
+            "Expected JSON text, UTF-8 bytes or an object.",
+        ));
+    };
+    pushed.map_err(|e| js_error(&e))
+}
+
+/// Sums consumption payloads per (resource, licence, month) in one call.
+#[wasm_bindgen(js_name = aggregateConsumption, unchecked_return_type = "ConsumptionAggregateRow[]")]
+pub fn aggregate_consumption(
+    #[wasm_bindgen(unchecked_param_type = "ConsumptionPayload[]")] payloads: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "AggregateOptions")] options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let mut aggregator = ConsumptionAggregator::new(options_of(options)?);
+    let payloads = payloads
+        .dyn_into::<Array>()
+        .map_err(|_| invalid_input("payloads", "Expected an array."))?;
+    for item in payloads.iter() {
+        let tag = tag_of(&item)?;
+        let payload = Reflect::get(&item, &JsValue::from_str("payload"))
+            .map_err(|_| invalid_input("payload", "Could not be read."))?;
+        push_payload(&mut aggregator, &tag, payload)?;
+    }
+    to_js(&aggregator.finish())
+}
+
+/// Streaming consumption aggregation: push payloads one by one (memory holds only the totals), merge
+/// aggregators from other workers, and finish once.
+#[wasm_bindgen(js_name = ConsumptionAggregator)]
+pub struct JsConsumptionAggregator {
+    inner: ConsumptionAggregator,
+}
+
+#[wasm_bindgen(js_class = ConsumptionAggregator)]
+impl JsConsumptionAggregator {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "AggregateOptions")] options: Option<
+            JsValue,
+        >,
+    ) -> Result<JsConsumptionAggregator, JsValue> {
+        Ok(JsConsumptionAggregator {
+            inner: ConsumptionAggregator::new(options_of(options)?),
+        })
+    }
+
+    /// Adds one payload; returns its number of lines. A bad payload throws and changes nothing.
+    pub fn push(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "ConsumptionTag")] tag: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ArrowPayload<ArrowConsumptionResponse>")]
+        payload: JsValue,
+    ) -> Result<f64, JsValue> {
+        let tag = tag_of(&tag)?;
+        // Line counts are far below 2^53: the conversion to a JS number is exact.
+        push_payload(&mut self.inner, &tag, payload).map(|n| n as f64)
+    }
+
+    /// Adds `other`'s totals into this one; `other` is left as it was. Throws, changing nothing, if a
+    /// key's currencies differ.
+    pub fn merge(&mut self, other: &JsConsumptionAggregator) -> Result<(), JsValue> {
+        self.inner
+            .merge(other.inner.clone())
+            .map_err(|e| js_error(&e))
+    }
+
+    /// The totals, ordered by resource, licence and month. The aggregator is consumed.
+    #[wasm_bindgen(unchecked_return_type = "ConsumptionAggregateRow[]")]
+    pub fn finish(self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.finish())
+    }
+}
+
+#[derive(Serialize)]
+struct JsBillingLine<'a> {
+    row: usize,
+    line_reference: Option<&'a str>,
+    statement_reference: Option<&'a str>,
+    customer_reference: Option<&'a str>,
+    customer_name: &'a str,
+    classification: &'a str,
+    vendor_name: Option<&'a str>,
+    vendor_subscription_id: &'a str,
+    license_reference: Option<&'a str>,
+    description: Option<&'a str>,
+    quantity: Option<String>,
+    sell: String,
+    buy: String,
+    currency: Option<&'a str>,
+    report_period: Option<String>,
+    raw_data: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'a> JsBillingLine<'a> {
+    fn of(page: &BillingExportPage, line: &'a BillingLine) -> JsBillingLine<'a> {
+        JsBillingLine {
+            row: line.row,
+            line_reference: line.line_reference.as_deref(),
+            statement_reference: line.statement_reference.as_deref(),
+            customer_reference: line.customer_reference.as_deref(),
+            customer_name: &line.customer_name,
+            classification: &line.classification,
+            vendor_name: line.vendor_name.as_deref(),
+            vendor_subscription_id: &line.vendor_subscription_id,
+            license_reference: line.license_reference.as_deref(),
+            description: line.description.as_deref(),
+            quantity: line.quantity.map(|q| q.normalize().to_string()),
+            sell: render_exact(line.sell),
+            buy: render_exact(line.buy),
+            currency: line.currency.as_ref().map(Currency::as_str),
+            report_period: line.report_period.map(|p| p.to_string()),
+            raw_data: page.raw_data(line),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsBillingExport<'a> {
+    columns: serde_json::Map<String, serde_json::Value>,
+    rows: Vec<JsBillingLine<'a>>,
+    per_page: Option<u64>,
+    is_last_page: bool,
+}
+
+/// One billing export page from JSON text, UTF-8 bytes or an object.
+pub(crate) fn billing_export_page(input: JsValue) -> Result<BillingExportPage, JsValue> {
+    if let Some(text) = input.as_string() {
+        parse_billing_export(&text)
+    } else if let Some(bytes) = input.dyn_ref::<Uint8Array>() {
+        parse_billing_export_bytes(&bytes.to_vec())
+    } else if input.is_object() {
+        parse_billing_export_value(&from_js(input, "payload")?)
+    } else {
+        return Err(invalid_input(
+            "payload",
+            "Expected JSON text, UTF-8 bytes or an object.",
+        ));
+    }
+    .map_err(|e| js_error(&e))
+}
+
+/// Reads one billing export page: its columns (field → header) and its normalised lines.
+#[wasm_bindgen(js_name = parseBillingExport, unchecked_return_type = "ParsedBillingExport")]
+pub fn parse_billing_export_js(
+    #[wasm_bindgen(unchecked_param_type = "ArrowPayload<ArrowBillingExportResponse>")]
+    input: JsValue,
+) -> Result<JsValue, JsValue> {
+    let page = billing_export_page(input)?;
+    let columns = page
+        .columns
+        .iter()
+        .map(|c| {
+            (
+                c.field.name().to_owned(),
+                serde_json::Value::String(c.header.clone()),
+            )
+        })
+        .collect();
+    to_js(&JsBillingExport {
+        columns,
+        rows: page
+            .lines
+            .iter()
+            .map(|l| JsBillingLine::of(&page, l))
+            .collect(),
+        per_page: page.per_page,
+        is_last_page: page.is_last_page(),
+    })
+}

@@ -1,0 +1,618 @@
+//! The engine for JS: the host's objects become the engine's ports, and every operation a Promise.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Function, Promise, Reflect, Uint8Array};
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+use super::{from_js, js_error, to_js};
+use crate::changeset::Changeset;
+use crate::engine::ports::StoreFlags;
+use crate::engine::{
+    ArrowApi, Clock, Engine, ExportRequest, HttpRequest, Payload, Progress, ProgressEvent,
+    ScanQuery, Store, Table,
+};
+use crate::error::{Error, FieldErrors, Result};
+use crate::period::{Period, Zone};
+use crate::store::{ApplyReport, MemoryStore};
+use crate::timestamp::Timestamp;
+use crate::validate::Operation;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_ENGINE: &str = r#"
+/** The store's tables. */
+export type TableName = "settings" | "customers" | "projects" | "resources" | "customer_mappings" | "consumption_records" | "billing_syncs" | "invoice_items";
+/** A scan: rows whose uuid sorts after `after`, in uuid order, at most `limit`, matching every `where` entry
+ * (equality on a top-level field, or any of the values of an array). */
+export interface ScanQuery { where?: Record<string, unknown>; after?: string | null; limit: number }
+/** What a commit did. */
+export interface ApplyReport { created: number; updated: number; deleted: number; unchanged: number }
+type MaybePromise<T> = T | Promise<T>;
+/** The host's persistence. `commit` applies a changeset all or nothing. */
+export interface BillsyncStore {
+  get(table: TableName, uuid: string): MaybePromise<Record<string, unknown> | null | undefined>;
+  scan(table: TableName, query: ScanQuery): MaybePromise<Array<Record<string, unknown>>>;
+  flags(): MaybePromise<{ global_sync_enabled: boolean }>;
+  commit(changeset: Changeset): MaybePromise<ApplyReport>;
+}
+/** Arrow's REST calls; each returns Arrow's raw payload as JSON text (fastest), bytes or an object. */
+export interface ArrowAdapter {
+  billingExport(args: { exportTypeReference: string; periodFrom: string; periodTo: string; page: number }): MaybePromise<string | Uint8Array | object>;
+  consumption(args: { licenseReference: string; periodStart: string; periodEnd: string }): MaybePromise<string | Uint8Array | object>;
+  license(args: { licenseReference: string }): MaybePromise<string | Uint8Array | object>;
+  licenses(args: { page: number; perPage: number }): MaybePromise<string | Uint8Array | object>;
+}
+/** A step of a long operation. */
+export interface ProgressEventInfo { operation: string; done: number; total: number; message: string }
+export interface ArrowEngineOptions {
+  arrow: ArrowAdapter;
+  store: BillsyncStore;
+  /** "now", as an RFC 3339 instant (or a Date). */
+  clock: { now(): string | Date };
+  /** "UTC" (default) or a fixed offset such as "+02:00": decides which month "now" is in. */
+  timezone?: string;
+  onProgress?: (event: ProgressEventInfo) => void;
+  /** The base URL of `url` fields when a call gives none. */
+  baseUrl?: string;
+}
+/** A REST request as the host's HTTP server received it. */
+export interface BillsyncHttpRequest {
+  method: string;
+  path: string;
+  query?: Record<string, string | string[]>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  user?: { is_staff?: boolean } | null;
+  baseUrl?: string;
+}
+export interface BillsyncHttpResponse { status: number; headers: Record<string, string>; body: unknown }
+/** The tables of a store, as `createMemoryStore` takes them and `snapshot()` returns them. */
+export interface StoreTables {
+  settings?: Array<Record<string, unknown>>;
+  customers?: Array<Record<string, unknown>>;
+  projects?: Array<Record<string, unknown>>;
+  resources?: Array<Record<string, unknown>>;
+  customer_mappings?: Array<Record<string, unknown>>;
+  consumption_records?: Array<Record<string, unknown>>;
+  billing_syncs?: Array<Record<string, unknown>>;
+  invoice_items?: Array<Record<string, unknown>>;
+  global_sync_enabled?: boolean;
+}
+"#;
+
+fn message_of(error: &JsValue) -> String {
+    if let Some(e) = error.dyn_ref::<js_sys::Error>() {
+        return String::from(e.message());
+    }
+    error.as_string().unwrap_or_else(|| format!("{error:?}"))
+}
+
+/// Calls `object[method](...args)` and awaits whatever it returns (a value or a Promise).
+async fn call(
+    object: &JsValue,
+    method: &str,
+    args: &[JsValue],
+) -> std::result::Result<JsValue, String> {
+    let function: Function = Reflect::get(object, &JsValue::from_str(method))
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .ok_or_else(|| format!("{method} is not a function"))?;
+    let array: js_sys::Array = args.iter().collect();
+    let returned = function.apply(object, &array).map_err(|e| message_of(&e))?;
+    JsFuture::from(Promise::resolve(&returned))
+        .await
+        .map_err(|e| message_of(&e))
+}
+
+fn plain(value: &Value) -> Result<JsValue> {
+    to_js(value).map_err(|e| Error::InvalidPayload {
+        payload: "adapter arguments".into(),
+        offset: 0,
+        reason: message_of(&e),
+    })
+}
+
+/// The host's store object.
+struct JsStore(JsValue);
+
+impl JsStore {
+    async fn call(&self, method: &str, args: &[JsValue]) -> Result<JsValue> {
+        call(&self.0, method, args)
+            .await
+            .map_err(|message| Error::StoreFailed {
+                call: format!("store.{method}"),
+                message,
+            })
+    }
+
+    fn json(&self, method: &str, value: JsValue) -> Result<Value> {
+        if value.is_undefined() || value.is_null() {
+            return Ok(Value::Null);
+        }
+        serde_wasm_bindgen::from_value(value).map_err(|e| Error::StoreFailed {
+            call: format!("store.{method}"),
+            message: e.to_string(),
+        })
+    }
+}
+
+impl Store for JsStore {
+    async fn get(&self, table: Table, uuid: &str) -> Result<Option<Value>> {
+        let row = self
+            .call(
+                "get",
+                &[JsValue::from_str(table.as_str()), JsValue::from_str(uuid)],
+            )
+            .await?;
+        Ok(Some(self.json("get", row)?).filter(|v| !v.is_null()))
+    }
+
+    async fn scan(&self, table: Table, query: &ScanQuery) -> Result<Vec<Value>> {
+        let rows = self
+            .call(
+                "scan",
+                &[JsValue::from_str(table.as_str()), plain(&json!(query))?],
+            )
+            .await?;
+        match self.json("scan", rows)? {
+            Value::Array(rows) => Ok(rows),
+            Value::Null => Ok(Vec::new()),
+            _ => Err(Error::StoreFailed {
+                call: "store.scan".into(),
+                message: "scan must return an array of rows".into(),
+            }),
+        }
+    }
+
+    async fn flags(&self) -> Result<StoreFlags> {
+        let flags = self.call("flags", &[]).await?;
+        serde_json::from_value(self.json("flags", flags)?).map_err(|e| Error::StoreFailed {
+            call: "store.flags".into(),
+            message: e.to_string(),
+        })
+    }
+
+    async fn commit(&self, changeset: &Changeset) -> Result<ApplyReport> {
+        let report = self.call("commit", &[plain(&json!(changeset))?]).await?;
+        let report = self.json("commit", report)?;
+        Ok(serde_json::from_value(report).unwrap_or_default())
+    }
+}
+
+/// The host's Arrow adapter.
+struct JsArrow(JsValue);
+
+impl JsArrow {
+    async fn payload(&self, method: &str, args: Value) -> Result<Payload> {
+        let failed = |message: String| Error::AdapterFailed {
+            call: format!("arrow.{method}"),
+            message,
+        };
+        let value = call(&self.0, method, &[plain(&args)?])
+            .await
+            .map_err(failed)?;
+        if let Some(text) = value.as_string() {
+            return Ok(Payload::Text(text));
+        }
+        if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
+            return String::from_utf8(bytes.to_vec())
+                .map(Payload::Text)
+                .map_err(|e| failed(format!("the payload is not UTF-8: {e}")));
+        }
+        serde_wasm_bindgen::from_value(value)
+            .map(Payload::Json)
+            .map_err(|e| failed(format!("the payload is not JSON: {e}")))
+    }
+}
+
+impl ArrowApi for JsArrow {
+    async fn billing_export(&self, request: &ExportRequest) -> Result<Payload> {
+        self.payload("billingExport", json!(request)).await
+    }
+
+    async fn consumption(
+        &self,
+        license_reference: &str,
+        start: Period,
+        end: Period,
+    ) -> Result<Payload> {
+        self.payload(
+            "consumption",
+            json!({ "licenseReference": license_reference, "periodStart": start, "periodEnd": end }),
+        )
+        .await
+    }
+
+    async fn license(&self, license_reference: &str) -> Result<Payload> {
+        self.payload("license", json!({ "licenseReference": license_reference }))
+            .await
+    }
+
+    async fn licenses(&self, page: u32, per_page: u32) -> Result<Payload> {
+        self.payload("licenses", json!({ "page": page, "perPage": per_page }))
+            .await
+    }
+}
+
+/// The host's clock.
+struct JsClock(JsValue);
+
+impl Clock for JsClock {
+    fn now(&self) -> Result<Timestamp> {
+        let failed = |message: String| Error::AdapterFailed {
+            call: "clock.now".into(),
+            message,
+        };
+        let function: Function = Reflect::get(&self.0, &JsValue::from_str("now"))
+            .ok()
+            .and_then(|f| f.dyn_into().ok())
+            .ok_or_else(|| failed("now is not a function".into()))?;
+        let value = function
+            .call0(&self.0)
+            .map_err(|e| failed(message_of(&e)))?;
+        let text = match value.dyn_ref::<js_sys::Date>() {
+            Some(date) => String::from(date.to_iso_string()),
+            None => value
+                .as_string()
+                .ok_or_else(|| failed("now() must return an RFC 3339 string or a Date".into()))?,
+        };
+        Timestamp::parse(&text)
+    }
+}
+
+/// The host's progress callback; its own errors are ignored, progress never fails an operation.
+struct JsProgress(Option<Function>);
+
+impl Progress for JsProgress {
+    fn report(&self, event: &ProgressEvent) {
+        if let (Some(f), Ok(value)) = (&self.0, to_js(event)) {
+            let _ = f.call1(&JsValue::NULL, &value);
+        }
+    }
+}
+
+type HostEngine = Engine<JsStore, JsArrow, JsClock, JsProgress>;
+
+/// billsync's Arrow engine, over the host's adapters.
+#[wasm_bindgen(js_name = ArrowEngine)]
+pub struct JsArrowEngine {
+    inner: Rc<HostEngine>,
+    base_url: String,
+}
+
+fn require_methods(
+    options: &JsValue,
+    port: &str,
+    methods: &[&str],
+    fields: &mut FieldErrors,
+) -> JsValue {
+    let object = Reflect::get(options, &JsValue::from_str(port)).unwrap_or(JsValue::UNDEFINED);
+    if !object.is_object() {
+        fields
+            .entry(port.to_owned())
+            .or_default()
+            .push("This adapter is required.".into());
+        return object;
+    }
+    for method in methods {
+        let f = Reflect::get(&object, &JsValue::from_str(method)).unwrap_or(JsValue::UNDEFINED);
+        if !f.is_function() {
+            fields
+                .entry(port.to_owned())
+                .or_default()
+                .push(format!("{port}.{method} must be a function."));
+        }
+    }
+    object
+}
+
+fn string_option(options: &JsValue, key: &str) -> Option<String> {
+    Reflect::get(options, &JsValue::from_str(key))
+        .ok()
+        .and_then(|v| v.as_string())
+}
+
+#[wasm_bindgen(js_class = ArrowEngine)]
+impl JsArrowEngine {
+    /// `new ArrowEngine({ arrow, store, clock, timezone, onProgress, baseUrl })`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "ArrowEngineOptions")] options: JsValue,
+    ) -> std::result::Result<JsArrowEngine, JsValue> {
+        let mut fields = FieldErrors::new();
+        let arrow = require_methods(
+            &options,
+            "arrow",
+            &["billingExport", "consumption", "license", "licenses"],
+            &mut fields,
+        );
+        let store = require_methods(
+            &options,
+            "store",
+            &["get", "scan", "flags", "commit"],
+            &mut fields,
+        );
+        let clock = require_methods(&options, "clock", &["now"], &mut fields);
+        let zone = match string_option(&options, "timezone") {
+            Some(tz) => Zone::parse(&tz).unwrap_or_else(|_| {
+                fields.entry("timezone".into()).or_default().push(format!(
+                    "{tz:?} is not a supported timezone: use \"UTC\" or a fixed offset such as \"+02:00\"."
+                ));
+                Zone::UTC
+            }),
+            None => Zone::UTC,
+        };
+        let progress = Reflect::get(&options, &JsValue::from_str("onProgress"))
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok());
+        if !fields.is_empty() {
+            return Err(js_error(&Error::Validation { fields }));
+        }
+        Ok(JsArrowEngine {
+            inner: Rc::new(Engine::new(
+                JsStore(store),
+                JsArrow(arrow),
+                JsClock(clock),
+                zone,
+                JsProgress(progress),
+            )),
+            base_url: string_option(&options, "baseUrl").unwrap_or_default(),
+        })
+    }
+
+    /// Serves one REST request of the admin API: `{ status, headers, body }`. Never rejects: errors are
+    /// responses (400, 403, 404, 405, 502…).
+    #[wasm_bindgen(unchecked_return_type = "Promise<BillsyncHttpResponse>")]
+    pub fn handle(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "BillsyncHttpRequest")] request: JsValue,
+    ) -> Promise {
+        let engine = Rc::clone(&self.inner);
+        let default_base = self.base_url.clone();
+        future_to_promise(async move {
+            let mut request: HttpRequest = match from_js(request, "request").and_then(|v| {
+                serde_json::from_value(normalize_query(v))
+                    .map_err(|e| js_error(&Error::field("request", e.to_string())))
+            }) {
+                Ok(r) => r,
+                Err(e) => return Err(e),
+            };
+            if request.base_url.is_empty() {
+                request.base_url = default_base;
+            }
+            let response = engine.handle(&request).await;
+            to_js(&response)
+        })
+    }
+
+    fn operation(&self, operation: Operation, input: JsValue) -> Promise {
+        let engine = Rc::clone(&self.inner);
+        let base = self.base_url.clone();
+        future_to_promise(async move {
+            let input = from_js(input, "input")?;
+            let input = if input.is_null() { json!({}) } else { input };
+            let result = engine
+                .run(operation, &input, &base, &base)
+                .await
+                .map_err(|e| js_error(&e))?;
+            to_js(&result.body)
+        })
+    }
+
+    #[wasm_bindgen(js_name = listBillingSyncs)]
+    pub fn list_billing_syncs(&self, query: JsValue) -> Promise {
+        self.operation(Operation::BillingSyncsList, query)
+    }
+
+    #[wasm_bindgen(js_name = retrieveBillingSync)]
+    pub fn retrieve_billing_sync(&self, uuid: &str) -> Promise {
+        self.operation(Operation::BillingSyncsRetrieve, uuid_input(uuid))
+    }
+
+    #[wasm_bindgen(js_name = pauseSync)]
+    pub fn pause_sync(&self, body: JsValue) -> Promise {
+        self.operation(Operation::PauseSync, body)
+    }
+
+    #[wasm_bindgen(js_name = resumeSync)]
+    pub fn resume_sync(&self, body: JsValue) -> Promise {
+        self.operation(Operation::ResumeSync, body)
+    }
+
+    pub fn reconcile(&self, body: JsValue) -> Promise {
+        self.operation(Operation::Reconcile, body)
+    }
+
+    #[wasm_bindgen(js_name = triggerConsumptionSync)]
+    pub fn trigger_consumption_sync(&self, body: JsValue) -> Promise {
+        self.operation(Operation::TriggerConsumptionSync, body)
+    }
+
+    #[wasm_bindgen(js_name = triggerReconciliation)]
+    pub fn trigger_reconciliation(&self, body: JsValue) -> Promise {
+        self.operation(Operation::TriggerReconciliation, body)
+    }
+
+    #[wasm_bindgen(js_name = triggerSync)]
+    pub fn trigger_sync(&self, body: JsValue) -> Promise {
+        self.operation(Operation::TriggerSync, body)
+    }
+
+    #[wasm_bindgen(js_name = consumptionStatistics)]
+    pub fn consumption_statistics(&self) -> Promise {
+        self.operation(Operation::ConsumptionStatistics, JsValue::NULL)
+    }
+
+    #[wasm_bindgen(js_name = consumptionStatus)]
+    pub fn consumption_status(&self) -> Promise {
+        self.operation(Operation::ConsumptionStatus, JsValue::NULL)
+    }
+
+    #[wasm_bindgen(js_name = pendingRecords)]
+    pub fn pending_records(&self, query: JsValue) -> Promise {
+        self.operation(Operation::PendingRecords, query)
+    }
+
+    #[wasm_bindgen(js_name = fetchBillingExport)]
+    pub fn fetch_billing_export(&self, body: JsValue) -> Promise {
+        self.operation(Operation::FetchBillingExport, body)
+    }
+
+    #[wasm_bindgen(js_name = fetchConsumption)]
+    pub fn fetch_consumption(&self, body: JsValue) -> Promise {
+        self.operation(Operation::FetchConsumption, body)
+    }
+
+    #[wasm_bindgen(js_name = fetchLicenseInfo)]
+    pub fn fetch_license_info(&self, body: JsValue) -> Promise {
+        self.operation(Operation::FetchLicenseInfo, body)
+    }
+
+    #[wasm_bindgen(js_name = syncResourceHistoricalConsumption)]
+    pub fn sync_resource_historical_consumption(&self, body: JsValue) -> Promise {
+        self.operation(Operation::SyncResourceHistoricalConsumption, body)
+    }
+
+    #[wasm_bindgen(js_name = syncResources)]
+    pub fn sync_resources(&self, body: JsValue) -> Promise {
+        self.operation(Operation::SyncResources, body)
+    }
+
+    #[wasm_bindgen(js_name = cleanupConsumption)]
+    pub fn cleanup_consumption(&self, body: JsValue) -> Promise {
+        self.operation(Operation::CleanupConsumption, body)
+    }
+
+    #[wasm_bindgen(js_name = listConsumptionRecords)]
+    pub fn list_consumption_records(&self, query: JsValue) -> Promise {
+        self.operation(Operation::ConsumptionRecordsList, query)
+    }
+
+    #[wasm_bindgen(js_name = retrieveConsumptionRecord)]
+    pub fn retrieve_consumption_record(&self, uuid: &str) -> Promise {
+        self.operation(Operation::ConsumptionRecordsRetrieve, uuid_input(uuid))
+    }
+}
+
+fn uuid_input(uuid: &str) -> JsValue {
+    to_js(&json!({ "uuid": uuid })).unwrap_or(JsValue::NULL)
+}
+
+/// Query strings may repeat a parameter (an array): the last value wins, as Django's QueryDict.get does.
+fn normalize_query(mut request: Value) -> Value {
+    if let Some(query) = request.get_mut("query").and_then(Value::as_object_mut) {
+        for value in query.values_mut() {
+            if let Value::Array(values) = value {
+                *value = values.last().cloned().unwrap_or(Value::Null);
+            }
+        }
+    }
+    request
+}
+
+/// The in-memory store, usable from Node and the browser. It implements the store port, so it can be passed
+/// to `new ArrowEngine({ store })`.
+#[wasm_bindgen(js_name = MemoryStore)]
+pub struct JsMemoryStore {
+    inner: Rc<RefCell<MemoryStore>>,
+}
+
+/// `createMemoryStore(initial)`: tables given as arrays of rows.
+#[wasm_bindgen(js_name = createMemoryStore)]
+pub fn create_memory_store(
+    #[wasm_bindgen(unchecked_param_type = "StoreTables")] initial: JsValue,
+) -> std::result::Result<JsMemoryStore, JsValue> {
+    let initial = from_js(initial, "initial")?;
+    let store = MemoryStore::from_tables(&initial).map_err(|e| js_error(&e))?;
+    Ok(JsMemoryStore {
+        inner: Rc::new(RefCell::new(store)),
+    })
+}
+
+fn table_of(name: &str) -> Result<Table> {
+    serde_json::from_value(json!(name))
+        .map_err(|_| Error::field("table", format!("\"{name}\" is not a table.")))
+}
+
+#[wasm_bindgen(js_class = MemoryStore)]
+impl JsMemoryStore {
+    #[wasm_bindgen(unchecked_return_type = "Record<string, unknown> | null")]
+    pub fn get(&self, table: &str, uuid: &str) -> std::result::Result<JsValue, JsValue> {
+        let table = table_of(table).map_err(|e| js_error(&e))?;
+        let row = futures_now(self.inner.get(table, uuid)).map_err(|e| js_error(&e))?;
+        to_js(&row)
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "Array<Record<string, unknown>>")]
+    pub fn scan(
+        &self,
+        table: &str,
+        #[wasm_bindgen(unchecked_param_type = "ScanQuery")] query: JsValue,
+    ) -> std::result::Result<JsValue, JsValue> {
+        let table = table_of(table).map_err(|e| js_error(&e))?;
+        let query = from_js(query, "query")?;
+        let query = ScanQuery {
+            filters: query
+                .get("where")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default(),
+            after: query
+                .get("after")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            limit: query
+                .get("limit")
+                .and_then(Value::as_u64)
+                .and_then(|l| usize::try_from(l).ok())
+                .unwrap_or(usize::MAX),
+        };
+        let rows = futures_now(self.inner.scan(table, &query)).map_err(|e| js_error(&e))?;
+        to_js(&rows)
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "{ global_sync_enabled: boolean }")]
+    pub fn flags(&self) -> std::result::Result<JsValue, JsValue> {
+        let flags = futures_now(self.inner.flags()).map_err(|e| js_error(&e))?;
+        to_js(&flags)
+    }
+
+    /// Applies a changeset all or nothing; throws (and changes nothing) if any intent fails.
+    #[wasm_bindgen(unchecked_return_type = "ApplyReport")]
+    pub fn commit(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Changeset")] changeset: JsValue,
+    ) -> std::result::Result<JsValue, JsValue> {
+        let changeset: Changeset = serde_json::from_value(from_js(changeset, "changeset")?)
+            .map_err(|e| js_error(&Error::field("changeset", e.to_string())))?;
+        let report = futures_now(self.inner.commit(&changeset)).map_err(|e| js_error(&e))?;
+        to_js(&report)
+    }
+
+    /// Every table as plain JSON arrays, invoice items included.
+    #[wasm_bindgen(unchecked_return_type = "StoreTables")]
+    pub fn snapshot(&self) -> std::result::Result<JsValue, JsValue> {
+        let store = self.inner.try_borrow().map_err(|e| {
+            js_error(&Error::StoreFailed {
+                call: "snapshot".into(),
+                message: e.to_string(),
+            })
+        })?;
+        to_js(&store.to_tables())
+    }
+}
+
+/// Runs a future that never waits (the memory store's), to completion.
+fn futures_now<F: std::future::Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    loop {
+        if let std::task::Poll::Ready(v) = future.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+}

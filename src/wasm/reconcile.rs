@@ -1,0 +1,104 @@
+//! Reconciliation previews, for JS.
+
+use js_sys::{Array, Reflect};
+use wasm_bindgen::prelude::*;
+
+use super::arrow::billing_export_page;
+use super::{from_js, js_error, to_js};
+use crate::reconcile::{preview_reconciliation, BilledLine};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_PREVIEW: &str = r#"
+/** Settings a preview reconciles with. */
+export interface PreviewSettings {
+  invoice_price_source?: "sell" | "buy";
+  invoice_item_prefix?: string;
+  /** ISO 4217 currency of records and lines that name none. */
+  currency?: string;
+  /** Differences smaller than this are not compensated. Default "0.01". */
+  reconciliation_tolerance?: string | number;
+}
+/** The input of `previewReconciliation`. */
+export interface PreviewInput {
+  /** "YYYY-MM". */
+  period: string;
+  /** Consumption records in the shape of the consumption-records API. */
+  records: Array<Record<string, unknown>>;
+  /** Arrow's billing export: one page or a list of pages, each as JSON text, bytes or an object. */
+  exportPayload: ArrowPayload<ArrowBillingExportResponse> | Array<ArrowPayload<ArrowBillingExportResponse>>;
+  settings?: PreviewSettings;
+  force?: boolean;
+  /** The instant to plan at (RFC 3339): the preview never reads a clock. */
+  asOf: string;
+  /** "UTC" (default) or a fixed offset such as "+02:00". */
+  timezone?: string;
+  /** The invoice items already billed for these records; inferred from the records when absent. */
+  invoiceItems?: Array<Record<string, unknown>>;
+}
+/** What reconciliation decides for one record. */
+export type RecordAction = "additional_charge" | "credit" | "no_compensation" | "already_reconciled" | "no_billing_data" | "error";
+/** One record of the preview. Amounts are decimal strings with 2 decimals. */
+export interface PreviewRecordRow {
+  license_reference: string;
+  billing_period: string;
+  resource_uuid: string;
+  resource_name: string;
+  currency: string;
+  consumed_sell: string;
+  final_sell: string | null;
+  adjustment: string | null;
+  compensation: string;
+  action: RecordAction;
+  compensation_item_uuid: string | null;
+  error: string | null;
+}
+/** Sums of one currency (and customer). */
+export interface PreviewTotal { currency: string; consumed: string; final: string; adjustment: string; customer_uuid?: string; customer_name?: string }
+/** One write the host's store would apply. */
+export interface Intent { type: string; key: string; [field: string]: unknown }
+/** Everything an operation writes, applied all or nothing. */
+export interface Changeset { operation: string; as_of: string; intents: Intent[] }
+/** The result of `previewReconciliation`. */
+export interface ReconciliationPreview {
+  changeset: Changeset;
+  summary: {
+    records: PreviewRecordRow[];
+    totals: PreviewTotal[];
+    customers: PreviewTotal[];
+    counters: {
+      finalized: number;
+      reconciled: number;
+      compensation_items_created: number;
+      no_billing_data: number;
+      already_reconciled: number;
+      errors: number;
+    };
+  };
+}
+"#;
+
+/// Runs a whole consumption reconciliation on in-memory input and returns the changeset it would commit,
+/// with a summary per record and totals per currency and customer. Nothing is written anywhere.
+#[wasm_bindgen(js_name = previewReconciliation, unchecked_return_type = "ReconciliationPreview")]
+pub fn preview_reconciliation_js(
+    #[wasm_bindgen(unchecked_param_type = "PreviewInput")] input: JsValue,
+) -> Result<JsValue, JsValue> {
+    // The export can be large: it is parsed from its own text, not converted along with the rest.
+    let export_key = JsValue::from_str("exportPayload");
+    let export = Reflect::get(&input, &export_key).unwrap_or(JsValue::UNDEFINED);
+    let pages: Vec<JsValue> = if Array::is_array(&export) {
+        Array::from(&export).iter().collect()
+    } else {
+        vec![export]
+    };
+    let mut lines = Vec::new();
+    for page in pages {
+        let page = billing_export_page(page)?;
+        lines.extend(page.lines.iter().map(BilledLine::from_export));
+    }
+    let rest = js_sys::Object::assign(&js_sys::Object::new(), &input.clone().into());
+    let _ = Reflect::delete_property(&rest, &export_key);
+    let input = from_js(rest.into(), "preview input")?;
+    let preview = preview_reconciliation(&input, &lines).map_err(|e| js_error(&e))?;
+    to_js(&preview)
+}

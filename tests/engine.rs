@@ -1,0 +1,674 @@
+//! The engine through its one REST handler, natively, with Rust fakes for Arrow, the store and the clock.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use billsync::engine::{
+    ArrowApi, Clock, Engine, ExportRequest, HttpRequest, HttpResponse, NoProgress, Payload,
+};
+use billsync::error::{Error, Result};
+use billsync::period::{Period, Zone};
+use billsync::store::MemoryStore;
+use billsync::timestamp::Timestamp;
+use serde_json::{json, Value};
+
+/// The fakes never wait, so one poll finishes every future.
+fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(v) = future.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+}
+
+const SETTINGS: &str = "5e771a65-0000-4000-8000-000000000001";
+const CUSTOMER: &str = "c0570be2-0000-4000-8000-000000000002";
+const PROJECT: &str = "9f0ec700-0000-4000-8000-000000000003";
+const MAPPING: &str = "3a991a90-0000-4000-8000-000000000004";
+
+fn resource(n: u32) -> String {
+    format!("aaaaaaaa-0000-4000-8000-{n:012}")
+}
+
+fn license(n: u32) -> String {
+    format!("XSP{}", 1000 + n)
+}
+
+/// Arrow as a table of consumption lines per licence and month, and an export per month.
+#[derive(Default)]
+struct FakeArrow {
+    consumption: BTreeMap<(String, String), Vec<(String, String)>>,
+    export: BTreeMap<String, Vec<Value>>,
+    per_page: usize,
+    calls: Cell<u32>,
+    fail_at: Cell<Option<u32>>,
+}
+
+impl FakeArrow {
+    fn call(&self, name: &str) -> Result<()> {
+        let n = self.calls.get();
+        self.calls.set(n + 1);
+        if self.fail_at.get() == Some(n) {
+            return Err(Error::AdapterFailed {
+                call: format!("arrow.{name}"),
+                message: "connection reset".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+const EXPORT_HEADERS: [&str; 13] = [
+    "Classification",
+    "Vendor Subscription ID",
+    "End User Company Name",
+    "End User Company ID",
+    "Customer Total Price",
+    "Total Wholesale Price",
+    "Sequence",
+    "ARS Subscription ID",
+    "Statement Reference",
+    "Vendor Name",
+    "Product Name",
+    "Qty",
+    "Report Period",
+];
+
+impl ArrowApi for FakeArrow {
+    async fn billing_export(&self, request: &ExportRequest) -> Result<Payload> {
+        self.call("billingExport")?;
+        let rows = self
+            .export
+            .get(&request.period_from.to_string())
+            .cloned()
+            .unwrap_or_default();
+        let per_page = self.per_page.max(1);
+        let start = (request.page as usize - 1) * per_page;
+        let page: Vec<Value> = rows.into_iter().skip(start).take(per_page).collect();
+        Ok(Payload::Text(
+            json!({"data": {"headers": EXPORT_HEADERS, "values": page}, "pagination": {"perPage": per_page}}).to_string(),
+        ))
+    }
+
+    async fn consumption(
+        &self,
+        license_reference: &str,
+        start: Period,
+        _end: Period,
+    ) -> Result<Payload> {
+        self.call("consumption")?;
+        let lines: Vec<Value> = self
+            .consumption
+            .get(&(license_reference.to_owned(), start.to_string()))
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(sell, buy)| json!([start.to_string(), "Virtual Machines", sell, buy]))
+            .collect();
+        Ok(Payload::Json(json!({"data": {
+            "headers": ["Report Period", "Vendor Meter Category", "Total sell price", "Total buy price"],
+            "lines": lines,
+        }})))
+    }
+
+    async fn license(&self, license_reference: &str) -> Result<Payload> {
+        self.call("license")?;
+        Ok(Payload::Json(
+            json!({"data": {"license": {"reference": license_reference, "state": "active"}}}),
+        ))
+    }
+
+    async fn licenses(&self, _page: u32, _per_page: u32) -> Result<Payload> {
+        self.call("licenses")?;
+        Ok(Payload::Json(json!({"data": {"licenses": []}})))
+    }
+}
+
+struct FixedClock(Cell<&'static str>);
+
+impl Clock for FixedClock {
+    fn now(&self) -> Result<Timestamp> {
+        Timestamp::parse(self.0.get())
+    }
+}
+
+type TestEngine = Engine<RefCell<MemoryStore>, FakeArrow, FixedClock, NoProgress>;
+
+fn initial_store() -> MemoryStore {
+    let tables = json!({
+        "settings": {SETTINGS: {"uuid": SETTINGS, "name": "Arrow", "export_type_reference": "EXP", "currency": "EUR"}},
+        "customers": {CUSTOMER: {"uuid": CUSTOMER, "name": "Contoso"}},
+        "projects": {PROJECT: {"uuid": PROJECT, "name": "Azure", "customer_uuid": CUSTOMER}},
+        "customer_mappings": {MAPPING: {"uuid": MAPPING, "settings_uuid": SETTINGS, "arrow_reference": "XSP661245", "customer_uuid": CUSTOMER}},
+        "resources": (1..=3).map(|n| (resource(n), json!({
+            "uuid": resource(n), "name": format!("sub-{n}"), "project_uuid": PROJECT, "backend_id": format!("vs-{n}"),
+            "state": "OK", "attributes": {"arrow_license_reference": license(n)}
+        }))).collect::<serde_json::Map<_, _>>(),
+    });
+    serde_json::from_value(tables).unwrap()
+}
+
+fn export_row(seq: u32, license: &str, sell: &str, buy: &str, period: &str) -> Value {
+    json!([
+        "IAAS",
+        format!("vs-{seq}"),
+        "Contoso",
+        "XSP661245",
+        sell,
+        buy,
+        seq.to_string(),
+        license,
+        "ST-1",
+        "Microsoft",
+        "Azure plan",
+        "1",
+        period
+    ])
+}
+
+fn arrow() -> FakeArrow {
+    let mut a = FakeArrow {
+        per_page: 2,
+        ..FakeArrow::default()
+    };
+    let jan = "2025-01".to_string();
+    a.consumption.insert(
+        (license(1), jan.clone()),
+        vec![
+            ("60.00".into(), "50.00".into()),
+            ("40.00".into(), "30.00".into()),
+        ],
+    );
+    a.consumption.insert(
+        (license(2), jan.clone()),
+        vec![("10.00".into(), "8.00".into())],
+    );
+    a.consumption.insert(
+        (license(3), jan.clone()),
+        vec![("20.00".into(), "15.00".into())],
+    );
+    a.export.insert(
+        jan.clone(),
+        vec![
+            export_row(1, &license(1), "90.00", "75.00", "2025-01"),
+            export_row(2, &license(1), "5.00", "4.00", "2025-01"),
+            export_row(3, &license(2), "€1,010.00", "9.00", "2025-01"),
+            export_row(4, &license(3), "20.00", "15.00", "2025-01"),
+            export_row(5, "XSP-LICENCE-ONLY", "7.50", "6.00", "2025-01"),
+        ],
+    );
+    a
+}
+
+fn engine(arrow: FakeArrow) -> TestEngine {
+    Engine::new(
+        RefCell::new(initial_store()),
+        arrow,
+        FixedClock(Cell::new("2025-01-20T10:00:00Z")),
+        Zone::UTC,
+        NoProgress,
+    )
+}
+
+fn request(method: &str, path: &str, body: Value) -> HttpRequest {
+    HttpRequest {
+        method: method.into(),
+        path: path.into(),
+        body,
+        user: serde_json::from_value(json!({"is_staff": true})).unwrap(),
+        base_url: "https://admin.example".into(),
+        ..HttpRequest::default()
+    }
+}
+
+fn get(engine: &TestEngine, path: &str, query: Value) -> HttpResponse {
+    let mut r = request("GET", path, Value::Null);
+    r.query = query.as_object().cloned().unwrap_or_default();
+    block_on(engine.handle(&r))
+}
+
+fn post(engine: &TestEngine, path: &str, body: Value) -> HttpResponse {
+    block_on(engine.handle(&request("POST", path, body)))
+}
+
+const SYNCS: &str = "/api/admin/arrow/billing-syncs/";
+const RECORDS: &str = "/api/admin/arrow/consumption-records/";
+
+fn run_month(engine: &TestEngine) {
+    assert_eq!(
+        post(
+            engine,
+            &format!("{SYNCS}trigger_consumption_sync/"),
+            json!({"year": 2025, "month": 1})
+        )
+        .status,
+        202
+    );
+    engine.clock.0.set("2025-02-03T10:00:00Z");
+    assert_eq!(
+        post(
+            engine,
+            &format!("{SYNCS}trigger_reconciliation/"),
+            json!({"year": 2025, "month": 1})
+        )
+        .status,
+        202
+    );
+}
+
+fn snapshot(engine: &TestEngine) -> MemoryStore {
+    engine.store.borrow().clone()
+}
+
+#[test]
+fn consumption_sync_then_reconciliation_through_handle() {
+    let engine = engine(arrow());
+    assert_eq!(
+        post(
+            &engine,
+            &format!("{SYNCS}trigger_consumption_sync/"),
+            json!({"year": 2025, "month": 1})
+        )
+        .status,
+        202
+    );
+    let list = get(&engine, RECORDS, json!({}));
+    assert_eq!(list.status, 200);
+    assert_eq!(list.headers["x-result-count"], "3");
+    let consumed: BTreeMap<String, String> = list
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["license_reference"].as_str().unwrap().to_owned(),
+                r["consumed_sell"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(consumed[&license(1)], "100.00");
+    assert_eq!(consumed[&license(2)], "10.00");
+
+    engine.clock.0.set("2025-02-03T10:00:00Z");
+    assert_eq!(
+        post(
+            &engine,
+            &format!("{SYNCS}trigger_reconciliation/"),
+            json!({"year": 2025, "month": 1})
+        )
+        .status,
+        202
+    );
+    let list = get(&engine, RECORDS, json!({"license_reference": "xsp1001"}));
+    let record = &list.body[0];
+    assert_eq!(record["final_sell"], "95.00");
+    assert_eq!(record["adjustment_amount"], "-5.00");
+    assert_eq!(record["is_reconciled"], true);
+    assert_eq!(record["customer_name"], "Contoso");
+    let retrieved = get(
+        &engine,
+        &format!("{RECORDS}{}/", record["uuid"].as_str().unwrap()),
+        json!({}),
+    );
+    assert_eq!(retrieved.body, *record);
+
+    // Conservation: what the invoices bill per record is its final sell.
+    let store = snapshot(&engine);
+    for r in store.consumption_records.values() {
+        let billed: rust_decimal::Decimal = store
+            .items_for(&r.key().natural_key())
+            .map(|i| i.total().unwrap().amount)
+            .sum();
+        assert_eq!(Some(billed), r.final_sell, "{}", r.license_reference);
+    }
+    // A forced re-run creates no invoice item.
+    let before = store.invoice_items.len();
+    assert_eq!(
+        post(
+            &engine,
+            &format!("{SYNCS}trigger_reconciliation/"),
+            json!({"year": 2025, "month": 1, "force": true})
+        )
+        .status,
+        202
+    );
+    assert_eq!(snapshot(&engine).invoice_items.len(), before);
+}
+
+#[test]
+fn billing_syncs_trigger_list_reconcile() {
+    let engine = engine(arrow());
+    assert_eq!(
+        post(
+            &engine,
+            &format!("{SYNCS}trigger_sync/"),
+            json!({"year": 2025, "month": 1})
+        )
+        .status,
+        202
+    );
+    let list = get(&engine, SYNCS, json!({}));
+    assert_eq!(list.headers["x-result-count"], "1");
+    let sync = &list.body[0];
+    assert_eq!(sync["statement_reference"], "ST-1");
+    assert_eq!(sync["arrow_reference"], "XSP661245");
+    // Only the line of a licence no consumption record bills.
+    assert_eq!(sync["items"].as_array().unwrap().len(), 1);
+    assert_eq!(sync["items"][0]["original_price"], "7.50");
+    assert_eq!(sync["state"], 2);
+    let dry = post(
+        &engine,
+        &format!("{SYNCS}reconcile/"),
+        json!({"year": 2025, "month": 1, "force": true, "dry_run": true}),
+    );
+    assert_eq!(dry.status, 200);
+    assert!(dry.body["changeset"]["intents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["type"] == "transition_billing_sync"));
+    assert_eq!(
+        get(&engine, SYNCS, json!({})).body[0]["state"],
+        2,
+        "a dry run commits nothing"
+    );
+    assert_eq!(
+        post(
+            &engine,
+            &format!("{SYNCS}reconcile/"),
+            json!({"year": 2025, "month": 1, "force": true})
+        )
+        .status,
+        202
+    );
+    let sync = get(
+        &engine,
+        &format!("{SYNCS}{}/", sync["uuid"].as_str().unwrap()),
+        json!({}),
+    );
+    assert_eq!(sync.body["state"], 4);
+    assert_eq!(sync.body["state_display"], "Reconciled");
+    assert_eq!(
+        get(&engine, SYNCS, json!({"state": "4"}))
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        get(&engine, SYNCS, json!({"state": "2"}))
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+}
+
+#[test]
+fn every_operation_answers_good_input() {
+    let engine = engine(arrow());
+    run_month(&engine);
+    let stats = get(
+        &engine,
+        &format!("{SYNCS}consumption_statistics/"),
+        json!({}),
+    );
+    assert_eq!(stats.status, 200);
+    assert_eq!(stats.body["total_records"], 3);
+    assert_eq!(stats.body["reconciled_records"], 3);
+    // (95 − 100) + (1010 − 10) + (20 − 20)
+    assert_eq!(stats.body["total_adjustments"], "995.00");
+    let status = get(&engine, &format!("{SYNCS}consumption_status/"), json!({}));
+    assert_eq!(status.body["global_sync_enabled"], true);
+    assert_eq!(status.body["settings_uuid"], SETTINGS);
+    assert_eq!(status.body["last_sync_run"], "2025-01-20T10:00:00Z");
+    let pending = get(&engine, &format!("{SYNCS}pending_records/"), json!({}));
+    assert_eq!(pending.status, 200);
+    assert_eq!(pending.headers["x-result-count"], "0");
+
+    let export = post(
+        &engine,
+        &format!("{SYNCS}fetch_billing_export/"),
+        json!({"period_from": "2025-01", "period_to": "2025-01"}),
+    );
+    assert_eq!(export.status, 200);
+    assert_eq!(
+        export.body["row_count"], 5,
+        "the number of rows, over every page (defect 12)"
+    );
+    assert_eq!(export.body["data"][2]["Customer Total Price"], "€1,010.00");
+    let consumption = post(
+        &engine,
+        &format!("{SYNCS}fetch_consumption/"),
+        json!({"license_reference": license(1), "period": "2025-01"}),
+    );
+    assert_eq!(consumption.body["row_count"], 2);
+    assert_eq!(consumption.body["data"][0]["Total sell price"], "60.00");
+    let info = post(
+        &engine,
+        &format!("{SYNCS}fetch_license_info/"),
+        json!({"license_reference": license(1)}),
+    );
+    assert_eq!(info.body["data"]["license"]["reference"], license(1));
+
+    let paused = post(
+        &engine,
+        &format!("{SYNCS}pause_sync/"),
+        json!({"pause_global": true}),
+    );
+    assert_eq!(paused.body, json!({"paused": ["global"]}));
+    assert_eq!(
+        get(&engine, &format!("{SYNCS}consumption_status/"), json!({})).body["global_sync_enabled"],
+        false
+    );
+    let resumed = post(
+        &engine,
+        &format!("{SYNCS}resume_sync/"),
+        json!({"settings_uuid": SETTINGS}),
+    );
+    assert_eq!(resumed.body, json!({"resumed": [SETTINGS]}));
+    assert_eq!(
+        post(
+            &engine,
+            &format!("{SYNCS}pause_sync/"),
+            json!({"settings_uuid": "5e771a65-0000-4000-8000-00000000ffff"})
+        )
+        .status,
+        404
+    );
+
+    let history = post(
+        &engine,
+        &format!("{SYNCS}sync_resource_historical_consumption/"),
+        json!({"resource_uuid": resource(1), "period_from": "2024-12", "period_to": "2025-01"}),
+    );
+    assert_eq!(history.status, 200);
+    assert_eq!(
+        history.body["periods_synced"], 1,
+        "December has no record yet"
+    );
+    assert_eq!(history.body["periods_skipped"], 1, "January is finalized");
+
+    let resources = post(
+        &engine,
+        &format!("{SYNCS}sync_resources/"),
+        json!({"period_from": "2025-01", "period_to": "2025-01", "force_import": true}),
+    );
+    assert_eq!(resources.status, 200);
+    assert_eq!(resources.body["synced"], 5);
+    assert_eq!(
+        resources.body["updated"], 3,
+        "vs-1..3 are known resources; usage is written onto them"
+    );
+    assert_eq!(resources.body["created"], 2);
+
+    let cleanup = post(
+        &engine,
+        &format!("{SYNCS}cleanup_consumption/"),
+        json!({"period_from": "2024-12", "period_to": "2024-12"}),
+    );
+    assert_eq!(cleanup.body["dry_run"], true);
+    assert_eq!(cleanup.body["records_to_delete"], 1);
+    assert_eq!(
+        snapshot(&engine).consumption_records.len(),
+        4,
+        "a dry run deletes nothing"
+    );
+    let cleanup = post(
+        &engine,
+        &format!("{SYNCS}cleanup_consumption/"),
+        json!({"period_from": "2024-12", "period_to": "2024-12", "dry_run": false}),
+    );
+    assert_eq!(cleanup.body["records_deleted"], 1);
+    assert_eq!(snapshot(&engine).consumption_records.len(), 3);
+}
+
+#[test]
+fn bad_input_and_http_conventions() {
+    let engine = engine(arrow());
+    let bad = post(
+        &engine,
+        &format!("{SYNCS}trigger_sync/"),
+        json!({"year": 2025, "month": 13}),
+    );
+    assert_eq!(bad.status, 400);
+    assert!(bad.body["month"].is_array());
+    let bad = post(
+        &engine,
+        &format!("{SYNCS}cleanup_consumption/"),
+        json!({"only_finalized": true, "only_unfinalized": true}),
+    );
+    assert!(bad.body["non_field_errors"].is_array());
+    let bad = post(
+        &engine,
+        &format!("{SYNCS}fetch_billing_export/"),
+        json!({"period_from": "2025-03", "period_to": "2025-01"}),
+    );
+    assert!(bad.body["period_from"].is_array());
+    assert_eq!(
+        post(
+            &engine,
+            &format!("{SYNCS}trigger_sync/"),
+            json!({"year": 2025, "month": 1, "dry_run": "maybe"})
+        )
+        .status,
+        400
+    );
+    assert_eq!(get(&engine, RECORDS, json!({"page": "0"})).status, 400);
+    assert_eq!(get(&engine, RECORDS, json!({"page": "9"})).status, 404);
+
+    let not_found = get(&engine, &format!("{RECORDS}{}/", resource(99)), json!({}));
+    assert_eq!(
+        (not_found.status, not_found.body.clone()),
+        (404, json!({"detail": "Not found."}))
+    );
+    assert_eq!(
+        get(&engine, "/api/admin/arrow/nothing/", json!({})).status,
+        404
+    );
+    let wrong = get(&engine, &format!("{SYNCS}trigger_sync/"), json!({}));
+    assert_eq!(wrong.status, 405);
+    assert_eq!(wrong.headers["allow"], "POST");
+    assert_eq!(post(&engine, SYNCS, json!({})).status, 405);
+
+    let mut anonymous = request("GET", SYNCS, Value::Null);
+    anonymous.user = None;
+    assert_eq!(block_on(engine.handle(&anonymous)).status, 403);
+    let mut not_staff = request("GET", SYNCS, Value::Null);
+    not_staff.user = serde_json::from_value(json!({"is_staff": false})).unwrap();
+    assert_eq!(block_on(engine.handle(&not_staff)).status, 403);
+
+    run_month(&engine);
+    let mut head = request("HEAD", RECORDS, Value::Null);
+    head.query = json!({"page_size": "2"}).as_object().cloned().unwrap();
+    let head = block_on(engine.handle(&head));
+    assert_eq!((head.status, head.body.clone()), (200, Value::Null));
+    assert_eq!(head.headers["x-result-count"], "3");
+    assert!(head.headers["link"].contains("rel=\"next\""));
+}
+
+#[test]
+fn an_adapter_failure_commits_nothing_and_a_rerun_converges() {
+    // The state a run with no faults reaches.
+    let clean = engine(arrow());
+    run_month(&clean);
+    let calls = clean.arrow.calls.get();
+    let expected = snapshot(&clean);
+    assert!(calls >= 6);
+
+    for fail_at in 0..calls {
+        let faulty = engine(arrow());
+        faulty.arrow.fail_at.set(Some(fail_at));
+        let consumption = post(
+            &faulty,
+            &format!("{SYNCS}trigger_consumption_sync/"),
+            json!({"year": 2025, "month": 1}),
+        );
+        faulty.clock.0.set("2025-02-03T10:00:00Z");
+        let reconciliation = post(
+            &faulty,
+            &format!("{SYNCS}trigger_reconciliation/"),
+            json!({"year": 2025, "month": 1}),
+        );
+        let failed = [&consumption, &reconciliation]
+            .into_iter()
+            .find(|r| r.status != 202)
+            .unwrap();
+        assert_eq!(failed.status, 502);
+        assert!(failed.body["call"].as_str().unwrap().starts_with("arrow."));
+        if consumption.status == 502 {
+            assert!(
+                snapshot(&faulty).consumption_records.is_empty(),
+                "nothing committed by the failed sync"
+            );
+        }
+        // Re-run everything without faults, at the same instants.
+        faulty.arrow.fail_at.set(None);
+        faulty.clock.0.set("2025-01-20T10:00:00Z");
+        run_month(&faulty);
+        let got = snapshot(&faulty);
+        assert_eq!(
+            got.invoice_items, expected.invoice_items,
+            "fault at call {fail_at}"
+        );
+        assert_eq!(
+            got.consumption_records, expected.consumption_records,
+            "fault at call {fail_at}"
+        );
+    }
+}
+
+#[test]
+fn a_bad_vendor_cell_is_a_coded_error_and_changes_nothing() {
+    let mut a = arrow();
+    a.export.get_mut("2025-01").unwrap()[1] = export_row(2, &license(1), "abc", "4.00", "2025-01");
+    let engine = engine(a);
+    assert_eq!(
+        post(
+            &engine,
+            &format!("{SYNCS}trigger_consumption_sync/"),
+            json!({"year": 2025, "month": 1})
+        )
+        .status,
+        202
+    );
+    let before = snapshot(&engine);
+    engine.clock.0.set("2025-02-03T10:00:00Z");
+    let failed = post(
+        &engine,
+        &format!("{SYNCS}trigger_reconciliation/"),
+        json!({"year": 2025, "month": 1}),
+    );
+    assert_eq!(failed.status, 502);
+    assert_eq!(failed.body["code"], "invalid_cell");
+    assert!(failed.body["detail"].as_str().unwrap().contains("abc"));
+    assert_eq!(snapshot(&engine), before);
+}
