@@ -1,0 +1,101 @@
+// The host's adapter to Arrow's real REST API: it implements billsync's Arrow port with global fetch.
+// Each method returns Arrow's response body as JSON TEXT, untouched: the engine parses it inside wasm,
+// once, reading amounts from their own digits (a JS JSON.parse would turn 0.1 into a float first).
+//
+// Retries: 429 and 5xx responses and network errors are retried with exponential backoff (honouring
+// Retry-After), up to `retries` times; other 4xx fail at once. Every attempt has its own timeout.
+
+export class ArrowApiError extends Error {
+  constructor(message, { status = null, body = '', url = '', attempts = 1, cause } = {}) {
+    super(message, cause ? { cause } : undefined);
+    this.name = 'ArrowApiError';
+    this.code = status === 401 || status === 403 ? 'arrow_unauthorized' : status === 404 ? 'arrow_not_found' : 'arrow_unavailable';
+    this.status = status;
+    this.body = body;
+    this.url = url;
+    this.attempts = attempts;
+  }
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const retryable = (status) => status === 429 || status >= 500;
+
+/**
+ * @param {object} options
+ * @param {string | (() => string | Promise<string>)} options.baseUrl Arrow's API root, e.g.
+ *   "https://xsp.arrow.com/index.php/api"; a function is asked before each call (so it can follow settings).
+ * @param {string | (() => string | Promise<string>)} options.apiKey sent as the `apiKey` header
+ * @param {number} [options.timeoutMs=30000] per attempt
+ * @param {number} [options.retries=3] extra attempts after the first
+ * @param {number} [options.backoffMs=250] first backoff; doubles each retry, with jitter, capped at 10 s
+ * @param {typeof fetch} [options.fetch]
+ * @param {(info: {url: string, attempt: number, status: number|null, delayMs: number}) => void} [options.onRetry]
+ */
+export function createArrowClient({ baseUrl, apiKey, timeoutMs = 30_000, retries = 3, backoffMs = 250, fetch: fetchImpl = globalThis.fetch, onRetry } = {}) {
+  if (!baseUrl) throw new TypeError('createArrowClient: baseUrl is required');
+  if (!apiKey) throw new TypeError('createArrowClient: apiKey is required');
+  const resolve = async (value) => (typeof value === 'function' ? value() : value);
+
+  async function request(method, path, { query, body } = {}) {
+    const root = String(await resolve(baseUrl)).replace(/\/+$/, '');
+    const url = new URL(`${root}/${path}`);
+    for (const [k, v] of Object.entries(query ?? {})) url.searchParams.set(k, String(v));
+    const headers = { apiKey: String(await resolve(apiKey)), accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+
+    for (let attempt = 1; ; attempt += 1) {
+      let status = null;
+      let text = '';
+      let retryAfterMs = null;
+      let failure;
+      try {
+        const res = await fetchImpl(url, {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        status = res.status;
+        text = await res.text();
+        if (res.ok) return text;
+        const retryAfter = Number(res.headers.get('retry-after'));
+        if (Number.isFinite(retryAfter) && retryAfter >= 0) retryAfterMs = retryAfter * 1000;
+        failure = new ArrowApiError(`Arrow ${method} ${url.pathname} answered ${status}: ${text.slice(0, 300)}`, { status, body: text, url: String(url), attempts: attempt });
+      } catch (error) {
+        const timedOut = error?.name === 'TimeoutError' || error?.name === 'AbortError';
+        failure = new ArrowApiError(
+          `Arrow ${method} ${url.pathname} ${timedOut ? `timed out after ${timeoutMs} ms` : `failed: ${error?.cause?.code ?? error?.message}`}`,
+          { url: String(url), attempts: attempt, cause: error },
+        );
+      }
+      if ((status !== null && !retryable(status)) || attempt > retries) throw failure;
+      const exponential = Math.min(10_000, backoffMs * 2 ** (attempt - 1));
+      const delayMs = Math.min(10_000, retryAfterMs ?? Math.round(exponential * (0.5 + Math.random() / 2)));
+      onRetry?.({ url: String(url), attempt, status, delayMs });
+      await sleep(delayMs);
+    }
+  }
+
+  return {
+    /** POST billing/erp/exports/sync: one page of the billing export. */
+    billingExport({ exportTypeReference, periodFrom, periodTo, page }) {
+      return request('POST', 'billing/erp/exports/sync', {
+        body: { exportTypeReference, filters: { reportPeriod: { from: periodFrom, to: periodTo } }, page },
+      });
+    },
+    /** GET consumption/monthly/license/{ref}: a licence's consumption lines over a range of months. */
+    consumption({ licenseReference, periodStart, periodEnd }) {
+      return request('GET', `consumption/monthly/license/${encodeURIComponent(licenseReference)}`, {
+        query: { reportPeriodStart: periodStart, reportPeriodEnd: periodEnd },
+      });
+    },
+    /** GET licenses/{ref}. */
+    license({ licenseReference }) {
+      return request('GET', `licenses/${encodeURIComponent(licenseReference)}`);
+    },
+    /** GET licenses?page&per_page. */
+    licenses({ page = 1, perPage = 100 } = {}) {
+      return request('GET', 'licenses', { query: { page, per_page: perPage } });
+    },
+  };
+}

@@ -1,0 +1,147 @@
+// An HTTP server that answers like Arrow's REST API (the endpoints of shared/spec/arrow.md, "Arrow's API"),
+// backed by the deterministic demo dataset. It listens on 127.0.0.1 only; port 0 (the default) picks a free one.
+//
+//   POST /billing/erp/exports/sync                    billing export, paginated by perPage
+//   GET  /consumption/monthly/license/{ref}?reportPeriodStart=YYYY-MM&reportPeriodEnd=YYYY-MM
+//   GET  /licenses/{ref}
+//   GET  /licenses?page=1&per_page=100
+//
+// Every request needs the header `apiKey: <key>`; anything else gets 401 like Arrow does.
+// For tests of a client's resilience, `faults` makes the first N requests fail with 429 or 503.
+import { createServer } from 'node:http';
+import {
+  ARROW_API_KEY,
+  DEMO_PER_PAGE,
+  billingExportPage,
+  consumptionPayload,
+  licensePayload,
+  licensesPayload,
+} from './demo-data.mjs';
+
+const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+function send(res, status, body, headers = {}) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+const arrowError = (res, status, message) => send(res, status, { status, message });
+
+async function readJson(req, limit = 1 << 20) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > limit) throw Object.assign(new Error('request body too large'), { status: 413 });
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text.trim()) return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw Object.assign(new Error('malformed JSON body'), { status: 400 });
+  }
+}
+
+/**
+ * Starts the simulator.
+ * @param {object} [options]
+ * @param {number} [options.port=0]
+ * @param {string} [options.apiKey] the key requests must carry (default: the demo key)
+ * @param {number} [options.perPage] billing export page size (default DEMO_PER_PAGE, small so paging happens)
+ * @param {{ status: number, count: number }} [options.faults] fail the first `count` requests with `status`
+ * @param {(entry: object) => void} [options.onRequest] called for every request (method, path, status)
+ * @returns {Promise<{ url: string, port: number, requests: object[], close: () => Promise<void> }>}
+ */
+export async function startArrowSimulator({ port = 0, apiKey = ARROW_API_KEY, perPage = DEMO_PER_PAGE, faults, onRequest } = {}) {
+  const requests = [];
+  let faultsLeft = faults?.count ?? 0;
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const entry = { method: req.method, path, query: Object.fromEntries(url.searchParams) };
+    requests.push(entry);
+    res.on('finish', () => {
+      entry.status = res.statusCode;
+      onRequest?.(entry);
+    });
+    try {
+      if (req.headers.apikey !== apiKey) return arrowError(res, 401, 'Unauthorized: a valid apiKey header is required');
+      if (faultsLeft > 0) {
+        faultsLeft -= 1;
+        const status = faults.status ?? 503;
+        return send(res, status, { status, message: 'Simulated failure' }, status === 429 ? { 'retry-after': '0' } : {});
+      }
+
+      if (req.method === 'POST' && path === '/billing/erp/exports/sync') {
+        const body = await readJson(req);
+        entry.body = body;
+        const from = body?.filters?.reportPeriod?.from;
+        const to = body?.filters?.reportPeriod?.to;
+        const page = body?.page ?? 1;
+        if (typeof body?.exportTypeReference !== 'string' || body.exportTypeReference === '') {
+          return arrowError(res, 400, 'exportTypeReference is required');
+        }
+        if (!PERIOD.test(from ?? '') || !PERIOD.test(to ?? '') || from > to) {
+          return arrowError(res, 400, 'filters.reportPeriod.from and .to must be YYYY-MM, from <= to');
+        }
+        if (!Number.isInteger(page) || page < 1) return arrowError(res, 400, 'page must be a positive integer');
+        return send(res, 200, billingExportPage({ from, to, page, perPage }));
+      }
+
+      let m;
+      if (req.method === 'GET' && (m = path.match(/^\/consumption\/monthly\/license\/([^/]+)$/))) {
+        const ref = decodeURIComponent(m[1]);
+        const start = url.searchParams.get('reportPeriodStart');
+        const end = url.searchParams.get('reportPeriodEnd');
+        if (!PERIOD.test(start ?? '') || !PERIOD.test(end ?? '') || start > end) {
+          return arrowError(res, 400, 'reportPeriodStart and reportPeriodEnd must be YYYY-MM');
+        }
+        const payload = consumptionPayload(ref, start, end);
+        return payload ? send(res, 200, payload) : arrowError(res, 404, `License ${ref} not found`);
+      }
+      if (req.method === 'GET' && (m = path.match(/^\/licenses\/([^/]+)$/))) {
+        const ref = decodeURIComponent(m[1]);
+        const payload = licensePayload(ref);
+        return payload ? send(res, 200, payload) : arrowError(res, 404, `License ${ref} not found`);
+      }
+      if (req.method === 'GET' && path === '/licenses') {
+        const page = Number(url.searchParams.get('page') ?? '1');
+        const per = Number(url.searchParams.get('per_page') ?? '100');
+        if (!Number.isInteger(page) || page < 1 || !Number.isInteger(per) || per < 1 || per > 1000) {
+          return arrowError(res, 400, 'page and per_page must be positive integers');
+        }
+        return send(res, 200, licensesPayload(page, per));
+      }
+      return arrowError(res, 404, `No route for ${req.method} ${path}`);
+    } catch (error) {
+      return arrowError(res, error.status ?? 500, error.message);
+    }
+  });
+
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const actual = server.address().port;
+  return {
+    url: `http://127.0.0.1:${actual}`,
+    port: actual,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+// `node arrow-simulator.mjs` runs it alone, e.g. to point a real client or curl at it.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const sim = await startArrowSimulator({ port: Number(process.env.PORT ?? 0) });
+  console.log(`Arrow simulator on ${sim.url} (header apiKey: ${ARROW_API_KEY})`);
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => sim.close().then(() => process.exit(0)));
+}
