@@ -1,6 +1,7 @@
 'use strict';
 // Node entry point (CommonJS). The wasm module is compiled synchronously on first require.
 const wasm = require('./dist/node/billsync.js');
+const { runStoreConformance } = require('./conformance.cjs');
 
 const BillsyncError = wasm.billsyncErrorClass();
 
@@ -9,6 +10,6 @@ function isBillsyncError(value) {
   return value instanceof BillsyncError;
 }
 
-const api = { ...wasm, BillsyncError, isBillsyncError };
+const api = { ...wasm, BillsyncError, isBillsyncError, runStoreConformance };
 delete api.billsyncErrorClass;
 module.exports = api;

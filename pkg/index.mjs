@@ -17,4 +17,5 @@ export const {
   ArrowEngine,
   MemoryStore,
   createMemoryStore,
+  runStoreConformance,
 } = api;
