@@ -12,7 +12,7 @@ use crate::ids::Uuid;
 use crate::period::Period;
 use crate::query::{self, CleanupFilter, RecordFilter};
 use crate::reconcile::{
-    plan_consumption_reconciliation, plan_consumption_sync, BilledLine, PlanContext, RecordOwner,
+    plan_consumption_reconciliation, plan_consumption_sync, PlanContext, RecordOwner,
     ResourceConsumption,
 };
 use crate::records::{
@@ -201,10 +201,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
             as_of: self.now()?,
             zone: self.zone,
         };
-        let export = self
-            .export(&settings, request.period, request.period, OP)
-            .await?;
-        let lines: Vec<BilledLine> = export.lines().map(BilledLine::from_export).collect();
+        let lines = self.billed_lines(&settings, request.period, OP).await?;
         let records = self.records_of(request.period, None).await?;
         let lookup = self.lookup().await?;
         let owners: BTreeMap<Uuid, RecordOwner> = records

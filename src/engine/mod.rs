@@ -23,6 +23,7 @@ use crate::arrow::{parse_billing_export, parse_billing_export_value, BillingExpo
 use crate::changeset::Changeset;
 use crate::error::{Error, Result};
 use crate::period::{Period, Zone};
+use crate::reconcile::BilledLine;
 use crate::records::{ArrowSettings, Customer, CustomerMapping, Lookup, Project, Resource};
 use crate::store::ApplyReport;
 use crate::timestamp::Timestamp;
@@ -198,6 +199,17 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
             page += 1;
         }
         Ok(Export { pages })
+    }
+
+    /// The month's export lines, as reconciliation reads them.
+    async fn billed_lines(
+        &self,
+        settings: &ArrowSettings,
+        period: Period,
+        operation: &str,
+    ) -> Result<Vec<BilledLine>> {
+        let export = self.export(settings, period, period, operation).await?;
+        Ok(export.lines().map(BilledLine::from_export).collect())
     }
 
     /// Commits, or on a dry run only reports what would be committed.

@@ -18,6 +18,13 @@ use crate::validate::{
     BillingSyncQuery, Operation, ReconciliationRequest, StatementSyncRequest, SyncPauseRequest,
 };
 
+struct StatementInputs {
+    lines: Vec<BilledLine>,
+    mappings: Vec<CustomerMapping>,
+    syncs: Vec<BillingSync>,
+    licenses: BTreeSet<String>,
+}
+
 impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
     async fn mappings_of(&self, settings: &ArrowSettings) -> Result<Vec<CustomerMapping>> {
         let mut filters = Map::new();
@@ -46,6 +53,22 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
             .collect())
     }
 
+    /// What both statement operations read: the month's export, the mappings, the syncs, and the licences
+    /// consumption records bill.
+    async fn statement_inputs(
+        &self,
+        settings: &ArrowSettings,
+        period: crate::period::Period,
+        operation: &str,
+    ) -> Result<StatementInputs> {
+        Ok(StatementInputs {
+            lines: self.billed_lines(settings, period, operation).await?,
+            mappings: self.mappings_of(settings).await?,
+            syncs: self.syncs_of(settings, period).await?,
+            licenses: self.consumption_licenses().await?,
+        })
+    }
+
     /// trigger_sync: the month's export lines onto the customers' invoices, grouped by statement.
     pub async fn trigger_sync(
         &self,
@@ -59,13 +82,12 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
             as_of: self.now()?,
             zone: self.zone,
         };
-        let export = self
-            .export(&settings, request.period, request.period, OP)
-            .await?;
-        let lines: Vec<BilledLine> = export.lines().map(BilledLine::from_export).collect();
-        let mappings = self.mappings_of(&settings).await?;
-        let syncs = self.syncs_of(&settings, request.period).await?;
-        let licenses = self.consumption_licenses().await?;
+        let StatementInputs {
+            lines,
+            mappings,
+            syncs,
+            licenses,
+        } = self.statement_inputs(&settings, request.period, OP).await?;
         let (changeset, counters) =
             plan_billing_sync(&ctx, request.period, &lines, &mappings, &syncs, &licenses)?;
         let report = self.commit(&changeset, dry_run).await?;
@@ -81,13 +103,12 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
             as_of: self.now()?,
             zone: self.zone,
         };
-        let export = self
-            .export(&settings, request.period, request.period, OP)
-            .await?;
-        let lines: Vec<BilledLine> = export.lines().map(BilledLine::from_export).collect();
-        let mappings = self.mappings_of(&settings).await?;
-        let syncs = self.syncs_of(&settings, request.period).await?;
-        let licenses = self.consumption_licenses().await?;
+        let StatementInputs {
+            lines,
+            mappings,
+            syncs,
+            licenses,
+        } = self.statement_inputs(&settings, request.period, OP).await?;
         let mut keys: Vec<String> = syncs
             .iter()
             .flat_map(|s| {
