@@ -672,3 +672,201 @@ fn a_bad_vendor_cell_is_a_coded_error_and_changes_nothing() {
     assert!(failed.body["detail"].as_str().unwrap().contains("abc"));
     assert_eq!(snapshot(&engine), before);
 }
+
+#[test]
+fn defect_12_fetch_billing_export_row_count_is_the_number_of_rows() {
+    let engine = engine(arrow());
+    let export = post(
+        &engine,
+        &format!("{SYNCS}fetch_billing_export/"),
+        json!({"period_from": "2025-01", "period_to": "2025-01"}),
+    );
+    // Five rows over three pages of two: not the length of a dict (the reference said 2).
+    assert_eq!(export.body["row_count"], 5);
+    assert_eq!(export.body["data"].as_array().unwrap().len(), 5);
+    let iaas_only = post(
+        &engine,
+        &format!("{SYNCS}fetch_billing_export/"),
+        json!({"period_from": "2025-01", "period_to": "2025-01", "classification": "SAAS"}),
+    );
+    assert_eq!(iaas_only.body["row_count"], 0);
+}
+
+#[test]
+fn every_operation_rejects_bad_input_through_handle() {
+    let engine = engine(arrow());
+    let bad_uuid = "not-a-uuid";
+    // (method, action or path, input, the field the 400 must name)
+    let cases: Vec<(&str, String, Value, &str)> = vec![
+        ("GET", SYNCS.to_string(), json!({"state": "9"}), "state"),
+        (
+            "GET",
+            SYNCS.to_string(),
+            json!({"report_period": "2025-13"}),
+            "report_period",
+        ),
+        (
+            "GET",
+            SYNCS.to_string(),
+            json!({"settings_uuid": bad_uuid}),
+            "settings_uuid",
+        ),
+        (
+            "POST",
+            format!("{SYNCS}pause_sync/"),
+            json!({"settings_uuid": bad_uuid}),
+            "settings_uuid",
+        ),
+        (
+            "POST",
+            format!("{SYNCS}resume_sync/"),
+            json!({"pause_global": "perhaps"}),
+            "pause_global",
+        ),
+        (
+            "POST",
+            format!("{SYNCS}reconcile/"),
+            json!({"year": 2025}),
+            "month",
+        ),
+        (
+            "POST",
+            format!("{SYNCS}trigger_consumption_sync/"),
+            json!({"year": "x", "month": 1}),
+            "year",
+        ),
+        (
+            "POST",
+            format!("{SYNCS}trigger_consumption_sync/"),
+            json!({"year": 2025, "month": 1, "resource_uuid": bad_uuid}),
+            "resource_uuid",
+        ),
+        (
+            "POST",
+            format!("{SYNCS}trigger_reconciliation/"),
+            json!({"year": 2101, "month": 1}),
+            "year",
+        ),
+        (
+            "POST",
+            format!("{SYNCS}trigger_reconciliation/"),
+            json!({"year": 2025, "month": 1, "force": "often"}),
+            "force",
+        ),
+        (
+            "POST",
+            format!("{SYNCS}trigger_sync/"),
+            json!({"month": 0}),
+            "month",
+        ),
+        (
+            "GET",
+            format!("{SYNCS}pending_records/"),
+            json!({"page_size": "0"}),
+            "page_size",
+        ),
+        (
+            "POST",
+            format!("{SYNCS}fetch_billing_export/"),
+            json!({"period_from": "2025-1"}),
+            "period_from",
+        ),
+        (
+            "POST",
+            format!("{SYNCS}fetch_consumption/"),
+            json!({"license_reference": "", "period": "2025-01"}),
+            "license_reference",
+        ),
+        (
+            "POST",
+            format!("{SYNCS}fetch_license_info/"),
+            json!({}),
+            "license_reference",
+        ),
+        (
+            "POST",
+            format!("{SYNCS}sync_resource_historical_consumption/"),
+            json!({"resource_uuid": bad_uuid}),
+            "resource_uuid",
+        ),
+        (
+            "POST",
+            format!("{SYNCS}sync_resources/"),
+            json!({"period_from": "2025-06", "period_to": "2025-01"}),
+            "period_from",
+        ),
+        (
+            "POST",
+            format!("{SYNCS}sync_resources/"),
+            json!({"period_from": "2024-01", "period_to": "2025-01"}),
+            "period_from",
+        ),
+        (
+            "POST",
+            format!("{SYNCS}cleanup_consumption/"),
+            json!({"dry_run": "sometimes"}),
+            "dry_run",
+        ),
+        (
+            "GET",
+            RECORDS.to_string(),
+            json!({"billing_period": "last month"}),
+            "billing_period",
+        ),
+        (
+            "GET",
+            RECORDS.to_string(),
+            json!({"is_finalized": "maybe"}),
+            "is_finalized",
+        ),
+        (
+            "GET",
+            RECORDS.to_string(),
+            json!({"customer_uuid": bad_uuid}),
+            "customer_uuid",
+        ),
+    ];
+    let before = snapshot(&engine);
+    for (method, path, input, field) in cases {
+        let response = if method == "GET" {
+            get(&engine, &path, input.clone())
+        } else {
+            post(&engine, &path, input.clone())
+        };
+        assert_eq!(response.status, 400, "{method} {path} {input}");
+        assert!(
+            response.body[field].is_array(),
+            "{method} {path} {input}: {}",
+            response.body
+        );
+    }
+    // The statistics and status operations take no input; unknown parameters are ignored, as the REST framework does.
+    assert_eq!(
+        get(
+            &engine,
+            &format!("{SYNCS}consumption_statistics/"),
+            json!({"junk": "1"})
+        )
+        .status,
+        200
+    );
+    assert_eq!(
+        get(
+            &engine,
+            &format!("{SYNCS}consumption_status/"),
+            json!({"junk": "1"})
+        )
+        .status,
+        200
+    );
+    // A retrieve of something that is not a uuid is not a route: 404.
+    assert_eq!(
+        get(&engine, &format!("{SYNCS}{bad_uuid}/"), json!({})).status,
+        404
+    );
+    assert_eq!(
+        get(&engine, &format!("{RECORDS}{bad_uuid}/"), json!({})).status,
+        404
+    );
+    assert_eq!(snapshot(&engine), before, "bad input changes nothing");
+}
