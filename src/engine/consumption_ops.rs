@@ -76,7 +76,8 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
         let mut aggregator = ConsumptionAggregator::new(AggregateOptions {
             currency: Some(settings.currency.unwrap_or_else(|| ctx.default_currency())),
         });
-        let total = (resources.len() * periods.len()) as u64;
+        let total =
+            u64::try_from(resources.len().saturating_mul(periods.len())).unwrap_or(u64::MAX);
         let mut done = 0;
         let mut lines_of: BTreeMap<(Uuid, Period), u64> = BTreeMap::new();
         for resource in resources {
@@ -104,6 +105,19 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
             }
         }
         let rows = aggregator.finish();
+        let by_key: BTreeMap<(&str, &str, Period), &crate::consumption::AggregateRow> = rows
+            .iter()
+            .map(|r| {
+                (
+                    (
+                        r.resource_uuid.as_str(),
+                        r.license_reference.as_str(),
+                        r.billing_period,
+                    ),
+                    r,
+                )
+            })
+            .collect();
         let mut out: BTreeMap<Period, Vec<ResourceConsumption>> = BTreeMap::new();
         for resource in resources {
             let Some(license) = resource.license_reference() else {
@@ -116,11 +130,9 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
                     Error::not_found(format!("the customer of resource {}", resource.uuid))
                 })?;
             for period in periods {
-                let row = rows.iter().find(|r| {
-                    r.resource_uuid == resource.uuid.as_str()
-                        && r.license_reference == license
-                        && r.billing_period == *period
-                });
+                let row = by_key
+                    .get(&(resource.uuid.as_str(), license, *period))
+                    .copied();
                 let lines = lines_of
                     .get(&(resource.uuid.clone(), *period))
                     .copied()

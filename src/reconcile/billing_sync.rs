@@ -18,8 +18,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::{
-    billed_for, checked_sum, compensation_item, compensation_name, kind_key, Billed, BilledLine,
-    PlanContext,
+    billed_for, checked_sum, compensation_item, compensation_name, kind_key, Billed, BilledItems,
+    BilledLine, PlanContext,
 };
 use crate::changeset::{Changeset, Intent};
 use crate::error::{Error, Result};
@@ -305,6 +305,7 @@ pub fn plan_billing_sync(
 ) -> Result<(Changeset, BillingSyncCounters)> {
     let mut changeset = Changeset::new("admin_arrow_billing_syncs_trigger_sync", ctx.as_of);
     let mut counters = BillingSyncCounters::default();
+    let by_uuid: BTreeMap<&Uuid, &BillingSync> = syncs.iter().map(|s| (&s.uuid, s)).collect();
     for group in group_lines(
         ctx,
         period,
@@ -319,7 +320,7 @@ pub fn plan_billing_sync(
             &group.mapping.uuid,
         );
         let uuid = Uuid::derive("billing_sync", &natural);
-        let existing = syncs.iter().find(|s| s.uuid == uuid);
+        let existing = by_uuid.get(&uuid).copied();
         match build_sync(ctx, period, existing, &group) {
             Ok((sync, new_items)) => {
                 if existing.is_some() {
@@ -387,6 +388,7 @@ pub fn plan_statement_reconciliation(
         })
         .collect();
 
+    let items = BilledItems::new(items);
     for sync in syncs
         .iter()
         .filter(|s| s.report_period == period && s.settings_uuid == ctx.settings.uuid)
@@ -410,7 +412,7 @@ pub fn plan_statement_reconciliation(
             lines: Vec::new(),
         };
         let group = by_sync.get(&sync.uuid).copied().unwrap_or(&empty);
-        match reconcile_sync(ctx, period, force, sync, group, items) {
+        match reconcile_sync(ctx, period, force, sync, group, &items) {
             Ok(None) => counters.skipped_not_validated += 1,
             Ok(Some(planned)) => {
                 counters.reconciled += 1;
@@ -443,7 +445,7 @@ fn reconcile_sync(
     force: bool,
     sync: &BillingSync,
     group: &StatementGroup<'_>,
-    items: &[InvoiceItem],
+    items: &BilledItems<'_>,
 ) -> Result<Option<PlannedSync>> {
     let (mut merged, new_items) = if group.lines.is_empty() {
         let mut gone = sync.clone();
@@ -486,7 +488,10 @@ fn reconcile_sync(
     for item in &mut merged.items {
         let source_key = format!("{}|{}", sync.statement_reference, item.arrow_line_reference);
         let current = Money::new(item.current_price.unwrap_or(Decimal::ZERO), merged.currency);
-        let billed = billed_for(&source_key, merged.currency, items.iter().chain(&planned))?;
+        let billed = items.billed(&source_key, merged.currency)?.plus(
+            billed_for(&source_key, merged.currency, &planned)?,
+            &source_key,
+        )?;
         let difference = Billed {
             total: current.checked_sub(billed.total, &source_key)?,
             ..billed

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::{
-    billed_for, checked_sum, compensation_item, compensation_name, BilledLine, PlanContext,
+    checked_sum, compensation_item, compensation_name, BilledItems, BilledLine, PlanContext,
 };
 use crate::changeset::{Changeset, Intent};
 use crate::error::{Error, Result};
@@ -106,6 +106,7 @@ pub fn plan_consumption_reconciliation(
             .push(line);
     }
 
+    let items = BilledItems::new(items);
     for record in records.iter().filter(|r| r.billing_period == period) {
         let matched = by_license
             .get(record.license_reference.trim())
@@ -149,7 +150,7 @@ pub fn plan_consumption_reconciliation(
             outcomes.push(outcome);
             continue;
         }
-        match reconcile_record(ctx, record, matched, owners, items, &mut outcome) {
+        match reconcile_record(ctx, record, matched, owners, &items, &mut outcome) {
             Ok(intents) => {
                 if !record.is_finalized() {
                     counters.finalized += 1;
@@ -178,7 +179,7 @@ fn reconcile_record(
     record: &ConsumptionRecord,
     lines: &[&BilledLine],
     owners: &BTreeMap<Uuid, RecordOwner>,
-    items: &[InvoiceItem],
+    items: &BilledItems<'_>,
     outcome: &mut RecordOutcome,
 ) -> Result<Vec<Intent>> {
     let location = format!("export lines of {}", record.license_reference);
@@ -205,7 +206,7 @@ fn reconcile_record(
     );
 
     let natural = record.key().natural_key();
-    let billed = billed_for(&natural, record.currency, items)?;
+    let billed = items.billed(&natural, record.currency)?;
     let difference =
         Money::new(final_amount, record.currency).checked_sub(billed.total, &location)?;
     let mut updated = record.clone();

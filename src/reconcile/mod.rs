@@ -35,6 +35,8 @@ pub use line::BilledLine;
 pub use preview::preview_reconciliation;
 pub use provisional::{plan_consumption_sync, ConsumptionSyncCounters, ResourceConsumption};
 
+use std::collections::BTreeMap;
+
 use rust_decimal::Decimal;
 
 use crate::error::{Error, Result};
@@ -105,6 +107,53 @@ where
         }
     }
     Ok(billed)
+}
+
+impl Billed {
+    /// What two sets of items bill together.
+    pub fn plus(self, other: Billed, location: &str) -> Result<Billed> {
+        Ok(Billed {
+            total: self.total.checked_add(other.total, location)?,
+            compensations: self.compensations + other.compensations,
+            items: self.items + other.items,
+        })
+    }
+}
+
+/// The invoice items billsync made, indexed once per plan by the money they bill and by id, so a plan over
+/// N records stays O(N log N).
+pub struct BilledItems<'a> {
+    by_source: BTreeMap<&'a str, Vec<&'a InvoiceItem>>,
+    by_uuid: BTreeMap<&'a Uuid, &'a InvoiceItem>,
+}
+
+impl<'a> BilledItems<'a> {
+    pub fn new(items: &'a [InvoiceItem]) -> BilledItems<'a> {
+        let mut by_source: BTreeMap<&str, Vec<&InvoiceItem>> = BTreeMap::new();
+        let mut by_uuid = BTreeMap::new();
+        for item in items {
+            by_source
+                .entry(item.source_key.as_str())
+                .or_default()
+                .push(item);
+            by_uuid.insert(&item.uuid, item);
+        }
+        BilledItems { by_source, by_uuid }
+    }
+
+    /// What the items of `source_key` bill, in `currency`.
+    pub fn billed(&self, source_key: &str, currency: Currency) -> Result<Billed> {
+        let items = self
+            .by_source
+            .get(source_key)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        billed_for(source_key, currency, items.iter().copied())
+    }
+
+    pub fn item(&self, uuid: &Uuid) -> Option<&'a InvoiceItem> {
+        self.by_uuid.get(uuid).copied()
+    }
 }
 
 /// "{prefix} adjustment: {what} (additional charge for YYYY-MM-DD)", or "(credit for …)" when negative.

@@ -9,7 +9,9 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{billed_for, kind_key, PlanContext};
+use std::collections::BTreeMap;
+
+use super::{kind_key, BilledItems, PlanContext};
 use crate::changeset::{Changeset, Intent};
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
@@ -53,8 +55,11 @@ pub fn plan_consumption_sync(
         ctx.as_of,
     );
     let mut counters = ConsumptionSyncCounters::default();
+    let records: BTreeMap<RecordKey, &ConsumptionRecord> =
+        records.iter().map(|r| (r.key(), r)).collect();
+    let items = BilledItems::new(items);
     for consumption in consumptions {
-        match plan_one(ctx, period, consumption, records, items, &mut changeset) {
+        match plan_one(ctx, period, consumption, &records, &items, &mut changeset) {
             Ok(true) => counters.synced += 1,
             Ok(false) => counters.skipped_finalized += 1,
             Err(e) => {
@@ -76,8 +81,8 @@ fn plan_one(
     ctx: &PlanContext<'_>,
     period: Period,
     consumption: &ResourceConsumption,
-    records: &[ConsumptionRecord],
-    items: &[InvoiceItem],
+    records: &BTreeMap<RecordKey, &ConsumptionRecord>,
+    items: &BilledItems<'_>,
     changeset: &mut Changeset,
 ) -> Result<bool> {
     let key = RecordKey {
@@ -86,7 +91,7 @@ fn plan_one(
         license_reference: consumption.license_reference.clone(),
     };
     let natural = key.natural_key();
-    let existing = records.iter().find(|r| r.key() == key);
+    let existing = records.get(&key).copied();
     if existing.is_some_and(ConsumptionRecord::is_finalized) {
         return Ok(false);
     }
@@ -126,9 +131,9 @@ fn plan_one(
     // Once a source has been compensated its billed money is settled by reconciliation: the provisional
     // item no longer follows consumption (after a cleanup and re-sync it would otherwise bill the
     // difference a second time).
-    let billed = billed_for(&natural, currency, items)?;
+    let billed = items.billed(&natural, currency)?;
     if billed.compensations == 0 {
-        let existing_item = items.iter().find(|i| i.uuid == item_uuid);
+        let existing_item = items.item(&item_uuid);
         let item = InvoiceItem {
             uuid: item_uuid,
             invoice_uuid: InvoiceItem::invoice_uuid_for(&consumption.customer_uuid, period),
