@@ -42,3 +42,15 @@ if [ -n "${WASM_OPT3:-}" ]; then
 fi
 
 node bench/report.mjs "$RESULTS"
+
+# A whole reconciliation preview at scale: parse the export, match, plan, summarise, return the changeset.
+RECORDS=${RECORDS:-10000}
+RDATA=$(node bench/reconcile-data.mjs "$RECORDS")
+echo >&2
+echo "reconciliation preview of $RECORDS records..." >&2
+{
+  cargo bench --quiet --profile bench-native --bench reconcile -- "$RDATA" "$RUNS"
+  node bench/measure-reconcile.mjs wasm "$RDATA" "$RUNS"
+  node bench/measure-reconcile.mjs js "$RDATA" "$RUNS"
+} > "$BUILD/reconcile.jsonl"
+node bench/report-reconcile.mjs "$BUILD/reconcile.jsonl"

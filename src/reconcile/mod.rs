@@ -32,7 +32,9 @@ pub use consumption::{
     RecordOwner,
 };
 pub use line::BilledLine;
-pub use preview::preview_reconciliation;
+pub use preview::{
+    preview_reconciliation, PreviewRow, PreviewSummary, PreviewTotal, ReconciliationPreview,
+};
 pub use provisional::{plan_consumption_sync, ConsumptionSyncCounters, ResourceConsumption};
 
 use std::collections::BTreeMap;

@@ -9,11 +9,14 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 use super::{
-    kind_key, plan_consumption_reconciliation, BilledLine, PlanContext, RecordOutcome, RecordOwner,
+    kind_key, plan_consumption_reconciliation, BilledLine, PlanContext, ReconciliationCounters,
+    RecordAction, RecordOutcome, RecordOwner,
 };
+use crate::changeset::Changeset;
 use crate::error::{Error, FieldErrors, Result};
 use crate::ids::Uuid;
 use crate::money::{amount_from_json, render, AmountFormat, Currency, Money};
@@ -316,7 +319,10 @@ fn inferred_items(ctx: &PlanContext<'_>, preview: &PreviewRecord) -> Result<Vec<
 }
 
 /// Runs the preview. `lines` is the parsed export; `input` holds the rest, as the JS call passes it.
-pub fn preview_reconciliation(input: &Value, lines: &[BilledLine]) -> Result<Value> {
+pub fn preview_reconciliation(
+    input: &Value,
+    lines: &[BilledLine],
+) -> Result<ReconciliationPreview> {
     let mut problems = Problems::default();
     let empty = Map::new();
     let object = input.as_object().unwrap_or(&empty);
@@ -413,45 +419,88 @@ pub fn preview_reconciliation(input: &Value, lines: &[BilledLine]) -> Result<Val
         .iter()
         .map(|p| (&p.record.uuid, &p.owner.customer_uuid))
         .collect();
-    Ok(json!({
-        "changeset": changeset,
-        "summary": {
-            "records": outcomes.iter().map(outcome_row).collect::<Vec<_>>(),
-            "totals": totals(&outcomes, |_| None)?,
-            "customers": totals(&outcomes, |o| customer_of.get(&o.record_uuid).map(|c| (*c).clone()))?
-                .into_iter()
-                .map(|mut row| {
-                    let name = row
-                        .get("customer_uuid")
-                        .and_then(Value::as_str)
-                        .and_then(|u| customer_names.iter().find(|(k, _)| k.as_str() == u).map(|(_, n)| *n))
-                        .unwrap_or("");
-                    if let Some(o) = row.as_object_mut() {
-                        o.insert("customer_name".to_owned(), json!(name));
-                    }
-                    row
-                })
-                .collect::<Vec<_>>(),
-            "counters": counters,
+    let mut customers = totals(&outcomes, |o| {
+        customer_of.get(&o.record_uuid).map(|c| (*c).clone())
+    })?;
+    for row in &mut customers {
+        if let Some(uuid) = &row.customer_uuid {
+            row.customer_name = customer_names.get(uuid).map(|n| (*n).to_owned());
         }
-    }))
+    }
+    Ok(ReconciliationPreview {
+        changeset,
+        summary: PreviewSummary {
+            records: outcomes.iter().map(PreviewRow::of).collect(),
+            totals: totals(&outcomes, |_| None)?,
+            customers,
+            counters,
+        },
+    })
 }
 
-fn outcome_row(o: &RecordOutcome) -> Value {
-    json!({
-        "license_reference": o.license_reference,
-        "billing_period": o.billing_period.first_day().to_string(),
-        "resource_uuid": o.resource_uuid,
-        "resource_name": o.resource_name,
-        "currency": o.currency,
-        "consumed_sell": render(o.consumed_sell),
-        "final_sell": o.final_sell.map(render),
-        "adjustment": o.adjustment.map(render),
-        "compensation": render(o.compensation),
-        "action": o.action,
-        "compensation_item_uuid": o.compensation_item_uuid,
-        "error": o.error,
-    })
+/// What the preview returns: the changeset that would be committed, and the summary a person checks.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReconciliationPreview {
+    pub changeset: Changeset,
+    pub summary: PreviewSummary,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PreviewSummary {
+    pub records: Vec<PreviewRow>,
+    pub totals: Vec<PreviewTotal>,
+    pub customers: Vec<PreviewTotal>,
+    pub counters: ReconciliationCounters,
+}
+
+/// One record of the preview, amounts rendered with 2 decimals.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PreviewRow {
+    pub license_reference: String,
+    pub billing_period: String,
+    pub resource_uuid: Uuid,
+    pub resource_name: String,
+    pub currency: Currency,
+    pub consumed_sell: String,
+    pub final_sell: Option<String>,
+    pub adjustment: Option<String>,
+    pub compensation: String,
+    pub action: RecordAction,
+    pub compensation_item_uuid: Option<Uuid>,
+    pub error: Option<String>,
+}
+
+impl PreviewRow {
+    fn of(o: &RecordOutcome) -> PreviewRow {
+        PreviewRow {
+            license_reference: o.license_reference.clone(),
+            billing_period: o.billing_period.first_day().to_string(),
+            resource_uuid: o.resource_uuid.clone(),
+            resource_name: o.resource_name.clone(),
+            currency: o.currency,
+            consumed_sell: render(o.consumed_sell),
+            final_sell: o.final_sell.map(render),
+            adjustment: o.adjustment.map(render),
+            compensation: render(o.compensation),
+            action: o.action,
+            compensation_item_uuid: o.compensation_item_uuid.clone(),
+            error: o.error.clone(),
+        }
+    }
+}
+
+/// Sums of one currency, and of one customer where the rows are per customer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PreviewTotal {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_uuid: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_name: Option<String>,
+    pub currency: Currency,
+    pub consumed: String,
+    #[serde(rename = "final")]
+    pub final_amount: String,
+    pub adjustment: String,
 }
 
 /// Sums per currency (and per `group`, where it gives one): consumed over every record, final and adjustment
@@ -459,7 +508,7 @@ fn outcome_row(o: &RecordOutcome) -> Value {
 fn totals(
     outcomes: &[RecordOutcome],
     group: impl Fn(&RecordOutcome) -> Option<Uuid>,
-) -> Result<Vec<Value>> {
+) -> Result<Vec<PreviewTotal>> {
     let mut sums: BTreeMap<(Option<Uuid>, Currency), [Money; 3]> = BTreeMap::new();
     for o in outcomes {
         let zero = Money::zero(o.currency);
@@ -475,16 +524,13 @@ fn totals(
     Ok(sums
         .into_iter()
         .map(
-            |((customer, currency), [consumed, final_amount, adjustment])| {
-                let mut row = Map::new();
-                if let Some(c) = customer {
-                    row.insert("customer_uuid".to_owned(), json!(c));
-                }
-                row.insert("currency".to_owned(), json!(currency));
-                row.insert("consumed".to_owned(), json!(consumed.render()));
-                row.insert("final".to_owned(), json!(final_amount.render()));
-                row.insert("adjustment".to_owned(), json!(adjustment.render()));
-                Value::Object(row)
+            |((customer_uuid, currency), [consumed, final_amount, adjustment])| PreviewTotal {
+                customer_uuid,
+                customer_name: None,
+                currency,
+                consumed: consumed.render(),
+                final_amount: final_amount.render(),
+                adjustment: adjustment.render(),
             },
         )
         .collect())

@@ -4,7 +4,7 @@ use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::arrow::billing_export_page;
-use super::{from_js, js_error, to_js};
+use super::{from_js, js_error, to_js_bulk};
 use crate::reconcile::{preview_reconciliation, BilledLine};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -100,5 +100,5 @@ pub fn preview_reconciliation_js(
     let _ = Reflect::delete_property(&rest, &export_key);
     let input = from_js(rest.into(), "preview input")?;
     let preview = preview_reconciliation(&input, &lines).map_err(|e| js_error(&e))?;
-    to_js(&preview)
+    to_js_bulk(&preview)
 }

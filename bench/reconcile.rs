@@ -1,0 +1,53 @@
+//! Native time of a whole consumption reconciliation preview: parse the export, match lines to records,
+//! plan the compensations and build the summary. The same work as `previewReconciliation` in wasm and the
+//! decimal.js reference of bench/measure-reconcile.mjs, on the same file (bench/reconcile-data.mjs).
+//!
+//!   cargo bench --profile bench-native --bench reconcile -- FILE [RUNS]
+
+use std::error::Error;
+use std::time::Instant;
+
+use billsync::arrow::parse_billing_export;
+use billsync::reconcile::{preview_reconciliation, BilledLine, ReconciliationPreview};
+use serde_json::{json, Value};
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
+    let file = args.next().ok_or("usage: reconcile FILE [RUNS]")?;
+    let runs: usize = args.next().map(|r| r.parse()).transpose()?.unwrap_or(3);
+    let input: Value = serde_json::from_str(&std::fs::read_to_string(&file)?)?;
+    let export = input["exportPayload"]
+        .as_str()
+        .ok_or("no exportPayload")?
+        .to_owned();
+    let rest = json!({
+        "period": "2025-01",
+        "records": input["records"],
+        "settings": {"invoice_price_source": "sell", "currency": "EUR"},
+        "asOf": "2025-02-03T10:00:00Z",
+    });
+    let once = || -> Result<ReconciliationPreview, Box<dyn Error>> {
+        let page = parse_billing_export(&export)?;
+        let lines: Vec<BilledLine> = page.lines.iter().map(BilledLine::from_export).collect();
+        Ok(preview_reconciliation(&rest, &lines)?)
+    };
+    let mut result = once()?;
+    let mut seconds = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let started = Instant::now();
+        result = once()?;
+        seconds.push(started.elapsed().as_secs_f64());
+    }
+    let summary = &result.summary;
+    println!(
+        "{}",
+        json!({
+            "impl": "native",
+            "records": summary.records.len(),
+            "seconds": seconds,
+            "adjustment": summary.totals.first().map(|t| t.adjustment.clone()),
+            "compensations": summary.counters.compensation_items_created,
+        })
+    );
+    Ok(())
+}

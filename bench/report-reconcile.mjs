@@ -1,0 +1,18 @@
+// Prints the reconciliation preview benchmark: median seconds, records/s and ratios, and checks that every
+// implementation found the same total adjustment and the same number of compensations.
+import fs from 'node:fs';
+
+const rows = fs.readFileSync(process.argv[2], 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const by = Object.fromEntries(rows.map((r) => [r.impl, { ...r, median: median(r.seconds) }]));
+const native = by.native.median;
+const js = by['decimal.js'].median;
+console.log(`\nreconciliation preview, ${by.native.records} records (median of ${by.native.seconds.length} runs)`);
+for (const r of Object.values(by)) {
+  const perSecond = Math.round(r.records / r.median).toLocaleString('en');
+  console.log(`${r.impl.padEnd(12)} ${r.median.toFixed(3).padStart(7)} s  ${perSecond.padStart(10)} records/s  ` +
+    `${(r.median / native).toFixed(2)}x native time  ${(js / r.median).toFixed(2)}x decimal.js speed`);
+}
+const same = rows.every((r) => r.adjustment === rows[0].adjustment && r.compensations === rows[0].compensations);
+console.log(`checksums (Σ adjustment, compensations): ${same ? 'all equal' : 'DIFFER'}: ${rows.map((r) => `${r.impl} ${r.adjustment}/${r.compensations}`).join(', ')}`);
+if (!same) process.exitCode = 1;
