@@ -9,6 +9,7 @@ use crate::error::Error;
 mod arrow;
 mod engine;
 mod foundation;
+mod memory_store;
 mod reconcile;
 
 pub use foundation::*;
