@@ -114,7 +114,7 @@ function totalsTable(totals) {
       amountCell(t.adjustment, 'adjustment'),
     ),
   );
-  return table('totals-table', 'Totals per currency', [['Currency'], ['Consumed', 'amount'], ['Final', 'amount'], ['Adjustment', 'amount']], rows);
+  return table('totals-table', 'Totals per currency, over the records the export finalizes (consumed + adjustment = final)', [['Currency'], ['Consumed', 'amount'], ['Final', 'amount'], ['Adjustment', 'amount']], rows);
 }
 
 function customersTable(customers) {

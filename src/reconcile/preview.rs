@@ -503,8 +503,9 @@ pub struct PreviewTotal {
     pub adjustment: String,
 }
 
-/// Sums per currency (and per `group`, where it gives one): consumed over every record, final and adjustment
-/// over the records the export finalized. Amounts of two currencies are never added.
+/// Sums per currency (and per `group`, where it gives one) over the records the export finalizes, so that
+/// every row reads consumed + adjustment = final. Records without billing data or in error show in their own
+/// rows only. Amounts of two currencies are never added.
 fn totals(
     outcomes: &[RecordOutcome],
     group: impl Fn(&RecordOutcome) -> Option<Uuid>,
@@ -514,8 +515,9 @@ fn totals(
         let zero = Money::zero(o.currency);
         let entry = sums.entry((group(o), o.currency)).or_insert([zero; 3]);
         let [consumed, final_amount, adjustment] = entry;
-        *consumed = consumed.checked_add(Money::new(o.consumed, o.currency), "preview totals")?;
         if let (Some(f), Some(a)) = (o.final_amount, o.adjustment) {
+            *consumed =
+                consumed.checked_add(Money::new(o.consumed, o.currency), "preview totals")?;
             *final_amount =
                 final_amount.checked_add(Money::new(f, o.currency), "preview totals")?;
             *adjustment = adjustment.checked_add(Money::new(a, o.currency), "preview totals")?;

@@ -90,18 +90,16 @@ test('the demo data previews: one row per record, exact adjustments, totals, a c
   assert.match(mixed.action, /^Error/);
   assert.match(mixed.action, /USD/);
 
-  // Totals (EUR), over the 8 records:
-  //   consumed 100.00 + 250.00 + 42.50 + 1234.56 + 310.00 + 75.00 + 500.00 + 120.00 = 2632.06
+  // Totals (EUR), over the 6 records the export finalizes (XSP20003 has no line; XSP20002 is in error):
+  //   consumed 100.00 + 250.00 + 42.50 + 1234.56 + 500.00 + 120.00 = 2247.06
   //   final    95.00 + 250.00 + 45.75 + 1212.34 + 480.50 + 118.00 = 2201.59
-  //            (XSP20003 has no line; XSP20002 is in error, so it has no final)
-  //   adjustment −5.00 + 0.00 + 3.25 − 22.22 − 19.50 − 2.00 = −45.47
-  //            (= 2201.59 − (2632.06 − 75.00 − 310.00))
+  //   adjustment −5.00 + 0.00 + 3.25 − 22.22 − 19.50 − 2.00 = −45.47 (= 2201.59 − 2247.06)
   const rowsOf = (selector) =>
     page.$$eval(selector, (rows) =>
       rows.map((tr) => Object.fromEntries([...tr.querySelectorAll('[data-col]')].map((c) => [c.dataset.col, c.textContent.trim()]))),
     );
   assert.deepEqual(await rowsOf('#totals-table tbody tr'), [
-    { currency: 'EUR', consumed: '2632.06', final: '2201.59', adjustment: '-45.47' },
+    { currency: 'EUR', consumed: '2247.06', final: '2201.59', adjustment: '-45.47' },
   ]);
   // Contoso alone: consumed 100.00 + 250.00 + 42.50 = 392.50; final 95.00 + 250.00 + 45.75 = 390.75;
   //   adjustment −5.00 + 0.00 + 3.25 = −1.75.

@@ -74,7 +74,8 @@ test('the export as an object, several records, and every action', () => {
   assert.deepEqual(actions, { XSP1: 'no_compensation', XSP2: 'additional_charge', XSP3: 'no_billing_data', XSP4: 'already_reconciled' });
   const xsp2 = result.summary.records.find((r) => r.license_reference === 'XSP2');
   assert.equal(xsp2.compensation, '1002.34');
-  assert.deepEqual(result.summary.totals, [{ currency: 'EUR', consumed: '160.00', final: '1143.34', adjustment: '1003.34' }]);
+  // Over the finalized records XSP1, XSP2, XSP4: consumed 100 + 10 + 30 = 140.00; 140.00 + 1003.34 = 1143.34.
+  assert.deepEqual(result.summary.totals, [{ currency: 'EUR', consumed: '140.00', final: '1143.34', adjustment: '1003.34' }]);
 });
 
 test('a forced re-run of a reconciled record bills nothing more', () => {
