@@ -160,11 +160,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
     ) -> Result<Value> {
         const OP: &str = "trigger_consumption_sync";
         let settings = self.settings(request.settings_uuid.as_deref()).await?;
-        let ctx = PlanContext {
-            settings: &settings,
-            as_of: self.now()?,
-            zone: self.zone,
-        };
+        let ctx = self.plan_context(&settings)?;
         let lookup = self.lookup().await?;
         let only = uuid_filter(&request.resource_uuid, "resource_uuid")?;
         if let Some(uuid) = &only {
@@ -208,11 +204,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
     ) -> Result<Value> {
         const OP: &str = "trigger_reconciliation";
         let settings = self.settings(request.settings_uuid.as_deref()).await?;
-        let ctx = PlanContext {
-            settings: &settings,
-            as_of: self.now()?,
-            zone: self.zone,
-        };
+        let ctx = self.plan_context(&settings)?;
         let lines = self.billed_lines(&settings, request.period, OP).await?;
         let records = self.records_of(request.period, None).await?;
         let lookup = self.lookup().await?;
@@ -279,11 +271,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
         };
         let periods = Period::range(from, to)?;
         let settings = self.settings(None).await?;
-        let ctx = PlanContext {
-            settings: &settings,
-            as_of: self.now()?,
-            zone: self.zone,
-        };
+        let ctx = self.plan_context(&settings)?;
         let by_period = self
             .consumption(
                 &settings,

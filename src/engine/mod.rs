@@ -23,7 +23,7 @@ use crate::arrow::{parse_billing_export, parse_billing_export_value, BillingExpo
 use crate::changeset::Changeset;
 use crate::error::{Error, Result};
 use crate::period::{Period, Zone};
-use crate::reconcile::BilledLine;
+use crate::reconcile::{BilledLine, PlanContext};
 use crate::records::{ArrowSettings, Customer, CustomerMapping, Lookup, Project, Resource};
 use crate::store::ApplyReport;
 use crate::timestamp::Timestamp;
@@ -76,6 +76,15 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
 
     fn now(&self) -> Result<Timestamp> {
         self.clock.now()
+    }
+
+    /// What the planners need besides data: the settings, "now" from the host's clock, the host's zone.
+    fn plan_context<'s>(&self, settings: &'s ArrowSettings) -> Result<PlanContext<'s>> {
+        Ok(PlanContext {
+            settings,
+            as_of: self.now()?,
+            zone: self.zone,
+        })
     }
 
     fn current_period(&self) -> Result<Period> {

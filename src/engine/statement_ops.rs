@@ -9,7 +9,7 @@ use crate::changeset::{Changeset, Intent, SyncSwitch};
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
 use crate::query::{self, SyncFilter};
-use crate::reconcile::{plan_billing_sync, plan_statement_reconciliation, BilledLine, PlanContext};
+use crate::reconcile::{plan_billing_sync, plan_statement_reconciliation, BilledLine};
 use crate::records::{
     render_billing_sync, ArrowSettings, ArrowState, BillingSync, CustomerMapping, InvoiceItem,
     SyncState,
@@ -77,11 +77,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
     ) -> Result<Value> {
         const OP: &str = "trigger_sync";
         let settings = self.settings(request.settings_uuid.as_deref()).await?;
-        let ctx = PlanContext {
-            settings: &settings,
-            as_of: self.now()?,
-            zone: self.zone,
-        };
+        let ctx = self.plan_context(&settings)?;
         let StatementInputs {
             lines,
             mappings,
@@ -98,11 +94,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
     pub async fn reconcile(&self, request: &ReconciliationRequest, dry_run: bool) -> Result<Value> {
         const OP: &str = "reconcile";
         let settings = self.settings(request.settings_uuid.as_deref()).await?;
-        let ctx = PlanContext {
-            settings: &settings,
-            as_of: self.now()?,
-            zone: self.zone,
-        };
+        let ctx = self.plan_context(&settings)?;
         let StatementInputs {
             lines,
             mappings,
