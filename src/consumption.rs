@@ -229,7 +229,7 @@ fn first_day<S: Serializer>(
     serializer: S,
 ) -> std::result::Result<S::Ok, S::Error> {
     let day: NaiveDate = period.first_day();
-    serializer.collect_str(&day.format("%Y-%m-%d"))
+    serializer.collect_str(&day)
 }
 
 /// How lines are totalled.

@@ -127,7 +127,8 @@ fn amount(a: Option<Decimal>) -> Value {
 
 /// "YYYY-MM-DD" of the first day of the month: how the seed writes billing_period.
 pub fn billing_period_date(period: Period) -> String {
-    period.first_day().format("%Y-%m-%d").to_string()
+    // NaiveDate displays as YYYY-MM-DD; chrono's strftime machinery would add to the wasm for nothing.
+    period.first_day().to_string()
 }
 
 /// final_sell − consumed_sell, or None before the export has finalized the record. Unlike
