@@ -26,10 +26,13 @@ struct StatementInputs {
 }
 
 impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
+    /// The settings' mappings, and those that name no settings. Mappings are few: filtered here, not in the store.
     async fn mappings_of(&self, settings: &ArrowSettings) -> Result<Vec<CustomerMapping>> {
-        let mut filters = Map::new();
-        filters.insert("settings_uuid".into(), json!(settings.uuid));
-        self.scan_all(Table::CustomerMappings, filters).await
+        let all: Vec<CustomerMapping> = self.scan_all(Table::CustomerMappings, Map::new()).await?;
+        Ok(all
+            .into_iter()
+            .filter(|m| m.applies_to(&settings.uuid))
+            .collect())
     }
 
     async fn syncs_of(

@@ -231,7 +231,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
             .collect();
         let mappings: BTreeMap<String, CustomerMapping> = lookup
             .mappings()
-            .filter(|m| m.settings_uuid == settings.uuid)
+            .filter(|m| m.applies_to(&settings.uuid))
             .map(|m| (m.arrow_reference.clone(), m.clone()))
             .collect();
         let mut touched: BTreeMap<String, bool> = BTreeMap::new();
@@ -273,7 +273,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
                                 key: format!("customer_mapping:{natural}"),
                                 mapping: CustomerMapping {
                                     uuid: Uuid::derive("customer_mapping", &natural),
-                                    settings_uuid: settings.uuid.clone(),
+                                    settings_uuid: Some(settings.uuid.clone()),
                                     arrow_reference: u.customer_reference.clone(),
                                     customer_uuid: customer_uuid.clone(),
                                 },

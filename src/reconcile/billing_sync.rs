@@ -71,7 +71,7 @@ fn group_lines<'a>(
 ) -> Vec<StatementGroup<'a>> {
     let by_reference: BTreeMap<&str, &CustomerMapping> = mappings
         .iter()
-        .filter(|m| m.settings_uuid == ctx.settings.uuid)
+        .filter(|m| m.applies_to(&ctx.settings.uuid))
         .map(|m| (m.arrow_reference.trim(), m))
         .collect();
     let mut groups: BTreeMap<(String, Uuid), StatementGroup<'a>> = BTreeMap::new();

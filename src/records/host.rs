@@ -106,8 +106,9 @@ pub struct Resource {
     pub uuid: Uuid,
     #[serde(default)]
     pub name: String,
+    #[serde(alias = "project")]
     pub project_uuid: Uuid,
-    #[serde(default)]
+    #[serde(default, alias = "offering")]
     pub offering_uuid: Option<Uuid>,
     /// The vendor's id of the thing: Arrow's Vendor Subscription ID.
     #[serde(default)]
@@ -145,7 +146,16 @@ impl Resource {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerMapping {
     pub uuid: Uuid,
-    pub settings_uuid: Uuid,
+    /// The integration the mapping belongs to; a host with one integration may leave it out (any settings).
+    #[serde(default, alias = "settings")]
+    pub settings_uuid: Option<Uuid>,
     pub arrow_reference: String,
+    #[serde(alias = "customer", alias = "waldur_customer_uuid")]
     pub customer_uuid: Uuid,
+}
+
+impl CustomerMapping {
+    pub fn applies_to(&self, settings: &Uuid) -> bool {
+        self.settings_uuid.as_ref().is_none_or(|s| s == settings)
+    }
 }

@@ -314,7 +314,7 @@ mod tests {
             }],
             [CustomerMapping {
                 uuid: id(4),
-                settings_uuid: id(5),
+                settings_uuid: Some(id(5)),
                 arrow_reference: "XSP661245".into(),
                 customer_uuid: id(1),
             }],

@@ -94,7 +94,7 @@ impl World {
             uuid(MAPPING),
             CustomerMapping {
                 uuid: uuid(MAPPING),
-                settings_uuid: uuid(SETTINGS),
+                settings_uuid: Some(uuid(SETTINGS)),
                 arrow_reference: CUSTOMER_REF.into(),
                 customer_uuid: uuid(CUSTOMER),
             },

@@ -157,3 +157,17 @@ test('the constructor names every missing adapter', () => {
   });
   assert.throws(() => billsync.createMemoryStore({ resources: [{ name: 'no uuid' }] }), (e) => e.code === 'validation_failed' && 'resources[0]' in e.fields);
 });
+
+test('a host with one integration may leave settings out of its customer mappings', async () => {
+  const tables = initialTables();
+  // No settings_uuid, and the customer under the name a host may use for it.
+  tables.customer_mappings = [{ uuid: 'e0000000-0000-4000-8000-000000000001', arrow_reference: 'XSP661245', customer: CUSTOMER }];
+  tables.resources = []; // so the export's lines are statement lines, not consumption
+  const store = billsync.createMemoryStore(tables);
+  const engine = new billsync.ArrowEngine({ arrow: fakeArrow(), store, clock: { now: () => '2025-02-03T10:00:00Z' } });
+  const counters = await engine.triggerSync({ year: 2025, month: 1 });
+  assert.equal(counters.syncs_created, 1);
+  assert.equal(counters.skipped_unmapped, 0);
+  const items = store.snapshot().invoice_items.filter((i) => i.kind === 'statement_line');
+  assert.equal(sum(items.map((i) => i.unit_price)), toUnits('107.34'));
+});
