@@ -31,9 +31,14 @@ test('the admin backend serves the preview page, which reconciles the demo data 
   page.on('pageerror', (e) => errors.push(e));
   page.on('request', (r) => { if (r.url().includes('/api/')) apiCalls.push(r.url()); });
   await page.goto(`${server.url}/`);
-  await page.getByRole('button', { name: /load demo/i }).click();
-  await page.getByRole('button', { name: /^preview/i }).click();
-  await page.locator('#totals-table tbody tr').first().waitFor();
+  // Ready once the wasm from /pkg/ is instantiated; then the demo files load, then the preview runs.
+  await page.waitForSelector('#preview:not([disabled]), #engine-status.is-error', { timeout: 15_000 });
+  assert.equal(await page.isEnabled('#preview'), true, await page.textContent('#engine-status'));
+  await page.click('#load-demo');
+  await page.waitForFunction(() => document.getElementById('export').value.length > 0);
+  await page.click('#preview');
+  await page.waitForSelector('#summary-table, #form-error:not([hidden])');
+  assert.equal(await page.isVisible('#form-error'), false, await page.textContent('#form-error'));
   const rows = await page.locator('#summary-table tbody tr').count();
   assert.ok(rows >= 8, `${rows} record rows`);
   assert.deepEqual(errors, []);
