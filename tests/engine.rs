@@ -870,3 +870,40 @@ fn every_operation_rejects_bad_input_through_handle() {
     );
     assert_eq!(snapshot(&engine), before, "bad input changes nothing");
 }
+
+#[test]
+fn a_resource_without_a_customer_is_an_error_of_its_own() {
+    let engine = engine(arrow());
+    // Resource 3's project is gone: it cannot be billed, the others still are.
+    engine
+        .store
+        .borrow_mut()
+        .resources
+        .get_mut(&billsync::ids::Uuid::parse(&resource(3)).unwrap())
+        .unwrap()
+        .project_uuid = billsync::ids::Uuid::parse("9f0ec700-0000-4000-8000-00000000dead").unwrap();
+    let dry = post(
+        &engine,
+        &format!("{SYNCS}trigger_consumption_sync/"),
+        json!({"year": 2025, "month": 1, "dry_run": true}),
+    );
+    assert_eq!(dry.status, 200);
+    assert_eq!(dry.body["synced"], 2);
+    assert_eq!(dry.body["errors"], 1);
+    assert_eq!(dry.body["error_details"][0]["resource_uuid"], resource(3));
+    assert_eq!(
+        post(
+            &engine,
+            &format!("{SYNCS}trigger_consumption_sync/"),
+            json!({"year": 2025, "month": 1})
+        )
+        .status,
+        202
+    );
+    assert_eq!(snapshot(&engine).consumption_records.len(), 2);
+    // HEAD works on every GET, not only lists.
+    let mut head = request("HEAD", &format!("{SYNCS}consumption_status/"), Value::Null);
+    head.user = serde_json::from_value(json!({"is_staff": true})).unwrap();
+    let head = block_on(engine.handle(&head));
+    assert_eq!((head.status, head.body.clone()), (200, Value::Null));
+}

@@ -168,12 +168,14 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
                 return Err(Error::not_found(format!("resource {uuid}")));
             }
         }
-        let resources: Vec<Resource> = lookup
+        // A resource whose project or customer is unknown cannot be billed: it is an error of its own, and
+        // the others are synced.
+        let (resources, unbillable): (Vec<Resource>, Vec<Resource>) = lookup
             .resources()
             .filter(|r| r.is_active() && r.license_reference().is_some())
             .filter(|r| only.as_ref().is_none_or(|u| &r.uuid == u))
             .cloned()
-            .collect();
+            .partition(|r| lookup.customer_uuid_of_resource(&r.uuid).is_some());
         let consumptions = self
             .consumption(&settings, &ctx, &resources, &[request.period], &lookup, OP)
             .await?
@@ -190,8 +192,17 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
             })
             .collect();
         let items = self.items_for(&keys).await?;
-        let (changeset, counters) =
+        let (changeset, mut counters) =
             plan_consumption_sync(&ctx, request.period, &consumptions, &records, &items)?;
+        for resource in &unbillable {
+            counters.errors += 1;
+            counters.error_details.push(json!({
+                "resource_uuid": resource.uuid,
+                "license_reference": resource.license_reference(),
+                "code": "not_found",
+                "error": format!("the project or customer of resource {} is not in the store", resource.uuid),
+            }));
+        }
         let report = self.commit(&changeset, dry_run).await?;
         Ok(outcome(json!(counters), &changeset, dry_run, report))
     }

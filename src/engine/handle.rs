@@ -179,7 +179,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
         let method = request.method.to_ascii_uppercase();
         let head = method == "HEAD";
         let Some(operation) = candidates.iter().copied().find(|op| match op.method() {
-            Method::Get => method == "GET" || (head && op.is_list()),
+            Method::Get => method == "GET" || head,
             Method::Post => method == "POST",
         }) else {
             let allowed: Vec<&str> = candidates.iter().map(|op| op.method().as_str()).collect();
@@ -225,6 +225,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
                 list_response(rows, &page, head)
             }
             None if result.accepted => HttpResponse::json(202, Value::Null),
+            None if head => HttpResponse::json(200, Value::Null),
             None => HttpResponse::json(200, result.body),
         })
     }
