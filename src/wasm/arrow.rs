@@ -200,6 +200,26 @@ fn tag_of(object: &JsValue) -> Result<ConsumptionTag, JsValue> {
     })
 }
 
+/// The payload of a tagged item: its `payload` (or `json` / `text`) member, or the item itself when it is an
+/// Arrow response with the tag fields added to it (`{ resourceUuid, licenseReference, period, data }`).
+fn payload_of(item: &JsValue) -> Result<JsValue, JsValue> {
+    for key in ["payload", "json", "text"] {
+        let value = Reflect::get(item, &JsValue::from_str(key))
+            .map_err(|_| invalid_input(key, "Could not be read."))?;
+        if !value.is_undefined() && !value.is_null() {
+            return Ok(value);
+        }
+    }
+    let data = Reflect::get(item, &JsValue::from_str("data")).unwrap_or(JsValue::UNDEFINED);
+    if data.is_object() {
+        return Ok(item.clone());
+    }
+    Err(invalid_input(
+        "payload",
+        "Each item needs its Arrow payload: a `payload` member (JSON text, bytes or object), or `data`.",
+    ))
+}
+
 /// Pushes a payload given as text, bytes or object.
 fn push_payload(
     aggregator: &mut ConsumptionAggregator,
@@ -233,9 +253,7 @@ pub fn aggregate_consumption(
         .map_err(|_| invalid_input("payloads", "Expected an array."))?;
     for item in payloads.iter() {
         let tag = tag_of(&item)?;
-        let payload = Reflect::get(&item, &JsValue::from_str("payload"))
-            .map_err(|_| invalid_input("payload", "Could not be read."))?;
-        push_payload(&mut aggregator, &tag, payload)?;
+        push_payload(&mut aggregator, &tag, payload_of(&item)?)?;
     }
     to_js(&aggregator.finish())
 }
@@ -264,12 +282,17 @@ impl JsConsumptionAggregator {
     pub fn push(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "ConsumptionTag")] tag: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ArrowPayload<ArrowConsumptionResponse>")]
-        payload: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ArrowPayload<ArrowConsumptionResponse>")]
+        payload: Option<JsValue>,
     ) -> Result<f64, JsValue> {
-        let tag = tag_of(&tag)?;
+        let parsed = tag_of(&tag)?;
+        // One argument carrying both the tag and the payload is accepted too.
+        let payload = match payload {
+            Some(p) if !p.is_undefined() => p,
+            _ => payload_of(&tag)?,
+        };
         // Line counts are far below 2^53: the conversion to a JS number is exact.
-        push_payload(&mut self.inner, &tag, payload).map(|n| n as f64)
+        push_payload(&mut self.inner, &parsed, payload).map(|n| n as f64)
     }
 
     /// Adds `other`'s totals into this one; `other` is left as it was. Throws, changing nothing, if a

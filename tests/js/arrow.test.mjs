@@ -85,3 +85,23 @@ test('parseBillingExport normalises a page', () => {
   assert.throws(() => parseBillingExport({ data: { headers: ['Classification'], values: [] } }),
     (e) => e.code === 'missing_column');
 });
+
+test('a tagged item may be the Arrow response itself, or carry its payload under payload/json/text', () => {
+  const data = { headers: ['Total sell price', 'Total buy price'], lines: [['1.10', '1.00'], ['2.20', '2.00']] };
+  const tag = { resourceUuid: 'r-1', licenseReference: 'XSP1', period: '2025-01' };
+  const forms = [
+    { ...tag, data },
+    { ...tag, payload: { data } },
+    { ...tag, json: JSON.stringify({ data }) },
+    { ...tag, text: JSON.stringify({ data }) },
+  ];
+  for (const item of forms) {
+    const [row] = aggregateConsumption([item], { currency: 'EUR' });
+    assert.equal(row.consumed_sell, '3.30');
+    assert.equal(row.lines, 2);
+  }
+  const aggregator = new ConsumptionAggregator({ currency: 'EUR' });
+  assert.equal(aggregator.push({ ...tag, data }), 2);
+  assert.equal(aggregator.finish()[0].consumed_buy, '3.00');
+  assert.throws(() => aggregateConsumption([tag], { currency: 'EUR' }), (e) => e.code === 'validation_failed' && 'payload' in e.fields);
+});
