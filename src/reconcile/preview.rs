@@ -154,6 +154,7 @@ fn optional_instant(
 fn record_from(
     index: usize,
     value: &Value,
+    period: Option<Period>,
     settings: &ArrowSettings,
     lines: &[BilledLine],
     as_of: Timestamp,
@@ -167,30 +168,28 @@ fn record_from(
         );
         return None;
     };
+    let license_reference = text(object, "license_reference").map(str::to_owned);
+    if license_reference.is_none() {
+        problems.add(&at("license_reference"), "This field is required.");
+    }
+    // A preview of records that name no resource keys them by licence; the licence is what matching uses.
     let resource_uuid = match text(object, "resource_uuid") {
         Some(t) => problems.take(
             &at("resource_uuid"),
             Uuid::parse_field(t, &at("resource_uuid")),
         ),
-        None => {
-            problems.add(&at("resource_uuid"), "This field is required.");
-            None
-        }
+        None => license_reference
+            .as_deref()
+            .map(|l| Uuid::derive("resource", l)),
     };
-    let license_reference = text(object, "license_reference").map(str::to_owned);
-    if license_reference.is_none() {
-        problems.add(&at("license_reference"), "This field is required.");
-    }
+    // Without its own billing_period, a record is of the month previewed.
     let billing_period = match text(object, "billing_period") {
         Some(t) if t.len() == 7 => problems.take(&at("billing_period"), Period::parse(t)),
         Some(t) => problems.take(
             &at("billing_period"),
             parse_date(t).and_then(Period::of_date),
         ),
-        None => {
-            problems.add(&at("billing_period"), "This field is required.");
-            None
-        }
+        None => period,
     };
     let consumed_sell = match object.get("consumed_sell") {
         Some(v) if !v.is_null() => problems.take(
@@ -382,7 +381,9 @@ pub fn preview_reconciliation(
     let previews: Vec<PreviewRecord> = record_values
         .iter()
         .enumerate()
-        .filter_map(|(i, v)| record_from(i, v, &settings, lines, placeholder, &mut problems))
+        .filter_map(|(i, v)| {
+            record_from(i, v, period, &settings, lines, placeholder, &mut problems)
+        })
         .collect();
     problems.finish()?;
     let (Some(period), Some(as_of)) = (period, as_of) else {

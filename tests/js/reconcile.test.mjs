@@ -95,7 +95,7 @@ test('bad input is a coded error naming the field or the cell', () => {
     (e) => {
       assert.ok(e instanceof billsync.BillsyncError);
       assert.equal(e.code, 'validation_failed');
-      for (const field of ['period', 'asOf', 'records[0].resource_uuid', 'records[0].license_reference']) {
+      for (const field of ['period', 'asOf', 'records[0].license_reference', 'records[0].consumed_sell']) {
         assert.ok(field in e.fields, `fields has ${field}: ${JSON.stringify(e.fields)}`);
       }
       return true;
@@ -111,4 +111,17 @@ test('bad input is a coded error naming the field or the cell', () => {
     () => billsync.previewReconciliation({ period: '2025-01', records: [], exportPayload: '{"data": ', asOf: '2025-02-03T10:00:00Z' }),
     (e) => e.code === 'invalid_payload',
   );
+});
+
+test('a minimal record (licence and consumed amount) is enough for a preview', () => {
+  const result = billsync.previewReconciliation({
+    period: '2025-01',
+    records: [{ license_reference: 'XSP1', consumed_sell: '100.00' }],
+    exportPayload: exportOf([line(1, 'XSP1', '95.00', '80.00')]),
+    asOf: '2025-02-03T10:00:00Z',
+  });
+  const [row] = result.summary.records;
+  assert.equal(row.billing_period, '2025-01-01');
+  assert.equal(row.adjustment, '-5.00');
+  assert.equal(row.action, 'credit');
 });
