@@ -92,6 +92,7 @@ pub struct Project {
     pub uuid: Uuid,
     #[serde(default)]
     pub name: String,
+    #[serde(alias = "customer")]
     pub customer_uuid: Uuid,
 }
 

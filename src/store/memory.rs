@@ -86,6 +86,22 @@ fn upsert<T: PartialEq + Clone>(
     }
 }
 
+/// A host row without a uuid (settings and mappings as the spec lists their fields have none) gets one
+/// derived from its table and content, so the same initial data always loads to the same ids.
+fn with_uuid(table: &str, row: &serde_json::Value) -> serde_json::Value {
+    let mut row = row.clone();
+    if let Some(object) = row.as_object_mut() {
+        if object.get("uuid").is_none_or(serde_json::Value::is_null) {
+            let content = serde_json::Value::Object(object.clone()).to_string();
+            object.insert(
+                "uuid".to_owned(),
+                serde_json::json!(Uuid::derive(table, &content)),
+            );
+        }
+    }
+    row
+}
+
 impl MemoryStore {
     /// Applies every intent, or none: on any error the store is left exactly as it was.
     pub fn apply(&mut self, changeset: &Changeset) -> Result<ApplyReport> {
@@ -205,7 +221,7 @@ impl MemoryStore {
                 None | Some(serde_json::Value::Null) => {}
                 Some(serde_json::Value::Array(rows)) => {
                     for (i, row) in rows.iter().enumerate() {
-                        match serde_json::from_value::<T>(row.clone()) {
+                        match serde_json::from_value::<T>(with_uuid(name, row)) {
                             Ok(row) => {
                                 out.insert(uuid_of(&row), row);
                             }

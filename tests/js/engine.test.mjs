@@ -171,3 +171,17 @@ test('a host with one integration may leave settings out of its customer mapping
   const items = store.snapshot().invoice_items.filter((i) => i.kind === 'statement_line');
   assert.equal(sum(items.map((i) => i.unit_price)), toUnits('107.34'));
 });
+
+test('settings and mappings as the spec lists their fields (no uuid) load, with stable derived ids', async () => {
+  const tables = initialTables();
+  tables.settings = [{ api_url: 'https://arrow.example', api_key: 'secret', export_type_reference: 'EXP', invoice_price_source: 'sell', invoice_item_prefix: 'Arrow consumption', is_active: true, sync_enabled: false }];
+  tables.customer_mappings = [{ arrow_reference: 'XSP661245', customer_uuid: CUSTOMER }];
+  const one = billsync.createMemoryStore(tables).snapshot();
+  const two = billsync.createMemoryStore(tables).snapshot();
+  assert.match(one.settings[0].uuid, /^[0-9a-f-]{36}$/);
+  assert.equal(one.settings[0].uuid, two.settings[0].uuid);
+  assert.equal(one.customer_mappings[0].uuid, two.customer_mappings[0].uuid);
+  assert.equal('api_key' in one.settings[0], false, 'the API key is never held, so never echoed');
+  const engine = new billsync.ArrowEngine({ arrow: fakeArrow(), store: billsync.createMemoryStore(tables), clock: { now: () => '2025-01-20T10:00:00Z' } });
+  assert.equal((await post(engine, 'trigger_consumption_sync', { year: 2025, month: 1 })).status, 202);
+});
