@@ -186,10 +186,20 @@ pub fn period(cell: &Cell<'_>, at: CellAt<'_>) -> Result<Option<Period>> {
 
 /// A month as Arrow writes it: "YYYY-MM", or a date "YYYY-MM-DD" within it.
 pub fn period_of_text(text: &str) -> Result<Period> {
-    if text.len() == 10 {
-        parse_date(text).and_then(Period::of_date)
-    } else {
-        Period::parse(text)
+    let text = text.trim();
+    let bytes = text.as_bytes();
+    match bytes.len() {
+        // "2025-01-31"
+        10 => parse_date(text).and_then(Period::of_date),
+        // "202501", as Soracom and some Arrow templates write it
+        6 => Period::parse_compact(text),
+        // "2025-01-31T00:00:00Z" or "2025-01-31 00:00:00": the date part names the month
+        n if n > 10 && matches!(bytes.get(10), Some(b'T' | b' ')) => {
+            parse_date(text.get(..10).unwrap_or(text)).and_then(Period::of_date)
+        }
+        // "2025-01", or "2025/01"
+        7 if bytes.get(4) == Some(&b'/') => Period::parse(&text.replacen('/', "-", 1)),
+        _ => Period::parse(text),
     }
 }
 
@@ -337,5 +347,41 @@ mod tests {
             line_currency(&[None, Some(Currency::EUR)], "t", 2).unwrap(),
             Some(Currency::EUR)
         );
+    }
+}
+
+#[cfg(test)]
+mod period_forms {
+    use super::period_of_text;
+
+    #[test]
+    fn report_periods_in_the_forms_vendors_write() {
+        for text in [
+            "2025-01",
+            "2025/01",
+            "202501",
+            "2025-01-31",
+            "2025-01-31T23:59:59Z",
+            "2025-01-01 00:00:00",
+            " 2025-01 ",
+        ] {
+            assert_eq!(
+                period_of_text(text).unwrap().to_string(),
+                "2025-01",
+                "{text}"
+            );
+        }
+        for bad in [
+            "01/2025",
+            "2025-13",
+            "2025-1",
+            "Jan 2025",
+            "",
+            "2025-01-32",
+            "20251",
+            "2025-01-31X",
+        ] {
+            assert!(period_of_text(bad).is_err(), "{bad}");
+        }
     }
 }
