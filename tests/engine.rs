@@ -907,3 +907,71 @@ fn a_resource_without_a_customer_is_an_error_of_its_own() {
     let head = block_on(engine.handle(&head));
     assert_eq!((head.status, head.body.clone()), (200, Value::Null));
 }
+
+/// Arrow with an export of only the three columns consumption reconciliation reads.
+struct MinimalExport(FakeArrow);
+
+impl ArrowApi for MinimalExport {
+    async fn billing_export(&self, _request: &ExportRequest) -> Result<Payload> {
+        Ok(Payload::Json(json!({"data": {
+            "headers": ["ARS Subscription ID", "Customer Total Price", "Total Wholesale Price"],
+            "values": [[license(1), "95.00", "80.00"], [license(2), "10.00", "8.00"]],
+        }})))
+    }
+    async fn consumption(&self, l: &str, s: Period, e: Period) -> Result<Payload> {
+        self.0.consumption(l, s, e).await
+    }
+    async fn license(&self, l: &str) -> Result<Payload> {
+        self.0.license(l).await
+    }
+    async fn licenses(&self, p: u32, n: u32) -> Result<Payload> {
+        self.0.licenses(p, n).await
+    }
+}
+
+#[test]
+fn consumption_reconciliation_needs_only_the_licence_and_the_prices() {
+    let engine = Engine::new(
+        RefCell::new(initial_store()),
+        MinimalExport(arrow()),
+        FixedClock(Cell::new("2025-01-20T10:00:00Z")),
+        Zone::UTC,
+        NoProgress,
+    );
+    let post = |path: &str, body: Value| block_on(engine.handle(&request("POST", path, body)));
+    assert_eq!(
+        post(
+            &format!("{SYNCS}trigger_consumption_sync/"),
+            json!({"year": 2025, "month": 1})
+        )
+        .status,
+        202
+    );
+    engine.clock.0.set("2025-02-03T10:00:00Z");
+    assert_eq!(
+        post(
+            &format!("{SYNCS}trigger_reconciliation/"),
+            json!({"year": 2025, "month": 1})
+        )
+        .status,
+        202
+    );
+    let store = engine.store.borrow().clone();
+    let finals: Vec<_> = store
+        .consumption_records
+        .values()
+        .filter_map(|r| r.final_sell)
+        .collect();
+    assert_eq!(finals.len(), 2);
+    // sync_resources classifies and groups lines: it needs a usable template, and says what is missing.
+    let refused = post(
+        &format!("{SYNCS}sync_resources/"),
+        json!({"period_from": "2025-01", "period_to": "2025-01"}),
+    );
+    assert_eq!(refused.status, 502);
+    assert_eq!(refused.body["code"], "missing_column");
+    assert!(refused.body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("Classification"));
+}

@@ -2,9 +2,11 @@
 //! {"perPage": 1000}}`, read into normalised billing lines.
 //!
 //! The export is what statements and consumption are finally reconciled against, so it is read strictly:
-//! a template lacking a column reconciliation needs is refused as a whole ([`validate_template`]), and one
-//! bad money cell fails the whole page, naming its row, column and value. Descriptive cells are lenient:
-//! null or blank reads as absent.
+//! a page without its two price columns is refused as a whole, and one bad money cell fails the whole page,
+//! naming its row, column and value. Descriptive cells are lenient: null or blank reads as absent, and a
+//! descriptive column may be missing (consumption reconciliation needs only the licence and the prices).
+//! [`validate_template`] is the stricter check of a usable template (spec/arrow.md), for the operations that
+//! group or classify lines.
 
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -37,13 +39,13 @@ static EXPORT_COLUMNS: [ColumnSpec; 14] = [
     spec(Field::LineReference, &["Sequence", "Order Id"], false),
     spec(Field::StatementReference, &["Statement Reference"], false),
     spec(Field::CustomerReference, &["End User Company ID"], false),
-    spec(Field::CustomerName, &["End User Company Name"], true),
-    spec(Field::Classification, &["Classification"], true),
+    spec(Field::CustomerName, &["End User Company Name"], false),
+    spec(Field::Classification, &["Classification"], false),
     spec(Field::VendorName, &["Vendor Name", "Service Name"], false),
     spec(
         Field::VendorSubscriptionId,
         &["Vendor Subscription ID"],
-        true,
+        false,
     ),
     spec(Field::LicenseReference, &["ARS Subscription ID"], false),
     spec(
@@ -134,9 +136,30 @@ impl BillingExportPage {
     }
 }
 
-/// Checks that a template's headers carry every column reconciliation needs; names all that are missing.
+/// The columns of a usable template (spec/arrow.md): the prices, and what classifies and groups a line.
+static TEMPLATE_COLUMNS: [ColumnSpec; 5] = [
+    spec(Field::CustomerName, &["End User Company Name"], true),
+    spec(Field::Classification, &["Classification"], true),
+    spec(
+        Field::VendorSubscriptionId,
+        &["Vendor Subscription ID"],
+        true,
+    ),
+    spec(
+        Field::Sell,
+        &["Customer Total Price", "Sell Total Price"],
+        true,
+    ),
+    spec(
+        Field::Buy,
+        &["Total Wholesale Price", "Buy Total Price"],
+        true,
+    ),
+];
+
+/// Checks that a template's headers make a usable template; names every column that is missing.
 pub fn validate_template<S: AsRef<str>>(headers: &[S]) -> Result<Columns> {
-    Columns::resolve(BILLING_EXPORT, headers, &EXPORT_COLUMNS)
+    Columns::resolve(BILLING_EXPORT, headers, &TEMPLATE_COLUMNS)
 }
 
 fn read_line(

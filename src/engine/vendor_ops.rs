@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
 use super::{outcome, ArrowApi, Clock, Engine, Payload, Progress, Store};
+use crate::arrow::validate_template;
 use crate::changeset::{Changeset, Intent};
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
@@ -177,6 +178,10 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
             None => None,
         };
         let export = self.export(&settings, from, to, OP).await?;
+        // Matching by subscription and filtering by classification need a usable template.
+        for page in &export.pages {
+            validate_template(&page.headers)?;
+        }
 
         let mut usage: BTreeMap<(String, Period), SubscriptionUsage> = BTreeMap::new();
         for line in export.lines() {
