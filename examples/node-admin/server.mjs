@@ -59,6 +59,15 @@ class HttpError extends Error {
   }
 }
 
+/** A URL path segment decoded, or a 400 for a malformed escape (decodeURIComponent throws a URIError). */
+function decodePath(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new HttpError(400, 'Malformed URL.');
+  }
+}
+
 async function readBody(req) {
   const chunks = [];
   let size = 0;
@@ -233,13 +242,13 @@ export async function startServer({
         }
         if (path.startsWith('/api/')) return sendJson(res, 404, { detail: 'Not found.' }, {}, head);
         if (req.method !== 'GET' && !head) return sendJson(res, 405, { detail: `Method "${req.method}" not allowed.` });
-        if (path.startsWith('/pkg/')) return serveFile(res, join(REPO, 'pkg'), decodeURIComponent(path.slice('/pkg/'.length)), head);
+        if (path.startsWith('/pkg/')) return serveFile(res, join(REPO, 'pkg'), decodePath(path.slice('/pkg/'.length)), head);
         const www = join(REPO, 'www');
         if (path === '/' && !existsSync(join(www, 'index.html'))) {
           res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
           return res.end(head ? undefined : PLACEHOLDER(baseUrl));
         }
-        return serveFile(res, www, decodeURIComponent(path), head);
+        return serveFile(res, www, decodePath(path), head);
       } catch (error) {
         if (error instanceof HttpError) return sendJson(res, error.status, { detail: error.message }, {}, head);
         if (error instanceof ArrowApiError) {

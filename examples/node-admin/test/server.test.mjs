@@ -35,6 +35,10 @@ test('the server seeds demo host data once, serves /healthz and /pkg/, and binds
     const escape = await fetch(`${first.url}/pkg/..%2f..%2fMakefile`);
     assert.ok([403, 404].includes(escape.status), `path traversal gave ${escape.status}`);
     await escape.arrayBuffer();
+    const malformed = await fetch(`${first.url}/pkg/%E0%A4%A`);
+    assert.strictEqual(malformed.status, 400, 'a malformed escape is the client\'s error');
+    await malformed.arrayBuffer();
+    await escape.arrayBuffer();
     const unknown = await fetch(`${first.url}/api/nothing-here/`);
     assert.strictEqual(unknown.status, 404);
     assert.deepStrictEqual(await unknown.json(), { detail: 'Not found.' });
