@@ -33,20 +33,31 @@ const fn spec(field: Field, aliases: &'static [&'static str], required: bool) ->
     }
 }
 
-/// Required columns are those of a usable template (spec/arrow.md): classification, vendor subscription,
-/// end customer name, sell and buy totals.
+// Header aliases of the columns both the page reader and the usable-template check name.
+const CUSTOMER_NAME: &[&str] = &["End User Company Name"];
+const CLASSIFICATION: &[&str] = &["Classification"];
+const VENDOR_SUBSCRIPTION_ID: &[&str] = &["Vendor Subscription ID"];
+/// The prices: required by every reader of the export.
+const SELL: ColumnSpec = spec(
+    Field::Sell,
+    &["Customer Total Price", "Sell Total Price"],
+    true,
+);
+const BUY: ColumnSpec = spec(
+    Field::Buy,
+    &["Total Wholesale Price", "Buy Total Price"],
+    true,
+);
+
+/// A page needs only its prices; every descriptive column may be missing.
 static EXPORT_COLUMNS: [ColumnSpec; 14] = [
     spec(Field::LineReference, &["Sequence", "Order Id"], false),
     spec(Field::StatementReference, &["Statement Reference"], false),
     spec(Field::CustomerReference, &["End User Company ID"], false),
-    spec(Field::CustomerName, &["End User Company Name"], false),
-    spec(Field::Classification, &["Classification"], false),
+    spec(Field::CustomerName, CUSTOMER_NAME, false),
+    spec(Field::Classification, CLASSIFICATION, false),
     spec(Field::VendorName, &["Vendor Name", "Service Name"], false),
-    spec(
-        Field::VendorSubscriptionId,
-        &["Vendor Subscription ID"],
-        false,
-    ),
+    spec(Field::VendorSubscriptionId, VENDOR_SUBSCRIPTION_ID, false),
     spec(Field::LicenseReference, &["ARS Subscription ID"], false),
     spec(
         Field::Description,
@@ -54,16 +65,8 @@ static EXPORT_COLUMNS: [ColumnSpec; 14] = [
         false,
     ),
     spec(Field::Quantity, &["Qty", "Quantity"], false),
-    spec(
-        Field::Sell,
-        &["Customer Total Price", "Sell Total Price"],
-        true,
-    ),
-    spec(
-        Field::Buy,
-        &["Total Wholesale Price", "Buy Total Price"],
-        true,
-    ),
+    SELL,
+    BUY,
     spec(
         Field::Currency,
         &[
@@ -138,23 +141,11 @@ impl BillingExportPage {
 
 /// The columns of a usable template (spec/arrow.md): the prices, and what classifies and groups a line.
 static TEMPLATE_COLUMNS: [ColumnSpec; 5] = [
-    spec(Field::CustomerName, &["End User Company Name"], true),
-    spec(Field::Classification, &["Classification"], true),
-    spec(
-        Field::VendorSubscriptionId,
-        &["Vendor Subscription ID"],
-        true,
-    ),
-    spec(
-        Field::Sell,
-        &["Customer Total Price", "Sell Total Price"],
-        true,
-    ),
-    spec(
-        Field::Buy,
-        &["Total Wholesale Price", "Buy Total Price"],
-        true,
-    ),
+    spec(Field::CustomerName, CUSTOMER_NAME, true),
+    spec(Field::Classification, CLASSIFICATION, true),
+    spec(Field::VendorSubscriptionId, VENDOR_SUBSCRIPTION_ID, true),
+    SELL,
+    BUY,
 ];
 
 /// Checks that a template's headers make a usable template; names every column that is missing.
