@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use super::{outcome, ArrowApi, Clock, Engine, Payload, Progress, Store, Table};
+use super::{outcome, page_of, ArrowApi, Clock, Engine, Payload, Progress, Store, Table};
 use crate::changeset::{Changeset, Intent};
 use crate::consumption::{AggregateOptions, ConsumptionAggregator, ConsumptionTag};
 use crate::error::{Error, Result};
@@ -393,8 +393,8 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
             self.scan_all(Table::ConsumptionRecords, Map::new()).await?;
         let lookup = self.lookup().await?;
         let pending = query::pending_records(&records);
-        let page = query::paginate(pending.len(), page as usize, page_size as usize, url)?;
-        let rows = query::page_items(&pending, &page)
+        let (page, items) = page_of(&pending, page, page_size, url)?;
+        let rows = items
             .iter()
             .map(|r| render_pending_record(r, &lookup))
             .collect();
@@ -423,13 +423,8 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
             self.scan_all(Table::ConsumptionRecords, Map::new()).await?;
         let lookup = self.lookup().await?;
         let selected = query::select_records(&records, &filter, &lookup);
-        let page = query::paginate(
-            selected.len(),
-            request.page as usize,
-            request.page_size as usize,
-            url,
-        )?;
-        let rows = query::page_items(&selected, &page)
+        let (page, items) = page_of(&selected, request.page, request.page_size, url)?;
+        let rows = items
             .iter()
             .map(|r| render_consumption_record(r, &lookup, base_url))
             .collect::<Result<Vec<_>>>()?;

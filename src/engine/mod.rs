@@ -230,6 +230,18 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
     }
 }
 
+/// The requested page of an ordered selection, with the page's Link and count.
+fn page_of<'a, T>(
+    selected: &'a [T],
+    page: u32,
+    page_size: u32,
+    url: &str,
+) -> Result<(crate::query::Page, &'a [T])> {
+    let page = crate::query::paginate(selected.len(), page as usize, page_size as usize, url)?;
+    let items = crate::query::page_items(selected, &page);
+    Ok((page, items))
+}
+
 /// Which page a parse error is on.
 fn in_page(error: Error, page: u32) -> Error {
     match error {

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Map, Value};
 
-use super::{outcome, ArrowApi, Clock, Engine, Progress, Store, Table};
+use super::{outcome, page_of, ArrowApi, Clock, Engine, Progress, Store, Table};
 use crate::changeset::{Changeset, Intent, SyncSwitch};
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
@@ -168,13 +168,8 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
         let syncs: Vec<BillingSync> = self.scan_all(Table::BillingSyncs, Map::new()).await?;
         let lookup = self.lookup().await?;
         let selected = query::select_syncs(&syncs, &filter);
-        let page = query::paginate(
-            selected.len(),
-            request.page as usize,
-            request.page_size as usize,
-            url,
-        )?;
-        let rows = query::page_items(&selected, &page)
+        let (page, items) = page_of(&selected, request.page, request.page_size, url)?;
+        let rows = items
             .iter()
             .map(|s| render_billing_sync(s, &lookup, base_url))
             .collect();
