@@ -9,9 +9,11 @@
 use std::error::Error;
 use std::time::Instant;
 
-use billsync::consumption::{AggregateOptions, ConsumptionAggregator, ConsumptionTag};
 use billsync::money::{render_exact, Currency};
 use billsync::period::Period;
+use billsync::vendors::arrow::aggregate::{
+    AggregateOptions, ConsumptionAggregator, ConsumptionTag,
+};
 use rust_decimal::Decimal;
 
 /// The tag of licence `i`, as bench/generate.mjs makes it.

@@ -7,8 +7,10 @@
 use std::error::Error;
 use std::time::Instant;
 
-use billsync::arrow::parse_billing_export;
-use billsync::reconcile::{preview_reconciliation, BilledLine, ReconciliationPreview};
+use billsync::vendors::arrow::line::BilledLine;
+use billsync::vendors::arrow::parse_billing_export;
+use billsync::vendors::arrow::preview::preview_reconciliation;
+use billsync::vendors::arrow::preview::ReconciliationPreview;
 use serde_json::{json, Value};
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -28,7 +30,11 @@ fn main() -> Result<(), Box<dyn Error>> {
     });
     let once = || -> Result<ReconciliationPreview, Box<dyn Error>> {
         let page = parse_billing_export(&export)?;
-        let lines: Vec<BilledLine> = page.lines.iter().map(BilledLine::from_export).collect();
+        let lines: Vec<BilledLine> = page
+            .lines
+            .iter()
+            .map(|l| BilledLine::from_export(l, 1))
+            .collect();
         Ok(preview_reconciliation(&rest, &lines)?)
     };
     let mut result = once()?;

@@ -17,20 +17,17 @@
     )
 )]
 
-pub mod arrow;
-pub mod changeset;
-pub mod consumption;
 pub mod engine;
 pub mod error;
+pub mod fields;
 pub mod ids;
+pub mod ledger;
 pub mod money;
 pub mod period;
-pub mod query;
-pub mod reconcile;
-pub mod records;
+pub mod readers;
 pub mod store;
 pub mod timestamp;
-pub mod validate;
+pub mod vendors;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -4,8 +4,9 @@
 
 mod common;
 
-use billsync::changeset::{Changeset, Intent};
-use billsync::records::PriceSource;
+use billsync::ledger::{Changeset, ConsumptionRecord};
+use billsync::vendors::arrow::billing_sync::BillingSync;
+use billsync::vendors::arrow::records::PriceSource;
 use common::*;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -99,23 +100,17 @@ fn run(world: &mut World, step: &Step) {
         }
         Step::Cleanup { period, resource } => {
             let period = p(PERIODS[*period]);
-            let intents: Vec<Intent> = world
-                .store
-                .consumption_records
-                .values()
+            let mut changeset =
+                Changeset::new("admin_arrow_billing_syncs_cleanup_consumption", world.now);
+            for r in world
+                .rows::<ConsumptionRecord>()
+                .iter()
                 .filter(|r| r.billing_period == period)
                 .filter(|r| resource.is_none_or(|n| r.resource_uuid == resource_uuid(n)))
-                .map(|r| Intent::DeleteConsumptionRecord {
-                    key: format!("delete:{}", r.uuid),
-                    uuid: r.uuid.clone(),
-                })
-                .collect();
-            let as_of = world.now;
-            world.apply(Changeset {
-                operation: "admin_arrow_billing_syncs_cleanup_consumption".into(),
-                as_of,
-                intents,
-            });
+            {
+                changeset.delete(format!("delete:{}", r.uuid), r);
+            }
+            world.apply(changeset);
         }
         Step::StatementLine {
             period,
@@ -153,9 +148,8 @@ fn run(world: &mut World, step: &Step) {
 /// invoices bill exactly its current export price (zero once gone).
 fn assert_conserved(world: &World, price_source: PriceSource) -> Result<(), TestCaseError> {
     for record in world
-        .store
-        .consumption_records
-        .values()
+        .rows::<ConsumptionRecord>()
+        .iter()
         .filter(|r| r.is_reconciled())
     {
         let final_amount = match price_source {
@@ -164,12 +158,11 @@ fn assert_conserved(world: &World, price_source: PriceSource) -> Result<(), Test
         }
         .unwrap();
         let key = record.key().natural_key();
-        prop_assert_eq!(world.billed(&key), final_amount, "record {}", key);
+        prop_assert_eq!(world.billed(key.as_str()), final_amount, "record {}", key);
     }
     for sync in world
-        .store
-        .billing_syncs
-        .values()
+        .rows::<BillingSync>()
+        .iter()
         .filter(|s| s.reconciled_at.is_some())
     {
         for item in &sync.items {

@@ -2,11 +2,15 @@
 
 mod common;
 
-use billsync::changeset::Intent;
+use billsync::ledger::{ConsumptionRecord, InvoiceItem, WriteOp};
 use billsync::money::{parse_amount, AmountFormat, Currency};
 use billsync::period::{Period, Zone};
-use billsync::records::{ArrowState, InvoiceItemKind, PriceSource, SyncState, ValidationRule};
 use billsync::timestamp::Timestamp;
+use billsync::vendors::arrow::billing_sync::BillingSync;
+use billsync::vendors::arrow::line::BilledLine;
+use billsync::vendors::arrow::records::{
+    ArrowState, InvoiceItemKind, PriceSource, SyncState, ValidationRule,
+};
 use common::*;
 
 #[test]
@@ -43,7 +47,7 @@ fn defect_02_a_resync_of_a_changed_line_is_billed_once_by_reconcile() {
         "a re-sync never bills an existing line again"
     );
     w.apply(c);
-    let sync = w.store.billing_syncs.values().next().unwrap();
+    let sync = w.rows::<BillingSync>().into_iter().next().unwrap();
     assert_eq!(
         sync.items[0].original_price,
         d("30.00"),
@@ -64,22 +68,17 @@ fn defect_03_consumption_sync_bills_the_money_once() {
     let period = p("2025-01");
     let c = w.plan_consumption(period, &[(0, d("100.00"), d("80.00"))]);
     let money_intents = c
-        .intents
+        .writes
         .iter()
-        .filter(|i| {
-            matches!(
-                i,
-                Intent::UpsertInvoiceItem { .. } | Intent::CreateInvoiceItem { .. }
-            )
-        })
+        .filter(|w| w.table == "invoice_items" && w.op != WriteOp::Delete)
         .count();
     assert_eq!(
         money_intents, 1,
         "one provisional invoice item and no separate usage charge"
     );
     w.apply(c);
-    let record = w.store.consumption_records.values().next().unwrap();
-    assert_eq!(w.billed(&record.key().natural_key()), d("100.00"));
+    let record = w.rows::<ConsumptionRecord>().into_iter().next().unwrap();
+    assert_eq!(w.billed(record.key().natural_key().as_str()), d("100.00"));
 }
 
 #[test]
@@ -94,14 +93,14 @@ fn defect_04_a_forced_rerun_does_not_apply_the_adjustment_again() {
     let rerun = w.plan_reconciliation(period, true);
     assert_eq!(World::creates(&rerun), 0);
     w.apply(rerun);
-    let record = w.store.consumption_records.values().next().unwrap();
-    assert_eq!(w.billed(&record.key().natural_key()), d("95.00"));
+    let record = w.rows::<ConsumptionRecord>().into_iter().next().unwrap();
+    assert_eq!(w.billed(record.key().natural_key().as_str()), d("95.00"));
     assert_eq!(record.adjustment_amount(), Some(d("-5.00")));
     // A changed export bills only its change.
     w.set_final(period, 0, d("97.00"), d("77.00"));
     w.reconcile_consumption(period, true);
-    let record = w.store.consumption_records.values().next().unwrap();
-    assert_eq!(w.billed(&record.key().natural_key()), d("97.00"));
+    let record = w.rows::<ConsumptionRecord>().into_iter().next().unwrap();
+    assert_eq!(w.billed(record.key().natural_key().as_str()), d("97.00"));
 }
 
 #[test]
@@ -109,15 +108,10 @@ fn defect_05_cleanup_then_resync_leaves_no_duplicate_provisional_item() {
     let mut w = World::new(1, PriceSource::Sell);
     let period = p("2025-01");
     w.sync_consumption(period, &[(0, d("50.00"), d("40.00"))]);
-    let record_uuid = w.store.consumption_records.keys().next().unwrap().clone();
-    w.apply(billsync::changeset::Changeset {
-        operation: "cleanup".into(),
-        as_of: w.now,
-        intents: vec![Intent::DeleteConsumptionRecord {
-            key: "x".into(),
-            uuid: record_uuid,
-        }],
-    });
+    let record = w.rows::<ConsumptionRecord>().into_iter().next().unwrap();
+    let mut cleanup = billsync::ledger::Changeset::new("cleanup", w.now);
+    cleanup.delete("x".into(), &record);
+    w.apply(cleanup);
     w.sync_consumption(period, &[(0, d("150.00"), d("120.00"))]);
     let provisional: Vec<_> = w
         .items()
@@ -131,12 +125,14 @@ fn defect_05_cleanup_then_resync_leaves_no_duplicate_provisional_item() {
     w.set_final(period, 0, d("140.00"), d("110.00"));
     w.at("2025-02-03T10:00:00Z");
     w.reconcile_consumption(period, false);
-    let record_uuid = w.store.consumption_records.keys().next().unwrap().clone();
-    w.store.consumption_records.remove(&record_uuid);
+    let record = w.rows::<ConsumptionRecord>().into_iter().next().unwrap();
+    let mut cleanup = billsync::ledger::Changeset::new("cleanup", w.now);
+    cleanup.delete("x".into(), &record);
+    w.apply(cleanup);
     w.sync_consumption(period, &[(0, d("150.00"), d("120.00"))]);
     w.reconcile_consumption(period, false);
-    let record = w.store.consumption_records.values().next().unwrap();
-    assert_eq!(w.billed(&record.key().natural_key()), d("140.00"));
+    let record = w.rows::<ConsumptionRecord>().into_iter().next().unwrap();
+    assert_eq!(w.billed(record.key().natural_key().as_str()), d("140.00"));
 }
 
 #[test]
@@ -150,7 +146,7 @@ fn defect_06_a_past_month_is_reconciled_with_that_months_figures() {
     w.set_final(february, 0, d("999.00"), d("999.00"));
     w.at("2025-02-10T10:00:00Z");
     w.reconcile_consumption(january, false);
-    let record = w.store.consumption_records.values().next().unwrap();
+    let record = w.rows::<ConsumptionRecord>().into_iter().next().unwrap();
     assert_eq!(record.final_sell, Some(d("90.00")));
 }
 
@@ -163,7 +159,7 @@ fn defect_07_validated_comes_from_arrows_statement_state() {
     w.at("2025-03-01T00:00:00Z");
     let c = w.plan_trigger_sync(period);
     w.apply(c);
-    let sync = w.store.billing_syncs.values().next().unwrap();
+    let sync = w.rows::<BillingSync>().into_iter().next().unwrap();
     assert_eq!(
         (sync.arrow_state, sync.state),
         (ArrowState::Pending, SyncState::Synced)
@@ -176,7 +172,7 @@ fn defect_07_validated_comes_from_arrows_statement_state() {
     w.at("2025-01-25T00:00:00Z");
     let c = w.plan_trigger_sync(period);
     w.apply(c);
-    let sync = w.store.billing_syncs.values().next().unwrap();
+    let sync = w.rows::<BillingSync>().into_iter().next().unwrap();
     assert_eq!(
         (sync.arrow_state, sync.state),
         (ArrowState::Validated, SyncState::Validated)
@@ -190,14 +186,18 @@ fn defect_07_validated_comes_from_arrows_statement_state() {
     let c = w.plan_trigger_sync(period);
     w.apply(c);
     assert_eq!(
-        w.store.billing_syncs.values().next().unwrap().arrow_state,
+        w.rows::<BillingSync>()
+            .into_iter()
+            .next()
+            .unwrap()
+            .arrow_state,
         ArrowState::Pending
     );
     w.at("2025-02-06T00:00:00Z");
     let c = w.plan_trigger_sync(period);
     w.apply(c);
     assert_eq!(
-        w.store.billing_syncs.values().next().unwrap().state,
+        w.rows::<BillingSync>().into_iter().next().unwrap().state,
         SyncState::Validated
     );
 }
@@ -259,17 +259,13 @@ fn defect_10_currency_is_kept_and_never_mixed() {
     let period = p("2025-01");
     let mut c = w.plan_consumption(period, &[(0, d("1000"), d("800"))]);
     // The payload named no currency here: the settings' JPY applies, not a hard-coded EUR.
-    for intent in &mut c.intents {
-        if let Intent::UpsertConsumptionRecord { record, .. } = intent {
-            assert_eq!(
-                record.currency,
-                Currency::EUR,
-                "the payload's currency wins"
-            );
-            record.currency = Currency::JPY;
+    for write in &mut c.writes {
+        let row = write.row.as_mut().unwrap();
+        if write.table == "consumption_records" {
+            assert_eq!(row["currency"], "EUR", "the payload's currency wins");
         }
-        if let Intent::UpsertInvoiceItem { item, .. } = intent {
-            item.currency = Currency::JPY;
+        if row.get("currency").is_some() {
+            row["currency"] = "JPY".into();
         }
     }
     w.apply(c);
@@ -277,16 +273,16 @@ fn defect_10_currency_is_kept_and_never_mixed() {
     w.set_final(period, 0, d("950"), d("700"));
     w.export[0].currency = Some(Currency::USD);
     w.at("2025-02-03T10:00:00Z");
-    let records: Vec<_> = w.store.consumption_records.values().cloned().collect();
-    let items: Vec<_> = w.store.invoice_items.values().cloned().collect();
-    let (changeset, counters, outcomes) = billsync::reconcile::plan_consumption_reconciliation(
+    let records: Vec<ConsumptionRecord> = w.rows();
+    let finals: Vec<_> = w.export.iter().map(BilledLine::final_figure).collect();
+    let (changeset, counters, outcomes) = billsync::ledger::plan_consumption_reconciliation(
         &w.ctx(),
         period,
         false,
         &records,
         &w.owners(),
-        &w.export,
-        &items,
+        &finals,
+        &w.billing(),
     )
     .unwrap();
     assert!(changeset.is_empty());
@@ -313,27 +309,20 @@ fn defect_11_the_month_is_the_hosts_zone_not_the_process_local_date() {
     w.set_final(period, 0, d("90.00"), d("70.00"));
     w.at("2025-02-28T23:30:00Z");
     let ctx_zone = Zone::parse("+02:00").unwrap();
-    let records: Vec<_> = w.store.consumption_records.values().cloned().collect();
-    let items: Vec<_> = w.store.invoice_items.values().cloned().collect();
+    let records: Vec<ConsumptionRecord> = w.rows();
+    let finals: Vec<_> = w.export.iter().map(BilledLine::final_figure).collect();
     let mut ctx = w.ctx();
     ctx.zone = ctx_zone;
-    let (c, _, _) = billsync::reconcile::plan_consumption_reconciliation(
+    let (c, _, _) = billsync::ledger::plan_consumption_reconciliation(
         &ctx,
         period,
         false,
         &records,
         &w.owners(),
-        &w.export,
-        &items,
+        &finals,
+        &w.billing(),
     )
     .unwrap();
-    let comp = c
-        .intents
-        .iter()
-        .find_map(|i| match i {
-            Intent::CreateInvoiceItem { item, .. } => Some(item),
-            _ => None,
-        })
-        .unwrap();
+    let comp = c.rows::<InvoiceItem>().next().unwrap();
     assert_eq!(comp.billing_period, p("2025-03"));
 }

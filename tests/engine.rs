@@ -10,6 +10,7 @@ use billsync::engine::{
     ArrowApi, Clock, Engine, ExportRequest, HttpRequest, HttpResponse, NoProgress, Payload,
 };
 use billsync::error::{Error, Result};
+use billsync::ledger::{ConsumptionRecord, InvoiceItem, Resource};
 use billsync::period::{Period, Zone};
 use billsync::store::MemoryStore;
 use billsync::timestamp::Timestamp;
@@ -150,7 +151,16 @@ fn initial_store() -> MemoryStore {
             "state": "OK", "attributes": {"arrow_license_reference": license(n)}
         }))).collect::<serde_json::Map<_, _>>(),
     });
-    serde_json::from_value(tables).unwrap()
+    let tables: serde_json::Map<String, Value> = tables
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(name, rows)| {
+            let rows: Vec<Value> = rows.as_object().unwrap().values().cloned().collect();
+            (name.clone(), Value::Array(rows))
+        })
+        .collect();
+    MemoryStore::from_tables(&Value::Object(tables), billsync::engine::tables::check_row).unwrap()
 }
 
 fn export_row(seq: u32, license: &str, sell: &str, buy: &str, period: &str) -> Value {
@@ -320,15 +330,17 @@ fn consumption_sync_then_reconciliation_through_handle() {
 
     // Conservation: what the invoices bill per record is its final sell.
     let store = snapshot(&engine);
-    for r in store.consumption_records.values() {
-        let billed: rust_decimal::Decimal = store
-            .items_for(&r.key().natural_key())
+    let items = store.typed::<InvoiceItem>().unwrap();
+    for r in store.typed::<ConsumptionRecord>().unwrap() {
+        let billed: rust_decimal::Decimal = items
+            .iter()
+            .filter(|i| i.source_key == r.key().natural_key())
             .map(|i| i.total().unwrap().amount)
             .sum();
-        assert_eq!(Some(billed), r.final_sell, "{}", r.license_reference);
+        assert_eq!(Some(billed), r.final_sell, "{}", r.source_ref);
     }
     // A forced re-run creates no invoice item.
-    let before = store.invoice_items.len();
+    let before = items.len();
     assert_eq!(
         post(
             &engine,
@@ -338,7 +350,10 @@ fn consumption_sync_then_reconciliation_through_handle() {
         .status,
         202
     );
-    assert_eq!(snapshot(&engine).invoice_items.len(), before);
+    assert_eq!(
+        snapshot(&engine).typed::<InvoiceItem>().unwrap().len(),
+        before
+    );
 }
 
 #[test]
@@ -368,11 +383,14 @@ fn billing_syncs_trigger_list_reconcile() {
         json!({"year": 2025, "month": 1, "force": true, "dry_run": true}),
     );
     assert_eq!(dry.status, 200);
-    assert!(dry.body["changeset"]["intents"]
+    assert!(dry.body["changeset"]["writes"]
         .as_array()
         .unwrap()
         .iter()
-        .any(|i| i["type"] == "transition_billing_sync"));
+        .any(|w| w["table"] == "billing_syncs"
+            && w["op"] == "put"
+            && w["expect"] == 1
+            && w["row"]["state"] == 4));
     assert_eq!(
         get(&engine, SYNCS, json!({})).body[0]["state"],
         2,
@@ -518,7 +536,10 @@ fn every_operation_answers_good_input() {
     assert_eq!(cleanup.body["dry_run"], true);
     assert_eq!(cleanup.body["records_to_delete"], 1);
     assert_eq!(
-        snapshot(&engine).consumption_records.len(),
+        snapshot(&engine)
+            .typed::<ConsumptionRecord>()
+            .unwrap()
+            .len(),
         4,
         "a dry run deletes nothing"
     );
@@ -528,7 +549,13 @@ fn every_operation_answers_good_input() {
         json!({"period_from": "2024-12", "period_to": "2024-12", "dry_run": false}),
     );
     assert_eq!(cleanup.body["records_deleted"], 1);
-    assert_eq!(snapshot(&engine).consumption_records.len(), 3);
+    assert_eq!(
+        snapshot(&engine)
+            .typed::<ConsumptionRecord>()
+            .unwrap()
+            .len(),
+        3
+    );
 }
 
 #[test]
@@ -626,7 +653,10 @@ fn an_adapter_failure_commits_nothing_and_a_rerun_converges() {
         assert!(failed.body["call"].as_str().unwrap().starts_with("arrow."));
         if consumption.status == 502 {
             assert!(
-                snapshot(&faulty).consumption_records.is_empty(),
+                snapshot(&faulty)
+                    .typed::<ConsumptionRecord>()
+                    .unwrap()
+                    .is_empty(),
                 "nothing committed by the failed sync"
             );
         }
@@ -636,11 +666,13 @@ fn an_adapter_failure_commits_nothing_and_a_rerun_converges() {
         run_month(&faulty);
         let got = snapshot(&faulty);
         assert_eq!(
-            got.invoice_items, expected.invoice_items,
+            got.typed::<InvoiceItem>().unwrap(),
+            expected.typed::<InvoiceItem>().unwrap(),
             "fault at call {fail_at}"
         );
         assert_eq!(
-            got.consumption_records, expected.consumption_records,
+            got.typed::<ConsumptionRecord>().unwrap(),
+            expected.typed::<ConsumptionRecord>().unwrap(),
             "fault at call {fail_at}"
         );
     }
@@ -875,13 +907,13 @@ fn every_operation_rejects_bad_input_through_handle() {
 fn a_resource_without_a_customer_is_an_error_of_its_own() {
     let engine = engine(arrow());
     // Resource 3's project is gone: it cannot be billed, the others still are.
-    engine
-        .store
-        .borrow_mut()
-        .resources
-        .get_mut(&billsync::ids::Uuid::parse(&resource(3)).unwrap())
-        .unwrap()
-        .project_uuid = billsync::ids::Uuid::parse("9f0ec700-0000-4000-8000-00000000dead").unwrap();
+    {
+        let mut store = engine.store.borrow_mut();
+        let mut orphan: Resource = store.typed_row(&resource(3)).unwrap().unwrap();
+        orphan.project_uuid =
+            billsync::ids::Uuid::parse("9f0ec700-0000-4000-8000-00000000dead").unwrap();
+        store.insert(&orphan).unwrap();
+    }
     let dry = post(
         &engine,
         &format!("{SYNCS}trigger_consumption_sync/"),
@@ -900,7 +932,13 @@ fn a_resource_without_a_customer_is_an_error_of_its_own() {
         .status,
         202
     );
-    assert_eq!(snapshot(&engine).consumption_records.len(), 2);
+    assert_eq!(
+        snapshot(&engine)
+            .typed::<ConsumptionRecord>()
+            .unwrap()
+            .len(),
+        2
+    );
     // HEAD works on every GET, not only lists.
     let mut head = request("HEAD", &format!("{SYNCS}consumption_status/"), Value::Null);
     head.user = serde_json::from_value(json!({"is_staff": true})).unwrap();
@@ -958,8 +996,9 @@ fn consumption_reconciliation_needs_only_the_licence_and_the_prices() {
     );
     let store = engine.store.borrow().clone();
     let finals: Vec<_> = store
-        .consumption_records
-        .values()
+        .typed::<ConsumptionRecord>()
+        .unwrap()
+        .iter()
         .filter_map(|r| r.final_sell)
         .collect();
     assert_eq!(finals.len(), 2);

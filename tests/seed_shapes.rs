@@ -8,13 +8,15 @@ use std::path::PathBuf;
 use billsync::ids::Uuid;
 use billsync::money::Currency;
 use billsync::period::Period;
-use billsync::query::{consumption_statistics, consumption_status, plan_cleanup, CleanupFilter};
-use billsync::records::{
+use billsync::timestamp::Timestamp;
+use billsync::vendors::arrow::query::{
+    consumption_statistics, consumption_status, plan_cleanup, CleanupFilter,
+};
+use billsync::vendors::arrow::records::{
     render_billing_sync, render_consumption_record, render_pending_record, ArrowState, BillingSync,
     BillingSyncItem, ConsumptionRecord, Customer, CustomerMapping, Lookup, Project, Resource,
     SyncState,
 };
-use billsync::timestamp::Timestamp;
 use serde_json::Value;
 
 const BILLING_SYNCS_SEED: &str = "000_3a90491a9a86f3fa.txt";
@@ -121,11 +123,13 @@ fn lookup() -> Lookup {
         [Customer {
             uuid: id(1),
             name: "Acme".into(),
+            version: 0,
         }],
         [Project {
             uuid: id(2),
             name: "Cloud".into(),
             customer_uuid: id(1),
+            version: 0,
         }],
         [resource],
         [CustomerMapping {
@@ -133,6 +137,7 @@ fn lookup() -> Lookup {
             settings_uuid: Some(id(5)),
             arrow_reference: "XSP661245".into(),
             customer_uuid: id(1),
+            version: 0,
         }],
     )
 }
@@ -141,7 +146,8 @@ fn record() -> ConsumptionRecord {
     ConsumptionRecord {
         uuid: id(10),
         resource_uuid: id(3),
-        license_reference: "XSP12345".into(),
+        vendor: "arrow".into(),
+        source_ref: "XSP12345".into(),
         billing_period: Period::parse("2025-01").unwrap(),
         currency: Currency::EUR,
         consumed_sell: "100".parse().unwrap(),
@@ -156,6 +162,7 @@ fn record() -> ConsumptionRecord {
         raw_data: serde_json::json!({"lines": []}),
         created: ts("2025-01-15T00:00:00Z"),
         modified: ts("2025-02-05T10:00:00Z"),
+        version: 0,
     }
 }
 
@@ -192,6 +199,7 @@ fn billing_sync() -> BillingSync {
         }],
         created: ts("2025-04-01T00:00:00Z"),
         modified: ts("2025-04-03T00:00:00Z"),
+        version: 0,
     }
 }
 

@@ -1,6 +1,6 @@
 //! The request validation as the engine and the wasm boundary see it: through the public API only.
 
-use billsync::validate::{
+use billsync::vendors::arrow::validate::{
     parse, validate, validate_request, CleanupConsumptionRequest, Method, Operation,
     ValidatedRequest, MAX_PAGE_SIZE,
 };

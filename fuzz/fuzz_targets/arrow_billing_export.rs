@@ -1,7 +1,7 @@
 //! Billing export pages from arbitrary bytes: no panic, and the text and object paths agree.
 #![no_main]
 
-use billsync::arrow::{parse_billing_export_bytes, parse_billing_export_value};
+use billsync::vendors::arrow::{parse_billing_export_bytes, parse_billing_export_value};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

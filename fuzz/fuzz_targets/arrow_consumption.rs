@@ -1,7 +1,7 @@
 //! Consumption pages from arbitrary bytes: no panic, and the text and object paths agree on line counts.
 #![no_main]
 
-use billsync::arrow::{parse_consumption_bytes, parse_consumption_value};
+use billsync::vendors::arrow::{parse_consumption_bytes, parse_consumption_value};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,7 +1,7 @@
 //! The strict scanner must never panic, and must accept exactly what serde_json accepts (up to its depth).
 #![no_main]
 
-use billsync::arrow::json_scan::validate_document;
+use billsync::readers::json_scan::validate_document;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

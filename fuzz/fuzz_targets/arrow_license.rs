@@ -1,7 +1,7 @@
 //! License payloads from arbitrary bytes: no panic.
 #![no_main]
 
-use billsync::arrow::parse_license_info;
+use billsync::vendors::arrow::parse_license_info;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

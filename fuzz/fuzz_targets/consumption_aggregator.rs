@@ -1,7 +1,7 @@
 //! The streaming aggregator: a payload that fails leaves the totals exactly as they were.
 #![no_main]
 
-use billsync::consumption::{AggregateOptions, ConsumptionAggregator, ConsumptionTag};
+use billsync::vendors::arrow::aggregate::{AggregateOptions, ConsumptionAggregator, ConsumptionTag};
 use billsync::money::Currency;
 use libfuzzer_sys::fuzz_target;
 

@@ -8,8 +8,9 @@ use serde_json::{json, Map, Value};
 
 use super::{ArrowApi, Clock, Engine, Progress, Store};
 use crate::error::{Error, Result};
-use crate::query::{encode, Page};
-use crate::validate::{self, fields, Method, Operation, ValidatedRequest};
+use crate::fields;
+use crate::vendors::arrow::query::{encode, Page};
+use crate::vendors::arrow::validate::{self, Method, Operation, ValidatedRequest};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct HttpUser {

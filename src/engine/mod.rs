@@ -4,32 +4,35 @@
 //! An adapter that fails fails the operation before anything is committed: the plan is built from complete
 //! data or not at all, so a re-run after a fault converges to the state of a run without one.
 
-mod consumption_ops;
 mod handle;
 pub mod ports;
-mod statement_ops;
-mod vendor_ops;
+pub mod tables;
 
 pub use handle::{HttpRequest, HttpResponse, HttpUser, OperationResult};
 pub use ports::{
     ArrowApi, Clock, ExportRequest, NoProgress, Payload, Progress, ProgressEvent, ScanQuery, Store,
-    StoreFlags, Table,
+    StoredRow,
 };
 
-use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
 
-use crate::arrow::{parse_billing_export, parse_billing_export_value, BillingExportPage};
-use crate::changeset::Changeset;
 use crate::error::{Error, Result};
+use crate::ledger::changeset::Changeset;
+use crate::ledger::PlanContext;
+use crate::ledger::{Billing, InvoiceItem, Row, SourceKey, SourceRow};
 use crate::period::{Period, Zone};
-use crate::reconcile::{BilledLine, PlanContext};
-use crate::records::{ArrowSettings, Customer, CustomerMapping, Lookup, Project, Resource};
-use crate::store::ApplyReport;
+use crate::store::{ApplyReport, GLOBAL_SWITCH};
 use crate::timestamp::Timestamp;
+use crate::vendors::arrow::line::BilledLine;
+use crate::vendors::arrow::records::{
+    ArrowSettings, Customer, CustomerMapping, Lookup, Project, Resource,
+};
+use crate::vendors::arrow::{parse_billing_export, parse_billing_export_value, BillingExportPage};
 
 /// Rows per store scan: big enough to amortise a host round trip, small enough to keep memory flat.
 const SCAN_BATCH: usize = 500;
+/// How many source keys one scan asks for at once.
+const KEYS_PER_SCAN: usize = 200;
 /// A billing export longer than this many pages is refused rather than read forever.
 const MAX_EXPORT_PAGES: u32 = 10_000;
 
@@ -47,8 +50,20 @@ pub struct Export {
 }
 
 impl Export {
-    pub fn lines(&self) -> impl Iterator<Item = &crate::arrow::BillingLine> {
+    pub fn lines(&self) -> impl Iterator<Item = &crate::vendors::arrow::BillingLine> {
         self.pages.iter().flat_map(|p| p.lines.iter())
+    }
+
+    /// Every line as reconciliation reads it, each known across the whole export.
+    pub fn billed_lines(&self) -> Vec<BilledLine> {
+        (1u32..)
+            .zip(&self.pages)
+            .flat_map(|(page, p)| {
+                p.lines
+                    .iter()
+                    .map(move |l| BilledLine::from_export(l, page))
+            })
+            .collect()
     }
 
     pub fn row_count(&self) -> usize {
@@ -56,12 +71,33 @@ impl Export {
     }
 }
 
-fn row_error(table: Table, e: impl std::fmt::Display) -> Error {
+fn row_error(table: &str, e: impl std::fmt::Display) -> Error {
     Error::StoreFailed {
-        call: format!("read {}", table.as_str()),
+        call: format!("read {table}"),
         message: e.to_string(),
     }
 }
+
+/// A typed row from what the store returned, at the version the store holds it.
+pub(crate) fn typed<T: Row>(stored: StoredRow) -> Result<T> {
+    let mut row: T = serde_json::from_value(stored.row).map_err(|e| row_error(T::TABLE, e))?;
+    row.set_version(stored.version);
+    Ok(row)
+}
+
+/// How often an operation re-reads and re-plans after its commit met a conflict, before it gives up.
+pub const MAX_ATTEMPTS: u32 = 4;
+
+/// The switch of scheduled consumption syncs that is no settings' own: one row of [`SWITCHES`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GlobalSwitch {
+    pub uuid: String,
+    pub enabled: bool,
+    #[serde(skip)]
+    pub version: u64,
+}
+
+crate::stored_row!(GlobalSwitch, "sync_switches");
 
 impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
     pub fn new(store: S, arrow: A, clock: C, zone: Zone, progress: P) -> Engine<S, A, C, P> {
@@ -74,24 +110,36 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
         }
     }
 
-    fn now(&self) -> Result<Timestamp> {
+    pub(crate) fn now(&self) -> Result<Timestamp> {
         self.clock.now()
     }
 
     /// What the planners need besides data: the settings, "now" from the host's clock, the host's zone.
-    fn plan_context<'s>(&self, settings: &'s ArrowSettings) -> Result<PlanContext<'s>> {
+    pub(crate) fn plan_context(
+        &self,
+        operation: &str,
+        settings: &ArrowSettings,
+    ) -> Result<PlanContext> {
         Ok(PlanContext {
-            settings,
+            operation: operation.to_owned(),
+            vendor: crate::vendors::arrow::VENDOR,
+            policy: settings.policy(),
             as_of: self.now()?,
             zone: self.zone,
         })
     }
 
-    fn current_period(&self) -> Result<Period> {
+    pub(crate) fn current_period(&self) -> Result<Period> {
         self.now()?.period(self.zone)
     }
 
-    fn report(&self, operation: &str, done: u64, total: u64, message: impl Into<String>) {
+    pub(crate) fn report(
+        &self,
+        operation: &str,
+        done: u64,
+        total: u64,
+        message: impl Into<String>,
+    ) {
         self.progress.report(&ProgressEvent {
             operation: operation.to_owned(),
             done,
@@ -100,12 +148,9 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
         });
     }
 
-    /// Every row of `table` matching `filters`, read in keyset batches.
-    async fn scan_all<T: DeserializeOwned>(
-        &self,
-        table: Table,
-        filters: Map<String, Value>,
-    ) -> Result<Vec<T>> {
+    /// Every row of `T`'s table matching `filters`, read in keyset batches.
+    pub(crate) async fn scan_all<T: Row>(&self, filters: Map<String, Value>) -> Result<Vec<T>> {
+        let table = T::TABLE;
         let mut query = ScanQuery {
             filters,
             after: None,
@@ -117,8 +162,8 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
             let full = batch.len() >= SCAN_BATCH;
             let mut last = None;
             for row in batch {
-                last = row.get("uuid").and_then(Value::as_str).map(str::to_owned);
-                out.push(serde_json::from_value(row).map_err(|e| row_error(table, e))?);
+                last = Some(row.id.clone());
+                out.push(typed(row)?);
             }
             match (full, last) {
                 (true, Some(uuid)) if query.after.as_deref() != Some(uuid.as_str()) => {
@@ -130,24 +175,31 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
         Ok(out)
     }
 
-    async fn get<T: DeserializeOwned>(&self, table: Table, uuid: &str) -> Result<Option<T>> {
-        match self.store.get(table, uuid).await? {
-            Some(row) => Ok(Some(
-                serde_json::from_value(row).map_err(|e| row_error(table, e))?,
-            )),
-            None => Ok(None),
-        }
+    pub(crate) async fn get<T: Row>(&self, id: &str) -> Result<Option<T>> {
+        self.store.get(T::TABLE, id).await?.map(typed).transpose()
+    }
+
+    /// The global switch of scheduled consumption syncs (on unless switched off).
+    pub(crate) async fn global_switch(&self) -> Result<GlobalSwitch> {
+        Ok(self
+            .get::<GlobalSwitch>(GLOBAL_SWITCH)
+            .await?
+            .unwrap_or(GlobalSwitch {
+                uuid: GLOBAL_SWITCH.to_owned(),
+                enabled: true,
+                version: 0,
+            }))
     }
 
     /// The settings named, or the active ones.
-    async fn settings(&self, uuid: Option<&str>) -> Result<ArrowSettings> {
+    pub(crate) async fn settings(&self, uuid: Option<&str>) -> Result<ArrowSettings> {
         match uuid {
             Some(uuid) => self
-                .get(Table::Settings, uuid)
+                .get(uuid)
                 .await?
                 .ok_or_else(|| Error::not_found(format!("Arrow settings {uuid}"))),
             None => {
-                let all: Vec<ArrowSettings> = self.scan_all(Table::Settings, Map::new()).await?;
+                let all: Vec<ArrowSettings> = self.scan_all(Map::new()).await?;
                 all.into_iter()
                     .find(|s| s.is_active)
                     .ok_or_else(|| Error::not_found("active Arrow settings"))
@@ -156,17 +208,16 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
     }
 
     /// Host objects, for joining names into responses and finding a record's customer.
-    async fn lookup(&self) -> Result<Lookup> {
-        let customers: Vec<Customer> = self.scan_all(Table::Customers, Map::new()).await?;
-        let projects: Vec<Project> = self.scan_all(Table::Projects, Map::new()).await?;
-        let resources: Vec<Resource> = self.scan_all(Table::Resources, Map::new()).await?;
-        let mappings: Vec<CustomerMapping> =
-            self.scan_all(Table::CustomerMappings, Map::new()).await?;
+    pub(crate) async fn lookup(&self) -> Result<Lookup> {
+        let customers: Vec<Customer> = self.scan_all(Map::new()).await?;
+        let projects: Vec<Project> = self.scan_all(Map::new()).await?;
+        let resources: Vec<Resource> = self.scan_all(Map::new()).await?;
+        let mappings: Vec<CustomerMapping> = self.scan_all(Map::new()).await?;
         Ok(Lookup::new(customers, projects, resources, mappings))
     }
 
     /// Reads Arrow's billing export for `from..=to`, every page.
-    async fn export(
+    pub(crate) async fn export(
         &self,
         settings: &ArrowSettings,
         from: Period,
@@ -211,39 +262,96 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
     }
 
     /// The month's export lines, as reconciliation reads them.
-    async fn billed_lines(
+    pub(crate) async fn billed_lines(
         &self,
         settings: &ArrowSettings,
         period: Period,
         operation: &str,
     ) -> Result<Vec<BilledLine>> {
         let export = self.export(settings, period, period, operation).await?;
-        Ok(export.lines().map(BilledLine::from_export).collect())
+        Ok(export.billed_lines())
+    }
+
+    /// What the ledger has billed for these sources: their invoice items and their ledger rows.
+    pub(crate) async fn billing_for(&self, source_keys: &[SourceKey]) -> Result<Billing> {
+        let mut billing = Billing::default();
+        for chunk in source_keys.chunks(KEYS_PER_SCAN) {
+            let mut filters = Map::new();
+            filters.insert("source_key".into(), json!(chunk));
+            billing
+                .items
+                .extend(self.scan_all::<InvoiceItem>(filters.clone()).await?);
+            billing
+                .sources
+                .extend(self.scan_all::<SourceRow>(filters).await?);
+        }
+        Ok(billing)
     }
 
     /// Commits, or on a dry run only reports what would be committed.
-    async fn commit(&self, changeset: &Changeset, dry_run: bool) -> Result<Option<ApplyReport>> {
+    pub(crate) async fn commit(
+        &self,
+        changeset: &Changeset,
+        dry_run: bool,
+    ) -> Result<Option<ApplyReport>> {
         if dry_run || changeset.is_empty() {
             return Ok(None);
         }
         self.store.commit(changeset).await.map(Some)
     }
+
+    /// Runs `attempt` (read, plan, commit) again while its commit meets a conflict: someone else wrote a
+    /// row or billed a source it relied on since it read. After [`MAX_ATTEMPTS`] it answers the conflict.
+    pub(crate) async fn with_retries<T>(
+        &self,
+        operation: &str,
+        mut attempt: impl AsyncFnMut() -> Result<T>,
+    ) -> Result<T> {
+        let mut tries = 1;
+        loop {
+            match attempt().await {
+                Err(Error::Conflict { reason }) if tries < MAX_ATTEMPTS => {
+                    self.report(
+                        operation,
+                        u64::from(tries),
+                        u64::from(MAX_ATTEMPTS),
+                        format!("conflict, re-planning: {reason}"),
+                    );
+                    tries += 1;
+                }
+                Err(Error::Conflict { reason }) => {
+                    return Err(Error::Conflict {
+                        reason: format!(
+                            "{operation} gave up after {MAX_ATTEMPTS} attempts: each time another \
+                             operation changed what it read before it could commit ({reason}); run it again"
+                        ),
+                    })
+                }
+                other => return other,
+            }
+        }
+    }
 }
 
 /// The requested page of an ordered selection, with the page's Link and count.
-fn page_of<'a, T>(
+pub(crate) fn page_of<'a, T>(
     selected: &'a [T],
     page: u32,
     page_size: u32,
     url: &str,
-) -> Result<(crate::query::Page, &'a [T])> {
-    let page = crate::query::paginate(selected.len(), page as usize, page_size as usize, url)?;
-    let items = crate::query::page_items(selected, &page);
+) -> Result<(crate::vendors::arrow::query::Page, &'a [T])> {
+    let page = crate::vendors::arrow::query::paginate(
+        selected.len(),
+        page as usize,
+        page_size as usize,
+        url,
+    )?;
+    let items = crate::vendors::arrow::query::page_items(selected, &page);
     Ok((page, items))
 }
 
 /// Which page a parse error is on.
-fn in_page(error: Error, page: u32) -> Error {
+pub(crate) fn in_page(error: Error, page: u32) -> Error {
     match error {
         Error::InvalidCell {
             payload,
@@ -272,7 +380,7 @@ fn in_page(error: Error, page: u32) -> Error {
 }
 
 /// The result of a mutating operation: its counters, plus the changeset on a dry run.
-fn outcome(
+pub(crate) fn outcome(
     counters: Value,
     changeset: &Changeset,
     dry_run: bool,

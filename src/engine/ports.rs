@@ -5,48 +5,17 @@
 //! over the host's JS objects.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::changeset::Changeset;
 use crate::error::{Error, Result};
-use crate::ids::Uuid;
+use crate::ledger::changeset::Changeset;
 use crate::period::Period;
 use crate::store::{ApplyReport, MemoryStore};
 use crate::timestamp::Timestamp;
 
-/// The store's tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Table {
-    Settings,
-    Customers,
-    Projects,
-    Resources,
-    CustomerMappings,
-    ConsumptionRecords,
-    BillingSyncs,
-    InvoiceItems,
-}
-
-impl Table {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Table::Settings => "settings",
-            Table::Customers => "customers",
-            Table::Projects => "projects",
-            Table::Resources => "resources",
-            Table::CustomerMappings => "customer_mappings",
-            Table::ConsumptionRecords => "consumption_records",
-            Table::BillingSyncs => "billing_syncs",
-            Table::InvoiceItems => "invoice_items",
-        }
-    }
-}
-
-/// A scan: rows whose uuid sorts after `after`, in uuid order, at most `limit`, matching every filter
+/// A scan: rows whose id sorts after `after`, in id order, at most `limit`, matching every filter
 /// (equality on a top-level field, or any of several values). Keyset paging keeps memory flat.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScanQuery {
@@ -82,19 +51,22 @@ impl ScanQuery {
     }
 }
 
-/// Switches that are not a row of any table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoreFlags {
-    pub global_sync_enabled: bool,
+/// A row as a store returns it: its id, its version and its content.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredRow {
+    pub id: String,
+    pub version: u64,
+    pub row: Value,
 }
 
-/// The host's persistence. Reads return rows as JSON, as the changeset wrote them.
+/// The host's persistence: named tables of versioned rows. It knows no row type; a new vendor adds tables
+/// by name. Reads return rows as the changesets wrote them.
 #[allow(async_fn_in_trait)]
 pub trait Store {
-    async fn get(&self, table: Table, uuid: &str) -> Result<Option<Value>>;
-    async fn scan(&self, table: Table, query: &ScanQuery) -> Result<Vec<Value>>;
-    async fn flags(&self) -> Result<StoreFlags>;
-    /// Applies the changeset all or nothing.
+    async fn get(&self, table: &str, id: &str) -> Result<Option<StoredRow>>;
+    async fn scan(&self, table: &str, query: &ScanQuery) -> Result<Vec<StoredRow>>;
+    /// Applies the changeset all or nothing, refusing it with a `conflict` when a row it writes has moved
+    /// from the version its plan read ([`crate::store::resolve_commit`]).
     async fn commit(&self, changeset: &Changeset) -> Result<ApplyReport>;
 }
 
@@ -161,69 +133,40 @@ fn store_failed(call: &str, e: impl std::fmt::Display) -> Error {
     }
 }
 
-fn get_row<T: Serialize>(map: &BTreeMap<Uuid, T>, uuid: &str) -> Result<Option<Value>> {
-    let Some(key) = Uuid::parse(uuid) else {
-        return Ok(None);
-    };
-    map.get(&key)
-        .map(|row| serde_json::to_value(row).map_err(|e| store_failed("get", e)))
-        .transpose()
-}
-
-fn scan_rows<T: Serialize>(map: &BTreeMap<Uuid, T>, query: &ScanQuery) -> Result<Vec<Value>> {
-    let mut out = Vec::new();
-    for (key, row) in map {
-        if out.len() >= query.limit {
-            break;
-        }
-        if query
-            .after
-            .as_deref()
-            .is_some_and(|after| key.as_str() <= after)
-        {
-            continue;
-        }
-        let value = serde_json::to_value(row).map_err(|e| store_failed("scan", e))?;
-        if query.matches(&value) {
-            out.push(value);
-        }
-    }
-    Ok(out)
-}
-
-/// Runs `get_row` or `scan_rows` on the map of `table`.
-macro_rules! on_table {
-    ($store:expr, $table:expr, $f:ident, $arg:expr) => {
-        match $table {
-            Table::Settings => $f(&$store.settings, $arg),
-            Table::Customers => $f(&$store.customers, $arg),
-            Table::Projects => $f(&$store.projects, $arg),
-            Table::Resources => $f(&$store.resources, $arg),
-            Table::CustomerMappings => $f(&$store.customer_mappings, $arg),
-            Table::ConsumptionRecords => $f(&$store.consumption_records, $arg),
-            Table::BillingSyncs => $f(&$store.billing_syncs, $arg),
-            Table::InvoiceItems => $f(&$store.invoice_items, $arg),
-        }
-    };
-}
-
 /// The memory store is a [`Store`] (behind a RefCell: the engine holds it by shared reference).
 impl Store for RefCell<MemoryStore> {
-    async fn get(&self, table: Table, uuid: &str) -> Result<Option<Value>> {
+    async fn get(&self, table: &str, id: &str) -> Result<Option<StoredRow>> {
         let store = self.try_borrow().map_err(|e| store_failed("get", e))?;
-        on_table!(store, table, get_row, uuid)
+        Ok(store.get(table, id).map(|held| StoredRow {
+            id: id.to_owned(),
+            version: held.version,
+            row: held.row.clone(),
+        }))
     }
 
-    async fn scan(&self, table: Table, query: &ScanQuery) -> Result<Vec<Value>> {
+    async fn scan(&self, table: &str, query: &ScanQuery) -> Result<Vec<StoredRow>> {
         let store = self.try_borrow().map_err(|e| store_failed("scan", e))?;
-        on_table!(store, table, scan_rows, query)
-    }
-
-    async fn flags(&self) -> Result<StoreFlags> {
-        let store = self.try_borrow().map_err(|e| store_failed("flags", e))?;
-        Ok(StoreFlags {
-            global_sync_enabled: store.global_sync_enabled,
-        })
+        let mut out = Vec::new();
+        for (id, held) in store.rows(table) {
+            if out.len() >= query.limit {
+                break;
+            }
+            if query
+                .after
+                .as_deref()
+                .is_some_and(|after| id.as_str() <= after)
+            {
+                continue;
+            }
+            if query.matches(&held.row) {
+                out.push(StoredRow {
+                    id: id.clone(),
+                    version: held.version,
+                    row: held.row.clone(),
+                });
+            }
+        }
+        Ok(out)
     }
 
     async fn commit(&self, changeset: &Changeset) -> Result<ApplyReport> {

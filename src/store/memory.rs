@@ -1,98 +1,28 @@
-//! The in-memory store: every table in ordered maps, and the reference semantics of applying a changeset
-//! (all or nothing, idempotent). Host stores must behave the same; the conformance kit checks it.
+//! The in-memory store: named tables of rows in ordered maps, each row with its version. It knows no row
+//! type: it applies changesets by [`resolve_commit`], the rule every store shares, all or nothing.
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use crate::changeset::{Changeset, Intent, SyncSwitch};
-use crate::error::{Error, Result};
+use super::commit::{resolve_commit, ApplyReport, Effect, Held};
+use crate::error::{Error, FieldErrors, Result};
 use crate::ids::Uuid;
-use crate::records::{
-    ArrowSettings, BillingSync, ConsumptionRecord, Customer, CustomerMapping, InvoiceItem, Project,
-    Resource,
-};
+use crate::ledger::{Changeset, Row};
 
-/// What applying a changeset did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApplyReport {
-    pub created: u64,
-    pub updated: u64,
-    pub deleted: u64,
-    /// Intents that found their effect already there (a re-applied create, a delete of a missing row…).
-    pub unchanged: u64,
-}
-
-fn default_true() -> bool {
-    true
-}
-
-/// Every table the Arrow integration reads or writes, keyed by uuid.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Tables by name, rows by id.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MemoryStore {
-    #[serde(default = "default_true")]
-    pub global_sync_enabled: bool,
-    #[serde(default)]
-    pub settings: BTreeMap<Uuid, ArrowSettings>,
-    #[serde(default)]
-    pub customers: BTreeMap<Uuid, Customer>,
-    #[serde(default)]
-    pub projects: BTreeMap<Uuid, Project>,
-    #[serde(default)]
-    pub resources: BTreeMap<Uuid, Resource>,
-    #[serde(default)]
-    pub customer_mappings: BTreeMap<Uuid, CustomerMapping>,
-    #[serde(default)]
-    pub consumption_records: BTreeMap<Uuid, ConsumptionRecord>,
-    #[serde(default)]
-    pub billing_syncs: BTreeMap<Uuid, BillingSync>,
-    #[serde(default)]
-    pub invoice_items: BTreeMap<Uuid, InvoiceItem>,
-}
-
-impl Default for MemoryStore {
-    fn default() -> MemoryStore {
-        MemoryStore {
-            global_sync_enabled: true,
-            settings: BTreeMap::new(),
-            customers: BTreeMap::new(),
-            projects: BTreeMap::new(),
-            resources: BTreeMap::new(),
-            customer_mappings: BTreeMap::new(),
-            consumption_records: BTreeMap::new(),
-            billing_syncs: BTreeMap::new(),
-            invoice_items: BTreeMap::new(),
-        }
-    }
-}
-
-/// Counts an upsert as created or updated, or unchanged when the stored row is equal already.
-fn upsert<T: PartialEq + Clone>(
-    table: &mut BTreeMap<Uuid, T>,
-    uuid: &Uuid,
-    row: &T,
-    report: &mut ApplyReport,
-) {
-    match table.get(uuid) {
-        Some(existing) if existing == row => report.unchanged += 1,
-        Some(_) => {
-            report.updated += 1;
-            table.insert(uuid.clone(), row.clone());
-        }
-        None => {
-            report.created += 1;
-            table.insert(uuid.clone(), row.clone());
-        }
-    }
+    tables: BTreeMap<String, BTreeMap<String, Held>>,
 }
 
 /// A host row without a uuid (settings and mappings as the spec lists their fields have none) gets one
 /// derived from its table and content, so the same initial data always loads to the same ids.
-fn with_uuid(table: &str, row: &serde_json::Value) -> serde_json::Value {
+fn with_uuid(table: &str, row: &Value) -> Value {
     let mut row = row.clone();
     if let Some(object) = row.as_object_mut() {
-        if object.get("uuid").is_none_or(serde_json::Value::is_null) {
-            let content = serde_json::Value::Object(object.clone()).to_string();
+        if object.get("uuid").is_none_or(Value::is_null) {
+            let content = Value::Object(object.clone()).to_string();
             object.insert(
                 "uuid".to_owned(),
                 serde_json::json!(Uuid::derive(table, &content)),
@@ -103,200 +33,149 @@ fn with_uuid(table: &str, row: &serde_json::Value) -> serde_json::Value {
 }
 
 impl MemoryStore {
-    /// Applies every intent, or none: on any error the store is left exactly as it was.
-    pub fn apply(&mut self, changeset: &Changeset) -> Result<ApplyReport> {
-        let mut next = self.clone();
-        let mut report = ApplyReport::default();
-        for intent in &changeset.intents {
-            next.apply_one(intent, &mut report)?;
-        }
-        *self = next;
-        Ok(report)
+    /// The row `id` of `table`.
+    pub fn get(&self, table: &str, id: &str) -> Option<&Held> {
+        self.tables.get(table).and_then(|rows| rows.get(id))
     }
 
-    fn apply_one(&mut self, intent: &Intent, report: &mut ApplyReport) -> Result<()> {
-        match intent {
-            Intent::UpsertConsumptionRecord { record, .. } => {
-                upsert(&mut self.consumption_records, &record.uuid, record, report)
-            }
-            Intent::DeleteConsumptionRecord { uuid, .. } => {
-                if self.consumption_records.remove(uuid).is_some() {
-                    report.deleted += 1;
-                } else {
-                    report.unchanged += 1;
-                }
-            }
-            Intent::UpsertBillingSync { sync, .. } => {
-                upsert(&mut self.billing_syncs, &sync.uuid, sync, report)
-            }
-            Intent::TransitionBillingSync {
-                uuid, from, to, at, ..
-            } => {
-                let sync = self
-                    .billing_syncs
-                    .get_mut(uuid)
-                    .ok_or_else(|| Error::not_found(format!("billing sync {uuid}")))?;
-                if sync.state == *to {
-                    report.unchanged += 1;
-                } else if sync.state == *from {
-                    sync.state = *to;
-                    sync.modified = *at;
-                    report.updated += 1;
-                } else {
-                    return Err(Error::Conflict {
-                        reason: format!(
-                            "billing sync {uuid} is {}, expected {} to move it to {}",
-                            sync.state.display(),
-                            from.display(),
-                            to.display()
-                        ),
-                    });
-                }
-            }
-            Intent::UpsertInvoiceItem { item, .. } => {
-                upsert(&mut self.invoice_items, &item.uuid, item, report)
-            }
-            Intent::CreateInvoiceItem { item, .. } => {
-                if self.invoice_items.contains_key(&item.uuid) {
-                    report.unchanged += 1;
-                } else {
-                    self.invoice_items.insert(item.uuid.clone(), item.clone());
-                    report.created += 1;
-                }
-            }
-            Intent::SetSyncEnabled {
-                switch, enabled, ..
-            } => match switch {
-                SyncSwitch::Global => {
-                    if self.global_sync_enabled == *enabled {
-                        report.unchanged += 1;
-                    } else {
-                        self.global_sync_enabled = *enabled;
-                        report.updated += 1;
-                    }
-                }
-                SyncSwitch::Settings { settings_uuid } => {
-                    let settings = self
-                        .settings
-                        .get_mut(settings_uuid)
-                        .ok_or_else(|| Error::not_found(format!("settings {settings_uuid}")))?;
-                    if settings.sync_enabled == *enabled {
-                        report.unchanged += 1;
-                    } else {
-                        settings.sync_enabled = *enabled;
-                        report.updated += 1;
-                    }
-                }
-            },
-            Intent::UpsertCustomer { customer, .. } => {
-                upsert(&mut self.customers, &customer.uuid, customer, report)
-            }
-            Intent::UpsertProject { project, .. } => {
-                upsert(&mut self.projects, &project.uuid, project, report)
-            }
-            Intent::UpsertResource { resource, .. } => upsert(
-                &mut self.resources,
-                &resource.uuid,
-                resource.as_ref(),
-                report,
-            ),
-            Intent::UpsertCustomerMapping { mapping, .. } => {
-                upsert(&mut self.customer_mappings, &mapping.uuid, mapping, report)
-            }
-        }
+    /// Every row of `table`, in id order.
+    pub fn rows<'a>(&'a self, table: &str) -> impl Iterator<Item = (&'a String, &'a Held)> + 'a {
+        self.tables
+            .get(table)
+            .into_iter()
+            .flat_map(|rows| rows.iter())
+    }
+
+    /// Every row of `R`'s table, typed, each at its version. A row that does not fit is an error naming it.
+    pub fn typed<R: Row>(&self) -> Result<Vec<R>> {
+        self.rows(R::TABLE)
+            .map(|(id, held)| {
+                let mut row: R = serde_json::from_value(held.row.clone())
+                    .map_err(|e| Error::field(&format!("{}[{id}]", R::TABLE), e.to_string()))?;
+                row.set_version(held.version);
+                Ok(row)
+            })
+            .collect()
+    }
+
+    /// One row of `R`'s table, typed, at its version.
+    pub fn typed_row<R: Row>(&self, id: &str) -> Result<Option<R>> {
+        self.get(R::TABLE, id)
+            .map(|held| {
+                let mut row: R = serde_json::from_value(held.row.clone())
+                    .map_err(|e| Error::field(&format!("{}[{id}]", R::TABLE), e.to_string()))?;
+                row.set_version(held.version);
+                Ok(row)
+            })
+            .transpose()
+    }
+
+    /// Loads a typed row as a host would (see [`MemoryStore::load`]).
+    pub fn insert<R: Row>(&mut self, row: &R) -> Result<()> {
+        let value = serde_json::to_value(row).map_err(|e| Error::field(R::TABLE, e.to_string()))?;
+        self.load(R::TABLE, row.id(), value)
+    }
+
+    /// Puts a row as a host loads it (version 1 if new, the next one if it replaces a row).
+    pub fn load(&mut self, table: &str, id: &str, row: Value) -> Result<()> {
+        let rows = self.tables.entry(table.to_owned()).or_default();
+        let version = match rows.get(id) {
+            Some(held) => held
+                .version
+                .checked_add(1)
+                .ok_or_else(|| Error::overflow("row version"))?,
+            None => 1,
+        };
+        rows.insert(id.to_owned(), Held { version, row });
         Ok(())
     }
 
+    /// Applies every write, or none: on a conflict or any other error the store is left exactly as it was.
+    pub fn apply(&mut self, changeset: &Changeset) -> Result<ApplyReport> {
+        let held: Vec<Option<Held>> = changeset
+            .writes
+            .iter()
+            .map(|w| self.get(&w.table, &w.id).cloned())
+            .collect();
+        let (effects, report) = resolve_commit(changeset, &held)?;
+        for effect in effects {
+            match effect {
+                Effect::Write {
+                    table,
+                    id,
+                    version,
+                    row,
+                } => {
+                    self.tables
+                        .entry(table)
+                        .or_default()
+                        .insert(id, Held { version, row });
+                }
+                Effect::Remove { table, id } => {
+                    if let Some(rows) = self.tables.get_mut(&table) {
+                        rows.remove(&id);
+                    }
+                }
+            }
+        }
+        Ok(report)
+    }
+
     /// A store from tables given as arrays of rows (`{"resources": [...], ...}`), as hosts and tests write
-    /// them. Every bad row is reported at once, by table and index.
-    pub fn from_tables(tables: &serde_json::Value) -> Result<MemoryStore> {
-        fn load<T: serde::de::DeserializeOwned>(
-            tables: &serde_json::Value,
-            name: &str,
-            uuid_of: impl Fn(&T) -> Uuid,
-            fields: &mut crate::error::FieldErrors,
-        ) -> BTreeMap<Uuid, T> {
-            let mut out = BTreeMap::new();
-            match tables.get(name) {
-                None | Some(serde_json::Value::Null) => {}
-                Some(serde_json::Value::Array(rows)) => {
+    /// them. `check` says whether a row fits its table (an error naming why), for the tables it knows. Every
+    /// bad row is reported at once, by table and index.
+    pub fn from_tables(
+        tables: &Value,
+        check: impl Fn(&str, &Value) -> Result<()>,
+    ) -> Result<MemoryStore> {
+        let Some(object) = tables.as_object() else {
+            if tables.is_null() {
+                return Ok(MemoryStore::default());
+            }
+            return Err(Error::field("initial", "Expected an object of tables."));
+        };
+        let mut store = MemoryStore::default();
+        let mut fields = FieldErrors::new();
+        for (name, rows) in object {
+            if name == "global_sync_enabled" {
+                match rows {
+                    Value::Bool(enabled) => store.load(
+                        SWITCHES,
+                        GLOBAL_SWITCH,
+                        serde_json::json!({ "uuid": GLOBAL_SWITCH, "enabled": enabled }),
+                    )?,
+                    _ => fields
+                        .entry(name.clone())
+                        .or_default()
+                        .push("Must be a valid boolean.".to_owned()),
+                }
+                continue;
+            }
+            match rows {
+                Value::Null => {}
+                Value::Array(rows) => {
                     for (i, row) in rows.iter().enumerate() {
-                        match serde_json::from_value::<T>(with_uuid(name, row)) {
-                            Ok(row) => {
-                                out.insert(uuid_of(&row), row);
-                            }
-                            Err(e) => fields
+                        let row = with_uuid(name, row);
+                        let id = row.get("uuid").and_then(Value::as_str).map(str::to_owned);
+                        match (check(name, &row), id) {
+                            (Ok(()), Some(id)) => store.load(name, &id, row)?,
+                            (Ok(()), None) => fields
+                                .entry(format!("{name}[{i}]"))
+                                .or_default()
+                                .push("A row needs a string uuid.".to_owned()),
+                            (Err(e), _) => fields
                                 .entry(format!("{name}[{i}]"))
                                 .or_default()
                                 .push(e.to_string()),
                         }
                     }
                 }
-                Some(_) => fields
-                    .entry(name.to_owned())
+                _ => fields
+                    .entry(name.clone())
                     .or_default()
                     .push("Expected a list of rows.".to_owned()),
             }
-            out
         }
-        if !tables.is_null() && !tables.is_object() {
-            return Err(Error::field("initial", "Expected an object of tables."));
-        }
-        let mut fields = crate::error::FieldErrors::new();
-        let store = MemoryStore {
-            global_sync_enabled: tables
-                .get("global_sync_enabled")
-                .and_then(serde_json::Value::as_bool)
-                .unwrap_or(true),
-            settings: load(
-                tables,
-                "settings",
-                |r: &ArrowSettings| r.uuid.clone(),
-                &mut fields,
-            ),
-            customers: load(
-                tables,
-                "customers",
-                |r: &Customer| r.uuid.clone(),
-                &mut fields,
-            ),
-            projects: load(
-                tables,
-                "projects",
-                |r: &Project| r.uuid.clone(),
-                &mut fields,
-            ),
-            resources: load(
-                tables,
-                "resources",
-                |r: &Resource| r.uuid.clone(),
-                &mut fields,
-            ),
-            customer_mappings: load(
-                tables,
-                "customer_mappings",
-                |r: &CustomerMapping| r.uuid.clone(),
-                &mut fields,
-            ),
-            consumption_records: load(
-                tables,
-                "consumption_records",
-                |r: &ConsumptionRecord| r.uuid.clone(),
-                &mut fields,
-            ),
-            billing_syncs: load(
-                tables,
-                "billing_syncs",
-                |r: &BillingSync| r.uuid.clone(),
-                &mut fields,
-            ),
-            invoice_items: load(
-                tables,
-                "invoice_items",
-                |r: &InvoiceItem| r.uuid.clone(),
-                &mut fields,
-            ),
-        };
         if fields.is_empty() {
             Ok(store)
         } else {
@@ -304,35 +183,28 @@ impl MemoryStore {
         }
     }
 
-    /// Every table as an array of rows, in uuid order, plus the global switch.
-    pub fn to_tables(&self) -> serde_json::Value {
-        fn rows<T: Serialize>(map: &BTreeMap<Uuid, T>) -> serde_json::Value {
-            serde_json::Value::Array(
-                map.values()
-                    .filter_map(|r| serde_json::to_value(r).ok())
-                    .collect(),
-            )
+    /// Every table as an array of rows in id order, plus the global switch.
+    pub fn to_tables(&self) -> Value {
+        let mut out = serde_json::Map::new();
+        for (name, rows) in &self.tables {
+            if name == SWITCHES {
+                continue;
+            }
+            out.insert(
+                name.clone(),
+                Value::Array(rows.values().map(|h| h.row.clone()).collect()),
+            );
         }
-        serde_json::json!({
-            "global_sync_enabled": self.global_sync_enabled,
-            "settings": rows(&self.settings),
-            "customers": rows(&self.customers),
-            "projects": rows(&self.projects),
-            "resources": rows(&self.resources),
-            "customer_mappings": rows(&self.customer_mappings),
-            "consumption_records": rows(&self.consumption_records),
-            "billing_syncs": rows(&self.billing_syncs),
-            "invoice_items": rows(&self.invoice_items),
-        })
-    }
-
-    /// The invoice items billed for a source (a record's or an export line's natural key).
-    pub fn items_for<'a>(
-        &'a self,
-        source_key: &'a str,
-    ) -> impl Iterator<Item = &'a InvoiceItem> + 'a {
-        self.invoice_items
-            .values()
-            .filter(move |i| i.source_key == source_key)
+        let enabled = self
+            .get(SWITCHES, GLOBAL_SWITCH)
+            .and_then(|h| h.row.get("enabled"))
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
+        out.insert("global_sync_enabled".to_owned(), Value::Bool(enabled));
+        Value::Object(out)
     }
 }
+
+/// The table of switches that are not a row of any other table, and the id of the global one.
+pub const SWITCHES: &str = "sync_switches";
+pub const GLOBAL_SWITCH: &str = "global";

@@ -12,12 +12,12 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::{from_js, js_error, to_js};
-use crate::arrow::cells::period_of_text;
-use crate::arrow::{parse_billing_export_bytes, parse_billing_export_value};
-use crate::arrow::{BillingExportPage, BillingLine};
-use crate::consumption::{AggregateOptions, ConsumptionAggregator, ConsumptionTag};
 use crate::error::Error;
 use crate::money::{render_exact, Currency};
+use crate::readers::cells::period_of_text;
+use crate::vendors::arrow::aggregate::{AggregateOptions, ConsumptionAggregator, ConsumptionTag};
+use crate::vendors::arrow::{parse_billing_export_bytes, parse_billing_export_value};
+use crate::vendors::arrow::{BillingExportPage, BillingLine};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ARROW: &str = r#"

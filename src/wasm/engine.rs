@@ -9,34 +9,41 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::{from_js, js_error, to_js};
-use crate::changeset::Changeset;
-use crate::engine::ports::StoreFlags;
 use crate::engine::{
     ArrowApi, Clock, Engine, ExportRequest, HttpRequest, Payload, Progress, ProgressEvent,
-    ScanQuery, Store, Table,
+    ScanQuery, Store, StoredRow,
 };
 use crate::error::{Error, FieldErrors, Result};
+use crate::ledger::changeset::Changeset;
 use crate::period::{Period, Zone};
 use crate::store::ApplyReport;
 use crate::timestamp::Timestamp;
-use crate::validate::Operation;
+use crate::vendors::arrow::validate::Operation;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ENGINE: &str = r#"
-/** The store's tables. */
-export type TableName = "settings" | "customers" | "projects" | "resources" | "customer_mappings" | "consumption_records" | "billing_syncs" | "invoice_items";
-/** A scan: rows whose uuid sorts after `after`, in uuid order, at most `limit`, matching every `where` entry
- * (equality on a top-level field, or any of the values of an array). */
+/** The tables the engine reads and writes. A store keeps rows by table name and knows no row type. */
+export type TableName = "settings" | "customers" | "projects" | "resources" | "customer_mappings" | "consumption_records" | "billing_syncs" | "invoice_items" | "ledger_sources" | "sync_switches";
+/** A scan: rows whose id sorts after `after`, in id order, at most `limit`, matching every `where` entry
+ * (equality on a top-level field of the row, or any of the values of an array). */
 export interface ScanQuery { where?: Record<string, unknown>; after?: string | null; limit: number }
+/** A row with the version the store holds it at. `row` may be JSON text (fastest) or an object. */
+export interface VersionedRow { id: string; version: number; row: string | Record<string, unknown> }
 /** What a commit did. */
 export interface ApplyReport { created: number; updated: number; deleted: number; unchanged: number }
+/** One write of a changeset, as a store receives it: the row as JSON text. */
+export interface HostWrite { op: "put" | "create" | "delete"; table: TableName | string; id: string; expect: number; key: string; row?: string }
+export interface HostChangeset { operation: string; as_of: string; writes: HostWrite[] }
+/** What resolveCommit says to do: write each row (JSON text) at its version, or remove it. */
+export type CommitEffect = { effect: "write"; table: string; id: string; version: number; row: string } | { effect: "remove"; table: string; id: string };
+export interface CommitResolution { effects: CommitEffect[]; report: ApplyReport }
 type MaybePromise<T> = T | Promise<T>;
-/** The host's persistence. `commit` applies a changeset all or nothing. */
+/** The host's persistence: versioned rows in named tables. `commit` applies a changeset all or nothing,
+ * with `resolveCommit` inside its transaction, and throws its `conflict` error when a row moved. */
 export interface BillsyncStore {
-  get(table: TableName, uuid: string): MaybePromise<Record<string, unknown> | null | undefined>;
-  scan(table: TableName, query: ScanQuery): MaybePromise<Array<Record<string, unknown>>>;
-  flags(): MaybePromise<{ global_sync_enabled: boolean }>;
-  commit(changeset: Changeset): MaybePromise<ApplyReport>;
+  get(table: TableName, id: string): MaybePromise<{ version: number; row: string | Record<string, unknown> } | null | undefined>;
+  scan(table: TableName, query: ScanQuery): MaybePromise<VersionedRow[]>;
+  commit(changeset: HostChangeset): MaybePromise<ApplyReport>;
 }
 /** Arrow's REST calls; each returns Arrow's raw payload as JSON text (fastest), bytes or an object. */
 export interface ArrowAdapter {
@@ -79,6 +86,7 @@ export interface StoreTables {
   consumption_records?: Array<Record<string, unknown>>;
   billing_syncs?: Array<Record<string, unknown>>;
   invoice_items?: Array<Record<string, unknown>>;
+  ledger_sources?: Array<Record<string, unknown>>;
   global_sync_enabled?: boolean;
 }
 "#;
@@ -90,21 +98,45 @@ fn message_of(error: &JsValue) -> String {
     error.as_string().unwrap_or_else(|| format!("{error:?}"))
 }
 
+/// A JS call that threw or rejected: its message, and its `code` if it has one (a BillsyncError's).
+struct JsFailure {
+    message: String,
+    code: Option<String>,
+}
+
+impl From<JsFailure> for String {
+    fn from(failure: JsFailure) -> String {
+        failure.message
+    }
+}
+
+fn failure_of(error: &JsValue) -> JsFailure {
+    JsFailure {
+        message: message_of(error),
+        code: Reflect::get(error, &JsValue::from_str("code"))
+            .ok()
+            .and_then(|c| c.as_string()),
+    }
+}
+
 /// Calls `object[method](...args)` and awaits whatever it returns (a value or a Promise).
 async fn call(
     object: &JsValue,
     method: &str,
     args: &[JsValue],
-) -> std::result::Result<JsValue, String> {
+) -> std::result::Result<JsValue, JsFailure> {
     let function: Function = Reflect::get(object, &JsValue::from_str(method))
         .ok()
         .and_then(|f| f.dyn_into().ok())
-        .ok_or_else(|| format!("{method} is not a function"))?;
+        .ok_or_else(|| JsFailure {
+            message: format!("{method} is not a function"),
+            code: None,
+        })?;
     let array: js_sys::Array = args.iter().collect();
-    let returned = function.apply(object, &array).map_err(|e| message_of(&e))?;
+    let returned = function.apply(object, &array).map_err(|e| failure_of(&e))?;
     JsFuture::from(Promise::resolve(&returned))
         .await
-        .map_err(|e| message_of(&e))
+        .map_err(|e| failure_of(&e))
 }
 
 fn plain(value: &Value) -> Result<JsValue> {
@@ -118,67 +150,107 @@ fn plain(value: &Value) -> Result<JsValue> {
 /// The host's store object.
 struct JsStore(JsValue);
 
+fn store_failed(method: &str, message: impl Into<String>) -> Error {
+    Error::StoreFailed {
+        call: format!("store.{method}"),
+        message: message.into(),
+    }
+}
+
+/// A row from the host: JSON text (what a database store holds, the fast path) or an object.
+pub(crate) fn row_of(value: JsValue, method: &str) -> Result<Value> {
+    if let Some(text) = value.as_string() {
+        return serde_json::from_str(&text).map_err(|e| store_failed(method, e.to_string()));
+    }
+    serde_wasm_bindgen::from_value(value).map_err(|e| store_failed(method, e.to_string()))
+}
+
+/// `{ id?, version, row }` as a host store returns it.
+fn stored_row_of(value: &JsValue, id: Option<&str>, method: &str) -> Result<StoredRow> {
+    let field =
+        |name: &str| Reflect::get(value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+    let version = field("version")
+        .as_f64()
+        .filter(|v| v.fract() == 0.0 && *v >= 0.0 && *v <= 9_007_199_254_740_991.0)
+        .ok_or_else(|| store_failed(method, "a row needs a non-negative integer version"))?;
+    let id = match id {
+        Some(id) => id.to_owned(),
+        None => field("id")
+            .as_string()
+            .ok_or_else(|| store_failed(method, "a scanned row needs its id as a string"))?,
+    };
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    Ok(StoredRow {
+        id,
+        version: version as u64,
+        row: row_of(field("row"), method)?,
+    })
+}
+
+/// A changeset as it goes to a host store: each row as JSON text, ready to be stored as it is.
+pub(crate) fn changeset_for_host(changeset: &Changeset) -> Value {
+    let mut value = json!(changeset);
+    if let Some(writes) = value.get_mut("writes").and_then(Value::as_array_mut) {
+        for write in writes {
+            if let Some(row) = write.get_mut("row") {
+                *row = Value::String(row.to_string());
+            }
+        }
+    }
+    value
+}
+
 impl JsStore {
     async fn call(&self, method: &str, args: &[JsValue]) -> Result<JsValue> {
-        call(&self.0, method, args)
-            .await
-            .map_err(|message| Error::StoreFailed {
-                call: format!("store.{method}"),
-                message,
-            })
-    }
-
-    fn json(&self, method: &str, value: JsValue) -> Result<Value> {
-        if value.is_undefined() || value.is_null() {
-            return Ok(Value::Null);
-        }
-        serde_wasm_bindgen::from_value(value).map_err(|e| Error::StoreFailed {
-            call: format!("store.{method}"),
-            message: e.to_string(),
+        call(&self.0, method, args).await.map_err(|failure| {
+            // A store that refuses a stale changeset throws a `conflict` (resolveCommit's BillsyncError, or
+            // its own error with that code): the engine must see a conflict, so that it re-plans.
+            if failure.code.as_deref() == Some("conflict") {
+                Error::Conflict {
+                    reason: failure.message,
+                }
+            } else {
+                store_failed(method, failure.message)
+            }
         })
     }
 }
 
 impl Store for JsStore {
-    async fn get(&self, table: Table, uuid: &str) -> Result<Option<Value>> {
-        let row = self
-            .call(
-                "get",
-                &[JsValue::from_str(table.as_str()), JsValue::from_str(uuid)],
-            )
+    async fn get(&self, table: &str, id: &str) -> Result<Option<StoredRow>> {
+        let value = self
+            .call("get", &[JsValue::from_str(table), JsValue::from_str(id)])
             .await?;
-        Ok(Some(self.json("get", row)?).filter(|v| !v.is_null()))
-    }
-
-    async fn scan(&self, table: Table, query: &ScanQuery) -> Result<Vec<Value>> {
-        let rows = self
-            .call(
-                "scan",
-                &[JsValue::from_str(table.as_str()), plain(&json!(query))?],
-            )
-            .await?;
-        match self.json("scan", rows)? {
-            Value::Array(rows) => Ok(rows),
-            Value::Null => Ok(Vec::new()),
-            _ => Err(Error::StoreFailed {
-                call: "store.scan".into(),
-                message: "scan must return an array of rows".into(),
-            }),
+        if value.is_undefined() || value.is_null() {
+            return Ok(None);
         }
+        stored_row_of(&value, Some(id), "get").map(Some)
     }
 
-    async fn flags(&self) -> Result<StoreFlags> {
-        let flags = self.call("flags", &[]).await?;
-        serde_json::from_value(self.json("flags", flags)?).map_err(|e| Error::StoreFailed {
-            call: "store.flags".into(),
-            message: e.to_string(),
-        })
+    async fn scan(&self, table: &str, query: &ScanQuery) -> Result<Vec<StoredRow>> {
+        let rows = self
+            .call("scan", &[JsValue::from_str(table), plain(&json!(query))?])
+            .await?;
+        if rows.is_undefined() || rows.is_null() {
+            return Ok(Vec::new());
+        }
+        if !js_sys::Array::is_array(&rows) {
+            return Err(store_failed("scan", "scan must return an array of rows"));
+        }
+        js_sys::Array::from(&rows)
+            .iter()
+            .map(|row| stored_row_of(&row, None, "scan"))
+            .collect()
     }
 
     async fn commit(&self, changeset: &Changeset) -> Result<ApplyReport> {
-        let report = self.call("commit", &[plain(&json!(changeset))?]).await?;
-        let report = self.json("commit", report)?;
-        Ok(serde_json::from_value(report).unwrap_or_default())
+        let report = self
+            .call("commit", &[plain(&changeset_for_host(changeset))?])
+            .await?;
+        if report.is_undefined() || report.is_null() {
+            return Ok(ApplyReport::default());
+        }
+        serde_wasm_bindgen::from_value(report).map_err(|e| store_failed("commit", e.to_string()))
     }
 }
 
@@ -193,7 +265,7 @@ impl JsArrow {
         };
         let value = call(&self.0, method, &[plain(&args)?])
             .await
-            .map_err(failed)?;
+            .map_err(|f| failed(f.message))?;
         if let Some(text) = value.as_string() {
             return Ok(Payload::Text(text));
         }
@@ -329,12 +401,7 @@ impl JsArrowEngine {
             &["billingExport", "consumption", "license", "licenses"],
             &mut fields,
         );
-        let store = require_methods(
-            &options,
-            "store",
-            &["get", "scan", "flags", "commit"],
-            &mut fields,
-        );
+        let store = require_methods(&options, "store", &["get", "scan", "commit"], &mut fields);
         let clock = require_methods(&options, "clock", &["now"], &mut fields);
         let zone = match string_option(&options, "timezone") {
             Some(tz) => Zone::parse(&tz).unwrap_or_else(|_| {

@@ -64,7 +64,7 @@ pub fn parse_money(
 #[wasm_bindgen(js_name = validateRequest)]
 pub fn validate_request(operation_id: &str, input: JsValue) -> Result<JsValue, JsValue> {
     let input = from_js(input, "request")?;
-    let normalized =
-        crate::validate::validate_request(operation_id, &input).map_err(|e| js_error(&e))?;
+    let normalized = crate::vendors::arrow::validate::validate_request(operation_id, &input)
+        .map_err(|e| js_error(&e))?;
     to_js(&normalized)
 }

@@ -3,14 +3,14 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use super::{from_js, js_error, to_js};
-use crate::changeset::Changeset;
-use crate::engine::{ScanQuery, Store, Table};
-use crate::error::{Error, Result};
-use crate::store::MemoryStore;
+use crate::engine::{tables, ScanQuery, Store};
+use crate::error::Error;
+use crate::ledger::changeset::Changeset;
+use crate::store::{resolve_commit, Effect, Held, MemoryStore};
 
 /// The in-memory store, usable from Node and the browser. It implements the store port, so it can be passed
 /// to `new ArrowEngine({ store })`.
@@ -25,33 +25,26 @@ pub fn create_memory_store(
     #[wasm_bindgen(unchecked_param_type = "StoreTables")] initial: JsValue,
 ) -> std::result::Result<JsMemoryStore, JsValue> {
     let initial = from_js(initial, "initial")?;
-    let store = MemoryStore::from_tables(&initial).map_err(|e| js_error(&e))?;
+    let store = MemoryStore::from_tables(&initial, tables::check_row).map_err(|e| js_error(&e))?;
     Ok(JsMemoryStore {
         inner: Rc::new(RefCell::new(store)),
     })
 }
 
-fn table_of(name: &str) -> Result<Table> {
-    serde_json::from_value(json!(name))
-        .map_err(|_| Error::field("table", format!("\"{name}\" is not a table.")))
-}
-
 #[wasm_bindgen(js_class = MemoryStore)]
 impl JsMemoryStore {
-    #[wasm_bindgen(unchecked_return_type = "Record<string, unknown> | null")]
-    pub fn get(&self, table: &str, uuid: &str) -> std::result::Result<JsValue, JsValue> {
-        let table = table_of(table).map_err(|e| js_error(&e))?;
-        let row = futures_now(self.inner.get(table, uuid)).map_err(|e| js_error(&e))?;
+    #[wasm_bindgen(unchecked_return_type = "VersionedRow | null")]
+    pub fn get(&self, table: &str, id: &str) -> std::result::Result<JsValue, JsValue> {
+        let row = futures_now(self.inner.get(table, id)).map_err(|e| js_error(&e))?;
         to_js(&row)
     }
 
-    #[wasm_bindgen(unchecked_return_type = "Array<Record<string, unknown>>")]
+    #[wasm_bindgen(unchecked_return_type = "Array<VersionedRow>")]
     pub fn scan(
         &self,
         table: &str,
         #[wasm_bindgen(unchecked_param_type = "ScanQuery")] query: JsValue,
     ) -> std::result::Result<JsValue, JsValue> {
-        let table = table_of(table).map_err(|e| js_error(&e))?;
         let query = from_js(query, "query")?;
         let query = ScanQuery {
             filters: query
@@ -73,20 +66,13 @@ impl JsMemoryStore {
         to_js(&rows)
     }
 
-    #[wasm_bindgen(unchecked_return_type = "{ global_sync_enabled: boolean }")]
-    pub fn flags(&self) -> std::result::Result<JsValue, JsValue> {
-        let flags = futures_now(self.inner.flags()).map_err(|e| js_error(&e))?;
-        to_js(&flags)
-    }
-
     /// Applies a changeset all or nothing; throws (and changes nothing) if any intent fails.
     #[wasm_bindgen(unchecked_return_type = "ApplyReport")]
     pub fn commit(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Changeset")] changeset: JsValue,
     ) -> std::result::Result<JsValue, JsValue> {
-        let changeset: Changeset = serde_json::from_value(from_js(changeset, "changeset")?)
-            .map_err(|e| js_error(&Error::field("changeset", e.to_string())))?;
+        let changeset = changeset_from_js(changeset)?;
         let report = futures_now(self.inner.commit(&changeset)).map_err(|e| js_error(&e))?;
         to_js(&report)
     }
@@ -113,4 +99,86 @@ fn futures_now<F: std::future::Future>(future: F) -> F::Output {
             return v;
         }
     }
+}
+
+/// A changeset from JS: as the engine hands it to a store (rows as JSON text) or with rows as objects.
+pub(crate) fn changeset_from_js(value: JsValue) -> std::result::Result<Changeset, JsValue> {
+    let mut value = from_js(value, "changeset")?;
+    if let Some(writes) = value.get_mut("writes").and_then(Value::as_array_mut) {
+        for (i, write) in writes.iter_mut().enumerate() {
+            if let Some(row) = write.get_mut("row") {
+                if let Some(text) = row.as_str() {
+                    *row = serde_json::from_str(text).map_err(|e| {
+                        js_error(&Error::field(
+                            &format!("changeset.writes[{i}].row"),
+                            e.to_string(),
+                        ))
+                    })?;
+                }
+            }
+        }
+    }
+    serde_json::from_value(value).map_err(|e| js_error(&Error::field("changeset", e.to_string())))
+}
+
+/// `resolveCommit(changeset, held)`: how a changeset is applied, for a host's own store to run inside its
+/// transaction (the rule is written once, in Rust: [`resolve_commit`]). `held[i]` is what the store holds
+/// for the row of `changeset.writes[i]`: `{ version, row }` (the row as JSON text or an object) or null.
+/// Returns `{ effects, report }`, each written row as JSON text; throws a `conflict` BillsyncError when a
+/// row moved since its plan read it, and then the store must write nothing.
+#[wasm_bindgen(js_name = resolveCommit, unchecked_return_type = "CommitResolution")]
+pub fn resolve_commit_js(
+    #[wasm_bindgen(unchecked_param_type = "HostChangeset")] changeset: JsValue,
+    #[wasm_bindgen(
+        unchecked_param_type = "Array<{ version: number; row: string | object } | null>"
+    )]
+    held: JsValue,
+) -> std::result::Result<JsValue, JsValue> {
+    let changeset = changeset_from_js(changeset)?;
+    if !js_sys::Array::is_array(&held) {
+        return Err(js_error(&Error::field("held", "Expected an array.")));
+    }
+    let mut current = Vec::new();
+    for (i, entry) in js_sys::Array::from(&held).iter().enumerate() {
+        if entry.is_null() || entry.is_undefined() {
+            current.push(None);
+            continue;
+        }
+        let field = format!("held[{i}]");
+        let version = js_sys::Reflect::get(&entry, &JsValue::from_str("version"))
+            .ok()
+            .and_then(|v| v.as_f64())
+            .filter(|v| v.fract() == 0.0 && *v >= 0.0 && *v <= 9_007_199_254_740_991.0)
+            .ok_or_else(|| {
+                js_error(&Error::field(
+                    &field,
+                    "Needs a non-negative integer version.",
+                ))
+            })?;
+        let row = js_sys::Reflect::get(&entry, &JsValue::from_str("row")).unwrap_or(JsValue::NULL);
+        let row = super::engine::row_of(row, "resolveCommit").map_err(|e| js_error(&e))?;
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        current.push(Some(Held {
+            version: version as u64,
+            row,
+        }));
+    }
+    let (effects, report) = resolve_commit(&changeset, &current).map_err(|e| js_error(&e))?;
+    let effects: Vec<Value> = effects
+        .into_iter()
+        .map(|effect| match effect {
+            Effect::Write {
+                table,
+                id,
+                version,
+                row,
+            } => serde_json::json!({
+                "effect": "write", "table": table, "id": id, "version": version, "row": row.to_string()
+            }),
+            Effect::Remove { table, id } => {
+                serde_json::json!({ "effect": "remove", "table": table, "id": id })
+            }
+        })
+        .collect();
+    to_js(&serde_json::json!({ "effects": effects, "report": report }))
 }

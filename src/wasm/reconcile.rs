@@ -5,7 +5,8 @@ use wasm_bindgen::prelude::*;
 
 use super::arrow::billing_export_page;
 use super::{from_js, js_error, to_js_bulk};
-use crate::reconcile::{preview_reconciliation, BilledLine};
+use crate::vendors::arrow::line::BilledLine;
+use crate::vendors::arrow::preview::preview_reconciliation;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_PREVIEW: &str = r#"
@@ -92,9 +93,13 @@ pub fn preview_reconciliation_js(
         vec![export]
     };
     let mut lines = Vec::new();
-    for page in pages {
+    for (number, page) in (1u32..).zip(pages) {
         let page = billing_export_page(page)?;
-        lines.extend(page.lines.iter().map(BilledLine::from_export));
+        lines.extend(
+            page.lines
+                .iter()
+                .map(|l| BilledLine::from_export(l, number)),
+        );
     }
     let rest = js_sys::Object::assign(&js_sys::Object::new(), &input.clone().into());
     let _ = Reflect::delete_property(&rest, &export_key);

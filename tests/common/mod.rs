@@ -4,20 +4,25 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use billsync::changeset::{Changeset, Intent};
 use billsync::ids::Uuid;
+use billsync::ledger::PriceSource;
+use billsync::ledger::{
+    plan_consumption_reconciliation, plan_consumption_sync, Billing, Changeset, ConsumptionRecord,
+    Customer, InvoiceItem, PlanContext, Project, RecordOwner, Resource, ResourceConsumption, Row,
+    WriteOp,
+};
 use billsync::money::Currency;
 use billsync::period::{Period, Zone};
-use billsync::reconcile::{
-    plan_billing_sync, plan_consumption_reconciliation, plan_consumption_sync,
-    plan_statement_reconciliation, BilledLine, PlanContext, RecordOwner, ResourceConsumption,
-};
-use billsync::records::{
-    ArrowSettings, Customer, CustomerMapping, InvoiceItem, PriceSource, Project, Resource,
-    ResourceAttributes, ValidationRule,
-};
 use billsync::store::MemoryStore;
 use billsync::timestamp::Timestamp;
+use billsync::vendors::arrow::billing_sync::BillingSync;
+use billsync::vendors::arrow::line::BilledLine;
+use billsync::vendors::arrow::settings::{
+    license_of, ArrowSettings, CustomerMapping, ValidationRule, LICENSE_ATTRIBUTE,
+};
+use billsync::vendors::arrow::statements::{
+    plan_billing_sync, plan_statement_reconciliation, StatementContext,
+};
 use rust_decimal::Decimal;
 
 pub fn d(s: &str) -> Decimal {
@@ -70,51 +75,36 @@ impl World {
             currency: Some(Currency::EUR),
             reconciliation_tolerance: d("0.01"),
             validation_rule: ValidationRule::ExportStateOnly,
+            version: 0,
         };
         let mut store = MemoryStore::default();
+        store.insert(&settings).unwrap();
         store
-            .settings
-            .insert(settings.uuid.clone(), settings.clone());
-        store.customers.insert(
-            uuid(CUSTOMER),
-            Customer {
+            .insert(&Customer {
                 uuid: uuid(CUSTOMER),
                 name: "Contoso".into(),
-            },
-        );
-        store.projects.insert(
-            uuid(PROJECT),
-            Project {
+                version: 0,
+            })
+            .unwrap();
+        store
+            .insert(&Project {
                 uuid: uuid(PROJECT),
                 name: "Azure".into(),
                 customer_uuid: uuid(CUSTOMER),
-            },
-        );
-        store.customer_mappings.insert(
-            uuid(MAPPING),
-            CustomerMapping {
+                version: 0,
+            })
+            .unwrap();
+        store
+            .insert(&CustomerMapping {
                 uuid: uuid(MAPPING),
                 settings_uuid: Some(uuid(SETTINGS)),
                 arrow_reference: CUSTOMER_REF.into(),
                 customer_uuid: uuid(CUSTOMER),
-            },
-        );
+                version: 0,
+            })
+            .unwrap();
         for n in 0..resources {
-            store.resources.insert(
-                resource_uuid(n),
-                Resource {
-                    uuid: resource_uuid(n),
-                    name: format!("subscription-{n}"),
-                    project_uuid: uuid(PROJECT),
-                    offering_uuid: None,
-                    backend_id: format!("vendor-sub-{n}"),
-                    state: "OK".into(),
-                    attributes: ResourceAttributes {
-                        arrow_license_reference: Some(license(n)),
-                    },
-                    current_usages: Default::default(),
-                },
-            );
+            store.insert(&resource(n)).unwrap();
         }
         World {
             store,
@@ -125,12 +115,41 @@ impl World {
         }
     }
 
-    pub fn ctx(&self) -> PlanContext<'_> {
+    pub fn ctx(&self) -> PlanContext {
         PlanContext {
-            settings: &self.settings,
+            operation: "test".into(),
+            vendor: billsync::vendors::arrow::VENDOR,
+            policy: self.settings.policy(),
             as_of: self.now,
             zone: Zone::UTC,
         }
+    }
+
+    pub fn statement_ctx(&self) -> StatementContext<'_> {
+        StatementContext {
+            plan: self.ctx(),
+            settings: &self.settings,
+        }
+    }
+
+    /// Every row of a table, typed, at its version.
+    pub fn rows<R: Row>(&self) -> Vec<R> {
+        self.store.typed::<R>().unwrap()
+    }
+
+    /// What the ledger has billed: every item and every source row.
+    pub fn billing(&self) -> Billing {
+        Billing {
+            items: self.rows(),
+            sources: self.rows(),
+        }
+    }
+
+    pub fn resource(&self, n: usize) -> Resource {
+        self.store
+            .typed_row::<Resource>(resource_uuid(n).as_str())
+            .unwrap()
+            .unwrap()
     }
 
     pub fn at(&mut self, instant: &str) {
@@ -157,9 +176,9 @@ impl World {
         let consumptions: Vec<ResourceConsumption> = totals
             .iter()
             .map(|(n, sell, buy)| ResourceConsumption {
-                resource: self.store.resources[&resource_uuid(*n)].clone(),
+                resource: self.resource(*n),
                 customer_uuid: uuid(CUSTOMER),
-                license_reference: license(*n),
+                source_ref: license(*n),
                 sell: *sell,
                 buy: *buy,
                 currency: Some(Currency::EUR),
@@ -167,11 +186,16 @@ impl World {
                 raw_data: serde_json::Value::Null,
             })
             .collect();
-        let records: Vec<_> = self.store.consumption_records.values().cloned().collect();
-        let items: Vec<_> = self.store.invoice_items.values().cloned().collect();
-        plan_consumption_sync(&self.ctx(), period, &consumptions, &records, &items)
-            .unwrap()
-            .0
+        let records: Vec<ConsumptionRecord> = self.rows();
+        plan_consumption_sync(
+            &self.ctx(),
+            period,
+            &consumptions,
+            &records,
+            &self.billing(),
+        )
+        .unwrap()
+        .0
     }
 
     pub fn sync_consumption(&mut self, period: Period, totals: &[(usize, Decimal, Decimal)]) {
@@ -180,9 +204,8 @@ impl World {
     }
 
     pub fn owners(&self) -> BTreeMap<Uuid, RecordOwner> {
-        self.store
-            .resources
-            .values()
+        self.rows::<Resource>()
+            .into_iter()
             .map(|r| {
                 (
                     r.uuid.clone(),
@@ -196,16 +219,16 @@ impl World {
     }
 
     pub fn plan_reconciliation(&self, period: Period, force: bool) -> Changeset {
-        let records: Vec<_> = self.store.consumption_records.values().cloned().collect();
-        let items: Vec<_> = self.store.invoice_items.values().cloned().collect();
+        let records: Vec<ConsumptionRecord> = self.rows();
+        let finals: Vec<_> = self.export.iter().map(BilledLine::final_figure).collect();
         plan_consumption_reconciliation(
             &self.ctx(),
             period,
             force,
             &records,
             &self.owners(),
-            &self.export,
-            &items,
+            &finals,
+            &self.billing(),
         )
         .unwrap()
         .0
@@ -217,18 +240,17 @@ impl World {
     }
 
     pub fn consumption_licenses(&self) -> BTreeSet<String> {
-        self.store
-            .resources
-            .values()
-            .filter_map(|r| r.license_reference().map(str::to_owned))
+        self.rows::<Resource>()
+            .iter()
+            .filter_map(|r| license_of(r).map(str::to_owned))
             .collect()
     }
 
     pub fn plan_trigger_sync(&self, period: Period) -> Changeset {
-        let mappings: Vec<_> = self.store.customer_mappings.values().cloned().collect();
-        let syncs: Vec<_> = self.store.billing_syncs.values().cloned().collect();
+        let mappings: Vec<CustomerMapping> = self.rows();
+        let syncs: Vec<BillingSync> = self.rows();
         plan_billing_sync(
-            &self.ctx(),
+            &self.statement_ctx(),
             period,
             &self.export,
             &mappings,
@@ -240,18 +262,17 @@ impl World {
     }
 
     pub fn plan_statement_reconcile(&self, period: Period, force: bool) -> Changeset {
-        let mappings: Vec<_> = self.store.customer_mappings.values().cloned().collect();
-        let syncs: Vec<_> = self.store.billing_syncs.values().cloned().collect();
-        let items: Vec<_> = self.store.invoice_items.values().cloned().collect();
+        let mappings: Vec<CustomerMapping> = self.rows();
+        let syncs: Vec<BillingSync> = self.rows();
         plan_statement_reconciliation(
-            &self.ctx(),
+            &self.statement_ctx(),
             period,
             force,
             &self.export,
             &mappings,
             &syncs,
             &self.consumption_licenses(),
-            &items,
+            &self.billing(),
         )
         .unwrap()
         .0
@@ -282,21 +303,22 @@ impl World {
 
     /// The money on invoices for a source key.
     pub fn billed(&self, source_key: &str) -> Decimal {
-        self.store
-            .items_for(source_key)
+        self.rows::<InvoiceItem>()
+            .iter()
+            .filter(|i| i.source_key.as_str() == source_key)
             .map(|i| i.total().unwrap().amount)
             .sum()
     }
 
-    pub fn items(&self) -> Vec<&InvoiceItem> {
-        self.store.invoice_items.values().collect()
+    pub fn items(&self) -> Vec<InvoiceItem> {
+        self.rows()
     }
 
     pub fn creates(changeset: &Changeset) -> usize {
         changeset
-            .intents
+            .writes
             .iter()
-            .filter(|i| matches!(i, Intent::CreateInvoiceItem { .. }))
+            .filter(|w| w.op == WriteOp::Create && w.table == "invoice_items")
             .count()
     }
 }
@@ -324,5 +346,24 @@ pub fn line(
         currency: Some(Currency::EUR),
         report_period: Some(period),
         statement_state: None,
+    }
+}
+
+pub fn resource(n: usize) -> Resource {
+    let mut attributes = serde_json::Map::new();
+    attributes.insert(
+        LICENSE_ATTRIBUTE.to_owned(),
+        serde_json::Value::String(license(n)),
+    );
+    Resource {
+        uuid: resource_uuid(n),
+        name: format!("subscription-{n}"),
+        project_uuid: uuid(PROJECT),
+        offering_uuid: None,
+        backend_id: format!("vendor-sub-{n}"),
+        state: "OK".into(),
+        attributes,
+        current_usages: Default::default(),
+        version: 0,
     }
 }

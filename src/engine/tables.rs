@@ -1,0 +1,48 @@
+//! The tables the engine knows, by name, and what a row of each must look like. A store needs none of this
+//! (it keeps rows by table name); hosts that load rows by hand get each bad row named.
+
+use serde_json::Value;
+
+use super::GlobalSwitch;
+use crate::error::{Error, Result};
+use crate::ledger::{ConsumptionRecord, Customer, InvoiceItem, Project, Resource, Row, SourceRow};
+use crate::vendors::arrow::billing_sync::BillingSync;
+use crate::vendors::arrow::settings::{ArrowSettings, CustomerMapping};
+
+fn fits<R: Row>(row: &Value) -> Result<()> {
+    serde_json::from_value::<R>(row.clone())
+        .map(|_| ())
+        .map_err(|e| Error::field(R::TABLE, e.to_string()))
+}
+
+/// Every table name the engine reads or writes: the ledger's, the host's and each vendor's.
+pub const TABLES: &[&str] = &[
+    Customer::TABLE,
+    Project::TABLE,
+    Resource::TABLE,
+    ConsumptionRecord::TABLE,
+    InvoiceItem::TABLE,
+    SourceRow::TABLE,
+    GlobalSwitch::TABLE,
+    ArrowSettings::TABLE,
+    CustomerMapping::TABLE,
+    BillingSync::TABLE,
+];
+
+/// Whether `row` fits `table`; a table the engine does not know takes any object.
+pub fn check_row(table: &str, row: &Value) -> Result<()> {
+    match table {
+        t if t == Customer::TABLE => fits::<Customer>(row),
+        t if t == Project::TABLE => fits::<Project>(row),
+        t if t == Resource::TABLE => fits::<Resource>(row),
+        t if t == ConsumptionRecord::TABLE => fits::<ConsumptionRecord>(row),
+        t if t == InvoiceItem::TABLE => fits::<InvoiceItem>(row),
+        t if t == SourceRow::TABLE => fits::<SourceRow>(row),
+        t if t == GlobalSwitch::TABLE => fits::<GlobalSwitch>(row),
+        t if t == ArrowSettings::TABLE => fits::<ArrowSettings>(row),
+        t if t == CustomerMapping::TABLE => fits::<CustomerMapping>(row),
+        t if t == BillingSync::TABLE => fits::<BillingSync>(row),
+        _ if row.is_object() => Ok(()),
+        _ => Err(Error::field(table, "A row must be an object.")),
+    }
+}

@@ -1,0 +1,195 @@
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use crate::error::{Error, Result};
+use crate::ids::Uuid;
+use crate::money::{Currency, Money};
+use crate::period::Period;
+
+use super::{Changeset, InvoiceItem, InvoiceItemKind, PlanContext, SourceKey, SourceRow};
+
+/// What has been billed so far for one source: the sum of its items, and how many compensations it has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Billed {
+    pub total: Money,
+    pub compensations: usize,
+    pub items: usize,
+}
+
+/// Sums the items of `source_key`. Items of another currency are an error: they cannot be netted.
+pub fn billed_for<'a, I>(source_key: &SourceKey, currency: Currency, items: I) -> Result<Billed>
+where
+    I: IntoIterator<Item = &'a InvoiceItem>,
+{
+    let mut billed = Billed {
+        total: Money::zero(currency),
+        compensations: 0,
+        items: 0,
+    };
+    for item in items.into_iter().filter(|i| &i.source_key == source_key) {
+        billed.total = billed
+            .total
+            .checked_add(item.total()?, &format!("invoice items of {source_key}"))?;
+        billed.items += 1;
+        if item.kind.is_compensation() {
+            billed.compensations += 1;
+        }
+    }
+    Ok(billed)
+}
+
+impl Billed {
+    /// What two sets of items bill together.
+    pub fn plus(self, other: Billed, location: &str) -> Result<Billed> {
+        Ok(Billed {
+            total: self.total.checked_add(other.total, location)?,
+            compensations: self.compensations + other.compensations,
+            items: self.items + other.items,
+        })
+    }
+}
+
+/// What has been billed so far for the sources a plan looks at: the invoice items billsync made and the
+/// ledger rows of their sources, as the plan read them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Billing {
+    pub items: Vec<InvoiceItem>,
+    pub sources: Vec<SourceRow>,
+}
+
+/// The invoice items billsync made, indexed once per plan by the money they bill and by id, so a plan over
+/// N records stays O(N log N); and the source rows read, for the versions a plan relies on.
+pub struct BilledItems<'a> {
+    by_source: BTreeMap<&'a SourceKey, Vec<&'a InvoiceItem>>,
+    by_uuid: BTreeMap<&'a Uuid, &'a InvoiceItem>,
+    sources: BTreeMap<&'a SourceKey, &'a SourceRow>,
+}
+
+impl<'a> BilledItems<'a> {
+    pub fn new(billing: &'a Billing) -> BilledItems<'a> {
+        let mut by_source: BTreeMap<&SourceKey, Vec<&InvoiceItem>> = BTreeMap::new();
+        let mut by_uuid = BTreeMap::new();
+        for item in &billing.items {
+            by_source.entry(&item.source_key).or_default().push(item);
+            by_uuid.insert(&item.uuid, item);
+        }
+        let sources = billing.sources.iter().map(|s| (&s.source_key, s)).collect();
+        BilledItems {
+            by_source,
+            by_uuid,
+            sources,
+        }
+    }
+
+    /// What the items of `source_key` bill, in `currency`.
+    pub fn billed(&self, source_key: &SourceKey, currency: Currency) -> Result<Billed> {
+        let items = self
+            .by_source
+            .get(source_key)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        billed_for(source_key, currency, items.iter().copied())
+    }
+
+    pub fn item(&self, uuid: &Uuid) -> Option<&'a InvoiceItem> {
+        self.by_uuid.get(uuid).copied()
+    }
+
+    /// Puts the ledger row of `source_key` as it stands once `written` (this plan's items for it, new or
+    /// replacing one of the same id) are applied, over the version read. A plan calls it for every source
+    /// whose billed money it relied on, so a commit after anyone else billed the source conflicts.
+    pub fn settle(
+        &self,
+        changeset: &mut Changeset,
+        source_key: &SourceKey,
+        currency: Currency,
+        written: &[&InvoiceItem],
+    ) -> Result<()> {
+        let location = format!("invoice items of {source_key}");
+        let kept = self
+            .by_source
+            .get(source_key)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .copied()
+            .filter(|i| !written.iter().any(|w| w.uuid == i.uuid));
+        let billed = billed_for(source_key, currency, kept.chain(written.iter().copied()))?;
+        let read = self.sources.get(source_key);
+        let row = SourceRow {
+            uuid: SourceRow::uuid_for(source_key),
+            source_key: source_key.clone(),
+            currency,
+            billed: billed.total.amount,
+            items: u64::try_from(billed.items).map_err(|_| Error::overflow(&location))?,
+            version: read.map_or(0, |r| r.version),
+        };
+        changeset.put(format!("ledger_source:{source_key}"), &row)
+    }
+}
+
+/// "{prefix} adjustment: {what} (additional charge for YYYY-MM-DD)", or "(credit for …)" when negative.
+pub fn compensation_name(prefix: &str, what: &str, period: Period, difference: Decimal) -> String {
+    let kind = if difference.is_sign_negative() {
+        "credit"
+    } else {
+        "additional charge"
+    };
+    format!(
+        "{prefix} adjustment: {what} ({kind} for {})",
+        period.first_day()
+    )
+}
+
+/// A compensation item for `difference` on the current invoice of `customer`.
+#[allow(clippy::too_many_arguments)]
+pub fn compensation_item(
+    ctx: &PlanContext,
+    kind: InvoiceItemKind,
+    source_key: &SourceKey,
+    sequence: usize,
+    customer: &Uuid,
+    resource: Option<&Uuid>,
+    name: String,
+    difference: Money,
+    details: serde_json::Value,
+) -> Result<(String, InvoiceItem)> {
+    let key = format!("{}:{source_key}:{sequence}", kind_key(kind));
+    let period = ctx.current_period()?;
+    let item = InvoiceItem {
+        uuid: Uuid::derive("invoice_item", &key),
+        invoice_uuid: InvoiceItem::invoice_uuid_for(customer, period),
+        customer_uuid: customer.clone(),
+        project_uuid: None,
+        resource_uuid: resource.cloned(),
+        billing_period: period,
+        kind,
+        source_key: source_key.clone(),
+        name,
+        unit_price: difference.amount,
+        quantity: Decimal::ONE,
+        currency: difference.currency,
+        details,
+        created: ctx.as_of,
+        modified: ctx.as_of,
+        version: 0,
+    };
+    Ok((key, item))
+}
+
+pub fn kind_key(kind: InvoiceItemKind) -> &'static str {
+    match kind {
+        InvoiceItemKind::Provisional => "provisional",
+        InvoiceItemKind::ConsumptionCompensation => "consumption_compensation",
+        InvoiceItemKind::StatementLine => "statement_line",
+        InvoiceItemKind::StatementCompensation => "statement_compensation",
+    }
+}
+
+/// A checked sum of decimals, naming what is summed in the overflow error.
+pub fn checked_sum<I: IntoIterator<Item = Decimal>>(values: I, location: &str) -> Result<Decimal> {
+    values.into_iter().try_fold(Decimal::ZERO, |acc, v| {
+        acc.checked_add(v).ok_or_else(|| Error::overflow(location))
+    })
+}

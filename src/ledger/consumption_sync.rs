@@ -1,0 +1,167 @@
+//! Consumption sync: the month's preliminary figures become a consumption record and one provisional
+//! invoice item per resource and source.
+//!
+//! The record's figures are overwritten by every sync (50 then 150 gives 150: vendors report month-to-date
+//! totals). Only the invoice item carries money; no separate usage record bills the same amount again
+//! (defect 3). The item's id derives from the record's natural key, so a sync after a cleanup finds the same
+//! item instead of leaving a duplicate (defect 5).
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use std::collections::BTreeMap;
+
+use super::changeset::Changeset;
+use super::{
+    kind_key, BilledItems, Billing, ConsumptionRecord, InvoiceItem, InvoiceItemKind, PlanContext,
+    RecordKey, Resource,
+};
+use crate::error::{Error, Result};
+use crate::ids::Uuid;
+use crate::money::Currency;
+use crate::period::Period;
+
+/// One resource's consumption of one source for the month, summed over every line the vendor returned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResourceConsumption {
+    pub resource: Resource,
+    pub customer_uuid: Uuid,
+    pub source_ref: String,
+    pub sell: Decimal,
+    pub buy: Decimal,
+    /// The currency the consumption payload named, if it named one.
+    pub currency: Option<Currency>,
+    pub lines: u64,
+    pub raw_data: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ConsumptionSyncCounters {
+    pub synced: u64,
+    pub skipped_finalized: u64,
+    pub errors: u64,
+    pub error_details: Vec<serde_json::Value>,
+}
+
+/// Plans the records and provisional items for `period` from the consumption of each resource.
+/// `records` and `billing` are what the store holds for these resources (other rows are ignored).
+pub fn plan_consumption_sync(
+    ctx: &PlanContext,
+    period: Period,
+    consumptions: &[ResourceConsumption],
+    records: &[ConsumptionRecord],
+    billing: &Billing,
+) -> Result<(Changeset, ConsumptionSyncCounters)> {
+    let mut changeset = Changeset::new(&ctx.operation, ctx.as_of);
+    let mut counters = ConsumptionSyncCounters::default();
+    let records: BTreeMap<RecordKey, &ConsumptionRecord> =
+        records.iter().map(|r| (r.key(), r)).collect();
+    let items = BilledItems::new(billing);
+    for consumption in consumptions {
+        match plan_one(ctx, period, consumption, &records, &items, &mut changeset) {
+            Ok(true) => counters.synced += 1,
+            Ok(false) => counters.skipped_finalized += 1,
+            Err(e) => {
+                counters.errors += 1;
+                counters.error_details.push(serde_json::json!({
+                    "resource_uuid": consumption.resource.uuid,
+                    "source_ref": consumption.source_ref,
+                    "code": e.code(),
+                    "error": e.to_string(),
+                }));
+            }
+        }
+    }
+    Ok((changeset, counters))
+}
+
+/// Ok(false) when the record is finalized and must not move any more.
+fn plan_one(
+    ctx: &PlanContext,
+    period: Period,
+    consumption: &ResourceConsumption,
+    records: &BTreeMap<RecordKey, &ConsumptionRecord>,
+    items: &BilledItems<'_>,
+    changeset: &mut Changeset,
+) -> Result<bool> {
+    let key = RecordKey {
+        resource_uuid: consumption.resource.uuid.clone(),
+        billing_period: period,
+        source_ref: consumption.source_ref.clone(),
+    };
+    let natural = key.natural_key();
+    let existing = records.get(&key).copied();
+    if existing.is_some_and(ConsumptionRecord::is_finalized) {
+        return Ok(false);
+    }
+    let currency = match (existing.map(|r| r.currency), consumption.currency) {
+        (Some(stored), Some(named)) if stored != named => {
+            return Err(Error::CurrencyMismatch {
+                location: format!("consumption of {}", consumption.source_ref),
+                left: named.to_string(),
+                right: stored.to_string(),
+            })
+        }
+        (stored, named) => named.or(stored).unwrap_or_else(|| ctx.default_currency()),
+    };
+
+    let item_key = format!("{}:{natural}", kind_key(InvoiceItemKind::Provisional));
+    let item_uuid = Uuid::derive("invoice_item", &item_key);
+    let record = ConsumptionRecord {
+        uuid: key.record_uuid(),
+        vendor: ctx.vendor.to_owned(),
+        resource_uuid: key.resource_uuid.clone(),
+        source_ref: key.source_ref.clone(),
+        billing_period: period,
+        currency,
+        consumed_sell: consumption.sell,
+        consumed_buy: consumption.buy,
+        final_sell: existing.and_then(|r| r.final_sell),
+        final_buy: existing.and_then(|r| r.final_buy),
+        invoice_item_uuid: Some(item_uuid.clone()),
+        compensation_item_uuid: existing.and_then(|r| r.compensation_item_uuid.clone()),
+        last_sync_at: Some(ctx.as_of),
+        finalized_at: None,
+        reconciled_at: existing.and_then(|r| r.reconciled_at),
+        raw_data: consumption.raw_data.clone(),
+        created: existing.map_or(ctx.as_of, |r| r.created),
+        modified: ctx.as_of,
+        version: existing.map_or(0, |r| r.version),
+    };
+
+    // Once a source has been compensated its billed money is settled by reconciliation: the provisional
+    // item no longer follows consumption (after a cleanup and re-sync it would otherwise bill the
+    // difference a second time).
+    let billed = items.billed(&natural, currency)?;
+    if billed.compensations == 0 {
+        let existing_item = items.item(&item_uuid);
+        let item = InvoiceItem {
+            uuid: item_uuid,
+            invoice_uuid: InvoiceItem::invoice_uuid_for(&consumption.customer_uuid, period),
+            customer_uuid: consumption.customer_uuid.clone(),
+            project_uuid: Some(consumption.resource.project_uuid.clone()),
+            resource_uuid: Some(consumption.resource.uuid.clone()),
+            billing_period: period,
+            kind: InvoiceItemKind::Provisional,
+            source_key: natural.clone(),
+            name: format!("{}: {}", ctx.policy.item_prefix, consumption.resource.name),
+            unit_price: ctx.invoice_price(consumption.sell, consumption.buy),
+            quantity: Decimal::ONE,
+            currency,
+            details: serde_json::json!({
+                ctx.policy.source_label: consumption.source_ref,
+                "consumption_lines": consumption.lines,
+                "price_source": ctx.policy.price_source,
+            }),
+            created: existing_item.map_or(ctx.as_of, |i| i.created),
+            modified: ctx.as_of,
+            version: existing_item.map_or(0, |i| i.version),
+        };
+        items.settle(changeset, &natural, currency, &[&item])?;
+        changeset.put(item_key, &item)?;
+    } else {
+        items.settle(changeset, &natural, currency, &[])?;
+    }
+    changeset.put(format!("consumption_record:{natural}"), &record)?;
+    Ok(true)
+}

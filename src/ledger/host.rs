@@ -1,0 +1,81 @@
+//! Objects the host owns and billsync reads: customers, projects and resources. A resource is the vendor's
+//! unit (an Arrow licence, a Soracom SIM or device) as the host knows it; each vendor says which attribute of it
+//! names its source.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    pub uuid: Uuid,
+    #[serde(default)]
+    pub name: String,
+    /// The version the store holds this row at (0: not read from the store). Not part of the row.
+    #[serde(skip)]
+    pub version: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Project {
+    pub uuid: Uuid,
+    #[serde(default)]
+    pub name: String,
+    #[serde(alias = "customer")]
+    pub customer_uuid: Uuid,
+    /// The version the store holds this row at (0: not read from the store). Not part of the row.
+    #[serde(skip)]
+    pub version: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Resource {
+    pub uuid: Uuid,
+    #[serde(default)]
+    pub name: String,
+    #[serde(alias = "project")]
+    pub project_uuid: Uuid,
+    #[serde(default, alias = "offering")]
+    pub offering_uuid: Option<Uuid>,
+    /// The vendor's id of the thing: Arrow's Vendor Subscription ID, a Soracom IMSI or device id.
+    #[serde(default)]
+    pub backend_id: String,
+    #[serde(default = "Resource::default_state")]
+    pub state: String,
+    /// Free-form attributes; each vendor reads its own (Arrow: `arrow_license_reference`).
+    #[serde(default)]
+    pub attributes: serde_json::Map<String, serde_json::Value>,
+    /// Usage figures sync_resources writes, per period ("YYYY-MM" → free-form report).
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub current_usages: serde_json::Map<String, serde_json::Value>,
+    /// The version the store holds this row at (0: not read from the store). Not part of the row.
+    #[serde(skip)]
+    pub version: u64,
+}
+
+impl Resource {
+    fn default_state() -> String {
+        "OK".to_owned()
+    }
+
+    /// Resources that consume and are billed: OK or being updated. Creating, erred, terminating and
+    /// terminated ones are not synced.
+    pub fn is_active(&self) -> bool {
+        self.state.eq_ignore_ascii_case("ok") || self.state.eq_ignore_ascii_case("updating")
+    }
+
+    /// A text attribute, trimmed; None when absent, blank or not a string.
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        self.attributes
+            .get(name)
+            .and_then(serde_json::Value::as_str)
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+    }
+}
+
+crate::stored_row!(Customer, "customers");
+
+crate::stored_row!(Project, "projects");
+
+crate::stored_row!(Resource, "resources");

@@ -1,0 +1,50 @@
+//! The ledger: vendor-neutral and pure. Consumption records, invoice items and compensations, the rule of
+//! money, the changeset, and the plans every vendor shares (the consumption sync and the consumption
+//! reconciliation). It names no vendor: a vendor gives it a [`Policy`] from its settings, the source
+//! reference of each host resource, preliminary totals for a period, and final figures once the month closes.
+//!
+//! Every plan takes what the store and the vendor said, plus the instant to plan at, and returns a
+//! [`Changeset`] with counters. Nothing here reads a clock, makes a random id or does I/O.
+//!
+//! # The one rule of money
+//! Every invoice item billsync makes names the money it is for (its [`SourceKey`]: a consumption record's
+//! natural key, or a line of a vendor's final document). What the customer has been billed for a source is
+//! the sum of its items. A reconciliation compares the vendor's final figure with that sum and bills the
+//! difference, once, as a new compensation item. So a forced re-run, a re-sync, a cleanup or an interrupted
+//! run can never bill a difference twice: the second look finds nothing left to bill.
+//!
+//! - Consumption: the provisional item follows the consumption figures until the record is reconciled once;
+//!   from then on only compensations change what is billed.
+//! - Document lines (Arrow's statements): a line is billed once, at its first price; later price changes are
+//!   compensated, never written into that item (an issued invoice cannot be edited).
+//! - One tolerance for every comparison ([`Policy::tolerance`]).
+//! - A plan that relies on what a source has billed names the version of that source's ledger row it read
+//!   ([`sources`]); a commit after someone else billed that source is refused and re-planned.
+
+mod billed;
+pub mod changeset;
+mod consumption_record;
+mod consumption_sync;
+mod host;
+mod invoice_item;
+mod policy;
+mod reconciliation;
+mod source_key;
+pub mod sources;
+
+pub use billed::{
+    billed_for, checked_sum, compensation_item, compensation_name, kind_key, Billed, BilledItems,
+    Billing,
+};
+pub use changeset::{Changeset, Row, Write, WriteOp};
+pub use consumption_record::{ConsumptionRecord, RecordKey};
+pub use consumption_sync::{plan_consumption_sync, ConsumptionSyncCounters, ResourceConsumption};
+pub use host::{Customer, Project, Resource};
+pub use invoice_item::{InvoiceItem, InvoiceItemKind};
+pub use policy::{PlanContext, Policy, PriceSource};
+pub use reconciliation::{
+    plan_consumption_reconciliation, FinalFigure, ReconciliationCounters, RecordAction,
+    RecordOutcome, RecordOwner,
+};
+pub use source_key::SourceKey;
+pub use sources::SourceRow;

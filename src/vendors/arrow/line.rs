@@ -1,0 +1,84 @@
+//! What the vendor's final billing export says about one line, as reconciliation needs it.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::ledger::{FinalFigure, SourceKey};
+use crate::money::{decimal_string, Currency};
+use crate::period::Period;
+use crate::vendors::arrow::records::ArrowState;
+use crate::vendors::arrow::BillingLine;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BilledLine {
+    /// Arrow's line id (Sequence / Order Id): unique within a statement.
+    pub line_reference: String,
+    pub statement_reference: String,
+    /// Arrow's customer reference (End User Company ID), e.g. "XSP661245".
+    pub customer_reference: String,
+    pub customer_name: String,
+    /// ARS Subscription ID: the licence a consumption record is for.
+    pub license_reference: String,
+    pub vendor_subscription_id: String,
+    pub vendor_name: String,
+    pub classification: String,
+    pub description: String,
+    #[serde(with = "decimal_string")]
+    pub quantity: Decimal,
+    #[serde(with = "decimal_string")]
+    pub sell: Decimal,
+    #[serde(with = "decimal_string")]
+    pub buy: Decimal,
+    pub currency: Option<Currency>,
+    pub report_period: Option<Period>,
+    /// Arrow's statement state, where the export template carries it.
+    pub statement_state: Option<ArrowState>,
+}
+
+impl BilledLine {
+    /// The reconciliation's view of a parsed export line on `page`. A line without a Sequence / Order Id is
+    /// known by its page and row, unique across the export (and only stable while the export is).
+    pub fn from_export(line: &BillingLine, page: u32) -> BilledLine {
+        BilledLine {
+            line_reference: line
+                .line_reference
+                .clone()
+                .unwrap_or_else(|| SourceKey::position(page, line.row)),
+            statement_reference: line.statement_reference.clone().unwrap_or_default(),
+            customer_reference: line.customer_reference.clone().unwrap_or_default(),
+            customer_name: line.customer_name.clone(),
+            license_reference: line.license_reference.clone().unwrap_or_default(),
+            vendor_subscription_id: line.vendor_subscription_id.clone(),
+            vendor_name: line.vendor_name.clone().unwrap_or_default(),
+            classification: line.classification.clone(),
+            description: line.description.clone().unwrap_or_default(),
+            quantity: line.quantity.unwrap_or(Decimal::ONE),
+            sell: line.sell,
+            buy: line.buy,
+            currency: line.currency,
+            report_period: line.report_period,
+            statement_state: None,
+        }
+    }
+
+    /// The natural key of the money this line bills: unique per statement and line.
+    pub fn source_key(&self) -> SourceKey {
+        SourceKey::of_line(&self.statement_reference, &self.line_reference)
+    }
+
+    /// The ledger's view: a final figure of the licence the line is for.
+    pub fn final_figure(&self) -> FinalFigure {
+        FinalFigure {
+            source_ref: self.license_reference.clone(),
+            sell: self.sell,
+            buy: self.buy,
+            currency: self.currency,
+            period: self.report_period,
+        }
+    }
+
+    /// Whether the line belongs to `period` (lines without a report period belong to the export's month).
+    pub fn is_for(&self, period: Period) -> bool {
+        self.report_period.is_none_or(|p| p == period)
+    }
+}

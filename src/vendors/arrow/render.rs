@@ -1,0 +1,494 @@
+//! The seed-shaped JSON of consumption records (seed 001), billing syncs (seed 000) and pending-record rows.
+//!
+//! Keys are inserted in the seed's order (serde_json keeps insertion order), so a response reads like the
+//! reference API's. Host names (resource, project, customer) are joined at render time through a [`Lookup`]:
+//! the stored record keeps only ids, so a renamed project shows its current name. An object the lookup does
+//! not know renders its joined fields as null rather than failing the whole list.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+
+use crate::error::{Error, Result};
+use crate::ids::Uuid;
+use crate::money::{render, render_exact};
+use crate::period::Period;
+use crate::timestamp::Timestamp;
+
+use super::records::{
+    ArrowState, BillingSync, BillingSyncItem, ConsumptionRecord, Customer, CustomerMapping,
+    Project, Resource,
+};
+
+/// The host objects a rendered record or sync is joined with, indexed by uuid.
+#[derive(Debug, Clone, Default)]
+pub struct Lookup {
+    customers: BTreeMap<Uuid, Customer>,
+    projects: BTreeMap<Uuid, Project>,
+    resources: BTreeMap<Uuid, Resource>,
+    mappings: BTreeMap<Uuid, CustomerMapping>,
+}
+
+impl Lookup {
+    pub fn new(
+        customers: impl IntoIterator<Item = Customer>,
+        projects: impl IntoIterator<Item = Project>,
+        resources: impl IntoIterator<Item = Resource>,
+        mappings: impl IntoIterator<Item = CustomerMapping>,
+    ) -> Lookup {
+        Lookup {
+            customers: customers.into_iter().map(|c| (c.uuid.clone(), c)).collect(),
+            projects: projects.into_iter().map(|p| (p.uuid.clone(), p)).collect(),
+            resources: resources.into_iter().map(|r| (r.uuid.clone(), r)).collect(),
+            mappings: mappings.into_iter().map(|m| (m.uuid.clone(), m)).collect(),
+        }
+    }
+
+    /// Every resource, in uuid order.
+    pub fn resources(&self) -> impl Iterator<Item = &Resource> {
+        self.resources.values()
+    }
+
+    /// Every customer mapping, in uuid order.
+    pub fn mappings(&self) -> impl Iterator<Item = &CustomerMapping> {
+        self.mappings.values()
+    }
+
+    pub fn add_customer(&mut self, customer: Customer) {
+        self.customers.insert(customer.uuid.clone(), customer);
+    }
+
+    pub fn add_project(&mut self, project: Project) {
+        self.projects.insert(project.uuid.clone(), project);
+    }
+
+    pub fn add_resource(&mut self, resource: Resource) {
+        self.resources.insert(resource.uuid.clone(), resource);
+    }
+
+    pub fn add_mapping(&mut self, mapping: CustomerMapping) {
+        self.mappings.insert(mapping.uuid.clone(), mapping);
+    }
+
+    pub fn customer(&self, uuid: &Uuid) -> Option<&Customer> {
+        self.customers.get(uuid)
+    }
+
+    pub fn project(&self, uuid: &Uuid) -> Option<&Project> {
+        self.projects.get(uuid)
+    }
+
+    pub fn resource(&self, uuid: &Uuid) -> Option<&Resource> {
+        self.resources.get(uuid)
+    }
+
+    pub fn mapping(&self, uuid: &Uuid) -> Option<&CustomerMapping> {
+        self.mappings.get(uuid)
+    }
+
+    /// The project a resource belongs to.
+    pub fn project_of_resource(&self, resource: &Uuid) -> Option<&Project> {
+        self.resource(resource)
+            .and_then(|r| self.project(&r.project_uuid))
+    }
+
+    /// The customer owning a resource, through its project.
+    pub fn customer_uuid_of_resource(&self, resource: &Uuid) -> Option<&Uuid> {
+        self.project_of_resource(resource).map(|p| &p.customer_uuid)
+    }
+
+    /// The host customer an Arrow customer mapping points at.
+    pub fn customer_of_mapping(&self, mapping: &Uuid) -> Option<&Customer> {
+        self.mapping(mapping)
+            .and_then(|m| self.customer(&m.customer_uuid))
+    }
+}
+
+fn base(base_url: &str) -> &str {
+    base_url.trim_end_matches('/')
+}
+
+fn timestamp(t: Option<&Timestamp>) -> Value {
+    t.map_or(Value::Null, |t| Value::String(t.to_rfc3339()))
+}
+
+fn uuid(u: Option<&Uuid>) -> Value {
+    u.map_or(Value::Null, |u| Value::String(u.to_string()))
+}
+
+fn text(s: Option<&str>) -> Value {
+    s.map_or(Value::Null, |s| Value::String(s.to_owned()))
+}
+
+fn amount(a: Option<Decimal>) -> Value {
+    a.map_or(Value::Null, |a| Value::String(render(a)))
+}
+
+/// "YYYY-MM-DD" of the first day of the month: how the seed writes billing_period.
+pub fn billing_period_date(period: Period) -> String {
+    // NaiveDate displays as YYYY-MM-DD; chrono's strftime machinery would add to the wasm for nothing.
+    period.first_day().to_string()
+}
+
+/// final_sell − consumed_sell, or None before the export has finalized the record. Unlike
+/// [`ConsumptionRecord::adjustment_amount`], an overflow is an error here rather than a silent null.
+pub fn checked_adjustment(record: &ConsumptionRecord) -> Result<Option<Decimal>> {
+    record
+        .final_sell
+        .map(|f| {
+            f.checked_sub(record.consumed_sell)
+                .ok_or_else(|| Error::overflow(format!("adjustment of record {}", record.uuid)))
+        })
+        .transpose()
+}
+
+pub fn consumption_record_url(base_url: &str, uuid: &Uuid) -> String {
+    format!(
+        "{}/api/admin/arrow/consumption-records/{uuid}/",
+        base(base_url)
+    )
+}
+
+pub fn resource_url(base_url: &str, uuid: &Uuid) -> String {
+    format!("{}/api/marketplace-resources/{uuid}/", base(base_url))
+}
+
+pub fn billing_sync_url(base_url: &str, uuid: &Uuid) -> String {
+    format!("{}/api/admin/arrow/billing-syncs/{uuid}/", base(base_url))
+}
+
+pub fn customer_mapping_url(base_url: &str, uuid: &Uuid) -> String {
+    format!(
+        "{}/api/admin/arrow/customer-mappings/{uuid}/",
+        base(base_url)
+    )
+}
+
+/// A consumption record with every field of seed 001, in the seed's order.
+pub fn render_consumption_record(
+    record: &ConsumptionRecord,
+    lookup: &Lookup,
+    base_url: &str,
+) -> Result<Value> {
+    let resource = lookup.resource(&record.resource_uuid);
+    let project = lookup.project_of_resource(&record.resource_uuid);
+    let customer = project.and_then(|p| lookup.customer(&p.customer_uuid));
+    Ok(json!({
+        "uuid": record.uuid.to_string(),
+        "url": consumption_record_url(base_url, &record.uuid),
+        "resource": resource_url(base_url, &record.resource_uuid),
+        "resource_uuid": record.resource_uuid.to_string(),
+        "resource_name": text(resource.map(|r| r.name.as_str())),
+        "project_uuid": uuid(project.map(|p| &p.uuid)),
+        "project_name": text(project.map(|p| p.name.as_str())),
+        // The customer's uuid is known from the project even when the customer object itself is not.
+        "customer_uuid": uuid(project.map(|p| &p.customer_uuid)),
+        "customer_name": text(customer.map(|c| c.name.as_str())),
+        "license_reference": record.source_ref,
+        "billing_period": billing_period_date(record.billing_period),
+        "consumed_sell": render(record.consumed_sell),
+        "consumed_buy": render(record.consumed_buy),
+        "final_sell": amount(record.final_sell),
+        "final_buy": amount(record.final_buy),
+        "invoice_item_uuid": uuid(record.invoice_item_uuid.as_ref()),
+        "compensation_item_uuid": uuid(record.compensation_item_uuid.as_ref()),
+        "last_sync_at": timestamp(record.last_sync_at.as_ref()),
+        "finalized_at": timestamp(record.finalized_at.as_ref()),
+        "reconciled_at": timestamp(record.reconciled_at.as_ref()),
+        "is_finalized": record.is_finalized(),
+        "is_reconciled": record.is_reconciled(),
+        "adjustment_amount": amount(checked_adjustment(record)?),
+        "raw_data": record.raw_data,
+        "created": record.created.to_rfc3339(),
+        "modified": record.modified.to_rfc3339(),
+    }))
+}
+
+/// A row of pending_records: exactly the seed's seven fields.
+pub fn render_pending_record(record: &ConsumptionRecord, lookup: &Lookup) -> Value {
+    json!({
+        "uuid": record.uuid.to_string(),
+        "resource_uuid": record.resource_uuid.to_string(),
+        "resource_name": text(lookup.resource(&record.resource_uuid).map(|r| r.name.as_str())),
+        "license_reference": record.source_ref,
+        "billing_period": billing_period_date(record.billing_period),
+        "consumed_sell": render(record.consumed_sell),
+        "last_sync_at": timestamp(record.last_sync_at.as_ref()),
+    })
+}
+
+fn arrow_state(state: ArrowState) -> &'static str {
+    match state {
+        ArrowState::Pending => "pending",
+        ArrowState::Validated => "validated",
+    }
+}
+
+/// One item of a billing sync. Quantities are not money, so they are shown losslessly (at least 2 decimals)
+/// instead of being rounded to cents.
+pub fn render_billing_sync_item(item: &BillingSyncItem) -> Value {
+    json!({
+        "uuid": item.uuid.to_string(),
+        "arrow_line_reference": item.arrow_line_reference,
+        "invoice_item_uuid": uuid(item.invoice_item_uuid.as_ref()),
+        "original_price": render(item.original_price),
+        "compensation_item_uuid": uuid(item.compensation_item_uuid.as_ref()),
+        "vendor_name": item.vendor_name,
+        "subscription_reference": item.subscription_reference,
+        "classification": item.classification,
+        "description": item.description,
+        "quantity": render_exact(item.quantity),
+        "created": item.created.to_rfc3339(),
+    })
+}
+
+/// A billing sync with every field of seed 000, in the seed's order.
+pub fn render_billing_sync(sync: &BillingSync, lookup: &Lookup, base_url: &str) -> Value {
+    let mapping = lookup.mapping(&sync.customer_mapping_uuid);
+    let customer = lookup.customer_of_mapping(&sync.customer_mapping_uuid);
+    json!({
+        "uuid": sync.uuid.to_string(),
+        "url": billing_sync_url(base_url, &sync.uuid),
+        "customer_mapping": customer_mapping_url(base_url, &sync.customer_mapping_uuid),
+        "customer_mapping_uuid": sync.customer_mapping_uuid.to_string(),
+        "arrow_reference": text(mapping.map(|m| m.arrow_reference.as_str())),
+        "waldur_customer_name": text(customer.map(|c| c.name.as_str())),
+        "statement_reference": sync.statement_reference,
+        "report_period": sync.report_period.to_string(),
+        "arrow_state": arrow_state(sync.arrow_state),
+        "state": sync.state.code(),
+        "state_display": sync.state.display(),
+        "buy_total": render(sync.buy_total),
+        "sell_total": render(sync.sell_total),
+        "currency": sync.currency.as_str(),
+        "invoice_uuid": uuid(sync.invoice_uuid.as_ref()),
+        "error_message": sync.error_message,
+        "synced_at": timestamp(sync.synced_at.as_ref()),
+        "validated_at": timestamp(sync.validated_at.as_ref()),
+        "reconciled_at": timestamp(sync.reconciled_at.as_ref()),
+        "items": sync.items.iter().map(render_billing_sync_item).collect::<Vec<_>>(),
+        "created": sync.created.to_rfc3339(),
+        "modified": sync.modified.to_rfc3339(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::Currency;
+    use crate::vendors::arrow::records::SyncState;
+
+    fn id(n: u8) -> Uuid {
+        Uuid::parse(&format!("00000000-0000-0000-0000-0000000000{n:02x}")).unwrap()
+    }
+
+    fn ts(s: &str) -> Timestamp {
+        Timestamp::parse(s).unwrap()
+    }
+
+    fn dec(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    fn lookup() -> Lookup {
+        Lookup::new(
+            [Customer {
+                uuid: id(1),
+                name: "Acme".into(),
+                version: 0,
+            }],
+            [Project {
+                uuid: id(2),
+                name: "Cloud".into(),
+                customer_uuid: id(1),
+                version: 0,
+            }],
+            [Resource {
+                uuid: id(3),
+                name: "VM".into(),
+                project_uuid: id(2),
+                offering_uuid: None,
+                backend_id: String::new(),
+                state: "OK".into(),
+                attributes: Default::default(),
+                current_usages: Default::default(),
+                version: 0,
+            }],
+            [CustomerMapping {
+                uuid: id(4),
+                settings_uuid: Some(id(5)),
+                arrow_reference: "XSP661245".into(),
+                customer_uuid: id(1),
+                version: 0,
+            }],
+        )
+    }
+
+    fn record() -> ConsumptionRecord {
+        ConsumptionRecord {
+            uuid: id(10),
+            resource_uuid: id(3),
+            vendor: "arrow".into(),
+            source_ref: "XSP12345".into(),
+            billing_period: Period::parse("2025-01").unwrap(),
+            currency: Currency::EUR,
+            consumed_sell: dec("100.005"),
+            consumed_buy: dec("80"),
+            final_sell: Some(dec("95")),
+            final_buy: None,
+            invoice_item_uuid: Some(id(11)),
+            compensation_item_uuid: None,
+            last_sync_at: Some(ts("2025-02-01T10:00:00Z")),
+            finalized_at: Some(ts("2025-02-05T10:00:00+01:00")),
+            reconciled_at: None,
+            raw_data: json!({"lines": 2}),
+            created: ts("2025-01-15T00:00:00Z"),
+            modified: ts("2025-02-05T09:00:00Z"),
+            version: 0,
+        }
+    }
+
+    #[test]
+    fn renders_a_record_with_joins_and_derived_fields() {
+        let v = render_consumption_record(&record(), &lookup(), "https://h.example/").unwrap();
+        let id10 = id(10).to_string();
+        assert_eq!(
+            v["url"],
+            format!("https://h.example/api/admin/arrow/consumption-records/{id10}/")
+        );
+        assert_eq!(
+            v["resource"],
+            format!("https://h.example/api/marketplace-resources/{}/", id(3))
+        );
+        assert_eq!(v["resource_name"], "VM");
+        assert_eq!(v["project_name"], "Cloud");
+        assert_eq!(v["customer_uuid"], id(1).to_string());
+        assert_eq!(v["customer_name"], "Acme");
+        assert_eq!(v["billing_period"], "2025-01-01");
+        assert_eq!(v["consumed_sell"], "100.01");
+        assert_eq!(v["consumed_buy"], "80.00");
+        assert_eq!(v["final_sell"], "95.00");
+        assert_eq!(v["final_buy"], Value::Null);
+        assert_eq!(v["adjustment_amount"], "-5.01");
+        assert_eq!(v["finalized_at"], "2025-02-05T09:00:00Z");
+        assert_eq!(v["reconciled_at"], Value::Null);
+        assert_eq!(v["is_finalized"], true);
+        assert_eq!(v["is_reconciled"], false);
+        assert_eq!(v["raw_data"], json!({"lines": 2}));
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys.first(), Some(&"uuid"));
+        assert_eq!(keys.last(), Some(&"modified"));
+        assert_eq!(keys.len(), 26);
+    }
+
+    #[test]
+    fn unknown_host_objects_render_as_null() {
+        let mut r = record();
+        r.final_sell = None;
+        let v = render_consumption_record(&r, &Lookup::default(), "").unwrap();
+        for key in [
+            "resource_name",
+            "project_uuid",
+            "project_name",
+            "customer_uuid",
+            "customer_name",
+            "adjustment_amount",
+        ] {
+            assert_eq!(v[key], Value::Null, "{key}");
+        }
+        assert_eq!(
+            v["resource"],
+            format!("/api/marketplace-resources/{}/", id(3))
+        );
+    }
+
+    #[test]
+    fn adjustment_overflow_is_an_error() {
+        let mut r = record();
+        r.final_sell = Some(Decimal::MAX);
+        r.consumed_sell = dec("-1");
+        let e = render_consumption_record(&r, &lookup(), "").unwrap_err();
+        assert_eq!(e.code(), "overflow");
+    }
+
+    #[test]
+    fn renders_a_pending_row() {
+        let v = render_pending_record(&record(), &lookup());
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "uuid",
+                "resource_uuid",
+                "resource_name",
+                "license_reference",
+                "billing_period",
+                "consumed_sell",
+                "last_sync_at"
+            ]
+        );
+        assert_eq!(v["last_sync_at"], "2025-02-01T10:00:00Z");
+    }
+
+    #[test]
+    fn renders_a_billing_sync() {
+        let sync = BillingSync {
+            uuid: id(20),
+            settings_uuid: id(5),
+            customer_mapping_uuid: id(4),
+            statement_reference: "ST-1".into(),
+            report_period: Period::parse("2025-03").unwrap(),
+            arrow_state: ArrowState::Validated,
+            state: SyncState::Synced,
+            buy_total: dec("10.125"),
+            sell_total: dec("12"),
+            currency: Currency::EUR,
+            invoice_uuid: None,
+            error_message: String::new(),
+            synced_at: Some(ts("2025-04-01T00:00:00Z")),
+            validated_at: None,
+            reconciled_at: None,
+            items: vec![BillingSyncItem {
+                uuid: id(21),
+                arrow_line_reference: "L1".into(),
+                invoice_item_uuid: Some(id(22)),
+                original_price: dec("12"),
+                current_price: Some(dec("12")),
+                compensation_item_uuid: None,
+                vendor_name: "Microsoft".into(),
+                subscription_reference: "SUB".into(),
+                classification: "IAAS".into(),
+                description: "VM hours".into(),
+                quantity: dec("1.5"),
+                created: ts("2025-04-01T00:00:00Z"),
+            }],
+            created: ts("2025-04-01T00:00:00Z"),
+            modified: ts("2025-04-01T00:00:00Z"),
+            version: 0,
+        };
+        let v = render_billing_sync(&sync, &lookup(), "https://h.example");
+        assert_eq!(
+            v["customer_mapping"],
+            format!(
+                "https://h.example/api/admin/arrow/customer-mappings/{}/",
+                id(4)
+            )
+        );
+        assert_eq!(v["arrow_reference"], "XSP661245");
+        assert_eq!(v["waldur_customer_name"], "Acme");
+        assert_eq!(v["report_period"], "2025-03");
+        assert_eq!(v["arrow_state"], "validated");
+        assert_eq!(v["state"], 2);
+        assert_eq!(v["state_display"], "Synced");
+        assert_eq!(v["buy_total"], "10.13");
+        assert_eq!(v["sell_total"], "12.00");
+        assert_eq!(v["currency"], "EUR");
+        assert_eq!(v["items"][0]["original_price"], "12.00");
+        assert_eq!(v["items"][0]["quantity"], "1.50");
+        assert_eq!(v["items"][0]["compensation_item_uuid"], Value::Null);
+        let unknown = render_billing_sync(&sync, &Lookup::default(), "");
+        assert_eq!(unknown["arrow_reference"], Value::Null);
+        assert_eq!(unknown["waldur_customer_name"], Value::Null);
+    }
+}
