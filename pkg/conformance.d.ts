@@ -1,6 +1,6 @@
 // The store conformance kit (conformance.cjs): the checks a host Store must pass to be driven by the engine.
 
-/** Every table the Arrow integration reads or writes. */
+/** The tables the engine reads and writes; a store keeps rows by name and knows no row type. */
 export type TableName =
   | "settings"
   | "customers"
@@ -9,7 +9,9 @@ export type TableName =
   | "customer_mappings"
   | "consumption_records"
   | "billing_syncs"
-  | "invoice_items";
+  | "invoice_items"
+  | "ledger_sources"
+  | "sync_switches";
 
 /** A row exactly as it appears in changesets: a plain JSON object with a `uuid`. */
 export type StoreRow = { uuid: string; [field: string]: unknown };
@@ -23,35 +25,28 @@ export interface ScanQuery {
    * `null` matches a field that is null or absent; any other value never matches an absent field.
    */
   where?: Record<string, WhereValue>;
-  /** Rows whose uuid is greater than this (string comparison); from the start when null or absent. */
+  /** Rows whose id is greater than this (string comparison); from the start when null or absent. */
   after?: string | null;
   /** At most this many rows. */
   limit: number;
 }
 
-export interface StoreFlags {
-  global_sync_enabled: boolean;
+/** One write as a store's commit receives it: the row as JSON text. */
+export interface HostWrite {
+  op: "put" | "create" | "delete";
+  table: string;
+  id: string;
+  /** The version of the row the plan read; 0 when it read none (the row must not exist). */
+  expect: number;
+  /** The idempotency key: what the write is. */
+  key: string;
+  row?: string;
 }
 
-export type SyncSwitch = { scope: "global" } | { scope: "settings"; settings_uuid: string };
-
-export type Intent =
-  | { type: "upsert_consumption_record"; key: string; record: StoreRow }
-  | { type: "delete_consumption_record"; key: string; uuid: string }
-  | { type: "upsert_billing_sync"; key: string; sync: StoreRow }
-  | { type: "transition_billing_sync"; key: string; uuid: string; from: 1 | 2 | 3 | 4; to: 1 | 2 | 3 | 4; at: string }
-  | { type: "upsert_invoice_item"; key: string; item: StoreRow }
-  | { type: "create_invoice_item"; key: string; item: StoreRow }
-  | { type: "set_sync_enabled"; key: string; switch: SyncSwitch; enabled: boolean }
-  | { type: "upsert_customer"; key: string; customer: StoreRow }
-  | { type: "upsert_project"; key: string; project: StoreRow }
-  | { type: "upsert_resource"; key: string; resource: StoreRow }
-  | { type: "upsert_customer_mapping"; key: string; mapping: StoreRow };
-
-export interface Changeset {
+export interface HostChangeset {
   operation: string;
   as_of: string;
-  intents: Intent[];
+  writes: HostWrite[];
 }
 
 export interface CommitReport {
@@ -63,34 +58,30 @@ export interface CommitReport {
 
 type MaybePromise<T> = T | Promise<T>;
 
+/** A row with its version; `row` is JSON text (as a database keeps it) or an object. */
+export interface VersionedRow {
+  id: string;
+  version: number;
+  row: string | StoreRow;
+}
+
 /** The port a host store implements. Every method may return its value or a Promise of it. */
 export interface Store {
-  get(table: TableName, uuid: string): MaybePromise<StoreRow | null>;
-  /** Keyset pagination ordered by uuid ascending; see ScanQuery. */
-  scan(table: TableName, query: ScanQuery): MaybePromise<StoreRow[]>;
-  flags(): MaybePromise<StoreFlags>;
+  get(table: TableName, id: string): MaybePromise<{ version: number; row: string | StoreRow } | null>;
+  /** Keyset pagination ordered by id ascending; see ScanQuery. */
+  scan(table: TableName, query: ScanQuery): MaybePromise<VersionedRow[]>;
   /**
-   * Applies every intent in order in one transaction, all or nothing: on any failure (a transition conflict,
-   * a missing billing sync or settings row, an unknown intent type) it rejects and leaves the store as it was.
-   * Committing the same changeset twice leaves the store as committing it once.
+   * Applies the changeset in one transaction, all or nothing, by the package's `resolveCommit` run inside
+   * it: a write whose row moved since its plan read it makes it throw `resolveCommit`'s `conflict` error and
+   * change nothing. Committing the same changeset twice leaves the store as committing it once.
    */
-  commit(changeset: Changeset): MaybePromise<CommitReport>;
+  commit(changeset: HostChangeset): MaybePromise<CommitReport>;
   /** Called by the kit after each check, when present. */
   close?(): MaybePromise<void>;
 }
 
-/** What a fresh store is seeded with: one array of rows per table, and the global flag. */
-export interface StoreInitial {
-  global_sync_enabled: boolean;
-  settings: StoreRow[];
-  customers: StoreRow[];
-  projects: StoreRow[];
-  resources: StoreRow[];
-  customer_mappings: StoreRow[];
-  consumption_records: StoreRow[];
-  billing_syncs: StoreRow[];
-  invoice_items: StoreRow[];
-}
+/** What a fresh store is seeded with: one array of rows per table. */
+export type StoreInitial = Partial<Record<TableName, StoreRow[]>>;
 
 export interface ConformanceOptions {
   /** Called after each passing check. */
@@ -122,5 +113,5 @@ export function runStoreConformance(
 /** The names of every check, in the order they run. */
 export function conformanceChecks(): string[];
 
-/** A fresh copy of the rows every check starts from. */
+/** The rows every check starts from (planned by the engine, as every fixture of the kit). */
 export function conformanceFixture(): StoreInitial;

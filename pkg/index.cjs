@@ -1,7 +1,7 @@
 'use strict';
 // Node entry point (CommonJS). The wasm module is compiled synchronously on first require.
 const wasm = require('./dist/node/billsync.js');
-const { runStoreConformance } = require('./conformance.cjs');
+const { runStoreConformance, conformanceChecks, conformanceFixture } = require('./conformance.cjs');
 
 const BillsyncError = wasm.billsyncErrorClass();
 
@@ -10,6 +10,6 @@ function isBillsyncError(value) {
   return value instanceof BillsyncError;
 }
 
-const api = { ...wasm, BillsyncError, isBillsyncError, runStoreConformance };
+const api = { ...wasm, BillsyncError, isBillsyncError, runStoreConformance, conformanceChecks, conformanceFixture };
 delete api.billsyncErrorClass;
 module.exports = api;

@@ -18,4 +18,8 @@ export const {
   MemoryStore,
   createMemoryStore,
   runStoreConformance,
+  conformanceChecks,
+  conformanceFixture,
+  resolveCommit,
+  conformanceFixtures,
 } = api;

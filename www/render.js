@@ -160,24 +160,27 @@ export function changesetJson(changeset) {
   );
 }
 
-/** "2 create_invoice_item, 7 upsert_consumption_record". */
-function intentSummary(intents) {
+/** "2 create invoice_items, 7 put consumption_records". */
+function writeSummary(writes) {
   const counts = new Map();
-  for (const intent of intents) counts.set(intent.type, (counts.get(intent.type) ?? 0) + 1);
-  return [...counts].map(([type, n]) => `${n} ${type}`).join(', ') || 'no intents';
+  for (const w of writes) {
+    const what = `${w.op} ${w.table}`;
+    counts.set(what, (counts.get(what) ?? 0) + 1);
+  }
+  return [...counts].map(([what, n]) => `${n} ${what}`).join(', ') || 'no writes';
 }
 
 function changesetSection(changeset, json, onDownload) {
-  const intents = Array.isArray(changeset?.intents) ? changeset.intents : [];
+  const writes = Array.isArray(changeset?.writes) ? changeset.writes : [];
   const download = el('button', { type: 'button', className: 'secondary', id: 'download-changeset' }, 'Download changeset.json');
   download.addEventListener('click', onDownload);
   return [
     el('p', { className: 'intent-summary', id: 'intent-summary' },
-      `Operation ${changeset?.operation ?? '?'} as of ${changeset?.as_of ?? '?'}: ${intentSummary(intents)}. Nothing has been applied.`),
+      `Operation ${changeset?.operation ?? '?'} as of ${changeset?.as_of ?? '?'}: ${writeSummary(writes)}. Nothing has been applied.`),
     el(
       'details',
       { className: 'changeset', id: 'changeset' },
-      el('summary', {}, `Changeset JSON (${intents.length} ${intents.length === 1 ? 'intent' : 'intents'})`),
+      el('summary', {}, `Changeset JSON (${writes.length} ${writes.length === 1 ? 'write' : 'writes'})`),
       el('pre', { tabIndex: 0, 'aria-label': 'Changeset JSON' }, el('code', { id: 'changeset-json' }, json)),
     ),
     el('div', { className: 'changeset-actions' }, download),

@@ -186,7 +186,8 @@ export async function startServer({
       say(`seeded demo host data into ${dbPath}`);
     } else {
       // The simulator gets a new port each start: keep the demo settings pointing at the live one.
-      const settings = await store.get('settings', DEMO_SETTINGS_UUID);
+      const held = await store.get('settings', DEMO_SETTINGS_UUID);
+      const settings = held && JSON.parse(held.row);
       if (settings && settings.api_url !== arrowUrl) store.seed({ settings: [{ ...settings, api_url: arrowUrl }] });
     }
 

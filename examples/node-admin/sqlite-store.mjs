@@ -1,61 +1,25 @@
-// A billsync Store on embedded SQLite (better-sqlite3): one table per entity holding each row as JSON text,
-// a flags table, and one transaction per changeset. It implements the Store port of the package
-// (get / scan / flags / commit) and passes `runStoreConformance`.
+// A billsync Store on embedded SQLite (better-sqlite3): one table of versioned rows, each row kept as the JSON
+// text the engine wrote, keyed by (table name, id). It knows no row type: a new vendor's tables need no code
+// here. A commit runs billsync's `resolveCommit` inside an IMMEDIATE transaction, so two processes on one
+// file serialise their commits and a stale one is refused with billsync's `conflict` error.
 //
-// Why rows are JSON text rather than columns: the engine owns the row shapes (they are exactly the objects in
-// its changesets), so the host stores them verbatim and indexes only the fields the engine filters by.
+// It implements the Store port (get / scan / commit) and passes `runStoreConformance`.
 import Database from 'better-sqlite3';
+import billsync from 'billsync';
 
-export const TABLES = Object.freeze([
-  'settings',
-  'customers',
-  'projects',
-  'resources',
-  'customer_mappings',
-  'consumption_records',
-  'billing_syncs',
-  'invoice_items',
-]);
+const { resolveCommit } = billsync;
 
-// The fields the engine puts in `where`, per table. Each gets an expression index that the scan query's
-// `json_extract(data, '$.field')` matches exactly, so SQLite can use it.
-const INDEXED = {
-  consumption_records: ['billing_period', 'resource_uuid', 'license_reference'],
-  invoice_items: ['source_key'],
-  billing_syncs: ['report_period', 'settings_uuid'],
-  customer_mappings: ['settings_uuid'],
-  resources: ['project_uuid'],
-};
+// The top-level fields the engine filters scans by. Each gets an expression index that the scan query's
+// `json_extract(data, '$.field')` matches exactly, so SQLite can use it. Indexes are an optimisation: a scan
+// on any other field works, only slower.
+const INDEXED = ['source_key', 'billing_period', 'resource_uuid', 'vendor', 'settings_uuid', 'report_period', 'project_uuid'];
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-const DEFAULT_FLAGS = Object.freeze({ global_sync_enabled: true });
-const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** A commit that must not be applied: the transaction rolls back and the error reaches the engine. */
-export class StoreCommitError extends Error {
-  constructor(message, { intentIndex, intentType, code = 'commit_failed' } = {}) {
-    super(message);
-    this.name = 'StoreCommitError';
-    this.code = code;
-    this.intentIndex = intentIndex;
-    this.intentType = intentType;
-  }
+function checkName(what, name) {
+  if (typeof name !== 'string' || !NAME.test(name)) throw new TypeError(`${what}: bad name ${JSON.stringify(name)}`);
 }
 
-function assertTable(table) {
-  if (!TABLES.includes(table)) throw new TypeError(`unknown table ${JSON.stringify(table)}`);
-}
-
-/** JSON with object keys sorted: two rows are "identical" when their canonical texts are equal. */
-export function canonicalJson(value) {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
-/** Accepts a table as an array of rows or as an object keyed by uuid (the memory store's shape). */
+/** Accepts a table as an array of rows or as an object keyed by uuid. */
 function rowsOf(table) {
   if (table == null) return [];
   return Array.isArray(table) ? table : Object.values(table);
@@ -63,57 +27,35 @@ function rowsOf(table) {
 
 /**
  * Opens (creating if needed) a SQLite store at `path` (":memory:" for a throwaway one).
- * @returns the Store port plus seed(), snapshot(), close() and the raw `db`.
+ * @returns the Store port plus seed(), snapshot(), isEmpty(), close() and the raw `db`.
  */
 export function openSqliteStore(path, { initial } = {}) {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = OFF');
+  // Another process committing holds the write lock for milliseconds: wait for it rather than fail.
+  db.pragma('busy_timeout = 5000');
+  db.exec(`CREATE TABLE IF NOT EXISTS rows (
+    tbl TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL CHECK (version > 0),
+    data TEXT NOT NULL CHECK (json_valid(data)), PRIMARY KEY (tbl, id)) WITHOUT ROWID`);
+  for (const field of INDEXED) {
+    db.exec(`CREATE INDEX IF NOT EXISTS rows_${field} ON rows (tbl, json_extract(data, '$.${field}'), id)`);
+  }
 
-  for (const table of TABLES) {
-    db.exec(`CREATE TABLE IF NOT EXISTS ${table} (uuid TEXT PRIMARY KEY NOT NULL, data TEXT NOT NULL CHECK (json_valid(data))) WITHOUT ROWID`);
-  }
-  for (const [table, fields] of Object.entries(INDEXED)) {
-    for (const field of fields) {
-      db.exec(`CREATE INDEX IF NOT EXISTS ${table}_${field} ON ${table} (json_extract(data, '$.${field}'), uuid)`);
-    }
-  }
-  db.exec('CREATE TABLE IF NOT EXISTS flags (name TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID');
-
-  const stmt = {};
-  for (const table of TABLES) {
-    stmt[table] = {
-      get: db.prepare(`SELECT data FROM ${table} WHERE uuid = ?`),
-      put: db.prepare(`INSERT INTO ${table} (uuid, data) VALUES (?, ?) ON CONFLICT (uuid) DO UPDATE SET data = excluded.data`),
-      del: db.prepare(`DELETE FROM ${table} WHERE uuid = ?`),
-      all: db.prepare(`SELECT data FROM ${table} ORDER BY uuid`),
-    };
-  }
-  const getFlag = db.prepare('SELECT value FROM flags WHERE name = ?');
-  const putFlag = db.prepare('INSERT INTO flags (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
+  const getRow = db.prepare('SELECT version, data FROM rows WHERE tbl = ? AND id = ?');
+  const putRow = db.prepare('INSERT INTO rows (tbl, id, version, data) VALUES (?, ?, ?, ?) ON CONFLICT (tbl, id) DO UPDATE SET version = excluded.version, data = excluded.data');
+  const removeRow = db.prepare('DELETE FROM rows WHERE tbl = ? AND id = ?');
+  const tableRows = db.prepare('SELECT id, version, data FROM rows WHERE tbl = ? ORDER BY id');
+  const tableNames = db.prepare('SELECT DISTINCT tbl FROM rows ORDER BY tbl');
   const scanCache = new Map();
 
-  const readRow = (table, uuid) => {
-    const hit = stmt[table].get.get(uuid);
-    return hit ? JSON.parse(hit.data) : null;
-  };
-  const readFlags = () => {
-    const flags = { ...DEFAULT_FLAGS };
-    for (const name of Object.keys(DEFAULT_FLAGS)) {
-      const hit = getFlag.get(name);
-      if (hit) flags[name] = JSON.parse(hit.value);
-    }
-    return flags;
-  };
-
   // Builds (and caches by shape) the statement of a scan; values are bound, field names are checked.
-  function scanStatement(table, where) {
-    const clauses = ['uuid > ?'];
+  function scanStatement(where) {
+    const clauses = ['tbl = ?', 'id > ?'];
     const params = [];
     const shape = [];
     for (const [field, value] of Object.entries(where)) {
-      if (!FIELD.test(field)) throw new TypeError(`scan: bad field name ${JSON.stringify(field)}`);
+      checkName('scan field', field);
       const path = `json_extract(data, '$.${field}')`;
       const type = `json_type(data, '$.${field}')`;
       const values = Array.isArray(value) ? value : [value];
@@ -146,154 +88,82 @@ export function openSqliteStore(path, { initial } = {}) {
       shape.push('|');
       clauses.push(alternatives.length === 1 ? alternatives[0] : `(${alternatives.join(' OR ')})`);
     }
-    const key = `${table}\u0000${shape.join(',')}`;
+    const key = shape.join(',');
     let prepared = scanCache.get(key);
     if (!prepared) {
-      prepared = db.prepare(`SELECT data FROM ${table} WHERE ${clauses.join(' AND ')} ORDER BY uuid LIMIT ?`);
+      prepared = db.prepare(`SELECT id, version, data FROM rows WHERE ${clauses.join(' AND ')} ORDER BY id LIMIT ?`);
       scanCache.set(key, prepared);
     }
     return { prepared, params };
   }
 
-  function scanSync(table, query = {}) {
-    assertTable(table);
-    const { where = {}, after = null, limit } = query ?? {};
-    if (!Number.isSafeInteger(limit) || limit < 0) throw new TypeError(`scan: limit must be a non-negative integer, got ${limit}`);
-    if (after != null && typeof after !== 'string') throw new TypeError('scan: after must be a string or null');
-    const { prepared, params } = scanStatement(table, where ?? {});
-    // '' sorts before every uuid, so "from the start" is the same statement.
-    return prepared.all(after ?? '', ...params, limit).map((r) => JSON.parse(r.data));
-  }
-
-  // One intent, inside the open transaction. Throwing aborts the whole changeset.
-  function applyIntent(intent, index, report) {
-    const fail = (message, code) => {
-      throw new StoreCommitError(`intent #${index} (${intent?.type}): ${message}`, { intentIndex: index, intentType: intent?.type, code });
-    };
-    const upsert = (table, row) => {
-      if (!row || typeof row !== 'object' || typeof row.uuid !== 'string' || row.uuid === '') fail('the row has no uuid', 'invalid_intent');
-      const existing = stmt[table].get.get(row.uuid);
-      const text = JSON.stringify(row);
-      if (!existing) report.created += 1;
-      else if (canonicalJson(JSON.parse(existing.data)) === canonicalJson(row)) {
-        report.unchanged += 1;
-        return;
-      } else report.updated += 1;
-      stmt[table].put.run(row.uuid, text);
-    };
-
-    switch (intent?.type) {
-      case 'upsert_consumption_record': return upsert('consumption_records', intent.record);
-      case 'upsert_billing_sync': return upsert('billing_syncs', intent.sync);
-      case 'upsert_invoice_item': return upsert('invoice_items', intent.item);
-      case 'upsert_customer': return upsert('customers', intent.customer);
-      case 'upsert_project': return upsert('projects', intent.project);
-      case 'upsert_resource': return upsert('resources', intent.resource);
-      case 'upsert_customer_mapping': return upsert('customer_mappings', intent.mapping);
-      case 'delete_consumption_record': {
-        if (typeof intent.uuid !== 'string') fail('no uuid', 'invalid_intent');
-        if (stmt.consumption_records.del.run(intent.uuid).changes > 0) report.deleted += 1;
-        else report.unchanged += 1;
-        return;
-      }
-      case 'create_invoice_item': {
-        const item = intent.item;
-        if (!item || typeof item.uuid !== 'string' || item.uuid === '') fail('the item has no uuid', 'invalid_intent');
-        if (stmt.invoice_items.get.get(item.uuid)) report.unchanged += 1;
-        else {
-          stmt.invoice_items.put.run(item.uuid, JSON.stringify(item));
-          report.created += 1;
-        }
-        return;
-      }
-      case 'transition_billing_sync': {
-        const row = readRow('billing_syncs', intent.uuid);
-        if (!row) fail(`billing sync ${intent.uuid} not found`, 'not_found');
-        if (row.state === intent.to) report.unchanged += 1;
-        else if (row.state === intent.from) {
-          row.state = intent.to;
-          row.modified = intent.at;
-          stmt.billing_syncs.put.run(row.uuid, JSON.stringify(row));
-          report.updated += 1;
-        } else fail(`billing sync ${intent.uuid} is in state ${row.state}, expected ${intent.from} to move it to ${intent.to}`, 'conflict');
-        return;
-      }
-      case 'set_sync_enabled': {
-        const { switch: sw, enabled } = intent;
-        if (typeof enabled !== 'boolean') fail('enabled must be a boolean', 'invalid_intent');
-        if (sw?.scope === 'global') {
-          if (readFlags().global_sync_enabled === enabled) report.unchanged += 1;
-          else {
-            putFlag.run('global_sync_enabled', JSON.stringify(enabled));
-            report.updated += 1;
-          }
-        } else if (sw?.scope === 'settings') {
-          const row = readRow('settings', sw.settings_uuid);
-          if (!row) fail(`settings ${sw.settings_uuid} not found`, 'not_found');
-          if ((row.sync_enabled ?? false) === enabled) report.unchanged += 1;
-          else {
-            row.sync_enabled = enabled;
-            stmt.settings.put.run(row.uuid, JSON.stringify(row));
-            report.updated += 1;
-          }
-        } else fail(`unknown switch scope ${JSON.stringify(sw?.scope)}`, 'invalid_intent');
-        return;
-      }
-      default:
-        fail(`unknown intent type ${JSON.stringify(intent?.type)}`, 'invalid_intent');
-    }
-  }
-
-  // better-sqlite3 transactions are synchronous: BEGIN, the function, COMMIT, or ROLLBACK when it throws.
+  // The whole commit in one IMMEDIATE transaction: read what is held for each write, let billsync decide,
+  // write. resolveCommit throws (conflict, bad changeset) before anything is written, and a throw rolls back.
   const commitTx = db.transaction((changeset) => {
-    const report = { created: 0, updated: 0, deleted: 0, unchanged: 0 };
-    changeset.intents.forEach((intent, i) => applyIntent(intent, i, report));
+    const held = changeset.writes.map((w) => {
+      const hit = getRow.get(w.table, w.id);
+      return hit ? { version: hit.version, row: hit.data } : null;
+    });
+    const { effects, report } = resolveCommit(changeset, held);
+    for (const e of effects) {
+      if (e.effect === 'write') putRow.run(e.table, e.id, e.version, e.row);
+      else removeRow.run(e.table, e.id);
+    }
     return report;
   });
 
-  const seedTx = db.transaction((initial) => {
-    for (const table of TABLES) {
-      for (const row of rowsOf(initial[table])) {
+  // Loading a host's rows: each at version 1, or the next version when it replaces a row.
+  const seedTx = db.transaction((tables) => {
+    for (const [table, rows] of Object.entries(tables)) {
+      if (table === 'global_sync_enabled') {
+        if (typeof rows === 'boolean') {
+          const hit = getRow.get('sync_switches', 'global');
+          putRow.run('sync_switches', 'global', (hit?.version ?? 0) + 1, JSON.stringify({ uuid: 'global', enabled: rows }));
+        }
+        continue;
+      }
+      checkName('seed table', table);
+      for (const row of rowsOf(rows)) {
         if (!row || typeof row.uuid !== 'string') throw new TypeError(`seed: a ${table} row has no uuid`);
-        stmt[table].put.run(row.uuid, JSON.stringify(row));
+        const hit = getRow.get(table, row.uuid);
+        putRow.run(table, row.uuid, (hit?.version ?? 0) + 1, JSON.stringify(row));
       }
     }
-    const flags = { ...(initial.flags ?? {}) };
-    if (typeof initial.global_sync_enabled === 'boolean') flags.global_sync_enabled = initial.global_sync_enabled;
-    for (const [name, value] of Object.entries(flags)) putFlag.run(name, JSON.stringify(value));
   });
 
   const store = {
     db,
-    async get(table, uuid) {
-      assertTable(table);
-      return readRow(table, String(uuid));
+    async get(table, id) {
+      const hit = getRow.get(String(table), String(id));
+      return hit ? { version: hit.version, row: hit.data } : null;
     },
     async scan(table, query) {
-      return scanSync(table, query);
-    },
-    async flags() {
-      return readFlags();
+      const { where = {}, after = null, limit } = query ?? {};
+      if (!Number.isSafeInteger(limit) || limit < 0) throw new TypeError(`scan: limit must be a non-negative integer, got ${limit}`);
+      if (after != null && typeof after !== 'string') throw new TypeError('scan: after must be a string or null');
+      const { prepared, params } = scanStatement(where ?? {});
+      // '' sorts before every id, so "from the start" is the same statement. Rows go back as their JSON text.
+      return prepared.all(String(table), after ?? '', ...params, limit).map((r) => ({ id: r.id, version: r.version, row: r.data }));
     },
     async commit(changeset) {
-      if (!changeset || !Array.isArray(changeset.intents)) {
-        throw new StoreCommitError('a changeset needs an intents array', { code: 'invalid_changeset' });
+      if (!changeset || !Array.isArray(changeset.writes)) {
+        throw new TypeError('commit: a changeset needs a writes array');
       }
-      return commitTx(changeset);
+      return commitTx.immediate(changeset);
     },
-    /** Loads rows (arrays or uuid-keyed objects per table) and flags, replacing rows with the same uuid. */
+    /** Loads rows (arrays or uuid-keyed objects per table), replacing rows with the same uuid. */
     seed(initial = {}) {
       seedTx(initial);
       return store;
     },
     /** True when no table has a row yet (a first start). */
     isEmpty() {
-      return TABLES.every((t) => !db.prepare(`SELECT 1 FROM ${t} LIMIT 1`).get());
+      return !db.prepare('SELECT 1 FROM rows LIMIT 1').get();
     },
-    /** Every table as an array ordered by uuid, plus the flags. */
+    /** Every table as an array of rows ordered by id. */
     snapshot() {
-      const out = { flags: readFlags() };
-      for (const table of TABLES) out[table] = stmt[table].all.all().map((r) => JSON.parse(r.data));
+      const out = {};
+      for (const { tbl } of tableNames.all()) out[tbl] = tableRows.all(tbl).map((r) => JSON.parse(r.data));
       return out;
     },
     close() {

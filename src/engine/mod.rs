@@ -4,6 +4,7 @@
 //! An adapter that fails fails the operation before anything is committed: the plan is built from complete
 //! data or not at all, so a re-run after a fault converges to the state of a run without one.
 
+pub mod conformance;
 mod handle;
 pub mod ports;
 pub mod tables;

@@ -9,10 +9,11 @@ use crate::ledger::{ConsumptionRecord, Customer, InvoiceItem, Project, Resource,
 use crate::vendors::arrow::billing_sync::BillingSync;
 use crate::vendors::arrow::settings::{ArrowSettings, CustomerMapping};
 
-fn fits<R: Row>(row: &Value) -> Result<()> {
-    serde_json::from_value::<R>(row.clone())
-        .map(|_| ())
-        .map_err(|e| Error::field(R::TABLE, e.to_string()))
+/// The row as `R` stores it: defaults filled in, fields it does not keep (an API key) dropped.
+fn fits<R: Row>(row: &Value) -> Result<Value> {
+    let typed = serde_json::from_value::<R>(row.clone())
+        .map_err(|e| Error::field(R::TABLE, e.to_string()))?;
+    serde_json::to_value(&typed).map_err(|e| Error::field(R::TABLE, e.to_string()))
 }
 
 /// Every table name the engine reads or writes: the ledger's, the host's and each vendor's.
@@ -29,8 +30,8 @@ pub const TABLES: &[&str] = &[
     BillingSync::TABLE,
 ];
 
-/// Whether `row` fits `table`; a table the engine does not know takes any object.
-pub fn check_row(table: &str, row: &Value) -> Result<()> {
+/// `row` as `table` stores it, or why it does not fit; a table the engine does not know takes any object.
+pub fn check_row(table: &str, row: &Value) -> Result<Value> {
     match table {
         t if t == Customer::TABLE => fits::<Customer>(row),
         t if t == Project::TABLE => fits::<Project>(row),
@@ -42,7 +43,7 @@ pub fn check_row(table: &str, row: &Value) -> Result<()> {
         t if t == ArrowSettings::TABLE => fits::<ArrowSettings>(row),
         t if t == CustomerMapping::TABLE => fits::<CustomerMapping>(row),
         t if t == BillingSync::TABLE => fits::<BillingSync>(row),
-        _ if row.is_object() => Ok(()),
+        _ if row.is_object() => Ok(row.clone()),
         _ => Err(Error::field(table, "A row must be an object.")),
     }
 }

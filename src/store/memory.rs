@@ -122,11 +122,11 @@ impl MemoryStore {
     }
 
     /// A store from tables given as arrays of rows (`{"resources": [...], ...}`), as hosts and tests write
-    /// them. `check` says whether a row fits its table (an error naming why), for the tables it knows. Every
-    /// bad row is reported at once, by table and index.
+    /// them; `global_sync_enabled: false` is short for the global switch's row. `check` gives each row as
+    /// its table stores it, or why it does not fit. Every bad row is reported at once, by table and index.
     pub fn from_tables(
         tables: &Value,
-        check: impl Fn(&str, &Value) -> Result<()>,
+        check: impl Fn(&str, &Value) -> Result<Value>,
     ) -> Result<MemoryStore> {
         let Some(object) = tables.as_object() else {
             if tables.is_null() {
@@ -158,8 +158,8 @@ impl MemoryStore {
                         let row = with_uuid(name, row);
                         let id = row.get("uuid").and_then(Value::as_str).map(str::to_owned);
                         match (check(name, &row), id) {
-                            (Ok(()), Some(id)) => store.load(name, &id, row)?,
-                            (Ok(()), None) => fields
+                            (Ok(row), Some(id)) => store.load(name, &id, row)?,
+                            (Ok(_), None) => fields
                                 .entry(format!("{name}[{i}]"))
                                 .or_default()
                                 .push("A row needs a string uuid.".to_owned()),
@@ -183,25 +183,17 @@ impl MemoryStore {
         }
     }
 
-    /// Every table as an array of rows in id order, plus the global switch.
+    /// Every table as an array of rows in id order.
     pub fn to_tables(&self) -> Value {
-        let mut out = serde_json::Map::new();
-        for (name, rows) in &self.tables {
-            if name == SWITCHES {
-                continue;
-            }
-            out.insert(
-                name.clone(),
-                Value::Array(rows.values().map(|h| h.row.clone()).collect()),
-            );
-        }
-        let enabled = self
-            .get(SWITCHES, GLOBAL_SWITCH)
-            .and_then(|h| h.row.get("enabled"))
-            .and_then(Value::as_bool)
-            .unwrap_or(true);
-        out.insert("global_sync_enabled".to_owned(), Value::Bool(enabled));
-        Value::Object(out)
+        let tables = self
+            .tables
+            .iter()
+            .map(|(name, rows)| {
+                let rows = rows.values().map(|h| h.row.clone()).collect();
+                (name.clone(), Value::Array(rows))
+            })
+            .collect();
+        Value::Object(tables)
     }
 }
 

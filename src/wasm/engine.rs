@@ -37,6 +37,17 @@ export interface HostChangeset { operation: string; as_of: string; writes: HostW
 /** What resolveCommit says to do: write each row (JSON text) at its version, or remove it. */
 export type CommitEffect = { effect: "write"; table: string; id: string; version: number; row: string } | { effect: "remove"; table: string; id: string };
 export interface CommitResolution { effects: CommitEffect[]; report: ApplyReport }
+/** Rows of every table with their versions, in id order. */
+export type TableContents = Record<string, Array<{ id: string; version: number; row: Record<string, unknown> }>>;
+/** What the store conformance kit checks against: produced by the engine's planners, not by hand. */
+export interface ConformanceFixtures {
+  initial: StoreTables;
+  steps: Array<{ name: string; changeset: HostChangeset; report: ApplyReport; after: TableContents }>;
+  stale: { after_step: number; changeset: HostChangeset };
+  stale_last: HostChangeset;
+  final: TableContents;
+  scans: Array<{ table: TableName; query: ScanQuery; ids: string[] }>;
+}
 type MaybePromise<T> = T | Promise<T>;
 /** The host's persistence: versioned rows in named tables. `commit` applies a changeset all or nothing,
  * with `resolveCommit` inside its transaction, and throws its `conflict` error when a row moved. */

@@ -70,7 +70,7 @@ impl JsMemoryStore {
     #[wasm_bindgen(unchecked_return_type = "ApplyReport")]
     pub fn commit(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Changeset")] changeset: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Changeset | HostChangeset")] changeset: JsValue,
     ) -> std::result::Result<JsValue, JsValue> {
         let changeset = changeset_from_js(changeset)?;
         let report = futures_now(self.inner.commit(&changeset)).map_err(|e| js_error(&e))?;
@@ -86,7 +86,16 @@ impl JsMemoryStore {
                 message: e.to_string(),
             })
         })?;
-        to_js(&store.to_tables())
+        // Every table the engine knows is there, empty or not.
+        let mut tables = store.to_tables();
+        if let Some(object) = tables.as_object_mut() {
+            for table in crate::engine::tables::TABLES {
+                object
+                    .entry((*table).to_owned())
+                    .or_insert_with(|| Value::Array(Vec::new()));
+            }
+        }
+        to_js(&tables)
     }
 }
 
@@ -181,4 +190,12 @@ pub fn resolve_commit_js(
         })
         .collect();
     to_js(&serde_json::json!({ "effects": effects, "report": report }))
+}
+
+/// `conformanceFixtures()`: what the store conformance kit checks a store against, planned by the engine's
+/// own planners and applied by the memory store (see `runStoreConformance`).
+#[wasm_bindgen(js_name = conformanceFixtures, unchecked_return_type = "ConformanceFixtures")]
+pub fn conformance_fixtures() -> std::result::Result<JsValue, JsValue> {
+    let fixtures = crate::engine::conformance::conformance_fixtures().map_err(|e| js_error(&e))?;
+    to_js(&fixtures)
 }

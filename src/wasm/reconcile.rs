@@ -56,9 +56,10 @@ export interface PreviewRecordRow {
 /** Sums of one currency (and customer). */
 export interface PreviewTotal { currency: string; consumed: string; final: string; adjustment: string; customer_uuid?: string; customer_name?: string }
 /** One write the host's store would apply. */
-export interface Intent { type: string; key: string; [field: string]: unknown }
+/** One write of a changeset: put, create-if-absent or delete, on a named table, over the version read. */
+export interface Write { op: "put" | "create" | "delete"; table: string; id: string; expect: number; key: string; row?: Record<string, unknown> }
 /** Everything an operation writes, applied all or nothing. */
-export interface Changeset { operation: string; as_of: string; intents: Intent[] }
+export interface Changeset { operation: string; as_of: string; writes: Write[] }
 /** The result of `previewReconciliation`. */
 export interface ReconciliationPreview {
   changeset: Changeset;

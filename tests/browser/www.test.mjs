@@ -123,11 +123,11 @@ test('the demo data previews: one row per record, exact adjustments, totals, a c
   // The changeset: pretty-printed JSON with a compensation item named as a credit.
   await page.click('#changeset summary');
   const changeset = JSON.parse(await page.textContent('#changeset-json'));
-  const credits = changeset.intents.filter((i) => i.type === 'create_invoice_item' && /credit/.test(i.item?.name ?? ''));
-  assert.ok(credits.length > 0, `no credit item among ${changeset.intents.map((i) => i.type).join(', ')}`);
+  const credits = changeset.writes.filter((w) => w.op === 'create' && w.table === 'invoice_items' && /credit/.test(w.row?.name ?? ''));
+  assert.ok(credits.length > 0, `no credit item among ${changeset.writes.map((w) => `${w.op} ${w.table}`).join(', ')}`);
   assert.ok(
-    credits.some((i) => i.item.name === 'Arrow consumption adjustment: contoso-prod-subscription (credit for 2025-01-01)'),
-    credits.map((i) => i.item.name).join('\n'),
+    credits.some((i) => i.row.name === 'Arrow consumption adjustment: contoso-prod-subscription (credit for 2025-01-01)'),
+    credits.map((i) => i.row.name).join('\n'),
   );
 
   // The download is made in the browser from the same JSON.

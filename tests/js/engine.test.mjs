@@ -89,7 +89,7 @@ test('consumption sync then reconciliation, through handle, on the memory store'
   // The conservation law, over the store's own invoice items, in exact decimals.
   const { invoice_items: items, consumption_records: stored } = store.snapshot();
   for (const record of stored) {
-    const key = `${record.resource_uuid}|${record.billing_period}|${record.license_reference}`;
+    const key = `${record.resource_uuid}|${record.billing_period}|${record.source_ref}`;
     const billed = items.filter((i) => i.source_key === key).map((i) => times(i.unit_price, i.quantity));
     assert.equal(billed.reduce((a, b) => a + b, 0n), toUnits(record.final_sell), key);
   }
@@ -109,7 +109,7 @@ test('per-operation methods resolve to bodies and reject with BillsyncErrors', a
   assert.equal(counters.synced, 2);
   const dry = await engine.triggerReconciliation({ year: 2025, month: 1, dry_run: true });
   assert.equal(dry.dry_run, true);
-  assert.ok(dry.changeset.intents.some((i) => i.type === 'create_invoice_item'));
+  assert.ok(dry.changeset.writes.some((w) => w.op === 'create' && w.table === 'invoice_items'));
   assert.equal(store.snapshot().consumption_records.every((r) => r.final_sell === null), true, 'a dry run commits nothing');
   const status = await engine.consumptionStatus();
   assert.equal(status.settings_uuid, SETTINGS);

@@ -49,10 +49,10 @@ test('100.00 consumed and 95.00 final gives a -5.00 credit', () => {
   assert.equal(row.final_sell, '95.00');
   assert.equal(row.adjustment, '-5.00');
   assert.equal(row.action, 'credit');
-  const creates = result.changeset.intents.filter((i) => i.type === 'create_invoice_item');
+  const creates = result.changeset.writes.filter((w) => w.op === 'create' && w.table === 'invoice_items');
   assert.equal(creates.length, 1);
-  assert.match(creates[0].item.name, /credit/);
-  assert.equal(creates[0].item.unit_price, '-5.00');
+  assert.match(creates[0].row.name, /credit/);
+  assert.equal(creates[0].row.unit_price, '-5.00');
   assert.deepEqual(result.summary.totals.map((t) => t.adjustment), ['-5.00']);
   assert.equal(result.summary.counters.compensation_items_created, 1);
 });
@@ -86,7 +86,7 @@ test('a forced re-run of a reconciled record bills nothing more', () => {
     settings, force: true, asOf: '2025-02-04T10:00:00Z',
   });
   assert.equal(result.summary.records[0].action, 'no_compensation');
-  assert.equal(result.changeset.intents.filter((i) => i.type === 'create_invoice_item').length, 0);
+  assert.equal(result.changeset.writes.filter((w) => w.op === 'create' && w.table === 'invoice_items').length, 0);
 });
 
 test('bad input is a coded error naming the field or the cell', () => {

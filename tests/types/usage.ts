@@ -64,7 +64,7 @@ const arrow: ArrowAdapter = {
 const engine = new ArrowEngine({ arrow, store: asPort, clock: { now: () => new Date() }, timezone: "UTC" });
 const response: Promise<BillsyncHttpResponse> = engine.handle({ method: "GET", path: "/api/admin/arrow/billing-syncs/", user: { is_staff: true } });
 const preview: ReconciliationPreview = previewReconciliation({ period: "2025-01", records: [], exportPayload: "{}", asOf: "2025-02-03T10:00:00Z" });
-const changeset: Changeset = preview.summary.records.length > 0 ? preview.changeset : { operation: "x", as_of: "y", intents: [] };
+const changeset: Changeset = preview.summary.records.length > 0 ? preview.changeset : { operation: "x", as_of: "y", writes: [] };
 const rows: ConsumptionAggregateRow[] = aggregateConsumption([], { currency: "EUR" });
 const aggregator = new ConsumptionAggregator({ currency: "EUR" });
 const parsed = parseBillingExport("{}");

@@ -80,7 +80,7 @@ function billed(license) {
 
 const hosted = LICENSES.filter((l) => l.host !== false);
 const byLicence = (rows) => Object.fromEntries(rows.map((r) => [r.license_reference, r]));
-const sourceKey = (r) => `${r.resource_uuid}|${r.billing_period}|${r.license_reference}`;
+const sourceKey = (r) => `${r.resource_uuid}|${r.billing_period}|${r.source_ref}`;
 
 /** Σ unit_price × quantity of the invoice items billed for each record, from the SQLite tables. */
 function invoiced(snapshot) {
@@ -145,9 +145,9 @@ describe('the admin API end to end', { skip: NOT_BUILT }, () => {
     const snapshot = app.store.snapshot();
     const items = invoiced(snapshot);
     for (const row of snapshot.consumption_records) {
-      const license = LICENSES.find((l) => l.reference === row.license_reference);
-      assert.ok(Dec.parse(row.consumed_sell).eq(consumed(license).sell), `${row.license_reference} stored consumed_sell ${row.consumed_sell}`);
-      assert.ok(items.get(sourceKey(row))?.eq(Dec.parse(row.consumed_sell)), `${row.license_reference} provisional item`);
+      const license = LICENSES.find((l) => l.reference === row.source_ref);
+      assert.ok(Dec.parse(row.consumed_sell).eq(consumed(license).sell), `${row.source_ref} stored consumed_sell ${row.consumed_sell}`);
+      assert.ok(items.get(sourceKey(row))?.eq(Dec.parse(row.consumed_sell)), `${row.source_ref} provisional item`);
     }
   });
 
@@ -225,6 +225,6 @@ function assertConservation() {
   for (const row of snapshot.consumption_records) {
     const expected = Dec.parse(row.final_sell ?? row.consumed_sell);
     const total = items.get(sourceKey(row)) ?? Dec.ZERO;
-    assert.ok(total.eq(expected), `${row.license_reference}: invoiced ${total} but ${row.final_sell === null ? 'consumed' : 'final'} is ${expected}`);
+    assert.ok(total.eq(expected), `${row.source_ref}: invoiced ${total} but ${row.final_sell === null ? 'consumed' : 'final'} is ${expected}`);
   }
 }

@@ -52,7 +52,7 @@ test('the server seeds demo host data once, serves /healthz and /pkg/, and binds
   // A second start on the same file keeps its data and points the demo settings at the new simulator.
   const second = await startServer({ port: 0, dbPath, log: false });
   try {
-    const settings = await second.store.get('settings', DEMO_SETTINGS_UUID);
+    const settings = JSON.parse((await second.store.get('settings', DEMO_SETTINGS_UUID)).row);
     assert.strictEqual(settings.api_url, second.arrowUrl);
     assert.strictEqual(second.store.snapshot().resources.length, LICENSES.filter((l) => l.host !== false).length);
   } finally {

@@ -1,0 +1,446 @@
+//! The fixtures of the store conformance kit (`runStoreConformance` in the package), produced by the real
+//! planners on a small world and applied by the memory store, so the kit checks a host store against what
+//! the engine really writes and what the one rule of applying a changeset really does. Nothing here is
+//! copied by hand.
+
+use rust_decimal::Decimal;
+use serde_json::{json, Map, Value};
+
+use super::tables::check_row;
+use super::ScanQuery;
+use crate::error::Result;
+use crate::ids::Uuid;
+use crate::ledger::{
+    plan_consumption_reconciliation, plan_consumption_sync, Billing, Changeset, ConsumptionRecord,
+    Customer, PlanContext, PriceSource, Project, RecordOwner, Resource, ResourceConsumption,
+};
+use crate::money::Currency;
+use crate::period::{Period, Zone};
+use crate::store::MemoryStore;
+use crate::timestamp::Timestamp;
+use crate::vendors::arrow::billing_sync::BillingSync;
+use crate::vendors::arrow::line::BilledLine;
+use crate::vendors::arrow::settings::{
+    ArrowSettings, CustomerMapping, ValidationRule, LICENSE_ATTRIBUTE,
+};
+use crate::vendors::arrow::statements::{
+    plan_billing_sync, plan_statement_reconciliation, StatementContext,
+};
+use crate::vendors::arrow::VENDOR;
+
+fn id(n: u32) -> Result<Uuid> {
+    Uuid::parse_field(&format!("00000000-0000-4000-8000-{n:012}"), "fixture")
+}
+
+fn money(cents: i64) -> Decimal {
+    Decimal::new(cents, 2)
+}
+
+/// The world every check starts from.
+struct World {
+    store: MemoryStore,
+    settings: ArrowSettings,
+    resources: Vec<Resource>,
+    customer: Uuid,
+}
+
+impl World {
+    fn new() -> Result<World> {
+        let settings = ArrowSettings {
+            uuid: id(1)?,
+            name: "Arrow".into(),
+            api_url: String::new(),
+            export_type_reference: "EXPORT".into(),
+            classification_filter: "IAAS".into(),
+            is_active: true,
+            sync_enabled: true,
+            invoice_price_source: PriceSource::Sell,
+            invoice_item_prefix: "Arrow consumption".into(),
+            currency: Some(Currency::EUR),
+            reconciliation_tolerance: money(1),
+            validation_rule: ValidationRule::ExportStateOnly,
+            version: 0,
+        };
+        let customer = id(2)?;
+        let mut store = MemoryStore::default();
+        store.insert(&settings)?;
+        store.insert(&Customer {
+            uuid: customer.clone(),
+            name: "Contoso".into(),
+            version: 0,
+        })?;
+        store.insert(&Project {
+            uuid: id(3)?,
+            name: "Azure".into(),
+            customer_uuid: customer.clone(),
+            version: 0,
+        })?;
+        store.insert(&CustomerMapping {
+            uuid: id(4)?,
+            settings_uuid: Some(settings.uuid.clone()),
+            arrow_reference: "XSP661245".into(),
+            customer_uuid: customer.clone(),
+            version: 0,
+        })?;
+        // Inserted out of id order: a store must sort, not keep insertion order.
+        let mut resources = Vec::new();
+        for n in [2u32, 0, 1] {
+            let mut attributes = Map::new();
+            attributes.insert(LICENSE_ATTRIBUTE.into(), json!(format!("XSP1000{n}")));
+            let resource = Resource {
+                uuid: id(100 + n)?,
+                name: format!("subscription-{n}"),
+                project_uuid: id(3)?,
+                offering_uuid: None,
+                backend_id: format!("vendor-sub-{n}"),
+                state: "OK".into(),
+                attributes,
+                current_usages: Map::new(),
+                version: 0,
+            };
+            store.insert(&resource)?;
+            resources.push(resource);
+        }
+        resources.sort_by(|a, b| a.uuid.cmp(&b.uuid));
+        Ok(World {
+            store,
+            settings,
+            resources,
+            customer,
+        })
+    }
+
+    fn ctx(&self, operation: &str, at: &str) -> Result<PlanContext> {
+        Ok(PlanContext {
+            operation: operation.into(),
+            vendor: VENDOR,
+            policy: self.settings.policy(),
+            as_of: Timestamp::parse(at)?,
+            zone: Zone::UTC,
+        })
+    }
+
+    fn billing(&self) -> Result<Billing> {
+        Ok(Billing {
+            items: self.store.typed()?,
+            sources: self.store.typed()?,
+        })
+    }
+
+    fn consumption_sync(&self, period: Period, cents: &[i64], at: &str) -> Result<Changeset> {
+        let consumptions: Vec<ResourceConsumption> = self
+            .resources
+            .iter()
+            .zip(cents)
+            .enumerate()
+            .map(|(n, (resource, c))| ResourceConsumption {
+                resource: resource.clone(),
+                customer_uuid: self.customer.clone(),
+                source_ref: format!("XSP1000{n}"),
+                sell: money(*c),
+                buy: money(c.saturating_mul(8) / 10),
+                currency: Some(Currency::EUR),
+                lines: 1,
+                raw_data: Value::Null,
+            })
+            .collect();
+        let records: Vec<ConsumptionRecord> = self.store.typed()?;
+        let ctx = self.ctx("trigger_consumption_sync", at)?;
+        Ok(plan_consumption_sync(&ctx, period, &consumptions, &records, &self.billing()?)?.0)
+    }
+
+    fn reconciliation(&self, period: Period, lines: &[BilledLine], at: &str) -> Result<Changeset> {
+        let records: Vec<ConsumptionRecord> = self.store.typed()?;
+        let owners = self
+            .resources
+            .iter()
+            .map(|r| {
+                (
+                    r.uuid.clone(),
+                    RecordOwner {
+                        resource_name: r.name.clone(),
+                        customer_uuid: self.customer.clone(),
+                    },
+                )
+            })
+            .collect();
+        let finals: Vec<_> = lines.iter().map(BilledLine::final_figure).collect();
+        let ctx = self.ctx("trigger_reconciliation", at)?;
+        Ok(plan_consumption_reconciliation(
+            &ctx,
+            period,
+            false,
+            &records,
+            &owners,
+            &finals,
+            &self.billing()?,
+        )?
+        .0)
+    }
+
+    fn statements(&self, period: Period, lines: &[BilledLine], at: &str) -> Result<Changeset> {
+        let ctx = StatementContext {
+            plan: self.ctx("trigger_sync", at)?,
+            settings: &self.settings,
+        };
+        let mappings: Vec<CustomerMapping> = self.store.typed()?;
+        let syncs: Vec<BillingSync> = self.store.typed()?;
+        let licenses = self
+            .resources
+            .iter()
+            .filter_map(|r| r.attribute(LICENSE_ATTRIBUTE).map(str::to_owned))
+            .collect();
+        Ok(plan_billing_sync(&ctx, period, lines, &mappings, &syncs, &licenses)?.0)
+    }
+
+    fn statement_reconciliation(
+        &self,
+        period: Period,
+        lines: &[BilledLine],
+        at: &str,
+    ) -> Result<Changeset> {
+        let ctx = StatementContext {
+            plan: self.ctx("reconcile", at)?,
+            settings: &self.settings,
+        };
+        let mappings: Vec<CustomerMapping> = self.store.typed()?;
+        let syncs: Vec<BillingSync> = self.store.typed()?;
+        let licenses = self
+            .resources
+            .iter()
+            .filter_map(|r| r.attribute(LICENSE_ATTRIBUTE).map(str::to_owned))
+            .collect();
+        Ok(plan_statement_reconciliation(
+            &ctx,
+            period,
+            true,
+            lines,
+            &mappings,
+            &syncs,
+            &licenses,
+            &self.billing()?,
+        )?
+        .0)
+    }
+}
+
+fn line(period: Period, reference: &str, license: &str, cents: i64) -> BilledLine {
+    BilledLine {
+        line_reference: reference.into(),
+        statement_reference: format!("ST-{period}"),
+        customer_reference: "XSP661245".into(),
+        customer_name: "Contoso".into(),
+        license_reference: license.into(),
+        vendor_subscription_id: format!("vs-{license}"),
+        vendor_name: "Microsoft".into(),
+        classification: "IAAS".into(),
+        description: format!("Azure plan {license}"),
+        quantity: Decimal::ONE,
+        sell: money(cents),
+        buy: money(cents),
+        currency: Some(Currency::EUR),
+        report_period: Some(period),
+        statement_state: None,
+    }
+}
+
+/// Every row of every table, with its version, in id order.
+fn contents(store: &MemoryStore) -> Value {
+    let mut tables = Map::new();
+    for table in super::tables::TABLES {
+        let rows: Vec<Value> = store
+            .rows(table)
+            .map(|(id, held)| json!({ "id": id, "version": held.version, "row": held.row }))
+            .collect();
+        tables.insert((*table).to_owned(), Value::Array(rows));
+    }
+    Value::Object(tables)
+}
+
+/// The host form of a changeset (each row as JSON text), as a store's commit receives it.
+fn host(changeset: &Changeset) -> Value {
+    let mut value = json!(changeset);
+    if let Some(writes) = value.get_mut("writes").and_then(Value::as_array_mut) {
+        for write in writes {
+            if let Some(row) = write.get_mut("row") {
+                *row = Value::String(row.to_string());
+            }
+        }
+    }
+    value
+}
+
+/// The kit's fixtures: the initial tables; steps, each a changeset with the report and the tables it leaves;
+/// a stale changeset and a changeset whose last write is stale; and scans with the ids they must return.
+pub fn conformance_fixtures() -> Result<Value> {
+    let period = Period::parse("2025-01")?;
+    let mut world = World::new()?;
+    let initial = world.store.to_tables();
+    // The store as a host loads those tables (the global switch among them).
+    world.store = MemoryStore::from_tables(&initial, check_row)?;
+    let stale = world.consumption_sync(period, &[9_000, 9_100, 9_200], "2025-01-19T09:00:00Z")?;
+
+    let export = vec![
+        line(period, "C-0", "XSP10000", 9_500),
+        line(period, "C-1", "XSP10001", 10_150),
+        line(period, "L1", "LIC-L1", 3_000),
+    ];
+    let mut steps = Vec::new();
+    let mut plans: Vec<(&str, Changeset)> = Vec::new();
+    let first =
+        world.consumption_sync(period, &[10_000, 10_100, 10_200], "2025-01-20T10:00:00Z")?;
+    plans.push((
+        "consumption sync: records, provisional items, source rows",
+        first,
+    ));
+    for (name, changeset) in plans.drain(..) {
+        let report = world.store.apply(&changeset)?;
+        steps.push(json!({ "name": name, "changeset": host(&changeset), "report": report, "after": contents(&world.store) }));
+    }
+    let again =
+        world.consumption_sync(period, &[10_500, 10_100, 10_200], "2025-01-25T10:00:00Z")?;
+    plans.push((
+        "a re-sync: records and items rewritten, one source row moved",
+        again,
+    ));
+    let statements = world.statements(period, &export, "2025-02-02T10:00:00Z")?;
+    plans.push((
+        "trigger_sync: a billing sync and a statement line item, created once",
+        statements,
+    ));
+    for (name, changeset) in plans.drain(..) {
+        let report = world.store.apply(&changeset)?;
+        steps.push(json!({ "name": name, "changeset": host(&changeset), "report": report, "after": contents(&world.store) }));
+    }
+    let reconciliation = world.reconciliation(period, &export, "2025-02-03T10:00:00Z")?;
+    let report = world.store.apply(&reconciliation)?;
+    steps.push(json!({ "name": "reconciliation: compensations created, records and source rows updated", "changeset": host(&reconciliation), "report": report, "after": contents(&world.store) }));
+    let repriced = vec![line(period, "L1", "LIC-L1", 3_500)];
+    let statement = world.statement_reconciliation(period, &repriced, "2025-02-04T09:30:00Z")?;
+    let report = world.store.apply(&statement)?;
+    steps.push(json!({ "name": "reconcile: a statement compensation, the sync moved to reconciled", "changeset": host(&statement), "report": report, "after": contents(&world.store) }));
+    let mut cleanup = Changeset::new(
+        "cleanup_consumption",
+        Timestamp::parse("2025-02-05T08:00:00Z")?,
+    );
+    for record in world.store.typed::<ConsumptionRecord>()?.iter().take(1) {
+        cleanup.delete(format!("delete_consumption_record:{}", record.uuid), record);
+    }
+    let report = world.store.apply(&cleanup)?;
+    steps.push(json!({ "name": "cleanup: a record deleted", "changeset": host(&cleanup), "report": report, "after": contents(&world.store) }));
+
+    // A changeset whose writes are all fine but the last, which a later commit made stale.
+    let mut stale_last = Changeset::new("mixed", Timestamp::parse("2025-02-06T08:00:00Z")?);
+    let mut customer: Customer = world
+        .store
+        .typed_row(world.customer.as_str())?
+        .ok_or_else(|| crate::error::Error::not_found("fixture customer"))?;
+    customer.name = "Contoso Ltd".into();
+    stale_last.put("customer:rename".into(), &customer)?;
+    let mut record: ConsumptionRecord = world
+        .store
+        .typed::<ConsumptionRecord>()?
+        .into_iter()
+        .next()
+        .ok_or_else(|| crate::error::Error::not_found("fixture record"))?;
+    record.raw_data = json!({ "note": "stale" });
+    record.version = record.version.saturating_sub(1);
+    stale_last.put("consumption_record:stale".into(), &record)?;
+
+    let scans = [
+        ("consumption_records", ScanQuery::new(2)),
+        (
+            "consumption_records",
+            ScanQuery::new(100).filter("billing_period", "2025-01"),
+        ),
+        (
+            "invoice_items",
+            ScanQuery::new(100).filter("kind", json!(["provisional", "statement_line"])),
+        ),
+        (
+            "invoice_items",
+            ScanQuery::new(100).filter("kind", json!([])),
+        ),
+        (
+            "invoice_items",
+            ScanQuery::new(100).filter("project_uuid", Value::Null),
+        ),
+        ("ledger_sources", ScanQuery::new(100).filter("items", 2)),
+        (
+            "settings",
+            ScanQuery::new(100)
+                .filter("is_active", true)
+                .filter("sync_enabled", true),
+        ),
+        ("settings", ScanQuery::new(100).filter("is_active", "true")),
+        ("billing_syncs", ScanQuery::new(100).filter("state", 4)),
+        (
+            "resources",
+            ScanQuery::new(100)
+                .filter("offering_uuid", Value::Null)
+                .filter("name", "subscription-1"),
+        ),
+    ];
+    let scans: Vec<Value> = scans
+        .into_iter()
+        .map(|(table, query)| {
+            let ids: Vec<&String> = world
+                .store
+                .rows(table)
+                .filter(|(_, held)| query.matches(&held.row))
+                .map(|(id, _)| id)
+                .take(query.limit)
+                .collect();
+            json!({ "table": table, "query": query, "ids": ids })
+        })
+        .collect();
+    for table in super::tables::TABLES {
+        for (_, held) in world.store.rows(table) {
+            check_row(table, &held.row)?;
+        }
+    }
+    Ok(json!({
+        "initial": initial,
+        "steps": steps,
+        "stale": { "after_step": 0, "changeset": host(&stale) },
+        "stale_last": host(&stale_last),
+        "final": contents(&world.store),
+        "scans": scans,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixtures_are_planned_applied_and_checked() {
+        let fixtures = conformance_fixtures().unwrap();
+        let steps = fixtures["steps"].as_array().unwrap();
+        assert_eq!(steps.len(), 6);
+        // The re-sync rewrites the records and items (their sync time moved), but of the source rows only
+        // the one whose billed money changed.
+        let resync = &steps[1]["report"];
+        assert_eq!(resync["updated"], 7, "{resync}");
+        assert_eq!(resync["unchanged"], 2, "{resync}");
+        // The stale changeset really is stale after the first step.
+        let mut store = MemoryStore::from_tables(&fixtures["initial"], check_row).unwrap();
+        let parse = |v: &Value| -> Changeset {
+            let mut v = v.clone();
+            for w in v["writes"].as_array_mut().unwrap() {
+                if let Some(text) = w.get("row").and_then(Value::as_str) {
+                    w["row"] = serde_json::from_str(text).unwrap();
+                }
+            }
+            serde_json::from_value(v).unwrap()
+        };
+        store.apply(&parse(&steps[0]["changeset"])).unwrap();
+        let before = store.clone();
+        let stale = parse(&fixtures["stale"]["changeset"]);
+        assert_eq!(store.apply(&stale).unwrap_err().code(), "conflict");
+        assert_eq!(store, before);
+        // Idempotent: the first step again changes nothing.
+        let again = store.apply(&parse(&steps[0]["changeset"])).unwrap();
+        assert_eq!(again.created + again.updated + again.deleted, 0);
+    }
+}
