@@ -25,6 +25,7 @@ pub mod ledger;
 pub mod money;
 pub mod period;
 pub mod readers;
+pub mod rest;
 pub mod store;
 pub mod timestamp;
 pub mod vendors;

@@ -14,6 +14,7 @@ use billsync::ledger::{ConsumptionRecord, InvoiceItem, Resource};
 use billsync::period::{Period, Zone};
 use billsync::store::MemoryStore;
 use billsync::timestamp::Timestamp;
+use billsync::vendors::arrow::Arrow;
 use serde_json::{json, Value};
 
 /// The fakes never wait, so one poll finishes every future.
@@ -138,7 +139,7 @@ impl Clock for FixedClock {
     }
 }
 
-type TestEngine = Engine<RefCell<MemoryStore>, FakeArrow, FixedClock, NoProgress>;
+type TestEngine = Engine<RefCell<MemoryStore>, Arrow<FakeArrow>, FixedClock, NoProgress>;
 
 fn initial_store() -> MemoryStore {
     let tables = json!({
@@ -218,7 +219,7 @@ fn arrow() -> FakeArrow {
 fn engine(arrow: FakeArrow) -> TestEngine {
     Engine::new(
         RefCell::new(initial_store()),
-        arrow,
+        Arrow { api: arrow },
         FixedClock(Cell::new("2025-01-20T10:00:00Z")),
         Zone::UTC,
         NoProgress,
@@ -627,13 +628,13 @@ fn an_adapter_failure_commits_nothing_and_a_rerun_converges() {
     // The state a run with no faults reaches.
     let clean = engine(arrow());
     run_month(&clean);
-    let calls = clean.arrow.calls.get();
+    let calls = clean.vendor.api.calls.get();
     let expected = snapshot(&clean);
     assert!(calls >= 6);
 
     for fail_at in 0..calls {
         let faulty = engine(arrow());
-        faulty.arrow.fail_at.set(Some(fail_at));
+        faulty.vendor.api.fail_at.set(Some(fail_at));
         let consumption = post(
             &faulty,
             &format!("{SYNCS}trigger_consumption_sync/"),
@@ -661,7 +662,7 @@ fn an_adapter_failure_commits_nothing_and_a_rerun_converges() {
             );
         }
         // Re-run everything without faults, at the same instants.
-        faulty.arrow.fail_at.set(None);
+        faulty.vendor.api.fail_at.set(None);
         faulty.clock.0.set("2025-01-20T10:00:00Z");
         run_month(&faulty);
         let got = snapshot(&faulty);
@@ -971,7 +972,9 @@ impl ArrowApi for MinimalExport {
 fn consumption_reconciliation_needs_only_the_licence_and_the_prices() {
     let engine = Engine::new(
         RefCell::new(initial_store()),
-        MinimalExport(arrow()),
+        Arrow {
+            api: MinimalExport(arrow()),
+        },
         FixedClock(Cell::new("2025-01-20T10:00:00Z")),
         Zone::UTC,
         NoProgress,

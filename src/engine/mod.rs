@@ -1,75 +1,49 @@
-//! The engine: one async function per API operation of seeds 000/001. Each validates its input, reads
-//! through the ports, plans with the pure core, and commits one changeset (or, on a dry run, returns it).
+//! The engine: the generic orchestration of every operation. Each validates its input, reads through the
+//! ports, plans with the pure core, and commits one changeset (or, on a dry run, returns it), re-planning
+//! when the commit meets a conflict.
 //!
 //! An adapter that fails fails the operation before anything is committed: the plan is built from complete
 //! data or not at all, so a re-run after a fault converges to the state of a run without one.
 
 pub mod conformance;
-mod handle;
+mod consumption;
 pub mod ports;
 pub mod tables;
+mod vendor;
 
-pub use handle::{HttpRequest, HttpResponse, HttpUser, OperationResult};
+pub use crate::rest::http::{HttpRequest, HttpResponse, HttpUser, OperationResult};
+pub use consumption::{PlannedReconciliation, PlannedSync};
 pub use ports::{
     ArrowApi, Clock, ExportRequest, NoProgress, Payload, Progress, ProgressEvent, ScanQuery, Store,
     StoredRow,
 };
+pub use vendor::{Preliminary, Vendor};
 
 use serde_json::{json, Map, Value};
 
 use crate::error::{Error, Result};
 use crate::ledger::changeset::Changeset;
 use crate::ledger::PlanContext;
-use crate::ledger::{Billing, InvoiceItem, Row, SourceKey, SourceRow};
+use crate::ledger::{
+    Billing, Customer, Hosts, InvoiceItem, Project, Resource, Row, SourceKey, SourceRow,
+};
 use crate::period::{Period, Zone};
 use crate::store::{ApplyReport, GLOBAL_SWITCH};
 use crate::timestamp::Timestamp;
-use crate::vendors::arrow::line::BilledLine;
-use crate::vendors::arrow::records::{
-    ArrowSettings, Customer, CustomerMapping, Lookup, Project, Resource,
-};
-use crate::vendors::arrow::{parse_billing_export, parse_billing_export_value, BillingExportPage};
 
 /// Rows per store scan: big enough to amortise a host round trip, small enough to keep memory flat.
 const SCAN_BATCH: usize = 500;
 /// How many source keys one scan asks for at once.
 const KEYS_PER_SCAN: usize = 200;
-/// A billing export longer than this many pages is refused rather than read forever.
-const MAX_EXPORT_PAGES: u32 = 10_000;
 
-pub struct Engine<S, A, C, P = NoProgress> {
+/// One vendor's engine over the host's store and clock. Operations of the ledger every vendor shares are
+/// written once over [`Vendor`]; a vendor's own operations live in its folder.
+pub struct Engine<S, V, C, P = NoProgress> {
     pub store: S,
-    pub arrow: A,
+    pub vendor: V,
     pub clock: C,
     pub zone: Zone,
     pub progress: P,
-}
-
-/// Arrow's export for a range of months: every page, read until a short page.
-pub struct Export {
-    pub pages: Vec<BillingExportPage>,
-}
-
-impl Export {
-    pub fn lines(&self) -> impl Iterator<Item = &crate::vendors::arrow::BillingLine> {
-        self.pages.iter().flat_map(|p| p.lines.iter())
-    }
-
-    /// Every line as reconciliation reads it, each known across the whole export.
-    pub fn billed_lines(&self) -> Vec<BilledLine> {
-        (1u32..)
-            .zip(&self.pages)
-            .flat_map(|(page, p)| {
-                p.lines
-                    .iter()
-                    .map(move |l| BilledLine::from_export(l, page))
-            })
-            .collect()
-    }
-
-    pub fn row_count(&self) -> usize {
-        self.pages.iter().map(|p| p.lines.len()).sum()
-    }
 }
 
 fn row_error(table: &str, e: impl std::fmt::Display) -> Error {
@@ -100,11 +74,11 @@ pub struct GlobalSwitch {
 
 crate::stored_row!(GlobalSwitch, "sync_switches");
 
-impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
-    pub fn new(store: S, arrow: A, clock: C, zone: Zone, progress: P) -> Engine<S, A, C, P> {
+impl<S: Store, V, C: Clock, P: Progress> Engine<S, V, C, P> {
+    pub fn new(store: S, vendor: V, clock: C, zone: Zone, progress: P) -> Engine<S, V, C, P> {
         Engine {
             store,
-            arrow,
+            vendor,
             clock,
             zone,
             progress,
@@ -119,12 +93,15 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
     pub(crate) fn plan_context(
         &self,
         operation: &str,
-        settings: &ArrowSettings,
-    ) -> Result<PlanContext> {
+        settings: &V::Settings,
+    ) -> Result<PlanContext>
+    where
+        V: Vendor,
+    {
         Ok(PlanContext {
             operation: operation.to_owned(),
-            vendor: crate::vendors::arrow::VENDOR,
-            policy: settings.policy(),
+            vendor: V::NAME,
+            policy: V::policy(settings),
             as_of: self.now()?,
             zone: self.zone,
         })
@@ -193,84 +170,30 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
     }
 
     /// The settings named, or the active ones.
-    pub(crate) async fn settings(&self, uuid: Option<&str>) -> Result<ArrowSettings> {
+    pub(crate) async fn settings(&self, uuid: Option<&str>) -> Result<V::Settings>
+    where
+        V: Vendor,
+    {
         match uuid {
             Some(uuid) => self
                 .get(uuid)
                 .await?
-                .ok_or_else(|| Error::not_found(format!("Arrow settings {uuid}"))),
+                .ok_or_else(|| Error::not_found(format!("{} settings {uuid}", V::TITLE))),
             None => {
-                let all: Vec<ArrowSettings> = self.scan_all(Map::new()).await?;
+                let all: Vec<V::Settings> = self.scan_all(Map::new()).await?;
                 all.into_iter()
-                    .find(|s| s.is_active)
-                    .ok_or_else(|| Error::not_found("active Arrow settings"))
+                    .find(V::is_active)
+                    .ok_or_else(|| Error::not_found(format!("active {} settings", V::TITLE)))
             }
         }
     }
 
-    /// Host objects, for joining names into responses and finding a record's customer.
-    pub(crate) async fn lookup(&self) -> Result<Lookup> {
+    /// The host's customers, projects and resources.
+    pub(crate) async fn hosts(&self) -> Result<Hosts> {
         let customers: Vec<Customer> = self.scan_all(Map::new()).await?;
         let projects: Vec<Project> = self.scan_all(Map::new()).await?;
         let resources: Vec<Resource> = self.scan_all(Map::new()).await?;
-        let mappings: Vec<CustomerMapping> = self.scan_all(Map::new()).await?;
-        Ok(Lookup::new(customers, projects, resources, mappings))
-    }
-
-    /// Reads Arrow's billing export for `from..=to`, every page.
-    pub(crate) async fn export(
-        &self,
-        settings: &ArrowSettings,
-        from: Period,
-        to: Period,
-        operation: &str,
-    ) -> Result<Export> {
-        let mut pages = Vec::new();
-        let mut page = 1;
-        loop {
-            let request = ExportRequest {
-                export_type_reference: settings.export_type_reference.clone(),
-                period_from: from,
-                period_to: to,
-                page,
-            };
-            let parsed = match self.arrow.billing_export(&request).await? {
-                Payload::Text(text) => parse_billing_export(&text),
-                Payload::Json(value) => parse_billing_export_value(&value),
-            }
-            .map_err(|e| in_page(e, page))?;
-            let last = parsed.is_last_page() || parsed.lines.is_empty();
-            self.report(
-                operation,
-                u64::from(page),
-                0,
-                format!("billing export page {page}: {} lines", parsed.lines.len()),
-            );
-            pages.push(parsed);
-            if last {
-                break;
-            }
-            if page >= MAX_EXPORT_PAGES {
-                return Err(Error::InvalidPayload {
-                    payload: "billing export".into(),
-                    offset: 0,
-                    reason: format!("more than {MAX_EXPORT_PAGES} pages"),
-                });
-            }
-            page += 1;
-        }
-        Ok(Export { pages })
-    }
-
-    /// The month's export lines, as reconciliation reads them.
-    pub(crate) async fn billed_lines(
-        &self,
-        settings: &ArrowSettings,
-        period: Period,
-        operation: &str,
-    ) -> Result<Vec<BilledLine>> {
-        let export = self.export(settings, period, period, operation).await?;
-        Ok(export.billed_lines())
+        Ok(Hosts::new(customers, projects, resources))
     }
 
     /// What the ledger has billed for these sources: their invoice items and their ledger rows.
@@ -340,44 +263,10 @@ pub(crate) fn page_of<'a, T>(
     page: u32,
     page_size: u32,
     url: &str,
-) -> Result<(crate::vendors::arrow::query::Page, &'a [T])> {
-    let page = crate::vendors::arrow::query::paginate(
-        selected.len(),
-        page as usize,
-        page_size as usize,
-        url,
-    )?;
-    let items = crate::vendors::arrow::query::page_items(selected, &page);
+) -> Result<(crate::rest::page::Page, &'a [T])> {
+    let page = crate::rest::page::paginate(selected.len(), page as usize, page_size as usize, url)?;
+    let items = crate::rest::page::page_items(selected, &page);
     Ok((page, items))
-}
-
-/// Which page a parse error is on.
-pub(crate) fn in_page(error: Error, page: u32) -> Error {
-    match error {
-        Error::InvalidCell {
-            payload,
-            row,
-            column,
-            value,
-            reason,
-        } => Error::InvalidCell {
-            payload: format!("{payload} page {page}"),
-            row,
-            column,
-            value,
-            reason,
-        },
-        Error::InvalidPayload {
-            payload,
-            offset,
-            reason,
-        } => Error::InvalidPayload {
-            payload: format!("{payload} page {page}"),
-            offset,
-            reason,
-        },
-        other => other,
-    }
 }
 
 /// The result of a mutating operation: its counters, plus the changeset on a dry run.

@@ -2,6 +2,8 @@
 //! unit (an Arrow licence, a Soracom SIM or device) as the host knows it; each vendor says which attribute of it
 //! names its source.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::ids::Uuid;
@@ -79,3 +81,65 @@ crate::stored_row!(Customer, "customers");
 crate::stored_row!(Project, "projects");
 
 crate::stored_row!(Resource, "resources");
+
+/// The host's customers, projects and resources, indexed by uuid: who owns a resource, and its names.
+#[derive(Debug, Clone, Default)]
+pub struct Hosts {
+    customers: BTreeMap<Uuid, Customer>,
+    projects: BTreeMap<Uuid, Project>,
+    resources: BTreeMap<Uuid, Resource>,
+}
+
+impl Hosts {
+    pub fn new(
+        customers: impl IntoIterator<Item = Customer>,
+        projects: impl IntoIterator<Item = Project>,
+        resources: impl IntoIterator<Item = Resource>,
+    ) -> Hosts {
+        Hosts {
+            customers: customers.into_iter().map(|c| (c.uuid.clone(), c)).collect(),
+            projects: projects.into_iter().map(|p| (p.uuid.clone(), p)).collect(),
+            resources: resources.into_iter().map(|r| (r.uuid.clone(), r)).collect(),
+        }
+    }
+
+    /// Every resource, in uuid order.
+    pub fn resources(&self) -> impl Iterator<Item = &Resource> {
+        self.resources.values()
+    }
+
+    pub fn add_customer(&mut self, customer: Customer) {
+        self.customers.insert(customer.uuid.clone(), customer);
+    }
+
+    pub fn add_project(&mut self, project: Project) {
+        self.projects.insert(project.uuid.clone(), project);
+    }
+
+    pub fn add_resource(&mut self, resource: Resource) {
+        self.resources.insert(resource.uuid.clone(), resource);
+    }
+
+    pub fn customer(&self, uuid: &Uuid) -> Option<&Customer> {
+        self.customers.get(uuid)
+    }
+
+    pub fn project(&self, uuid: &Uuid) -> Option<&Project> {
+        self.projects.get(uuid)
+    }
+
+    pub fn resource(&self, uuid: &Uuid) -> Option<&Resource> {
+        self.resources.get(uuid)
+    }
+
+    /// The project a resource belongs to.
+    pub fn project_of_resource(&self, resource: &Uuid) -> Option<&Project> {
+        self.resource(resource)
+            .and_then(|r| self.project(&r.project_uuid))
+    }
+
+    /// The customer owning a resource, through its project.
+    pub fn customer_uuid_of_resource(&self, resource: &Uuid) -> Option<&Uuid> {
+        self.project_of_resource(resource).map(|p| &p.customer_uuid)
+    }
+}

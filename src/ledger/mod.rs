@@ -39,7 +39,7 @@ pub use billed::{
 pub use changeset::{Changeset, Row, Write, WriteOp};
 pub use consumption_record::{ConsumptionRecord, RecordKey};
 pub use consumption_sync::{plan_consumption_sync, ConsumptionSyncCounters, ResourceConsumption};
-pub use host::{Customer, Project, Resource};
+pub use host::{Customer, Hosts, Project, Resource};
 pub use invoice_item::{InvoiceItem, InvoiceItemKind};
 pub use policy::{PlanContext, Policy, PriceSource};
 pub use reconciliation::{

@@ -16,9 +16,11 @@ use crate::engine::{
 use crate::error::{Error, FieldErrors, Result};
 use crate::ledger::changeset::Changeset;
 use crate::period::{Period, Zone};
+use crate::rest::http::Routes;
 use crate::store::ApplyReport;
 use crate::timestamp::Timestamp;
 use crate::vendors::arrow::validate::Operation;
+use crate::vendors::arrow::Arrow;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ENGINE: &str = r#"
@@ -357,7 +359,7 @@ impl Progress for JsProgress {
     }
 }
 
-type HostEngine = Engine<JsStore, JsArrow, JsClock, JsProgress>;
+type HostEngine = Engine<JsStore, Arrow<JsArrow>, JsClock, JsProgress>;
 
 /// billsync's Arrow engine, over the host's adapters.
 #[wasm_bindgen(js_name = ArrowEngine)]
@@ -432,7 +434,9 @@ impl JsArrowEngine {
         Ok(JsArrowEngine {
             inner: Rc::new(Engine::new(
                 JsStore(store),
-                JsArrow(arrow),
+                Arrow {
+                    api: JsArrow(arrow),
+                },
                 JsClock(clock),
                 zone,
                 JsProgress(progress),

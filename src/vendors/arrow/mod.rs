@@ -30,9 +30,13 @@ pub mod preview;
 pub mod query;
 pub mod records;
 pub mod render;
+pub mod routes;
 pub mod settings;
 pub mod statements;
 pub mod validate;
+pub mod vendor;
+
+pub use vendor::Arrow;
 
 /// The vendor's name on its consumption records.
 pub const VENDOR: &str = "arrow";

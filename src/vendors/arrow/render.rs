@@ -16,18 +16,26 @@ use crate::money::{render, render_exact};
 use crate::period::Period;
 use crate::timestamp::Timestamp;
 
+use crate::ledger::Hosts;
+
 use super::records::{
     ArrowState, BillingSync, BillingSyncItem, ConsumptionRecord, Customer, CustomerMapping,
     Project, Resource,
 };
 
-/// The host objects a rendered record or sync is joined with, indexed by uuid.
+/// The host objects a rendered record or sync is joined with ([`Hosts`]), plus Arrow's customer mappings.
 #[derive(Debug, Clone, Default)]
 pub struct Lookup {
-    customers: BTreeMap<Uuid, Customer>,
-    projects: BTreeMap<Uuid, Project>,
-    resources: BTreeMap<Uuid, Resource>,
+    hosts: Hosts,
     mappings: BTreeMap<Uuid, CustomerMapping>,
+}
+
+impl std::ops::Deref for Lookup {
+    type Target = Hosts;
+
+    fn deref(&self) -> &Hosts {
+        &self.hosts
+    }
 }
 
 impl Lookup {
@@ -38,16 +46,9 @@ impl Lookup {
         mappings: impl IntoIterator<Item = CustomerMapping>,
     ) -> Lookup {
         Lookup {
-            customers: customers.into_iter().map(|c| (c.uuid.clone(), c)).collect(),
-            projects: projects.into_iter().map(|p| (p.uuid.clone(), p)).collect(),
-            resources: resources.into_iter().map(|r| (r.uuid.clone(), r)).collect(),
+            hosts: Hosts::new(customers, projects, resources),
             mappings: mappings.into_iter().map(|m| (m.uuid.clone(), m)).collect(),
         }
-    }
-
-    /// Every resource, in uuid order.
-    pub fn resources(&self) -> impl Iterator<Item = &Resource> {
-        self.resources.values()
     }
 
     /// Every customer mapping, in uuid order.
@@ -55,47 +56,16 @@ impl Lookup {
         self.mappings.values()
     }
 
-    pub fn add_customer(&mut self, customer: Customer) {
-        self.customers.insert(customer.uuid.clone(), customer);
-    }
-
-    pub fn add_project(&mut self, project: Project) {
-        self.projects.insert(project.uuid.clone(), project);
-    }
-
-    pub fn add_resource(&mut self, resource: Resource) {
-        self.resources.insert(resource.uuid.clone(), resource);
+    pub fn hosts_mut(&mut self) -> &mut Hosts {
+        &mut self.hosts
     }
 
     pub fn add_mapping(&mut self, mapping: CustomerMapping) {
         self.mappings.insert(mapping.uuid.clone(), mapping);
     }
 
-    pub fn customer(&self, uuid: &Uuid) -> Option<&Customer> {
-        self.customers.get(uuid)
-    }
-
-    pub fn project(&self, uuid: &Uuid) -> Option<&Project> {
-        self.projects.get(uuid)
-    }
-
-    pub fn resource(&self, uuid: &Uuid) -> Option<&Resource> {
-        self.resources.get(uuid)
-    }
-
     pub fn mapping(&self, uuid: &Uuid) -> Option<&CustomerMapping> {
         self.mappings.get(uuid)
-    }
-
-    /// The project a resource belongs to.
-    pub fn project_of_resource(&self, resource: &Uuid) -> Option<&Project> {
-        self.resource(resource)
-            .and_then(|r| self.project(&r.project_uuid))
-    }
-
-    /// The customer owning a resource, through its project.
-    pub fn customer_uuid_of_resource(&self, resource: &Uuid) -> Option<&Uuid> {
-        self.project_of_resource(resource).map(|p| &p.customer_uuid)
     }
 
     /// The host customer an Arrow customer mapping points at.

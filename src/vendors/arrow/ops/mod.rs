@@ -3,3 +3,38 @@
 mod consumption;
 mod statements;
 mod vendor;
+
+use crate::engine::{ArrowApi, Clock, Engine, Progress, Store};
+use crate::error::Result;
+use crate::period::Period;
+
+use super::line::BilledLine;
+use super::settings::ArrowSettings;
+use super::vendor::{Arrow, Export};
+
+impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
+    /// Arrow's billing export for `from..=to`, every page, reporting each page as `operation`'s progress.
+    pub(crate) async fn export(
+        &self,
+        settings: &ArrowSettings,
+        from: Period,
+        to: Period,
+        operation: &str,
+    ) -> Result<Export> {
+        let report = |d: u64, t: u64, message: String| self.report(operation, d, t, message);
+        self.vendor.export(settings, from, to, &report).await
+    }
+
+    /// The month's export lines, as reconciliation reads them.
+    pub(crate) async fn billed_lines(
+        &self,
+        settings: &ArrowSettings,
+        period: Period,
+        operation: &str,
+    ) -> Result<Vec<BilledLine>> {
+        Ok(self
+            .export(settings, period, period, operation)
+            .await?
+            .billed_lines())
+    }
+}

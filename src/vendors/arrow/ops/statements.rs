@@ -21,6 +21,7 @@ use crate::vendors::arrow::statements::StatementContext;
 use crate::vendors::arrow::validate::{
     BillingSyncQuery, Operation, ReconciliationRequest, StatementSyncRequest, SyncPauseRequest,
 };
+use crate::vendors::arrow::Arrow;
 
 struct StatementInputs {
     lines: Vec<BilledLine>,
@@ -29,7 +30,7 @@ struct StatementInputs {
     licenses: BTreeSet<String>,
 }
 
-impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
+impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
     /// The settings' mappings, and those that name no settings. Mappings are few: filtered here, not in the store.
     async fn mappings_of(&self, settings: &ArrowSettings) -> Result<Vec<CustomerMapping>> {
         let all: Vec<CustomerMapping> = self.scan_all(Map::new()).await?;

@@ -18,6 +18,7 @@ use crate::vendors::arrow::validate::{
     ResourceSyncRequest,
 };
 use crate::vendors::arrow::validate_template;
+use crate::vendors::arrow::Arrow;
 
 /// The project force_import puts a new customer's subscriptions in.
 const IMPORT_PROJECT_NAME: &str = "Arrow Azure Subscriptions";
@@ -80,7 +81,7 @@ struct SubscriptionUsage {
     name: String,
 }
 
-impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
+impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
     /// fetch_billing_export: Arrow's rows, one object per row; row_count is the number of rows (defect 12).
     pub async fn fetch_billing_export(&self, request: &BillingExportRequest) -> Result<Value> {
         let settings = self.settings(None).await?;
@@ -111,7 +112,8 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
 
     pub async fn fetch_consumption(&self, request: &ConsumptionFetchRequest) -> Result<Value> {
         let payload = self
-            .arrow
+            .vendor
+            .api
             .consumption(&request.license_reference, request.period, request.period)
             .await?;
         let payload = payload_value(payload, "arrow consumption")?;
@@ -126,7 +128,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, A, C, P> {
 
     pub async fn fetch_license_info(&self, request: &LicenseInfoRequest) -> Result<Value> {
         let payload = payload_value(
-            self.arrow.license(&request.license_reference).await?,
+            self.vendor.api.license(&request.license_reference).await?,
             "arrow license",
         )?;
         let data = match payload.get("data") {

@@ -11,28 +11,22 @@
 
 mod cleanup;
 mod filter;
-mod page;
+
 mod stats;
 
 #[cfg(test)]
 mod tests;
 
+pub use crate::rest::page::{
+    decode, effective_page_size, encode, page_items, page_url, paginate, Page, DEFAULT_PAGE_SIZE,
+    INVALID_PAGE, MAX_PAGE_SIZE,
+};
 pub use cleanup::{plan_cleanup, CleanupFilter, CleanupPlan};
 pub use filter::{
     pending_order, record_order, select_records, select_syncs, sync_order, uuid_from_uri,
     RecordFilter, SyncFilter,
 };
-pub use page::{
-    decode, effective_page_size, encode, page_url, paginate, Page, DEFAULT_PAGE_SIZE, INVALID_PAGE,
-    MAX_PAGE_SIZE,
-};
 pub use stats::{
     consumption_statistics, consumption_status, pending_records, ConsumptionStatistics,
     ConsumptionStatus, PerCurrency, PeriodStatistics, BREAKDOWN_PERIODS,
 };
-
-/// The items of `page`, from the full ordered list it was computed for. A range outside `items` (a page
-/// computed for another list) gives an empty slice rather than a panic.
-pub fn page_items<'a, T>(items: &'a [T], page: &Page) -> &'a [T] {
-    items.get(page.range.clone()).unwrap_or(&[])
-}

@@ -2,7 +2,7 @@
 
 mod cleanup;
 mod filter;
-mod page;
+
 mod stats;
 
 use rust_decimal::Decimal;

@@ -1,8 +1,6 @@
 use proptest::prelude::*;
 
-use crate::vendors::arrow::query::{
-    decode, effective_page_size, encode, page_items, page_url, paginate, INVALID_PAGE,
-};
+use super::{decode, effective_page_size, encode, page_items, page_url, paginate, INVALID_PAGE};
 
 const URL: &str = "https://h.example/api/admin/arrow/consumption-records/";
 

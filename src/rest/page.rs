@@ -165,3 +165,12 @@ pub fn decode(text: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// The items of `page`, from the full ordered list it was computed for. A range outside `items` (a page
+/// computed for another list) gives an empty slice rather than a panic.
+pub fn page_items<'a, T>(items: &'a [T], page: &Page) -> &'a [T] {
+    items.get(page.range.clone()).unwrap_or(&[])
+}
+
+#[cfg(test)]
+mod tests;

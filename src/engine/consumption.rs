@@ -1,0 +1,195 @@
+//! The ledger's operations every vendor shares, written once over [`Vendor`]: the consumption sync
+//! (preliminary figures become records and provisional items) and the consumption reconciliation (final
+//! figures become one compensation per difference). Each reads, plans and returns its changeset; the
+//! vendor's operation commits it, and re-plans on a conflict.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Map, Value};
+
+use super::{Clock, Engine, Progress, Store, Vendor};
+use crate::error::{Error, Result};
+use crate::ids::Uuid;
+use crate::ledger::{
+    plan_consumption_reconciliation, plan_consumption_sync, Changeset, ConsumptionRecord,
+    ConsumptionSyncCounters, Hosts, ReconciliationCounters, RecordOutcome, RecordOwner, Resource,
+    ResourceConsumption, SourceKey,
+};
+use crate::period::Period;
+
+/// What a consumption sync plans: one changeset, and each month's counters.
+pub struct PlannedSync {
+    pub changeset: Changeset,
+    pub periods: Vec<(Period, ConsumptionSyncCounters)>,
+}
+
+/// What a consumption reconciliation plans.
+pub struct PlannedReconciliation {
+    pub changeset: Changeset,
+    pub counters: ReconciliationCounters,
+    pub outcomes: Vec<RecordOutcome>,
+}
+
+impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
+    /// The vendor's consumption records matching `filters`.
+    pub(crate) async fn records(
+        &self,
+        mut filters: Map<String, Value>,
+    ) -> Result<Vec<ConsumptionRecord>> {
+        filters.insert("vendor".into(), json!(V::NAME));
+        self.scan_all(filters).await
+    }
+
+    /// The customer and name of each resource, for billing a record's compensation.
+    fn owners(hosts: &Hosts, records: &[ConsumptionRecord]) -> BTreeMap<Uuid, RecordOwner> {
+        records
+            .iter()
+            .filter_map(|r| {
+                let customer = hosts.customer_uuid_of_resource(&r.resource_uuid)?;
+                let name = hosts
+                    .resource(&r.resource_uuid)
+                    .map(|x| x.name.clone())
+                    .unwrap_or_default();
+                Some((
+                    r.resource_uuid.clone(),
+                    RecordOwner {
+                        resource_name: name,
+                        customer_uuid: customer.clone(),
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    /// Plans the consumption sync of `periods` for every active resource of the vendor (or only `only`;
+    /// with `history`, even if it is no longer active): the vendor's preliminary figures become records and
+    /// provisional items. A resource whose project or customer is unknown cannot be billed: it is an error
+    /// of its own, and the others are synced.
+    pub async fn plan_vendor_consumption_sync(
+        &self,
+        operation: &str,
+        settings: &V::Settings,
+        periods: &[Period],
+        only: Option<&Uuid>,
+        history: bool,
+    ) -> Result<PlannedSync> {
+        let ctx = self.plan_context(operation, settings)?;
+        let hosts = self.hosts().await?;
+        if let Some(uuid) = only {
+            if hosts.resource(uuid).is_none() {
+                return Err(Error::not_found(format!("resource {uuid}")));
+            }
+        }
+        let (resources, unbillable): (Vec<Resource>, Vec<Resource>) = hosts
+            .resources()
+            .filter(|r| V::source_ref(r).is_some() && (history || r.is_active()))
+            .filter(|r| only.is_none_or(|u| &r.uuid == u))
+            .cloned()
+            .partition(|r| hosts.customer_uuid_of_resource(&r.uuid).is_some());
+        let total = u64::try_from(periods.len()).unwrap_or(u64::MAX);
+        let mut consumptions = Vec::new();
+        for (done, period) in (1u64..).zip(periods) {
+            let report = |d: u64, t: u64, message: String| self.report(operation, d, t, message);
+            let preliminary = self
+                .vendor
+                .preliminary(settings, *period, &resources, &report)
+                .await?;
+            self.report(
+                operation,
+                done,
+                total,
+                format!("preliminary figures of {period}"),
+            );
+            consumptions.push((*period, preliminary));
+        }
+
+        let mut filters = Map::new();
+        filters.insert("billing_period".into(), json!(periods));
+        if let Some(uuid) = only {
+            filters.insert("resource_uuid".into(), json!(uuid));
+        }
+        let records = self.records(filters).await?;
+        let keys: Vec<SourceKey> = consumptions
+            .iter()
+            .flat_map(|(period, figures)| {
+                figures
+                    .iter()
+                    .map(|f| SourceKey::of_record(f.resource_uuid.as_str(), *period, &f.source_ref))
+            })
+            .collect();
+        let billing = self.billing_for(&keys).await?;
+
+        let mut changeset = Changeset::new(operation, ctx.as_of);
+        let mut out = Vec::new();
+        for (period, figures) in consumptions {
+            let per_resource: Vec<ResourceConsumption> = figures
+                .into_iter()
+                .filter_map(|f| {
+                    let resource = hosts.resource(&f.resource_uuid)?.clone();
+                    let customer_uuid = hosts.customer_uuid_of_resource(&f.resource_uuid)?.clone();
+                    Some(ResourceConsumption {
+                        resource,
+                        customer_uuid,
+                        source_ref: f.source_ref,
+                        sell: f.sell,
+                        buy: f.buy,
+                        currency: f.currency,
+                        lines: f.lines,
+                        raw_data: f.raw_data,
+                    })
+                })
+                .collect();
+            let (planned, mut counters) =
+                plan_consumption_sync(&ctx, period, &per_resource, &records, &billing)?;
+            for resource in &unbillable {
+                counters.errors += 1;
+                counters.error_details.push(json!({
+                    "resource_uuid": resource.uuid,
+                    ctx.policy.source_label: V::source_ref(resource),
+                    "code": "not_found",
+                    "error": format!("the project or customer of resource {} is not in the store", resource.uuid),
+                }));
+            }
+            changeset.extend(planned);
+            out.push((period, counters));
+        }
+        Ok(PlannedSync {
+            changeset,
+            periods: out,
+        })
+    }
+
+    /// Plans the consumption reconciliation of `period`: the vendor's final figures against what the
+    /// invoices bill for each record. None while the vendor has not closed the month.
+    pub async fn plan_vendor_reconciliation(
+        &self,
+        operation: &str,
+        settings: &V::Settings,
+        period: Period,
+        force: bool,
+    ) -> Result<Option<PlannedReconciliation>> {
+        let ctx = self.plan_context(operation, settings)?;
+        let report = |d: u64, t: u64, message: String| self.report(operation, d, t, message);
+        let Some(finals) = self.vendor.finals(settings, period, &report).await? else {
+            return Ok(None);
+        };
+        let mut filters = Map::new();
+        filters.insert("billing_period".into(), json!(period));
+        let records = self.records(filters).await?;
+        let hosts = self.hosts().await?;
+        let owners = Self::owners(&hosts, &records);
+        let keys: Vec<SourceKey> = records.iter().map(|r| r.key().natural_key()).collect();
+        let billing = self.billing_for(&keys).await?;
+        let total = u64::try_from(records.len()).unwrap_or(u64::MAX);
+        self.report(operation, 0, total, "reconciling records");
+        let (changeset, counters, outcomes) = plan_consumption_reconciliation(
+            &ctx, period, force, &records, &owners, &finals, &billing,
+        )?;
+        self.report(operation, total, total, "reconciled");
+        Ok(Some(PlannedReconciliation {
+            changeset,
+            counters,
+            outcomes,
+        }))
+    }
+}

@@ -1,0 +1,229 @@
+//! The REST framework's conventions every vendor's routes are served with: the staff check, 404 and 405,
+//! bare arrays with Link and X-Result-Count, `{"detail": ...}` errors, 202 for triggers.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use super::page::{encode, Page};
+use crate::error::{Error, Result};
+use crate::fields;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct HttpUser {
+    #[serde(default)]
+    pub is_staff: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct HttpRequest {
+    pub method: String,
+    pub path: String,
+    #[serde(default)]
+    pub query: Map<String, Value>,
+    #[serde(default)]
+    pub body: Value,
+    #[serde(default)]
+    pub headers: Map<String, Value>,
+    #[serde(default)]
+    pub user: Option<HttpUser>,
+    #[serde(default, rename = "baseUrl", alias = "base_url")]
+    pub base_url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub headers: BTreeMap<String, String>,
+    pub body: Value,
+}
+
+impl HttpResponse {
+    pub fn json(status: u16, body: Value) -> HttpResponse {
+        let mut headers = BTreeMap::new();
+        headers.insert("content-type".to_owned(), "application/json".to_owned());
+        HttpResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub fn detail(status: u16, detail: &str) -> HttpResponse {
+        HttpResponse::json(status, json!({ "detail": detail }))
+    }
+
+    /// An error as the REST framework answers it.
+    pub fn from_error(error: &Error) -> HttpResponse {
+        match error {
+            Error::Validation { fields } => HttpResponse::json(400, json!(fields)),
+            Error::NotFound { what } if what == "Invalid page." => {
+                HttpResponse::detail(404, "Invalid page.")
+            }
+            Error::NotFound { .. } => HttpResponse::detail(404, "Not found."),
+            Error::AdapterFailed { call, message } => HttpResponse::json(
+                502,
+                json!({ "detail": format!("{call} failed: {message}"), "code": error.code(), "call": call }),
+            ),
+            other => HttpResponse::json(
+                other.status(),
+                json!({ "detail": other.to_string(), "code": other.code() }),
+            ),
+        }
+    }
+}
+
+/// The request's own URL, for the Link header.
+pub fn request_url(request: &HttpRequest) -> String {
+    let path = request.path.split('?').next().unwrap_or("");
+    let query: Vec<String> = request
+        .query
+        .iter()
+        .map(|(k, v)| {
+            let v = v
+                .as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| v.to_string());
+            format!("{}={}", encode(k), encode(&v))
+        })
+        .collect();
+    let base = request.base_url.trim_end_matches('/');
+    if query.is_empty() {
+        format!("{base}{path}")
+    } else {
+        format!("{base}{path}?{}", query.join("&"))
+    }
+}
+
+pub fn list_response(rows: Vec<Value>, page: &Page, head: bool) -> HttpResponse {
+    let mut response = HttpResponse::json(
+        200,
+        if head {
+            Value::Null
+        } else {
+            Value::Array(rows)
+        },
+    );
+    response
+        .headers
+        .insert("x-result-count".to_owned(), page.x_result_count());
+    if let Some(link) = &page.link_header {
+        response.headers.insert("link".to_owned(), link.clone());
+    }
+    response
+}
+
+/// `dry_run` of a mutating operation's body (the seeds only name it for cleanup; billsync accepts it on
+/// every operation that plans a changeset).
+pub fn dry_run_of(body: &Value) -> Result<bool> {
+    match body.get("dry_run") {
+        None | Some(Value::Null) => Ok(false),
+        Some(v) => fields::boolean(v).map_err(|m| Error::field("dry_run", m)),
+    }
+}
+
+/// What an operation answered: its body, the page of a list, and whether it is a 202 trigger.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationResult {
+    pub body: Value,
+    pub page: Option<Page>,
+    pub accepted: bool,
+}
+
+/// One vendor's REST surface: which operation a path names, and how to run it.
+#[allow(async_fn_in_trait)]
+pub trait Routes {
+    type Operation: Copy;
+
+    /// The operations a path can name (one per method), and the id in the path of a retrieve.
+    fn route(path: &str) -> Option<(Vec<Self::Operation>, Option<String>)>;
+
+    fn method(operation: Self::Operation) -> Method;
+
+    /// Runs one operation on its input: the query parameters (with the path's id as `uuid`) or the body.
+    async fn run(
+        &self,
+        operation: Self::Operation,
+        input: &Value,
+        base_url: &str,
+        url: &str,
+    ) -> Result<OperationResult>;
+}
+
+/// Serves one request by `routes`. Never fails: every error is a response.
+pub async fn serve<R: Routes>(routes: &R, request: &HttpRequest) -> HttpResponse {
+    let Some((candidates, uuid)) = R::route(&request.path) else {
+        return HttpResponse::detail(404, "Not found.");
+    };
+    if !request.user.as_ref().is_some_and(|u| u.is_staff) {
+        return HttpResponse::detail(403, "You do not have permission to perform this action.");
+    }
+    let method = request.method.to_ascii_uppercase();
+    let head = method == "HEAD";
+    let Some(operation) = candidates.iter().copied().find(|op| match R::method(*op) {
+        Method::Get => method == "GET" || head,
+        Method::Post => method == "POST",
+    }) else {
+        let allowed: Vec<&str> = candidates
+            .iter()
+            .map(|op| R::method(*op).as_str())
+            .collect();
+        let mut response = HttpResponse::detail(405, &format!("Method \"{method}\" not allowed."));
+        response
+            .headers
+            .insert("allow".to_owned(), allowed.join(", "));
+        return response;
+    };
+    let input = match R::method(operation) {
+        Method::Get => {
+            let mut query = request.query.clone();
+            if let Some(uuid) = &uuid {
+                query.insert("uuid".to_owned(), json!(uuid));
+            }
+            Value::Object(query)
+        }
+        Method::Post => request.body.clone(),
+    };
+    let result = match routes
+        .run(operation, &input, &request.base_url, &request_url(request))
+        .await
+    {
+        Ok(result) => result,
+        Err(error) => return HttpResponse::from_error(&error),
+    };
+    match result.page {
+        Some(page) => {
+            let rows = match result.body {
+                Value::Array(rows) => rows,
+                other => vec![other],
+            };
+            list_response(rows, &page, head)
+        }
+        None if result.accepted => HttpResponse::json(202, Value::Null),
+        None if head => HttpResponse::json(200, Value::Null),
+        None => HttpResponse::json(200, result.body),
+    }
+}

@@ -1,0 +1,146 @@
+//! Arrow's REST surface (seeds 000 and 001): which operation a path names, and running it on the engine.
+
+use serde_json::Value;
+
+use super::query::Page;
+use super::validate::{self, Method, Operation, ValidatedRequest};
+use super::Arrow;
+use crate::engine::{ArrowApi, Clock, Engine, Progress, Store};
+use crate::error::Result;
+use crate::rest::http::{dry_run_of, serve, HttpRequest, HttpResponse, OperationResult, Routes};
+
+/// Which operation a path and method name, and the uuid in the path of a retrieve.
+fn route_of(path: &str) -> Option<(Vec<Operation>, Option<String>)> {
+    let path = path.split('?').next().unwrap_or("");
+    let trimmed = path.trim_end_matches('/');
+    let (collection, rest) =
+        if let Some(rest) = trimmed.strip_prefix("/api/admin/arrow/billing-syncs") {
+            ("billing-syncs", rest)
+        } else if let Some(rest) = trimmed.strip_prefix("/api/admin/arrow/consumption-records") {
+            ("consumption-records", rest)
+        } else {
+            return None;
+        };
+    let segment = rest.strip_prefix('/').unwrap_or(rest);
+    if segment.contains('/') {
+        return None;
+    }
+    if segment.is_empty() {
+        let op = if collection == "billing-syncs" {
+            Operation::BillingSyncsList
+        } else {
+            Operation::ConsumptionRecordsList
+        };
+        return Some((vec![op], None));
+    }
+    if collection == "billing-syncs" {
+        let actions: Vec<Operation> = Operation::ALL
+            .iter()
+            .copied()
+            .filter(|op| op.path() == format!("/api/admin/arrow/billing-syncs/{segment}/"))
+            .collect();
+        if !actions.is_empty() {
+            return Some((actions, None));
+        }
+    }
+    let uuid = crate::ids::Uuid::parse(segment)?;
+    let op = if collection == "billing-syncs" {
+        Operation::BillingSyncsRetrieve
+    } else {
+        Operation::ConsumptionRecordsRetrieve
+    };
+    Some((vec![op], Some(uuid.to_string())))
+}
+
+impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
+    /// Serves one request of Arrow's admin API. Never fails: every error is a response.
+    pub async fn handle(&self, request: &HttpRequest) -> HttpResponse {
+        serve(self, request).await
+    }
+}
+
+impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Routes for Engine<S, Arrow<A>, C, P> {
+    type Operation = Operation;
+
+    fn route(path: &str) -> Option<(Vec<Operation>, Option<String>)> {
+        route_of(path)
+    }
+
+    fn method(operation: Operation) -> Method {
+        operation.method()
+    }
+
+    /// Runs one operation on its input (query parameters or body, as JSON), as the REST handler and the
+    /// per-operation JS methods both do. `url` is the request's own URL, for the Link header of lists.
+    async fn run(
+        &self,
+        operation: Operation,
+        input: &Value,
+        base_url: &str,
+        url: &str,
+    ) -> Result<OperationResult> {
+        let validated = validate::validate(operation, input)?;
+        let dry_run = if operation.method() == Method::Post {
+            dry_run_of(input)?
+        } else {
+            false
+        };
+        let base = base_url.trim_end_matches('/');
+        let body = |body: Value| OperationResult {
+            body,
+            page: None,
+            accepted: false,
+        };
+        let list = |(rows, page): (Vec<Value>, Page)| OperationResult {
+            body: Value::Array(rows),
+            page: Some(page),
+            accepted: false,
+        };
+        // Trigger operations answer 202 with no body; a dry run answers 200 with its plan.
+        let accepted = |body: Value| OperationResult {
+            body,
+            page: None,
+            accepted: !dry_run,
+        };
+        Ok(match validated {
+            ValidatedRequest::BillingSyncsList(q) => {
+                list(self.list_billing_syncs(&q, base, url).await?)
+            }
+            ValidatedRequest::BillingSyncsRetrieve(l) => {
+                body(self.retrieve_billing_sync(&l.uuid, base).await?)
+            }
+            ValidatedRequest::PauseSync(r) => body(self.switch_sync(&r, false).await?),
+            ValidatedRequest::ResumeSync(r) => body(self.switch_sync(&r, true).await?),
+            ValidatedRequest::Reconcile(r) => accepted(self.reconcile(&r, dry_run).await?),
+            ValidatedRequest::TriggerConsumptionSync(r) => {
+                accepted(self.trigger_consumption_sync(&r, dry_run).await?)
+            }
+            ValidatedRequest::TriggerReconciliation(r) => {
+                accepted(self.trigger_reconciliation(&r, dry_run).await?)
+            }
+            ValidatedRequest::TriggerSync(r) => accepted(self.trigger_sync(&r, dry_run).await?),
+            ValidatedRequest::ConsumptionStatistics(_) => {
+                body(self.consumption_statistics().await?)
+            }
+            ValidatedRequest::ConsumptionStatus(_) => body(self.consumption_status().await?),
+            ValidatedRequest::PendingRecords(q) => {
+                list(self.pending_records(q.page, q.page_size, url).await?)
+            }
+            ValidatedRequest::FetchBillingExport(r) => body(self.fetch_billing_export(&r).await?),
+            ValidatedRequest::FetchConsumption(r) => body(self.fetch_consumption(&r).await?),
+            ValidatedRequest::FetchLicenseInfo(r) => body(self.fetch_license_info(&r).await?),
+            ValidatedRequest::SyncResourceHistoricalConsumption(r) => body(
+                self.sync_resource_historical_consumption(&r, dry_run)
+                    .await?,
+            ),
+            ValidatedRequest::SyncResources(r) => body(self.sync_resources(&r, dry_run).await?),
+            ValidatedRequest::CleanupConsumption(r) => body(self.cleanup_consumption(&r).await?),
+            ValidatedRequest::ConsumptionRecordsList(q) => {
+                list(self.list_consumption_records(&q, base, url).await?)
+            }
+            ValidatedRequest::ConsumptionRecordsRetrieve(l) => {
+                body(self.retrieve_consumption_record(&l.uuid, base).await?)
+            }
+        })
+    }
+}

@@ -1,0 +1,226 @@
+//! Arrow as a vendor of the ledger: its settings give the policy, a resource's licence is its source, the
+//! consumption API gives the preliminary figures and the billing export the final ones.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use super::aggregate::{AggregateOptions, ConsumptionAggregator, ConsumptionTag};
+use super::line::BilledLine;
+use super::settings::{license_of, ArrowSettings};
+use super::{parse_billing_export, parse_billing_export_value, BillingExportPage, VENDOR};
+use crate::engine::{ArrowApi, ExportRequest, Payload, Preliminary, Vendor};
+use crate::error::{Error, Result};
+use crate::ledger::{FinalFigure, Policy, Resource};
+use crate::money::Currency;
+use crate::period::Period;
+
+/// A billing export longer than this many pages is refused rather than read forever.
+const MAX_EXPORT_PAGES: u32 = 10_000;
+
+/// Arrow, read through the host's adapter to its REST API.
+pub struct Arrow<A> {
+    pub api: A,
+}
+
+/// Arrow's export for a range of months: every page, read until a short page.
+pub struct Export {
+    pub pages: Vec<BillingExportPage>,
+}
+
+impl Export {
+    pub fn lines(&self) -> impl Iterator<Item = &super::BillingLine> {
+        self.pages.iter().flat_map(|p| p.lines.iter())
+    }
+
+    /// Every line as reconciliation reads it, each known across the whole export.
+    pub fn billed_lines(&self) -> Vec<BilledLine> {
+        (1u32..)
+            .zip(&self.pages)
+            .flat_map(|(page, p)| {
+                p.lines
+                    .iter()
+                    .map(move |l| BilledLine::from_export(l, page))
+            })
+            .collect()
+    }
+
+    pub fn row_count(&self) -> usize {
+        self.pages.iter().map(|p| p.lines.len()).sum()
+    }
+}
+
+impl<A: ArrowApi> Arrow<A> {
+    /// Reads Arrow's billing export for `from..=to`, every page.
+    pub async fn export(
+        &self,
+        settings: &ArrowSettings,
+        from: Period,
+        to: Period,
+        progress: &dyn Fn(u64, u64, String),
+    ) -> Result<Export> {
+        let mut pages = Vec::new();
+        let mut page = 1;
+        loop {
+            let request = ExportRequest {
+                export_type_reference: settings.export_type_reference.clone(),
+                period_from: from,
+                period_to: to,
+                page,
+            };
+            let parsed = match self.api.billing_export(&request).await? {
+                Payload::Text(text) => parse_billing_export(&text),
+                Payload::Json(value) => parse_billing_export_value(&value),
+            }
+            .map_err(|e| in_page(e, page))?;
+            let last = parsed.is_last_page() || parsed.lines.is_empty();
+            progress(
+                u64::from(page),
+                0,
+                format!("billing export page {page}: {} lines", parsed.lines.len()),
+            );
+            pages.push(parsed);
+            if last {
+                break;
+            }
+            if page >= MAX_EXPORT_PAGES {
+                return Err(Error::InvalidPayload {
+                    payload: "billing export".into(),
+                    offset: 0,
+                    reason: format!("more than {MAX_EXPORT_PAGES} pages"),
+                });
+            }
+            page += 1;
+        }
+        Ok(Export { pages })
+    }
+
+    /// The month's export lines, as reconciliation reads them.
+    pub async fn billed_lines(
+        &self,
+        settings: &ArrowSettings,
+        period: Period,
+        progress: &dyn Fn(u64, u64, String),
+    ) -> Result<Vec<BilledLine>> {
+        Ok(self
+            .export(settings, period, period, progress)
+            .await?
+            .billed_lines())
+    }
+}
+
+impl<A: ArrowApi> Vendor for Arrow<A> {
+    const NAME: &'static str = VENDOR;
+    const TITLE: &'static str = "Arrow";
+    type Settings = ArrowSettings;
+
+    fn policy(settings: &ArrowSettings) -> Policy {
+        settings.policy()
+    }
+
+    fn source_ref(resource: &Resource) -> Option<String> {
+        license_of(resource).map(str::to_owned)
+    }
+
+    fn is_active(settings: &ArrowSettings) -> bool {
+        settings.is_active
+    }
+
+    /// One consumption call per resource, summed by licence; a resource Arrow reports nothing for has zero.
+    async fn preliminary(
+        &self,
+        settings: &ArrowSettings,
+        period: Period,
+        resources: &[Resource],
+        progress: &dyn Fn(u64, u64, String),
+    ) -> Result<Vec<Preliminary>> {
+        let mut aggregator = ConsumptionAggregator::new(AggregateOptions {
+            currency: Some(settings.currency.unwrap_or(Currency::XXX)),
+        });
+        let total = u64::try_from(resources.len()).unwrap_or(u64::MAX);
+        let mut lines_of = BTreeMap::new();
+        for (done, resource) in (1u64..).zip(resources) {
+            let Some(license) = license_of(resource) else {
+                continue;
+            };
+            let tag = ConsumptionTag {
+                resource_uuid: resource.uuid.to_string(),
+                license_reference: license.to_owned(),
+                period: Some(period),
+            };
+            let lines = match self.api.consumption(license, period, period).await? {
+                Payload::Text(text) => aggregator.push(&tag, &text)?,
+                Payload::Json(value) => aggregator.push_value(&tag, &value)?,
+            };
+            lines_of.insert(resource.uuid.clone(), lines);
+            progress(
+                done,
+                total,
+                format!("consumption of {license} for {period}"),
+            );
+        }
+        let rows = aggregator.finish();
+        let by_resource: BTreeMap<&str, _> = rows
+            .iter()
+            .filter(|r| r.billing_period == period)
+            .map(|r| (r.resource_uuid.as_str(), r))
+            .collect();
+        Ok(resources
+            .iter()
+            .filter_map(|resource| {
+                let license = license_of(resource)?;
+                let row = by_resource.get(resource.uuid.as_str()).copied();
+                let lines = lines_of.get(&resource.uuid).copied().unwrap_or(0);
+                Some(Preliminary {
+                    resource_uuid: resource.uuid.clone(),
+                    source_ref: license.to_owned(),
+                    sell: row.map(|r| r.consumed_sell).unwrap_or_default(),
+                    buy: row.map(|r| r.consumed_buy).unwrap_or_default(),
+                    currency: row.map(|r| r.currency),
+                    lines: row.map(|r| r.lines).unwrap_or(lines),
+                    raw_data: json!({ "source": "arrow consumption", "period": period, "lines": lines }),
+                })
+            })
+            .collect())
+    }
+
+    /// Arrow's export of the month: whatever it holds is final for the licences it names.
+    async fn finals(
+        &self,
+        settings: &ArrowSettings,
+        period: Period,
+        progress: &dyn Fn(u64, u64, String),
+    ) -> Result<Option<Vec<FinalFigure>>> {
+        let lines = self.billed_lines(settings, period, progress).await?;
+        Ok(Some(lines.iter().map(BilledLine::final_figure).collect()))
+    }
+}
+
+/// Which page a parse error is on.
+pub(crate) fn in_page(error: Error, page: u32) -> Error {
+    match error {
+        Error::InvalidCell {
+            payload,
+            row,
+            column,
+            value,
+            reason,
+        } => Error::InvalidCell {
+            payload: format!("{payload} page {page}"),
+            row,
+            column,
+            value,
+            reason,
+        },
+        Error::InvalidPayload {
+            payload,
+            offset,
+            reason,
+        } => Error::InvalidPayload {
+            payload: format!("{payload} page {page}"),
+            offset,
+            reason,
+        },
+        other => other,
+    }
+}
