@@ -1,10 +1,12 @@
 //! billsync: vendor-billing sync and reconciliation, as a sans-IO core compiled to WebAssembly.
 //!
-//! Layers, each depending only on those below it:
+//! Layers, each depending only on those below it (tests/layers.rs keeps them so):
 //! - [`wasm`]: the JS boundary, the only module that knows about `JsValue`;
-//! - [`engine`]: one function per API operation, reading through host ports and committing one changeset;
-//! - the pure core: [`period`], [`money`], [`validate`], [`arrow`], [`consumption`], [`records`], [`query`],
-//!   [`changeset`] and [`reconcile`]. No I/O, no clock, no randomness.
+//! - [`engine`]: the generic orchestration over the host's ports and a [`engine::Vendor`];
+//! - [`vendors`]: each vendor's payloads, settings, request validation, REST routes and own plans;
+//! - [`ledger`]: vendor-neutral and pure: records, invoice items, the rule of money, changesets;
+//! - shared: [`period`], [`money`], [`ids`], [`error`], [`readers`], [`fields`], [`rest`], [`store`].
+//!   No I/O, no clock, no randomness below the engine.
 
 // No panic on any input path: a panic kills the wasm instance.
 #![cfg_attr(

@@ -6,15 +6,13 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use billsync::engine::{
-    ArrowApi, Clock, Engine, ExportRequest, HttpRequest, HttpResponse, NoProgress, Payload,
-};
+use billsync::engine::{Clock, Engine, HttpRequest, HttpResponse, NoProgress, Payload};
 use billsync::error::{Error, Result};
 use billsync::ledger::{ConsumptionRecord, InvoiceItem, Resource};
 use billsync::period::{Period, Zone};
 use billsync::store::MemoryStore;
 use billsync::timestamp::Timestamp;
-use billsync::vendors::arrow::Arrow;
+use billsync::vendors::arrow::{Arrow, ArrowApi, ExportRequest};
 use serde_json::{json, Value};
 
 /// The fakes never wait, so one poll finishes every future.

@@ -13,10 +13,7 @@ mod vendor;
 
 pub use crate::rest::http::{HttpRequest, HttpResponse, HttpUser, OperationResult};
 pub use consumption::{PlannedReconciliation, PlannedSync};
-pub use ports::{
-    ArrowApi, Clock, ExportRequest, NoProgress, Payload, Progress, ProgressEvent, ScanQuery, Store,
-    StoredRow,
-};
+pub use ports::{Clock, NoProgress, Payload, Progress, ProgressEvent, ScanQuery, Store, StoredRow};
 pub use vendor::{Preliminary, Vendor};
 
 use serde_json::{json, Map, Value};

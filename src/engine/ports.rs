@@ -1,5 +1,6 @@
-//! The ports: what the host injects. Small and typed: the vendor's REST calls returning its raw payloads, a
-//! store with a few query shapes plus one atomic commit, a clock, and an optional progress sink.
+//! The ports: what the host injects. Small and typed: a store with a few query shapes plus one atomic
+//! commit, a clock, an optional progress sink, and the raw payloads vendors' ports return. Each vendor's
+//! own port (its REST calls) lives in its folder.
 //!
 //! In Rust they are traits, so the engine is tested natively with Rust fakes; `crate::wasm` implements them
 //! over the host's JS objects.
@@ -11,7 +12,6 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::ledger::changeset::Changeset;
-use crate::period::Period;
 use crate::store::{ApplyReport, MemoryStore};
 use crate::timestamp::Timestamp;
 
@@ -75,30 +75,6 @@ pub trait Store {
 pub enum Payload {
     Text(String),
     Json(Value),
-}
-
-/// One request of Arrow's billing export.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ExportRequest {
-    pub export_type_reference: String,
-    pub period_from: Period,
-    pub period_to: Period,
-    pub page: u32,
-}
-
-/// Arrow's REST calls, returning Arrow's raw payloads.
-#[allow(async_fn_in_trait)]
-pub trait ArrowApi {
-    async fn billing_export(&self, request: &ExportRequest) -> Result<Payload>;
-    async fn consumption(
-        &self,
-        license_reference: &str,
-        period_start: Period,
-        period_end: Period,
-    ) -> Result<Payload>;
-    async fn license(&self, license_reference: &str) -> Result<Payload>;
-    async fn licenses(&self, page: u32, per_page: u32) -> Result<Payload>;
 }
 
 /// The host's clock: "now" as an RFC 3339 instant.

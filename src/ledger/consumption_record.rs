@@ -36,10 +36,10 @@ impl RecordKey {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConsumptionRecord {
     pub uuid: Uuid,
-    /// The vendor whose unit this is ("arrow", "soracom"): each vendor lists its own records.
+    /// The vendor whose unit this is: each vendor lists its own records.
     pub vendor: String,
     pub resource_uuid: Uuid,
-    /// The vendor's unit the money is for: an Arrow licence, a Soracom SIM or device.
+    /// The vendor's unit the money is for: a licence, a SIM, a device.
     #[serde(alias = "license_reference")]
     pub source_ref: String,
     pub billing_period: Period,

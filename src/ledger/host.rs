@@ -1,5 +1,5 @@
 //! Objects the host owns and billsync reads: customers, projects and resources. A resource is the vendor's
-//! unit (an Arrow licence, a Soracom SIM or device) as the host knows it; each vendor says which attribute of it
+//! unit (a licence, a SIM, a device) as the host knows it; each vendor says which attribute of it
 //! names its source.
 
 use std::collections::BTreeMap;
@@ -39,12 +39,12 @@ pub struct Resource {
     pub project_uuid: Uuid,
     #[serde(default, alias = "offering")]
     pub offering_uuid: Option<Uuid>,
-    /// The vendor's id of the thing: Arrow's Vendor Subscription ID, a Soracom IMSI or device id.
+    /// The vendor's id of the thing: a subscription id, an IMSI, a device id.
     #[serde(default)]
     pub backend_id: String,
     #[serde(default = "Resource::default_state")]
     pub state: String,
-    /// Free-form attributes; each vendor reads its own (Arrow: `arrow_license_reference`).
+    /// Free-form attributes; each vendor reads its own.
     #[serde(default)]
     pub attributes: serde_json::Map<String, serde_json::Value>,
     /// Usage figures sync_resources writes, per period ("YYYY-MM" → free-form report).

@@ -18,7 +18,7 @@ pub enum InvoiceItemKind {
     Provisional,
     /// The difference between a record's final amount and what was already billed for it.
     ConsumptionCompensation,
-    /// A line of a vendor's final document (an Arrow statement line), billed as it is.
+    /// A line of a vendor's final document (a statement line), billed as it is.
     StatementLine,
     /// The difference between a document line's current price and what was already billed for it.
     StatementCompensation,

@@ -15,7 +15,7 @@
 //!
 //! - Consumption: the provisional item follows the consumption figures until the record is reconciled once;
 //!   from then on only compensations change what is billed.
-//! - Document lines (Arrow's statements): a line is billed once, at its first price; later price changes are
+//! - Document lines (a vendor's statements): a line is billed once, at its first price; later price changes are
 //!   compensated, never written into that item (an issued invoice cannot be edited).
 //! - One tolerance for every comparison ([`Policy::tolerance`]).
 //! - A plan that relies on what a source has billed names the version of that source's ledger row it read

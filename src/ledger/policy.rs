@@ -25,7 +25,7 @@ pub struct Policy {
     pub price_source: PriceSource,
     /// One tolerance for every reconciliation: differences smaller than this are not compensated.
     pub tolerance: Decimal,
-    /// What invoice items are named after, e.g. "Arrow consumption".
+    /// What invoice items are named after, e.g. "<vendor> consumption".
     pub item_prefix: String,
     /// The currency of amounts whose source names none. None: such amounts wait for a source that names one.
     pub currency: Option<Currency>,

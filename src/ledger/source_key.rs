@@ -19,7 +19,7 @@ impl SourceKey {
         SourceKey(format!("{resource}|{period}|{source_ref}"))
     }
 
-    /// A line of a vendor's final document (an Arrow statement line). `line` must be unique within the
+    /// A line of a vendor's final document (a statement line). `line` must be unique within the
     /// document; a line the vendor gives no id for is known by its position in the whole document
     /// ([`SourceKey::position`]), never by its row on one page.
     pub fn of_line(document: &str, line: &str) -> SourceKey {

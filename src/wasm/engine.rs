@@ -10,8 +10,7 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::{from_js, js_error, to_js};
 use crate::engine::{
-    ArrowApi, Clock, Engine, ExportRequest, HttpRequest, Payload, Progress, ProgressEvent,
-    ScanQuery, Store, StoredRow,
+    Clock, Engine, HttpRequest, Payload, Progress, ProgressEvent, ScanQuery, Store, StoredRow,
 };
 use crate::error::{Error, FieldErrors, Result};
 use crate::ledger::changeset::Changeset;
@@ -20,7 +19,7 @@ use crate::rest::http::Routes;
 use crate::store::ApplyReport;
 use crate::timestamp::Timestamp;
 use crate::vendors::arrow::validate::Operation;
-use crate::vendors::arrow::Arrow;
+use crate::vendors::arrow::{Arrow, ArrowApi, ExportRequest};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ENGINE: &str = r#"

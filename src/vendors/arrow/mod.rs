@@ -26,6 +26,7 @@ pub mod aggregate;
 pub mod billing_sync;
 pub mod line;
 pub mod ops;
+pub mod port;
 pub mod preview;
 pub mod query;
 pub mod records;
@@ -36,6 +37,7 @@ pub mod statements;
 pub mod validate;
 pub mod vendor;
 
+pub use port::{ArrowApi, ExportRequest};
 pub use vendor::Arrow;
 
 /// The vendor's name on its consumption records.

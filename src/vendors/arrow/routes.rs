@@ -5,9 +5,10 @@ use serde_json::Value;
 use super::query::Page;
 use super::validate::{self, Method, Operation, ValidatedRequest};
 use super::Arrow;
-use crate::engine::{ArrowApi, Clock, Engine, Progress, Store};
+use crate::engine::{Clock, Engine, Progress, Store};
 use crate::error::Result;
 use crate::rest::http::{dry_run_of, serve, HttpRequest, HttpResponse, OperationResult, Routes};
+use crate::vendors::arrow::ArrowApi;
 
 /// Which operation a path and method name, and the uuid in the path of a retrieve.
 fn route_of(path: &str) -> Option<(Vec<Operation>, Option<String>)> {

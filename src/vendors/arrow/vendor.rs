@@ -9,11 +9,12 @@ use super::aggregate::{AggregateOptions, ConsumptionAggregator, ConsumptionTag};
 use super::line::BilledLine;
 use super::settings::{license_of, ArrowSettings};
 use super::{parse_billing_export, parse_billing_export_value, BillingExportPage, VENDOR};
-use crate::engine::{ArrowApi, ExportRequest, Payload, Preliminary, Vendor};
+use crate::engine::{Payload, Preliminary, Vendor};
 use crate::error::{Error, Result};
 use crate::ledger::{FinalFigure, Policy, Resource};
 use crate::money::Currency;
 use crate::period::Period;
+use crate::vendors::arrow::{ArrowApi, ExportRequest};
 
 /// A billing export longer than this many pages is refused rather than read forever.
 const MAX_EXPORT_PAGES: u32 = 10_000;

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::engine::{outcome, page_of, ArrowApi, Clock, Engine, Progress, Store};
+use crate::engine::{outcome, page_of, Clock, Engine, Progress, Store};
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
 use crate::ledger::changeset::Changeset;
@@ -16,6 +16,7 @@ use crate::vendors::arrow::validate::{
     CleanupConsumptionRequest, ConsumptionRecordQuery, ConsumptionSyncRequest,
     HistoricalConsumptionRequest, Operation, ReconciliationRequest,
 };
+use crate::vendors::arrow::ArrowApi;
 use crate::vendors::arrow::{Arrow, VENDOR};
 
 fn uuid_filter(value: &Option<String>, field: &str) -> Result<Option<Uuid>> {

@@ -4,9 +4,10 @@ mod consumption;
 mod statements;
 mod vendor;
 
-use crate::engine::{ArrowApi, Clock, Engine, Progress, Store};
+use crate::engine::{Clock, Engine, Progress, Store};
 use crate::error::Result;
 use crate::period::Period;
+use crate::vendors::arrow::ArrowApi;
 
 use super::line::BilledLine;
 use super::settings::ArrowSettings;

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Map, Value};
 
-use crate::engine::{outcome, page_of, ArrowApi, Clock, Engine, Progress, Store};
+use crate::engine::{outcome, page_of, Clock, Engine, Progress, Store};
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
 use crate::ledger::changeset::Changeset;
@@ -22,6 +22,7 @@ use crate::vendors::arrow::validate::{
     BillingSyncQuery, Operation, ReconciliationRequest, StatementSyncRequest, SyncPauseRequest,
 };
 use crate::vendors::arrow::Arrow;
+use crate::vendors::arrow::ArrowApi;
 
 struct StatementInputs {
     lines: Vec<BilledLine>,

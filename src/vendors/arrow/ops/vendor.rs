@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
-use crate::engine::{outcome, ArrowApi, Clock, Engine, Payload, Progress, Store};
+use crate::engine::{outcome, Clock, Engine, Payload, Progress, Store};
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
 use crate::ledger::changeset::Changeset;
@@ -19,6 +19,7 @@ use crate::vendors::arrow::validate::{
 };
 use crate::vendors::arrow::validate_template;
 use crate::vendors::arrow::Arrow;
+use crate::vendors::arrow::ArrowApi;
 
 /// The project force_import puts a new customer's subscriptions in.
 const IMPORT_PROJECT_NAME: &str = "Arrow Azure Subscriptions";
