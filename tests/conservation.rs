@@ -1,6 +1,7 @@
 //! The conservation law, over random scenarios: for every (resource, period) and every statement line, once
 //! reconciled, what the invoices bill equals the vendor's final figure to the cent, however the operations
-//! were interleaved, re-run, forced, re-applied, interrupted or cleaned up in between.
+//! were interleaved, re-run, forced, re-applied, interrupted, cleaned up, or planned by another worker and
+//! committed out of order in between.
 
 mod common;
 
@@ -52,6 +53,18 @@ enum Step {
     Interrupted { period: usize },
     /// Time passes.
     Tick { hours: u32 },
+    /// A plan made now and held back: another worker's, to be committed after whatever comes next.
+    Hold { period: usize, plan: HeldPlan },
+    /// A held plan committed now, out of order: applied if nothing it relied on moved, refused otherwise.
+    CommitHeld { index: usize },
+}
+
+#[derive(Debug, Clone, Copy)]
+enum HeldPlan {
+    Consumption,
+    Reconciliation,
+    Statements,
+    StatementReconciliation,
 }
 
 fn cents(c: i64) -> Decimal {
@@ -73,12 +86,19 @@ fn step() -> impl Strategy<Value = Step> {
         2 => period.clone().prop_map(|period| Step::Sync { period }),
         2 => (period.clone(), any::<bool>()).prop_map(|(period, force)| Step::ReconcileStatements { period, force }),
         1 => Just(Step::Reapply),
-        1 => period.prop_map(|period| Step::Interrupted { period }),
+        1 => period.clone().prop_map(|period| Step::Interrupted { period }),
         1 => (1u32..400).prop_map(|hours| Step::Tick { hours }),
+        2 => (period, prop_oneof![
+            Just(HeldPlan::Consumption),
+            Just(HeldPlan::Reconciliation),
+            Just(HeldPlan::Statements),
+            Just(HeldPlan::StatementReconciliation),
+        ]).prop_map(|(period, plan)| Step::Hold { period, plan }),
+        2 => (0usize..4).prop_map(|index| Step::CommitHeld { index }),
     ]
 }
 
-fn run(world: &mut World, step: &Step) {
+fn run(world: &mut World, held: &mut Vec<Changeset>, step: &Step) {
     match step {
         Step::Consume { period, totals } => {
             let totals: Vec<_> = totals
@@ -135,6 +155,30 @@ fn run(world: &mut World, step: &Step) {
             let _ = world.plan_reconciliation(p(PERIODS[*period]), true);
             let _ = world.plan_statement_reconcile(p(PERIODS[*period]), true);
         }
+        Step::Hold { period, plan } => {
+            let period = p(PERIODS[*period]);
+            held.push(match plan {
+                HeldPlan::Consumption => world.plan_consumption(
+                    period,
+                    &[
+                        (0, cents(12_345), cents(10_000)),
+                        (1, cents(777), cents(700)),
+                    ],
+                ),
+                HeldPlan::Reconciliation => world.plan_reconciliation(period, true),
+                HeldPlan::Statements => world.plan_trigger_sync(period),
+                HeldPlan::StatementReconciliation => world.plan_statement_reconcile(period, true),
+            });
+        }
+        Step::CommitHeld { index } => {
+            if !held.is_empty() {
+                let changeset = held.remove(index % held.len());
+                match world.store.apply(&changeset) {
+                    Ok(_) => world.last = Some(changeset),
+                    Err(e) => assert_eq!(e.code(), "conflict", "{e}"),
+                }
+            }
+        }
         Step::Tick { hours } => {
             let next = world.now.to_rfc3339();
             let at = chrono::DateTime::parse_from_rfc3339(&next).unwrap()
@@ -144,9 +188,8 @@ fn run(world: &mut World, step: &Step) {
     }
 }
 
-/// Every reconciled record's invoices bill exactly its final amount; every reconciled statement line's
-/// invoices bill exactly its current export price (zero once gone).
-fn assert_conserved(world: &World, price_source: PriceSource) -> Result<(), TestCaseError> {
+/// Every reconciled record's invoices bill exactly its final amount.
+fn assert_records_conserved(world: &World, price_source: PriceSource) -> Result<(), TestCaseError> {
     for record in world
         .rows::<ConsumptionRecord>()
         .iter()
@@ -160,6 +203,13 @@ fn assert_conserved(world: &World, price_source: PriceSource) -> Result<(), Test
         let key = record.key().natural_key();
         prop_assert_eq!(world.billed(key.as_str()), final_amount, "record {}", key);
     }
+    Ok(())
+}
+
+/// Every reconciled record's invoices bill exactly its final amount; every reconciled statement line's
+/// invoices bill exactly its current export price (zero once gone).
+fn assert_conserved(world: &World, price_source: PriceSource) -> Result<(), TestCaseError> {
+    assert_records_conserved(world, price_source)?;
     for sync in world
         .rows::<BillingSync>()
         .iter()
@@ -188,8 +238,11 @@ proptest! {
     ) {
         let price_source = if buy_side { PriceSource::Buy } else { PriceSource::Sell };
         let mut world = World::new(RESOURCES, price_source);
+        let mut held = Vec::new();
         for s in &steps {
-            run(&mut world, s);
+            run(&mut world, &mut held, s);
+            // After every step, out-of-order commits included: a reconciled record bills its final.
+            assert_records_conserved(&world, price_source)?;
         }
         // Close every month with the export as it stands now: a final forced reconciliation of both kinds.
         world.at("2025-06-01T00:00:00Z");

@@ -42,7 +42,12 @@ fn the_ledger_names_no_vendor_and_uses_nothing_above_it() {
             assert!(!text.contains(vendor), "{} names {vendor}", file.display());
         }
         let code = code(&file);
-        for above in ["crate::vendors", "crate::engine", "crate::wasm", "crate::rest"] {
+        for above in [
+            "crate::vendors",
+            "crate::engine",
+            "crate::wasm",
+            "crate::rest",
+        ] {
             assert!(!code.contains(above), "{} uses {above}", file.display());
         }
     }
@@ -71,7 +76,11 @@ fn only_src_wasm_names_jsvalue() {
             continue;
         }
         outside += 1;
-        assert!(!code(&file).contains("JsValue"), "{} names JsValue", file.display());
+        assert!(
+            !code(&file).contains("JsValue"),
+            "{} names JsValue",
+            file.display()
+        );
     }
     assert!(outside > 40, "checked {outside} files");
 }

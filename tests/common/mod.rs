@@ -2,6 +2,8 @@
 //! a memory store, the vendor's current export, and a clock the test moves.
 #![allow(dead_code)]
 
+pub mod fake_arrow;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use billsync::ids::Uuid;

@@ -1,0 +1,239 @@
+//! Every pair of mutating operations, planned from the same state and committed out of order: plan A,
+//! plan B, commit B, then commit A. A's commit must either still be right (nothing it relied on moved) or
+//! be refused as a conflict, in which case the engine re-plans A, as it does on a real conflict. After
+//! each pair the conservation law holds: every reconciled record bills exactly its final, every other
+//! record exactly its consumption, every reconciled statement line its current price, every other its
+//! first price.
+
+mod common;
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use billsync::engine::{Engine, NoProgress, ScanQuery, Store, StoredRow};
+use billsync::error::{Error, Result};
+use billsync::ledger::{Changeset, ConsumptionRecord, InvoiceItem};
+use billsync::period::Zone;
+use billsync::store::{ApplyReport, MemoryStore};
+use billsync::vendors::arrow::billing_sync::BillingSync;
+use billsync::vendors::arrow::Arrow;
+use common::fake_arrow::*;
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+
+/// The memory store, shared; while `hold` is set, a commit is kept (not applied) for the test to apply later.
+struct HoldingStore {
+    inner: Rc<RefCell<MemoryStore>>,
+    hold: Cell<bool>,
+    held: RefCell<Option<Changeset>>,
+}
+
+impl Store for HoldingStore {
+    async fn get(&self, table: &str, id: &str) -> Result<Option<StoredRow>> {
+        self.inner.as_ref().get(table, id).await
+    }
+
+    async fn scan(&self, table: &str, query: &ScanQuery) -> Result<Vec<StoredRow>> {
+        self.inner.as_ref().scan(table, query).await
+    }
+
+    async fn commit(&self, changeset: &Changeset) -> Result<ApplyReport> {
+        if self.hold.get() {
+            *self.held.borrow_mut() = Some(changeset.clone());
+            return Ok(ApplyReport::default());
+        }
+        self.inner.as_ref().commit(changeset).await
+    }
+}
+
+type PairEngine = Engine<HoldingStore, Arrow<FakeArrow>, FixedClock, NoProgress>;
+
+const OPERATIONS: [&str; 7] = [
+    "consumption sync",
+    "trigger_sync",
+    "trigger_reconciliation",
+    "reconcile",
+    "cleanup",
+    "historical sync",
+    "sync_resources",
+];
+
+fn request(operation: &str) -> (String, Value) {
+    let (action, body) = match operation {
+        "consumption sync" => (
+            "trigger_consumption_sync",
+            json!({"year": 2025, "month": 1}),
+        ),
+        "trigger_sync" => ("trigger_sync", json!({"year": 2025, "month": 1})),
+        "trigger_reconciliation" => ("trigger_reconciliation", json!({"year": 2025, "month": 1})),
+        "reconcile" => (
+            "reconcile",
+            json!({"year": 2025, "month": 1, "force": true}),
+        ),
+        "cleanup" => (
+            "cleanup_consumption",
+            json!({"period_from": "2025-01", "period_to": "2025-01", "dry_run": false}),
+        ),
+        "historical sync" => (
+            "sync_resource_historical_consumption",
+            json!({"resource_uuid": resource(2), "period_from": "2025-01", "period_to": "2025-01"}),
+        ),
+        "sync_resources" => (
+            "sync_resources",
+            json!({"period_from": "2025-01", "period_to": "2025-01", "force_import": true}),
+        ),
+        other => panic!("no operation {other}"),
+    };
+    (format!("/api/admin/arrow/billing-syncs/{action}/"), body)
+}
+
+fn run(engine: &PairEngine, operation: &str) {
+    let (path, body) = request(operation);
+    let response = block_on(engine.handle(&post_request(&path, body)));
+    assert!(
+        response.status < 300,
+        "{operation}: {} {}",
+        response.status,
+        response.body
+    );
+}
+
+fn post_request(path: &str, body: Value) -> billsync::engine::HttpRequest {
+    billsync::engine::HttpRequest {
+        method: "POST".into(),
+        path: path.into(),
+        body,
+        user: serde_json::from_value(json!({"is_staff": true})).unwrap(),
+        base_url: "https://admin.example".into(),
+        ..Default::default()
+    }
+}
+
+fn engine_on(store: &Rc<RefCell<MemoryStore>>, arrow: FakeArrow, now: &'static str) -> PairEngine {
+    Engine::new(
+        HoldingStore {
+            inner: Rc::clone(store),
+            hold: Cell::new(false),
+            held: RefCell::new(None),
+        },
+        Arrow { api: arrow },
+        FixedClock(Cell::new(now)),
+        Zone::UTC,
+        NoProgress,
+    )
+}
+
+/// The month as it stands before the pair: consumption synced and statements billed, then Arrow's
+/// preliminary figures moved (a re-sync would reprice) and the export holds the finals.
+fn base() -> Rc<RefCell<MemoryStore>> {
+    let store = Rc::new(RefCell::new(initial_store()));
+    let first = engine_on(&store, arrow(), "2025-01-20T10:00:00Z");
+    run(&first, "consumption sync");
+    run(&first, "trigger_sync");
+    store
+}
+
+fn moved_arrow() -> FakeArrow {
+    let mut a = arrow();
+    a.consumption.insert(
+        (license(2), "2025-01".into()),
+        vec![("12.00".into(), "9.50".into())],
+    );
+    a
+}
+
+fn billed(items: &[InvoiceItem], key: &str) -> Decimal {
+    items
+        .iter()
+        .filter(|i| i.source_key.as_str() == key)
+        .map(|i| i.total().unwrap().amount)
+        .sum()
+}
+
+fn assert_conserved(store: &MemoryStore, what: &str) {
+    let items: Vec<InvoiceItem> = store.typed().unwrap();
+    for record in store.typed::<ConsumptionRecord>().unwrap() {
+        let key = record.key().natural_key();
+        let expected = if record.is_reconciled() {
+            record.final_sell.unwrap()
+        } else {
+            record.consumed_sell
+        };
+        assert_eq!(
+            billed(&items, key.as_str()),
+            expected,
+            "{what}: record {key}"
+        );
+    }
+    for sync in store.typed::<BillingSync>().unwrap() {
+        for item in &sync.items {
+            let key = format!("{}|{}", sync.statement_reference, item.arrow_line_reference);
+            let expected = if sync.reconciled_at.is_some() {
+                item.current_price.unwrap_or(Decimal::ZERO)
+            } else {
+                item.original_price
+            };
+            assert_eq!(billed(&items, &key), expected, "{what}: line {key}");
+        }
+    }
+}
+
+#[test]
+fn every_pair_committed_out_of_order_keeps_the_money() {
+    let mut refused = 0;
+    for a in OPERATIONS {
+        for b in OPERATIONS {
+            let what = format!("plan {a}, plan {b}, commit {b}, commit {a}");
+            let store = base();
+            let engine_a = engine_on(&store, moved_arrow(), "2025-02-03T10:00:00Z");
+            let engine_b = engine_on(&store, moved_arrow(), "2025-02-03T10:00:00Z");
+            // Plan A: its commit is held back.
+            engine_a.store.hold.set(true);
+            run(&engine_a, a);
+            engine_a.store.hold.set(false);
+            let held = engine_a.store.held.borrow_mut().take();
+            // Plan and commit B from the same state.
+            run(&engine_b, b);
+            // Now A's commit: still right, or refused and re-planned.
+            if let Some(changeset) = held {
+                let result = store.borrow_mut().apply(&changeset);
+                match result {
+                    Ok(_) => {}
+                    Err(Error::Conflict { .. }) => {
+                        refused += 1;
+                        run(&engine_a, a);
+                    }
+                    Err(other) => panic!("{what}: {other}"),
+                }
+            }
+            assert_conserved(&store.borrow(), &what);
+        }
+    }
+    // Pairs that touch the same rows really collided.
+    assert!(
+        refused >= 10,
+        "only {refused} out-of-order commits were refused"
+    );
+}
+
+#[test]
+fn a_reconciliation_planned_before_a_sync_is_refused_and_replanned() {
+    // The case that billed 105 for a final of 95: reconciliation planned, a sync commits, the stale
+    // reconciliation commits.
+    let store = base();
+    let reconciling = engine_on(&store, moved_arrow(), "2025-02-03T10:00:00Z");
+    let syncing = engine_on(&store, moved_arrow(), "2025-02-03T10:00:00Z");
+    reconciling.store.hold.set(true);
+    run(&reconciling, "trigger_reconciliation");
+    reconciling.store.hold.set(false);
+    let stale = reconciling.store.held.borrow_mut().take().unwrap();
+    run(&syncing, "consumption sync");
+    let before = store.borrow().clone();
+    let refused = store.borrow_mut().apply(&stale).unwrap_err();
+    assert_eq!(refused.code(), "conflict");
+    assert_eq!(*store.borrow(), before, "a refused commit changes nothing");
+    run(&reconciling, "trigger_reconciliation");
+    assert_conserved(&store.borrow(), "after the re-plan");
+    let records: Vec<ConsumptionRecord> = store.borrow().typed().unwrap();
+    assert!(records.iter().all(ConsumptionRecord::is_reconciled));
+}
