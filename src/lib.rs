@@ -26,6 +26,7 @@ pub mod ids;
 pub mod money;
 pub mod period;
 pub mod query;
+pub mod readers;
 pub mod reconcile;
 pub mod records;
 pub mod store;
