@@ -32,6 +32,7 @@ pub mod records;
 pub mod store;
 pub mod timestamp;
 pub mod validate;
+pub mod vendors;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
