@@ -13,6 +13,9 @@
 //! [`Error::InvalidPayload`](crate::Error::InvalidPayload) with a byte offset; two currencies where one is
 //! expected are [`Error::CurrencyMismatch`](crate::Error::CurrencyMismatch) naming both.
 
+pub mod billing_csv;
+pub mod csv_aggregates;
+pub mod csv_aggregator;
 pub mod daily_bill;
 pub mod export;
 pub mod formats;
@@ -22,6 +25,9 @@ pub mod number;
 mod object;
 pub mod status;
 
+pub use billing_csv::{BillingCsvHeader, BillingRow, DeviceIdKind, SubscriberKey, BILLING_CSV};
+pub use csv_aggregates::{CsvAggregates, LineTotals, SubscriberTotals};
+pub use csv_aggregator::{aggregate_billing_csv, BillingCsvAggregator};
 pub use daily_bill::{parse_daily_bills, parse_daily_bills_value, DailyBill, DailyBills};
 pub use export::{
     parse_exported_file, parse_exported_file_value, parse_file_export, parse_file_export_value,
