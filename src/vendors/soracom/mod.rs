@@ -17,6 +17,7 @@ pub mod billing_csv;
 pub mod csv_aggregates;
 pub mod csv_aggregator;
 pub mod daily_bill;
+pub mod daily_vs_monthly;
 pub mod export;
 pub mod formats;
 pub mod latest_bill;
@@ -29,6 +30,9 @@ pub use billing_csv::{BillingCsvHeader, BillingRow, DeviceIdKind, SubscriberKey,
 pub use csv_aggregates::{CsvAggregates, LineTotals, SubscriberTotals};
 pub use csv_aggregator::{aggregate_billing_csv, BillingCsvAggregator};
 pub use daily_bill::{parse_daily_bills, parse_daily_bills_value, DailyBill, DailyBills};
+pub use daily_vs_monthly::{
+    explain_daily_against_monthly, DailyMonthlyExplanation, DifferenceReason,
+};
 pub use export::{
     parse_exported_file, parse_exported_file_value, parse_file_export, parse_file_export_value,
     ExportedFile, FileExport,
