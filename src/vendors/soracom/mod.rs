@@ -5,8 +5,9 @@
 //! Two ways in for every JSON model, one set of rules (see [`object`] and [`number`]):
 //! - `parse_*(text)`: the JSON text as Soracom sent it, walked once by the strict scanner; amounts are read
 //!   from the numbers' own digits, so they are exact.
-//! - `parse_*_value(&Value)`: a `serde_json::Value` (JS objects, small calls); amounts are exact up to 15
-//!   significant digits, and refused beyond (they went through `f64`).
+//! - `parse_*_value(&Value)`: a `serde_json::Value` (JS objects, small calls); non-integer amounts went
+//!   through `f64`, so they are exact only when written with at most 15 significant digits (those that
+//!   visibly lost digits are refused; see [`number`] for the one case that cannot be detected).
 //!
 //! Errors are coded: a field error is [`Error::InvalidCell`](crate::Error::InvalidCell) naming the payload,
 //! the list element (1-based, 0 for the document itself), the field and its value; malformed JSON is

@@ -6,12 +6,15 @@
 //! (more than 28 decimal places, more than 28 or 29 significant digits, or an exponent beyond
 //! ±[`MAX_EXPONENT`], e.g. `1e400`) is refused, never rounded.
 //!
-//! **The value path is exact only up to 15 significant digits.** serde_json, built without its
-//! `arbitrary_precision` feature, has already turned a non-integer number into an `f64` (and, without
-//! `float_roundtrip`, not always the nearest one). Every decimal of at most 15 significant digits survives
-//! that round trip and comes back as its shortest text, so those are read exactly; a float whose shortest
-//! text has more digits may not be what the sender wrote and is refused. Integers that fit in i64/u64 are
-//! kept exactly by serde_json and are always accepted.
+//! **The value path is exact only for amounts written with at most 15 significant digits.** serde_json,
+//! built without its `arbitrary_precision` feature, has already turned a non-integer number into an `f64`
+//! (and a JS object's numbers are `f64` anyway). Every decimal of at most 15 significant digits survives
+//! that and comes back as its shortest text, so those are read exactly. A float whose shortest text has
+//! more digits (`0.30000000000000004`, or a 1-ulp misparse) cannot be what a 15-digit amount became and is
+//! refused. What cannot be detected: an amount *written* with more than 15 digits whose nearest `f64`
+//! happens to print short (`111162167159889002.5` arrives as `111162167159889000`). The value path cannot
+//! see the digits that were lost; amounts that must be exact beyond 15 digits go through the text path.
+//! Integers that fit in i64/u64 are kept exactly by serde_json and are always accepted.
 
 use rust_decimal::Decimal;
 
@@ -207,6 +210,22 @@ mod tests {
         for long in ["0.30000000000000004", "1234567890.1234567"] {
             let v: serde_json::Value = serde_json::from_str(long).unwrap();
             assert!(exact_json_number(v.as_number().unwrap()).is_err(), "{long}");
+        }
+        // The documented blind spot: 19 digits whose f64 prints as 15. Only the text path is exact here.
+        let v: serde_json::Value = serde_json::from_str("111162167159889002.5").unwrap();
+        assert_eq!(
+            exact_json_number(v.as_number().unwrap()).unwrap(),
+            d("111162167159889000")
+        );
+        assert_eq!(
+            exact_decimal("111162167159889002.5").unwrap(),
+            d("111162167159889002.5")
+        );
+        for long in ["1e23", "123456789012345e10"] {
+            let v: serde_json::Value = serde_json::from_str(long).unwrap();
+            if let Ok(got) = exact_json_number(v.as_number().unwrap()) {
+                assert_eq!(got, exact_decimal(long).unwrap(), "{long}");
+            }
         }
     }
 
