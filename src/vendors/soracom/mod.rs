@@ -2,7 +2,7 @@
 //! aggregated as a stream, and the daily bills explained against the monthly one. No I/O, no clock: the
 //! adapters fetch, the engine decides.
 //!
-//! Two ways in for every JSON model, one set of rules (see [`object`] and [`number`]):
+//! Two ways in for every JSON model, one set of rules (see the `object` module and [`number`]):
 //! - `parse_*(text)`: the JSON text as Soracom sent it, walked once by the strict scanner; amounts are read
 //!   from the numbers' own digits, so they are exact.
 //! - `parse_*_value(&Value)`: a `serde_json::Value` (JS objects, small calls); non-integer amounts went
