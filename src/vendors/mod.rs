@@ -3,3 +3,4 @@
 //! its nouns leaves its folder.
 
 pub mod arrow;
+pub mod soracom;
