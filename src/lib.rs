@@ -23,6 +23,7 @@ pub mod consumption;
 pub mod engine;
 pub mod error;
 pub mod ids;
+pub mod limits;
 pub mod money;
 pub mod period;
 pub mod query;
