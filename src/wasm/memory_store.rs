@@ -6,7 +6,8 @@ use std::rc::Rc;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
-use super::{from_js, js_error, to_js};
+use super::args::{object_arg, optional_object_arg, string_arg};
+use super::{js_error, to_js};
 use crate::changeset::Changeset;
 use crate::engine::{ScanQuery, Store, Table};
 use crate::error::{Error, Result};
@@ -24,7 +25,7 @@ pub struct JsMemoryStore {
 pub fn create_memory_store(
     #[wasm_bindgen(unchecked_param_type = "StoreTables")] initial: JsValue,
 ) -> std::result::Result<JsMemoryStore, JsValue> {
-    let initial = from_js(initial, "initial")?;
+    let initial = optional_object_arg(initial, "initial", "an object of tables (StoreTables)")?;
     let store = MemoryStore::from_tables(&initial).map_err(|e| js_error(&e))?;
     Ok(JsMemoryStore {
         inner: Rc::new(RefCell::new(store)),
@@ -38,21 +39,34 @@ fn table_of(name: &str) -> Result<Table> {
 
 #[wasm_bindgen(js_class = MemoryStore)]
 impl JsMemoryStore {
+    /// `new MemoryStore(initial)`, the same as `createMemoryStore(initial)`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "StoreTables")] initial: JsValue,
+    ) -> std::result::Result<JsMemoryStore, JsValue> {
+        create_memory_store(initial)
+    }
+
     #[wasm_bindgen(unchecked_return_type = "Record<string, unknown> | null")]
-    pub fn get(&self, table: &str, uuid: &str) -> std::result::Result<JsValue, JsValue> {
-        let table = table_of(table).map_err(|e| js_error(&e))?;
-        let row = futures_now(self.inner.get(table, uuid)).map_err(|e| js_error(&e))?;
+    pub fn get(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "TableName")] table: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] uuid: JsValue,
+    ) -> std::result::Result<JsValue, JsValue> {
+        let table = table_of(&string_arg(&table, "table")?).map_err(|e| js_error(&e))?;
+        let uuid = string_arg(&uuid, "uuid")?;
+        let row = futures_now(self.inner.get(table, &uuid)).map_err(|e| js_error(&e))?;
         to_js(&row)
     }
 
     #[wasm_bindgen(unchecked_return_type = "Array<Record<string, unknown>>")]
     pub fn scan(
         &self,
-        table: &str,
+        #[wasm_bindgen(unchecked_param_type = "TableName")] table: JsValue,
         #[wasm_bindgen(unchecked_param_type = "ScanQuery")] query: JsValue,
     ) -> std::result::Result<JsValue, JsValue> {
-        let table = table_of(table).map_err(|e| js_error(&e))?;
-        let query = from_js(query, "query")?;
+        let table = table_of(&string_arg(&table, "table")?).map_err(|e| js_error(&e))?;
+        let query = optional_object_arg(query, "query", "a ScanQuery { where?, after?, limit }")?;
         let query = ScanQuery {
             filters: query
                 .get("where")
@@ -85,8 +99,9 @@ impl JsMemoryStore {
         &self,
         #[wasm_bindgen(unchecked_param_type = "Changeset")] changeset: JsValue,
     ) -> std::result::Result<JsValue, JsValue> {
-        let changeset: Changeset = serde_json::from_value(from_js(changeset, "changeset")?)
-            .map_err(|e| js_error(&Error::field("changeset", e.to_string())))?;
+        let changeset: Changeset =
+            serde_json::from_value(object_arg(changeset, "changeset", "a Changeset")?)
+                .map_err(|e| js_error(&Error::field("changeset", e.to_string())))?;
         let report = futures_now(self.inner.commit(&changeset)).map_err(|e| js_error(&e))?;
         to_js(&report)
     }
