@@ -64,8 +64,10 @@ $(DIST)/.stamp: Cargo.toml Cargo.lock $(shell find src -type f) node_modules/.pa
 	# The Node glue is CommonJS; the error-class snippet it requires is an ES module (require(esm), Node >= 20.19).
 	echo '{"type": "commonjs"}' > $(DIST)/node/package.json
 	echo '{"type": "module"}' > $(DIST)/node/snippets/package.json
+	# -O1, not -Oz: -Oz's extra passes (inlining, mostly) save 75 KB raw but cost 40 KB gzipped, and the
+	# download is what the budget counts (README, Measurements). Parsing speed is the same.
 	for f in $(DIST)/node/billsync_bg.wasm $(DIST)/web/billsync_bg.wasm; do \
-	  node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+	  node_modules/.bin/wasm-opt -O1 --converge --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
 	    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
 	    -o $$f.opt $$f && mv $$f.opt $$f; \
 	done
@@ -135,6 +137,10 @@ run: build
 ## bench: wasm vs native vs plain JS (see bench/README.md)
 bench: build
 	bash bench/run.sh
+
+# The gzipped wasm may not grow past this. Set at the size reached (338,479 bytes) rounded up to the next
+# 10 KB; it was 375,876 before (budget 380,000). The goal is 250 KB for the whole package with Soracom.
+WASM_GZIP_BUDGET := 340000
 
 ## size: raw, gzip and brotli sizes of the wasm the package ships; fails over the gzip budget
 size: $(DIST)/.stamp
