@@ -503,7 +503,10 @@ mod tests {
         let parsed = parse_amount(&rendered, "test", AmountFormat::Point).unwrap();
         assert_eq!(parsed.amount, amount);
         assert_eq!(
-            parse_amount("1.50", "test", AmountFormat::Point).unwrap().amount.scale(),
+            parse_amount("1.50", "test", AmountFormat::Point)
+                .unwrap()
+                .amount
+                .scale(),
             2,
             "amounts that fit keep their scale"
         );
