@@ -14,11 +14,21 @@ CHROMIUM ?= /usr/bin/chromium
 export npm_config_nodedir ?= $(if $(wildcard /usr/include/node/node.h),/usr,)
 NPM_DIRS := . examples/node-admin bench
 
-.PHONY: setup setup-rust setup-node setup-chromium build wasm lint test test-native test-wasm test-js \
-        test-types test-browser test-examples run bench size clean
+# Fuzzing on the stable toolchain: cargo-fuzz without a sanitizer, and RUSTC_BOOTSTRAP for the -Z flags it
+# passes. Every [[bin]] of fuzz/Cargo.toml is a target, so a new target is fuzzed without editing this file.
+FUZZ_TARGETS = $(shell awk '/^\[\[bin\]\]/ { bin = 1; next } bin && /^name *=/ { gsub(/^name *= *"|"$$/, ""); print; bin = 0 }' fuzz/Cargo.toml)
+FUZZ := cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz
+# make test: each target this many seconds (11 targets × 8 s stays well under 3 minutes with the replay).
+FUZZ_SMOKE_SECONDS ?= 8
+# make fuzz: each target this many seconds.
+FUZZ_SECONDS ?= 600
+
+.PHONY: setup setup-rust setup-fuzz setup-node setup-chromium build wasm lint test test-native test-wasm \
+        test-js test-types test-browser test-examples test-package run bench size \
+        fuzz fuzz-smoke fuzz-run clean
 
 ## setup: everything a fresh machine lacks
-setup: setup-rust setup-node
+setup: setup-rust setup-fuzz setup-node
 
 setup-rust:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -26,6 +36,9 @@ setup-rust:
 	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
 	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --locked; \
 	fi
+
+setup-fuzz:
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 
 setup-node:
 	@for d in $(NPM_DIRS); do \
@@ -51,8 +64,10 @@ $(DIST)/.stamp: Cargo.toml Cargo.lock $(shell find src -type f) node_modules/.pa
 	# The Node glue is CommonJS; the error-class snippet it requires is an ES module (require(esm), Node >= 20.19).
 	echo '{"type": "commonjs"}' > $(DIST)/node/package.json
 	echo '{"type": "module"}' > $(DIST)/node/snippets/package.json
+	# -O1, not -Oz: -Oz's extra passes (inlining, mostly) save 75 KB raw but cost 40 KB gzipped, and the
+	# download is what the budget counts (README, Measurements). Parsing speed is the same.
 	for f in $(DIST)/node/billsync_bg.wasm $(DIST)/web/billsync_bg.wasm; do \
-	  node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+	  node_modules/.bin/wasm-opt -O1 --converge --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
 	    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
 	    -o $$f.opt $$f && mv $$f.opt $$f; \
 	done
@@ -81,11 +96,39 @@ test-types: build
 test-browser: build setup-chromium
 	CHROMIUM=$(CHROMIUM) node --test --test-reporter=spec tests/browser/
 
+# What is published is what is tested: the packed tarball, installed into a fresh project.
+test-package: build
+	node --test --test-reporter=spec tests/package/
+
 test-examples: build
 	@if [ -d examples/node-admin/test ]; then node --test --test-reporter=spec examples/node-admin/test/; fi
 
 ## test: every test there is, as CI runs it
-test: setup lint test-native test-wasm build test-js test-types test-browser test-examples size
+test: setup lint test-native test-wasm build test-js test-types test-browser test-examples test-package \
+      fuzz-smoke size
+
+## fuzz-smoke: replay fuzz/regressions/<target>/, then a short bounded run of every target. A crash fails,
+## and its input is copied into fuzz/regressions/<target>/ (commit it with the fix).
+fuzz-smoke: setup-fuzz
+	@$(MAKE) --no-print-directory fuzz-run FUZZ_RUN_SECONDS=$(FUZZ_SMOKE_SECONDS)
+
+## fuzz: long runs of every target (FUZZ_SECONDS each), on the same terms
+fuzz: setup-fuzz
+	@$(MAKE) --no-print-directory fuzz-run FUZZ_RUN_SECONDS=$(FUZZ_SECONDS)
+
+fuzz-run:
+	$(FUZZ) build --sanitizer none
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p fuzz/corpus/$$t fuzz/regressions/$$t; \
+	  echo "fuzz $$t: replay fuzz/regressions/$$t ($$(ls fuzz/regressions/$$t | wc -l) inputs), then $(FUZZ_RUN_SECONDS) s"; \
+	  if ! ( $(FUZZ) run $$t --sanitizer none corpus/$$t regressions/$$t -- \
+	         -max_total_time=$(FUZZ_RUN_SECONDS) -print_final_stats=1 ) > fuzz/target/$$t.log 2>&1; then \
+	    tail -n 40 fuzz/target/$$t.log; \
+	    for a in fuzz/artifacts/$$t/*; do [ -f "$$a" ] && cp "$$a" fuzz/regressions/$$t/ && echo "kept $$a in fuzz/regressions/$$t/"; done; \
+	    echo "fuzz $$t FAILED"; exit 1; \
+	  fi; \
+	  grep -E '^stat::number_of_executed_units|^Done [0-9]+ runs' fuzz/target/$$t.log | sed "s/^/  $$t: /"; \
+	done
 
 ## run: the Node admin backend on embedded SQLite, with demo vendor data and the browser preview
 run: build
@@ -95,10 +138,13 @@ run: build
 bench: build
 	bash bench/run.sh
 
-## size: the gzipped size of the wasm the package ships
+# The gzipped wasm may not grow past this. Set at the size reached (338,479 bytes) rounded up to the next
+# 10 KB; it was 375,876 before (budget 380,000). The goal is 250 KB for the whole package with Soracom.
+WASM_GZIP_BUDGET := 340000
+
+## size: raw, gzip and brotli sizes of the wasm the package ships; fails over the gzip budget
 size: $(DIST)/.stamp
-	@raw=$$(stat -c %s $(DIST)/web/billsync_bg.wasm); gz=$$(gzip -9c $(DIST)/web/billsync_bg.wasm | wc -c); \
-	  echo "wasm size: $$raw bytes raw, $$gz bytes gzipped"
+	@node tests/support/wasm-size.mjs $(DIST)/web/billsync_bg.wasm $(WASM_GZIP_BUDGET)
 
 clean:
 	cargo clean

@@ -14,7 +14,9 @@ export type BillsyncErrorCode =
   | "illegal_transition"
   | "conflict"
   | "adapter_failed"
-  | "store_failed";
+  | "store_failed"
+  | "invalid_argument"
+  | "payload_too_large";
 
 /** Field errors in the Django REST framework shape: `{ field: ["message"] }`. */
 export type FieldErrors = Record<string, string[]>;
@@ -26,13 +28,21 @@ export interface BillsyncErrorDetails {
   value?: string;
   location?: string;
   call?: string;
+  /** `invalid_argument`: which argument, what it must be, and what it was. */
+  argument?: string;
+  expected?: string;
+  got?: string;
+  /** `payload_too_large`: the limit that was exceeded, and its unit ("bytes", "rows", "characters"). */
+  limit?: number;
+  unit?: string;
 }
 
 /** The one error class billsync throws. */
 export declare class BillsyncError extends Error {
   readonly name: "BillsyncError";
   readonly code: BillsyncErrorCode;
-  /** The HTTP status the error answers a REST request with (400 for validation). */
+  /** The HTTP status the error answers a REST request with (400 for validation and invalid arguments, 413
+   * for payload_too_large). */
   readonly status: number;
   /** Present for `validation_failed`. */
   readonly fields?: FieldErrors;

@@ -78,6 +78,22 @@ pub enum Error {
 
     #[error("store failed in {call}: {message}")]
     StoreFailed { call: String, message: String },
+
+    /// A JS caller passed a value of the wrong type (or null, NaN, a Symbol...) to a billsync function.
+    #[error("argument {argument}: expected {expected}, got {got}")]
+    InvalidArgument {
+        argument: String,
+        expected: String,
+        got: String,
+    },
+
+    /// An input over one of the limits of [`crate::limits`].
+    #[error("{what} is larger than the limit of {limit} {unit}")]
+    PayloadTooLarge {
+        what: String,
+        limit: usize,
+        unit: String,
+    },
 }
 
 fn summarize(fields: &FieldErrors) -> String {
@@ -107,6 +123,8 @@ impl Error {
             Error::Conflict { .. } => "conflict",
             Error::AdapterFailed { .. } => "adapter_failed",
             Error::StoreFailed { .. } => "store_failed",
+            Error::InvalidArgument { .. } => "invalid_argument",
+            Error::PayloadTooLarge { .. } => "payload_too_large",
         }
     }
 
@@ -117,7 +135,9 @@ impl Error {
             | Error::InvalidPeriod { .. }
             | Error::InvalidTimestamp { .. }
             | Error::InvalidAmount { .. }
-            | Error::InvalidCurrency { .. } => 400,
+            | Error::InvalidCurrency { .. }
+            | Error::InvalidArgument { .. } => 400,
+            Error::PayloadTooLarge { .. } => 413,
             Error::NotFound { .. } => 404,
             Error::IllegalTransition { .. } | Error::Conflict { .. } => 409,
             Error::CurrencyMismatch { .. }

@@ -309,6 +309,8 @@ pub fn text(value: &Value) -> Result<String, String> {
             let trimmed = text.trim();
             if trimmed.is_empty() {
                 Err(NOT_BLANK.to_owned())
+            } else if let Some(too_long) = crate::limits::string_too_long(trimmed) {
+                Err(too_long)
             } else {
                 Ok(trimmed.to_owned())
             }

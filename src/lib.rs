@@ -24,6 +24,7 @@ pub mod error;
 pub mod fields;
 pub mod ids;
 pub mod ledger;
+pub mod limits;
 pub mod money;
 pub mod period;
 pub mod readers;

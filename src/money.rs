@@ -268,6 +268,15 @@ fn plain_decimal(text: &str, input: &str, location: &str) -> Result<Decimal> {
         return Err(bad_amount(location, input, "not an amount"));
     }
     Decimal::from_str_exact(text)
+        .or_else(|error| match text.split_once('.') {
+            // Trailing zeros of the fraction carry no value: without them an amount that uses every digit
+            // of precision ("999…9.00", as render_exact writes it) parses exactly instead of failing. Only
+            // retried on failure, so amounts that parse keep their scale.
+            Some((_, fraction)) if fraction.ends_with('0') => {
+                Decimal::from_str_exact(text.trim_end_matches('0').trim_end_matches('.'))
+            }
+            _ => Err(error),
+        })
         .map_err(|_| bad_amount(location, input, "too large or too precise"))
 }
 
@@ -483,6 +492,26 @@ impl FromStr for Currency {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn rendered_amounts_parse_back_even_at_full_precision() {
+        // Found by fuzz/fuzz_targets/money_parse.rs: 27 nines render with ".00" to 29 digits, one more than
+        // a Decimal holds; the zeros carry no value, so the text still parses, exactly.
+        let amount = Decimal::from_str_exact("999999999999999999999999999").unwrap();
+        let rendered = render_exact(amount);
+        assert_eq!(rendered, "999999999999999999999999999.00");
+        let parsed = parse_amount(&rendered, "test", AmountFormat::Point).unwrap();
+        assert_eq!(parsed.amount, amount);
+        assert_eq!(
+            parse_amount("1.50", "test", AmountFormat::Point)
+                .unwrap()
+                .amount
+                .scale(),
+            2,
+            "amounts that fit keep their scale"
+        );
+        assert!(parse_amount("0.00000000000000000000000000001", "t", AmountFormat::Point).is_err());
+    }
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str_exact(s).unwrap()

@@ -61,13 +61,15 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
             .collect()
     }
 
+    /// `(operation, label)`: the operation id that names the changeset, and the name progress reports use.
+    ///
     /// Plans the consumption sync of `periods` for every active resource of the vendor (or only `only`;
     /// with `history`, even if it is no longer active): the vendor's preliminary figures become records and
     /// provisional items. A resource whose project or customer is unknown cannot be billed: it is an error
     /// of its own, and the others are synced.
     pub async fn plan_vendor_consumption_sync(
         &self,
-        operation: &str,
+        (operation, label): (&str, &str),
         settings: &V::Settings,
         periods: &[Period],
         only: Option<&Uuid>,
@@ -89,7 +91,7 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
         let total = u64::try_from(periods.len()).unwrap_or(u64::MAX);
         let mut consumptions = Vec::new();
         for (done, period) in (1u64..).zip(periods) {
-            let report = |d: u64, t: u64, message: String| self.report(operation, d, t, message);
+            let report = |d: u64, t: u64, message: String| self.report(label, d, t, message);
             let preliminary = self
                 .vendor
                 .preliminary(settings, *period, &resources, &report)
@@ -163,13 +165,13 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
     /// invoices bill for each record. None while the vendor has not closed the month.
     pub async fn plan_vendor_reconciliation(
         &self,
-        operation: &str,
+        (operation, label): (&str, &str),
         settings: &V::Settings,
         period: Period,
         force: bool,
     ) -> Result<Option<PlannedReconciliation>> {
         let ctx = self.plan_context(operation, settings)?;
-        let report = |d: u64, t: u64, message: String| self.report(operation, d, t, message);
+        let report = |d: u64, t: u64, message: String| self.report(label, d, t, message);
         let Some(finals) = self.vendor.finals(settings, period, &report).await? else {
             return Ok(None);
         };
@@ -181,11 +183,11 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
         let keys: Vec<SourceKey> = records.iter().map(|r| r.key().natural_key()).collect();
         let billing = self.billing_for(&keys).await?;
         let total = u64::try_from(records.len()).unwrap_or(u64::MAX);
-        self.report(operation, 0, total, "reconciling records");
+        self.report(label, 0, total, "reconciling records");
         let (changeset, counters, outcomes) = plan_consumption_reconciliation(
             &ctx, period, force, &records, &owners, &finals, &billing,
         )?;
-        self.report(operation, total, total, "reconciled");
+        self.report(label, total, total, "reconciled");
         Ok(Some(PlannedReconciliation {
             changeset,
             counters,

@@ -11,6 +11,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::args::{invalid, optional_object_arg, string_arg};
 use super::{from_js, js_error, to_js};
 use crate::error::Error;
 use crate::money::{render_exact, Currency};
@@ -155,7 +156,11 @@ fn invalid_input(what: &str, reason: &str) -> JsValue {
 }
 
 fn options_of(options: Option<JsValue>) -> Result<AggregateOptions, JsValue> {
-    let options = from_js(options.unwrap_or(JsValue::UNDEFINED), "options")?;
+    let options = optional_object_arg(
+        options.unwrap_or(JsValue::UNDEFINED),
+        "options",
+        "an object { currency? }",
+    )?;
     let currency = match options.get("currency") {
         None | Some(serde_json::Value::Null) => None,
         Some(serde_json::Value::String(code)) => {
@@ -172,10 +177,10 @@ fn string_field(object: &JsValue, key: &str) -> Result<Option<String>, JsValue> 
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
-    value
-        .as_string()
-        .map(Some)
-        .ok_or_else(|| invalid_input(key, "Expected a string."))
+    if !value.is_string() {
+        return Err(invalid_input(key, "Expected a string."));
+    }
+    string_arg(&value, key).map(Some)
 }
 
 fn required_field(object: &JsValue, key: &str) -> Result<String, JsValue> {
@@ -186,8 +191,12 @@ fn required_field(object: &JsValue, key: &str) -> Result<String, JsValue> {
 
 /// A tag from `{ resourceUuid, licenseReference, period? }`; period is "YYYY-MM" or a date in the month.
 fn tag_of(object: &JsValue) -> Result<ConsumptionTag, JsValue> {
-    if !object.is_object() {
-        return Err(invalid_input("tag", "Expected an object."));
+    if !super::args::is_plain_object(object) {
+        return Err(invalid(
+            "tag",
+            "an object { resourceUuid, licenseReference, period? }",
+            object,
+        ));
     }
     let period = string_field(object, "period")?
         .map(|text| period_of_text(&text))
@@ -220,6 +229,14 @@ fn payload_of(item: &JsValue) -> Result<JsValue, JsValue> {
     ))
 }
 
+const PAYLOAD_FORMS: &str = "JSON text, UTF-8 bytes or an object";
+
+/// Refuses a payload over the limit before it is copied into wasm (a string's UTF-16 length bounds its
+/// UTF-8 length from below; the parser checks the exact bytes).
+fn payload_size(length: u32, argument: &str) -> Result<(), JsValue> {
+    crate::limits::check_payload_bytes(argument, length as usize).map_err(|e| js_error(&e))
+}
+
 /// Pushes a payload given as text, bytes or object.
 fn push_payload(
     aggregator: &mut ConsumptionAggregator,
@@ -227,16 +244,15 @@ fn push_payload(
     payload: JsValue,
 ) -> Result<u64, JsValue> {
     let pushed = if let Some(text) = payload.dyn_ref::<JsString>() {
+        payload_size(text.length(), "payload")?;
         aggregator.push_bytes(tag, &utf8_of(text))
     } else if let Some(bytes) = payload.dyn_ref::<Uint8Array>() {
+        payload_size(bytes.length(), "payload")?;
         aggregator.push_bytes(tag, &bytes.to_vec())
     } else if payload.is_object() {
         aggregator.push_value(tag, &from_js(payload, "payload")?)
     } else {
-        return Err(invalid_input(
-            "payload",
-            "Expected JSON text, UTF-8 bytes or an object.",
-        ));
+        return Err(invalid("payload", PAYLOAD_FORMS, &payload));
     };
     pushed.map_err(|e| js_error(&e))
 }
@@ -250,7 +266,7 @@ pub fn aggregate_consumption(
     let mut aggregator = ConsumptionAggregator::new(options_of(options)?);
     let payloads = payloads
         .dyn_into::<Array>()
-        .map_err(|_| invalid_input("payloads", "Expected an array."))?;
+        .map_err(|other| invalid("payloads", "an array of tagged payloads", &other))?;
     for item in payloads.iter() {
         let tag = tag_of(&item)?;
         push_payload(&mut aggregator, &tag, payload_of(&item)?)?;
@@ -260,9 +276,37 @@ pub fn aggregate_consumption(
 
 /// Streaming consumption aggregation: push payloads one by one (memory holds only the totals), merge
 /// aggregators from other workers, and finish once.
+// Every method borrows the object shared and keeps its state in a `RefCell`: `merge(other)` calls
+// `other.clone()`, which may be this very object, and a shared borrow never trips wasm-bindgen's
+// aliasing check (a trip would throw an uncoded error from inside wasm).
 #[wasm_bindgen(js_name = ConsumptionAggregator)]
 pub struct JsConsumptionAggregator {
-    inner: ConsumptionAggregator,
+    /// None once finished.
+    inner: RefCell<Option<ConsumptionAggregator>>,
+}
+
+impl JsConsumptionAggregator {
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&mut ConsumptionAggregator) -> Result<T, JsValue>,
+    ) -> Result<T, JsValue> {
+        let mut inner = self
+            .inner
+            .try_borrow_mut()
+            .map_err(|_| finished_error("busy"))?;
+        match inner.as_mut() {
+            Some(aggregator) => f(aggregator),
+            None => Err(finished_error("finished")),
+        }
+    }
+}
+
+fn finished_error(state: &str) -> JsValue {
+    js_error(&Error::InvalidArgument {
+        argument: "this".into(),
+        expected: "an aggregator that has not finished".into(),
+        got: format!("a {state} aggregator"),
+    })
 }
 
 #[wasm_bindgen(js_class = ConsumptionAggregator)]
@@ -274,13 +318,13 @@ impl JsConsumptionAggregator {
         >,
     ) -> Result<JsConsumptionAggregator, JsValue> {
         Ok(JsConsumptionAggregator {
-            inner: ConsumptionAggregator::new(options_of(options)?),
+            inner: RefCell::new(Some(ConsumptionAggregator::new(options_of(options)?))),
         })
     }
 
     /// Adds one payload; returns its number of lines. A bad payload throws and changes nothing.
     pub fn push(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "ConsumptionTag")] tag: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "ArrowPayload<ArrowConsumptionResponse>")]
         payload: Option<JsValue>,
@@ -292,21 +336,54 @@ impl JsConsumptionAggregator {
             _ => payload_of(&tag)?,
         };
         // Line counts are far below 2^53: the conversion to a JS number is exact.
-        push_payload(&mut self.inner, &parsed, payload).map(|n| n as f64)
+        self.with(|aggregator| push_payload(aggregator, &parsed, payload).map(|n| n as f64))
     }
 
     /// Adds `other`'s totals into this one; `other` is left as it was. Throws, changing nothing, if a
     /// key's currencies differ.
-    pub fn merge(&mut self, other: &JsConsumptionAggregator) -> Result<(), JsValue> {
-        self.inner
-            .merge(other.inner.clone())
-            .map_err(|e| js_error(&e))
+    pub fn merge(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ConsumptionAggregator")] other: JsValue,
+    ) -> Result<(), JsValue> {
+        const EXPECTED: &str = "a ConsumptionAggregator";
+        let clone = js_sys::Reflect::get(&other, &JsValue::from_str("clone"))
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            .ok_or_else(|| invalid("other", EXPECTED, &other))?;
+        let copy = clone
+            .call0(&other)
+            .map_err(|_| invalid("other", EXPECTED, &other))?;
+        let copy =
+            <JsConsumptionAggregator as wasm_bindgen::convert::TryFromJsValue>::try_from_js_value(
+                copy,
+            )
+            .map_err(|_| invalid("other", EXPECTED, &other))?;
+        let Some(totals) = copy.inner.into_inner() else {
+            return Err(finished_error("finished"));
+        };
+        self.with(|aggregator| aggregator.merge(totals).map_err(|e| js_error(&e)))
     }
 
-    /// The totals, ordered by resource, licence and month. The aggregator is consumed.
+    /// A new aggregator with the same totals.
+    #[allow(clippy::should_implement_trait)]
+    pub fn clone(&self) -> Result<JsConsumptionAggregator, JsValue> {
+        let copy = self.with(|aggregator| Ok(aggregator.clone()))?;
+        Ok(JsConsumptionAggregator {
+            inner: RefCell::new(Some(copy)),
+        })
+    }
+
+    /// The totals, ordered by resource, licence and month. The aggregator is finished: any later call
+    /// throws `invalid_argument`.
     #[wasm_bindgen(unchecked_return_type = "ConsumptionAggregateRow[]")]
-    pub fn finish(self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.finish())
+    pub fn finish(&self) -> Result<JsValue, JsValue> {
+        let aggregator = self
+            .inner
+            .try_borrow_mut()
+            .map_err(|_| finished_error("busy"))?
+            .take()
+            .ok_or_else(|| finished_error("finished"))?;
+        to_js(&aggregator.finish())
     }
 }
 
@@ -362,18 +439,20 @@ struct JsBillingExport<'a> {
 }
 
 /// One billing export page from JSON text, UTF-8 bytes or an object.
-pub(crate) fn billing_export_page(input: JsValue) -> Result<BillingExportPage, JsValue> {
+pub(crate) fn billing_export_page(
+    input: JsValue,
+    argument: &str,
+) -> Result<BillingExportPage, JsValue> {
     if let Some(text) = input.dyn_ref::<JsString>() {
+        payload_size(text.length(), argument)?;
         parse_billing_export_bytes(&utf8_of(text))
     } else if let Some(bytes) = input.dyn_ref::<Uint8Array>() {
+        payload_size(bytes.length(), argument)?;
         parse_billing_export_bytes(&bytes.to_vec())
     } else if input.is_object() {
         parse_billing_export_value(&from_js(input, "payload")?)
     } else {
-        return Err(invalid_input(
-            "payload",
-            "Expected JSON text, UTF-8 bytes or an object.",
-        ));
+        return Err(invalid(argument, PAYLOAD_FORMS, &input));
     }
     .map_err(|e| js_error(&e))
 }
@@ -384,7 +463,7 @@ pub fn parse_billing_export_js(
     #[wasm_bindgen(unchecked_param_type = "ArrowPayload<ArrowBillingExportResponse>")]
     input: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let page = billing_export_page(input)?;
+    let page = billing_export_page(input, "payload")?;
     let columns = page
         .columns
         .iter()

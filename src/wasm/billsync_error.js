@@ -2,7 +2,9 @@
 // side constructs it, so every error thrown by billsync is a real Error subclass with a stable code.
 export class BillsyncError extends Error {
   constructor(code, message, status, fields, details) {
-    super(message);
+    // Error() converts its message to a string, which throws for a Symbol: a host constructing one with
+    // any value gets an error, never a TypeError.
+    super(typeof message === "symbol" ? String(message) : message);
     this.name = "BillsyncError";
     this.code = code;
     this.status = status;

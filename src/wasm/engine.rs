@@ -8,7 +8,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use super::{from_js, js_error, to_js};
+use super::args::{check_engine_options, object_arg, optional_object_arg, string_arg};
+use super::{js_error, to_js};
 use crate::engine::{
     Clock, Engine, HttpRequest, Payload, Progress, ProgressEvent, ScanQuery, Store, StoredRow,
 };
@@ -406,6 +407,7 @@ impl JsArrowEngine {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "ArrowEngineOptions")] options: JsValue,
     ) -> std::result::Result<JsArrowEngine, JsValue> {
+        check_engine_options(&options)?;
         let mut fields = FieldErrors::new();
         let arrow = require_methods(
             &options,
@@ -444,8 +446,9 @@ impl JsArrowEngine {
         })
     }
 
-    /// Serves one REST request of the admin API: `{ status, headers, body }`. Never rejects: errors are
-    /// responses (400, 403, 404, 405, 502…).
+    /// Serves one REST request of the admin API: `{ status, headers, body }`. Errors are responses (400,
+    /// 403, 404, 405, 413, 502…); it rejects only when `request` is not a request object
+    /// (`invalid_argument`).
     #[wasm_bindgen(unchecked_return_type = "Promise<BillsyncHttpResponse>")]
     pub fn handle(
         &self,
@@ -454,13 +457,19 @@ impl JsArrowEngine {
         let engine = Rc::clone(&self.inner);
         let default_base = self.base_url.clone();
         future_to_promise(async move {
-            let mut request: HttpRequest = match from_js(request, "request").and_then(|v| {
-                serde_json::from_value(normalize_query(v))
-                    .map_err(|e| js_error(&Error::field("request", e.to_string())))
-            }) {
-                Ok(r) => r,
-                Err(e) => return Err(e),
-            };
+            let mut request: HttpRequest =
+                match object_arg(request, "request", REQUEST).and_then(|v| {
+                    serde_json::from_value(normalize_query(v)).map_err(|e| {
+                        js_error(&Error::InvalidArgument {
+                            argument: "request".into(),
+                            expected: REQUEST.into(),
+                            got: format!("an object that is not one ({e})"),
+                        })
+                    })
+                }) {
+                    Ok(r) => r,
+                    Err(e) => return Err(e),
+                };
             if request.base_url.is_empty() {
                 request.base_url = default_base;
             }
@@ -470,10 +479,14 @@ impl JsArrowEngine {
     }
 
     fn operation(&self, operation: Operation, input: JsValue) -> Promise {
+        let argument = match operation.method() {
+            crate::rest::http::Method::Get => "query",
+            crate::rest::http::Method::Post => "body",
+        };
         let engine = Rc::clone(&self.inner);
         let base = self.base_url.clone();
         future_to_promise(async move {
-            let input = from_js(input, "input")?;
+            let input = optional_object_arg(input, argument, "an object, or null")?;
             let input = if input.is_null() { json!({}) } else { input };
             let result = engine
                 .run(operation, &input, &base, &base)
@@ -489,8 +502,14 @@ impl JsArrowEngine {
     }
 
     #[wasm_bindgen(js_name = retrieveBillingSync)]
-    pub fn retrieve_billing_sync(&self, uuid: &str) -> Promise {
-        self.operation(Operation::BillingSyncsRetrieve, uuid_input(uuid))
+    pub fn retrieve_billing_sync(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] uuid: JsValue,
+    ) -> Promise {
+        match uuid_input(&uuid) {
+            Ok(input) => self.operation(Operation::BillingSyncsRetrieve, input),
+            Err(error) => Promise::reject(&error),
+        }
     }
 
     #[wasm_bindgen(js_name = pauseSync)]
@@ -573,14 +592,23 @@ impl JsArrowEngine {
     }
 
     #[wasm_bindgen(js_name = retrieveConsumptionRecord)]
-    pub fn retrieve_consumption_record(&self, uuid: &str) -> Promise {
-        self.operation(Operation::ConsumptionRecordsRetrieve, uuid_input(uuid))
+    pub fn retrieve_consumption_record(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] uuid: JsValue,
+    ) -> Promise {
+        match uuid_input(&uuid) {
+            Ok(input) => self.operation(Operation::ConsumptionRecordsRetrieve, input),
+            Err(error) => Promise::reject(&error),
+        }
     }
 }
 
-fn uuid_input(uuid: &str) -> JsValue {
-    to_js(&json!({ "uuid": uuid })).unwrap_or(JsValue::NULL)
+/// `{ uuid }` for a retrieve.
+fn uuid_input(uuid: &JsValue) -> std::result::Result<JsValue, JsValue> {
+    to_js(&json!({ "uuid": string_arg(uuid, "uuid")? }))
 }
+
+const REQUEST: &str = "a request object { method, path, query?, body?, user? }";
 
 /// Query strings may repeat a parameter (an array): the last value wins, as Django's QueryDict.get does.
 fn normalize_query(mut request: Value) -> Value {

@@ -2,6 +2,7 @@
 
 use wasm_bindgen::prelude::*;
 
+use super::args::{invalid, is_absent, optional_object_arg, optional_string_arg, string_arg};
 use super::{from_js, js_error, to_js};
 use crate::money::{render_exact, Currency, Money};
 use crate::period::Period;
@@ -22,16 +23,22 @@ pub fn version() -> String {
 
 /// "YYYY-MM" → `{ year, month }`; throws `invalid_period`.
 #[wasm_bindgen(js_name = parsePeriod, unchecked_return_type = "PeriodParts")]
-pub fn parse_period(input: &str) -> Result<JsValue, JsValue> {
-    let period = Period::parse(input).map_err(|e| js_error(&e))?;
+pub fn parse_period(
+    #[wasm_bindgen(unchecked_param_type = "string")] input: JsValue,
+) -> Result<JsValue, JsValue> {
+    let input = string_arg(&input, "period")?;
+    let period = Period::parse(&input).map_err(|e| js_error(&e))?;
     to_js(&serde_json::json!({ "year": period.year(), "month": period.month() }))
 }
 
 /// Every period from `from` to `to`, both included, as "YYYY-MM" strings.
 #[wasm_bindgen(js_name = periodRange)]
-pub fn period_range(from: &str, to: &str) -> Result<Vec<String>, JsValue> {
-    let from = Period::parse(from).map_err(|e| js_error(&e))?;
-    let to = Period::parse(to).map_err(|e| js_error(&e))?;
+pub fn period_range(
+    #[wasm_bindgen(unchecked_param_type = "string")] from: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] to: JsValue,
+) -> Result<Vec<String>, JsValue> {
+    let from = Period::parse(&string_arg(&from, "from")?).map_err(|e| js_error(&e))?;
+    let to = Period::parse(&string_arg(&to, "to")?).map_err(|e| js_error(&e))?;
     let range = Period::range(from, to).map_err(|e| js_error(&e))?;
     Ok(range.iter().map(ToString::to_string).collect())
 }
@@ -41,8 +48,16 @@ pub fn period_range(from: &str, to: &str) -> Result<Vec<String>, JsValue> {
 #[wasm_bindgen(js_name = parseMoney, unchecked_return_type = "MoneyValue")]
 pub fn parse_money(
     #[wasm_bindgen(unchecked_param_type = "string | number")] input: JsValue,
-    currency: Option<String>,
+    #[wasm_bindgen(unchecked_optional_param_type = "string")] currency: JsValue,
 ) -> Result<JsValue, JsValue> {
+    let currency = optional_string_arg(&currency, "currency")?;
+    let is_amount = input.as_f64().is_some_and(f64::is_finite) || input.is_string();
+    if !is_amount || is_absent(&input) {
+        return Err(invalid("amount", "a string or a finite number", &input));
+    }
+    if input.is_string() {
+        string_arg(&input, "amount")?;
+    }
     let expected = currency
         .as_deref()
         .map(|c| Currency::parse(c, "currency"))
@@ -62,9 +77,14 @@ pub fn parse_money(
 /// Validates and normalises the request of an API operation (the seed's operation id, e.g.
 /// "admin_arrow_billing_syncs_trigger_sync"). Throws `validation_failed` with `.fields`.
 #[wasm_bindgen(js_name = validateRequest)]
-pub fn validate_request(operation_id: &str, input: JsValue) -> Result<JsValue, JsValue> {
-    let input = from_js(input, "request")?;
-    let normalized = crate::vendors::arrow::validate::validate_request(operation_id, &input)
+pub fn validate_request(
+    #[wasm_bindgen(unchecked_param_type = "string")] operation_id: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "Record<string, unknown> | null")]
+    input: JsValue,
+) -> Result<JsValue, JsValue> {
+    let operation_id = string_arg(&operation_id, "operationId")?;
+    let input = optional_object_arg(input, "input", "an object of request fields, or null")?;
+    let normalized = crate::vendors::arrow::validate::validate_request(&operation_id, &input)
         .map_err(|e| js_error(&e))?;
     to_js(&normalized)
 }

@@ -6,7 +6,8 @@ use std::rc::Rc;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use super::{from_js, js_error, to_js};
+use super::args::{object_arg, optional_object_arg, string_arg};
+use super::{js_error, to_js};
 use crate::engine::{tables, ScanQuery, Store};
 use crate::error::Error;
 use crate::ledger::changeset::Changeset;
@@ -24,7 +25,7 @@ pub struct JsMemoryStore {
 pub fn create_memory_store(
     #[wasm_bindgen(unchecked_param_type = "StoreTables")] initial: JsValue,
 ) -> std::result::Result<JsMemoryStore, JsValue> {
-    let initial = from_js(initial, "initial")?;
+    let initial = optional_object_arg(initial, "initial", "an object of tables (StoreTables)")?;
     let store = MemoryStore::from_tables(&initial, tables::check_row).map_err(|e| js_error(&e))?;
     Ok(JsMemoryStore {
         inner: Rc::new(RefCell::new(store)),
@@ -33,19 +34,34 @@ pub fn create_memory_store(
 
 #[wasm_bindgen(js_class = MemoryStore)]
 impl JsMemoryStore {
+    /// `new MemoryStore(initial)`, the same as `createMemoryStore(initial)`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "StoreTables")] initial: JsValue,
+    ) -> std::result::Result<JsMemoryStore, JsValue> {
+        create_memory_store(initial)
+    }
+
     #[wasm_bindgen(unchecked_return_type = "VersionedRow | null")]
-    pub fn get(&self, table: &str, id: &str) -> std::result::Result<JsValue, JsValue> {
-        let row = futures_now(self.inner.get(table, id)).map_err(|e| js_error(&e))?;
+    pub fn get(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "TableName")] table: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    ) -> std::result::Result<JsValue, JsValue> {
+        let table = string_arg(&table, "table")?;
+        let id = string_arg(&id, "id")?;
+        let row = futures_now(self.inner.get(&table, &id)).map_err(|e| js_error(&e))?;
         to_js(&row)
     }
 
     #[wasm_bindgen(unchecked_return_type = "Array<VersionedRow>")]
     pub fn scan(
         &self,
-        table: &str,
+        #[wasm_bindgen(unchecked_param_type = "TableName")] table: JsValue,
         #[wasm_bindgen(unchecked_param_type = "ScanQuery")] query: JsValue,
     ) -> std::result::Result<JsValue, JsValue> {
-        let query = from_js(query, "query")?;
+        let table = string_arg(&table, "table")?;
+        let query = optional_object_arg(query, "query", "a ScanQuery { where?, after?, limit }")?;
         let query = ScanQuery {
             filters: query
                 .get("where")
@@ -62,7 +78,7 @@ impl JsMemoryStore {
                 .and_then(|l| usize::try_from(l).ok())
                 .unwrap_or(usize::MAX),
         };
-        let rows = futures_now(self.inner.scan(table, &query)).map_err(|e| js_error(&e))?;
+        let rows = futures_now(self.inner.scan(&table, &query)).map_err(|e| js_error(&e))?;
         to_js(&rows)
     }
 
@@ -112,7 +128,7 @@ fn futures_now<F: std::future::Future>(future: F) -> F::Output {
 
 /// A changeset from JS: as the engine hands it to a store (rows as JSON text) or with rows as objects.
 pub(crate) fn changeset_from_js(value: JsValue) -> std::result::Result<Changeset, JsValue> {
-    let mut value = from_js(value, "changeset")?;
+    let mut value = object_arg(value, "changeset", "a Changeset")?;
     if let Some(writes) = value.get_mut("writes").and_then(Value::as_array_mut) {
         for (i, write) in writes.iter_mut().enumerate() {
             if let Some(row) = write.get_mut("row") {

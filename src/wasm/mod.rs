@@ -6,6 +6,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::Error;
 
+mod args;
 mod arrow;
 mod engine;
 mod foundation;
@@ -112,6 +113,16 @@ struct ErrorDetails<'a> {
     location: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     call: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    argument: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expected: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    got: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unit: Option<&'a str>,
 }
 
 impl<'a> ErrorDetails<'a> {
@@ -122,6 +133,11 @@ impl<'a> ErrorDetails<'a> {
             value: None,
             location: None,
             call: None,
+            argument: None,
+            expected: None,
+            got: None,
+            limit: None,
+            unit: None,
         };
         match error {
             Error::InvalidCell {
@@ -146,6 +162,19 @@ impl<'a> ErrorDetails<'a> {
             }
             Error::AdapterFailed { call, .. } | Error::StoreFailed { call, .. } => {
                 d.call = Some(call)
+            }
+            Error::InvalidArgument {
+                argument,
+                expected,
+                got,
+            } => {
+                d.argument = Some(argument);
+                d.expected = Some(expected);
+                d.got = Some(got);
+            }
+            Error::PayloadTooLarge { limit, unit, .. } => {
+                d.limit = Some(*limit);
+                d.unit = Some(unit);
             }
             _ => {}
         }

@@ -85,6 +85,7 @@ export interface ReconciliationPreview {
 pub fn preview_reconciliation_js(
     #[wasm_bindgen(unchecked_param_type = "PreviewInput")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
+    super::args::require_object(&input, "input", "a PreviewInput object")?;
     // The export can be large: it is parsed from its own text, not converted along with the rest.
     let export_key = JsValue::from_str("exportPayload");
     let export = Reflect::get(&input, &export_key).unwrap_or(JsValue::UNDEFINED);
@@ -95,7 +96,7 @@ pub fn preview_reconciliation_js(
     };
     let mut lines = Vec::new();
     for (number, page) in (1u32..).zip(pages) {
-        let page = billing_export_page(page)?;
+        let page = billing_export_page(page, "input.exportPayload")?;
         lines.extend(
             page.lines
                 .iter()

@@ -78,6 +78,7 @@ pub fn parse_license_info_value(value: &Value) -> Result<LicenseInfo> {
 
 /// Reads a license payload from JSON text, strictly.
 pub fn parse_license_info(text: &str) -> Result<LicenseInfo> {
+    crate::limits::check_payload_bytes(LICENSE, text.len())?;
     validate_document(text, LICENSE)?;
     let value: Value = serde_json::from_str(text).map_err(|e| Error::InvalidPayload {
         payload: LICENSE.to_owned(),

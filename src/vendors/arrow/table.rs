@@ -74,6 +74,7 @@ pub(crate) fn scan_table<'a>(
     shape: &TableShape,
     sink: &mut impl RowSink<'a>,
 ) -> Result<TableMeta> {
+    crate::limits::check_payload_bytes(shape.payload, text.len())?;
     let mut sc = Scanner::new(text, shape.payload);
     let mut headers: Option<(Vec<String>, Columns)> = None;
     let mut rows: Option<usize> = None;
@@ -199,6 +200,7 @@ fn scan_rows<'a>(
     let mut first = true;
     while sc.next_element(&mut first)? {
         row = row.saturating_add(1);
+        crate::limits::check_payload_rows(sc.payload(), row)?;
         sc.skip_ws();
         let start = sc.offset();
         sc.begin_array()?;
@@ -263,6 +265,7 @@ pub(crate) fn walk_table_value<'a>(
         .get(shape.rows_key)
         .and_then(Value::as_array)
         .ok_or_else(|| bad(format!("expected data.{}", shape.rows_key)))?;
+    crate::limits::check_payload_rows(shape.payload, rows.len())?;
     let mut slots: Vec<Cell<'a>> = vec![Cell::Null; columns.slot_count()];
     for (i, row_value) in rows.iter().enumerate() {
         let row = i.saturating_add(1);

@@ -55,7 +55,10 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
             let only = uuid_filter(&request.resource_uuid, "resource_uuid")?;
             let mut planned = self
                 .plan_vendor_consumption_sync(
-                    Operation::TriggerConsumptionSync.id(),
+                    (
+                        Operation::TriggerConsumptionSync.id(),
+                        "trigger_consumption_sync",
+                    ),
                     &settings,
                     &[request.period],
                     only.as_ref(),
@@ -84,7 +87,10 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
             let settings = self.settings(request.settings_uuid.as_deref()).await?;
             let planned = self
                 .plan_vendor_reconciliation(
-                    Operation::TriggerReconciliation.id(),
+                    (
+                        Operation::TriggerReconciliation.id(),
+                        "trigger_reconciliation",
+                    ),
                     &settings,
                     request.period,
                     request.force,
@@ -144,7 +150,10 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
         let settings = self.settings(None).await?;
         let planned = self
             .plan_vendor_consumption_sync(
-                Operation::SyncResourceHistoricalConsumption.id(),
+                (
+                    Operation::SyncResourceHistoricalConsumption.id(),
+                    "sync_resource_historical_consumption",
+                ),
                 &settings,
                 &periods,
                 Some(&resource_uuid),

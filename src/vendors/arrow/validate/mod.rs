@@ -118,6 +118,7 @@ impl ValidatedRequest {
 /// Validates `input` for `operation` into its typed request.
 pub fn validate(operation: Operation, input: &Value) -> Result<ValidatedRequest> {
     use ValidatedRequest as R;
+    crate::limits::check_request(input)?;
     Ok(match operation {
         Operation::BillingSyncsList => R::BillingSyncsList(parse(input)?),
         Operation::BillingSyncsRetrieve => R::BillingSyncsRetrieve(parse(input)?),

@@ -1,0 +1,252 @@
+// Every export, driven with every kind of wrong JS value: the answer is a value or a coded BillsyncError
+// (thrown, or as a rejected promise), never a WebAssembly trap or an uncoded TypeError; and the instance
+// still gives right answers afterwards.
+//
+// The exports and their methods are enumerated from the module itself: a new export, or a new method of
+// an exported class, fails this test until its valid arguments are added to the tables below.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import billsync from '../../pkg/index.mjs';
+
+const SETTINGS = '5e771a65-0000-4000-8000-000000000001';
+const CUSTOMER = 'c0570be2-0000-4000-8000-000000000002';
+const PROJECT = '9f0ec700-0000-4000-8000-000000000003';
+const RESOURCE = 'aaaaaaaa-0000-4000-8000-000000000001';
+
+const tables = () => ({
+  settings: [{ uuid: SETTINGS, name: 'Arrow', export_type_reference: 'EXP', currency: 'EUR' }],
+  customers: [{ uuid: CUSTOMER, name: 'Contoso' }],
+  projects: [{ uuid: PROJECT, name: 'Azure', customer_uuid: CUSTOMER }],
+  resources: [{ uuid: RESOURCE, name: 'sub-1', project_uuid: PROJECT, backend_id: 'vs-1', state: 'OK',
+    attributes: { arrow_license_reference: 'XSP1001' } }],
+});
+const consumptionOf = (period) => JSON.stringify({ data: { headers: ['Report Period', 'Total sell price', 'Total buy price'],
+  lines: [[period, '1.10', '1.00']] } });
+const consumption = consumptionOf('2025-01');
+const exportPage = JSON.stringify({ data: { headers: ['Classification', 'Vendor Subscription ID', 'End User Company Name',
+  'Customer Total Price', 'Total Wholesale Price', 'ARS Subscription ID', 'Report Period'], values: [] } });
+const arrow = {
+  billingExport: async () => exportPage,
+  consumption: async ({ periodStart }) => consumptionOf(periodStart),
+  license: async () => ({ data: { license: { reference: 'XSP1001' } } }),
+  licenses: async () => ({ data: { licenses: [] } }),
+};
+const engineOptions = () => ({ arrow, store: billsync.createMemoryStore(tables()), clock: { now: () => '2025-01-20T10:00:00Z' } });
+const tag = { resourceUuid: RESOURCE, licenseReference: 'XSP1001', period: '2025-01' };
+const staff = { is_staff: true };
+
+// The valid arguments of every function, and of every constructor and method of every class.
+const FUNCTIONS = {
+  version: [],
+  parsePeriod: ['2025-01'],
+  periodRange: ['2024-12', '2025-01'],
+  parseMoney: ['€1,000.50', 'EUR'],
+  validateRequest: ['admin_arrow_billing_syncs_trigger_sync', { year: 2025, month: 1 }],
+  aggregateConsumption: [[{ ...tag, payload: consumption }], { currency: 'EUR' }],
+  parseBillingExport: [exportPage],
+  previewReconciliation: [{ period: '2025-01', records: [], exportPayload: exportPage, asOf: '2025-02-03T10:00:00Z' }],
+  createMemoryStore: [tables()],
+  isBillsyncError: [new Error('x')],
+  runStoreConformance: [async (initial) => billsync.createMemoryStore(initial), { only: () => false }],
+  conformanceFixtures: [],
+  conformanceChecks: [],
+  conformanceFixture: [],
+  resolveCommit: [{ operation: 'test', as_of: '2025-01-20T10:00:00Z', writes: [] }, []],
+};
+const CLASSES = {
+  ArrowEngine: {
+    constructor: [engineOptions()],
+    methods: {
+      handle: [{ method: 'GET', path: '/api/admin/arrow/consumption-records/', user: staff }],
+      listBillingSyncs: [{}],
+      retrieveBillingSync: [SETTINGS],
+      pauseSync: [{}],
+      resumeSync: [{}],
+      reconcile: [{ year: 2025, month: 1, dry_run: true }],
+      triggerConsumptionSync: [{ year: 2025, month: 1, dry_run: true }],
+      triggerReconciliation: [{ year: 2025, month: 1, dry_run: true }],
+      triggerSync: [{ year: 2025, month: 1, dry_run: true }],
+      consumptionStatistics: [],
+      consumptionStatus: [],
+      pendingRecords: [{}],
+      fetchBillingExport: [{ period_from: '2025-01', period_to: '2025-01' }],
+      fetchConsumption: [{ license_reference: 'XSP1001', period: '2025-01' }],
+      fetchLicenseInfo: [{ license_reference: 'XSP1001' }],
+      syncResourceHistoricalConsumption: [{ resource_uuid: RESOURCE, dry_run: true }],
+      syncResources: [{ dry_run: true }],
+      cleanupConsumption: [{ dry_run: true }],
+      listConsumptionRecords: [{}],
+      retrieveConsumptionRecord: [RESOURCE],
+      free: [],
+    },
+  },
+  ConsumptionAggregator: {
+    constructor: [{ currency: 'EUR' }],
+    methods: {
+      push: [tag, consumption],
+      merge: [new billsync.ConsumptionAggregator({ currency: 'EUR' })],
+      clone: [],
+      finish: [],
+      free: [],
+    },
+  },
+  MemoryStore: {
+    constructor: [tables()],
+    methods: {
+      get: ['settings', SETTINGS],
+      scan: ['settings', { limit: 10 }],
+      commit: [{ operation: 'test', as_of: '2025-01-20T10:00:00Z', writes: [] }],
+      snapshot: [],
+      free: [],
+    },
+  },
+  BillsyncError: {
+    constructor: ['invalid_argument', 'message', 400, null, null],
+    methods: {},
+  },
+};
+
+const BAD = [
+  ['undefined', undefined],
+  ['null', null],
+  ['NaN', NaN],
+  ['a BigInt', 42n],
+  ['a Symbol', Symbol('bad')],
+  ['a function', () => 42],
+  ['{}', {}],
+  ['[]', []],
+  ['true', true],
+  ['202501', 202501],
+  ['a 10 MB string', 'x'.repeat(10 << 20)],
+];
+
+const isClass = (value) => typeof value === 'function' && /^class\b/.test(Function.prototype.toString.call(value));
+
+/** Argument lists: each position in turn replaced by the bad value (one extra position for zero-arg calls). */
+function variants(valid, bad) {
+  const positions = Math.max(valid.length, 1);
+  return Array.from({ length: positions }, (_, i) => {
+    const args = [...valid];
+    args[i] = bad;
+    return { position: i, args };
+  });
+}
+
+/** Runs `call`; a throw or a rejection must be a coded BillsyncError. */
+async function expectCodedOrValue(label, call) {
+  let result;
+  try {
+    result = call();
+  } catch (error) {
+    assertCoded(label, error);
+    return;
+  }
+  if (result && typeof result.then === 'function') {
+    try {
+      await result;
+    } catch (error) {
+      assertCoded(`${label} (rejected)`, error);
+    }
+  }
+}
+
+function assertCoded(label, error) {
+  assert.ok(!(error instanceof WebAssembly.RuntimeError), `${label}: a wasm trap: ${error && error.message}`);
+  assert.ok(error instanceof billsync.BillsyncError,
+    `${label}: threw ${error && error.constructor && error.constructor.name}: ${error && error.message}`);
+  assert.equal(typeof error.code, 'string', `${label}: no code`);
+  assert.equal(typeof error.status, 'number', `${label}: no status`);
+  if (error.code === 'invalid_argument') {
+    assert.equal(typeof error.details.argument, 'string', `${label}: invalid_argument names no argument`);
+    assert.equal(typeof error.details.expected, 'string', `${label}: invalid_argument says nothing expected`);
+  }
+}
+
+test('every export and every method is in the table of valid arguments', () => {
+  for (const [name, value] of Object.entries(billsync)) {
+    if (isClass(value)) {
+      assert.ok(name in CLASSES, `class ${name} is not in the test's table`);
+      // `__wbg_…`-style members are wasm-bindgen's internals, not part of the API.
+      const methods = Object.getOwnPropertyNames(value.prototype).filter((m) => m !== 'constructor' && !m.startsWith('__'));
+      for (const method of methods) {
+        assert.ok(method in CLASSES[name].methods, `${name}.prototype.${method} is not in the test's table`);
+      }
+    } else if (typeof value === 'function') {
+      assert.ok(name in FUNCTIONS, `function ${name} is not in the test's table`);
+    }
+  }
+});
+
+// Valid calls whose answer is an error all the same: the store has nothing to retrieve.
+const EXPECTED_ERRORS = { 'ArrowEngine.retrieveBillingSync': 'not_found', 'ArrowEngine.retrieveConsumptionRecord': 'not_found' };
+
+test('valid arguments from the table are accepted', async () => {
+  for (const [name, args] of Object.entries(FUNCTIONS)) await billsync[name](...args);
+  for (const [name, { constructor, methods }] of Object.entries(CLASSES)) {
+    for (const [method, args] of Object.entries(methods)) {
+      const instance = new billsync[name](...constructor);
+      const code = EXPECTED_ERRORS[`${name}.${method}`];
+      if (code) await assert.rejects(async () => instance[method](...args), (e) => e.code === code);
+      else await instance[method](...args);
+    }
+  }
+});
+
+test('no value traps or throws uncoded, from any function, constructor or method', async () => {
+  for (const [label, bad] of BAD) {
+    for (const [name, valid] of Object.entries(FUNCTIONS)) {
+      for (const { position, args } of variants(valid, bad)) {
+        await expectCodedOrValue(`${name}(…${label} at ${position})`, () => billsync[name](...args));
+      }
+    }
+    for (const [name, { constructor, methods }] of Object.entries(CLASSES)) {
+      for (const { position, args } of variants(constructor, bad)) {
+        await expectCodedOrValue(`new ${name}(…${label} at ${position})`, () => new billsync[name](...args));
+      }
+      for (const [method, valid] of Object.entries(methods)) {
+        for (const { position, args } of variants(valid, bad)) {
+          const instance = new billsync[name](...constructor);
+          await expectCodedOrValue(`${name}.${method}(…${label} at ${position})`, () => instance[method](...args));
+        }
+      }
+    }
+  }
+});
+
+test('the issue\'s examples are invalid_argument errors naming the argument', () => {
+  for (const bad of [202501, {}, true, null, undefined]) {
+    assert.throws(() => billsync.parsePeriod(bad), (e) => e.code === 'invalid_argument' && e.status === 400
+      && e.details.argument === 'period' && /expected a string/.test(e.message));
+  }
+  assert.throws(() => billsync.validateRequest(42, {}), (e) => e.code === 'invalid_argument' && e.details.argument === 'operationId'
+    && e.details.got === 'the number 42');
+  assert.throws(() => billsync.parsePeriod('x'.repeat(10 << 20)), (e) => e.code === 'payload_too_large' && e.status === 413);
+});
+
+test('a finished aggregator refuses further use with a code, and merge leaves the other as it was', () => {
+  const a = new billsync.ConsumptionAggregator({ currency: 'EUR' });
+  const b = new billsync.ConsumptionAggregator({ currency: 'EUR' });
+  a.push(tag, consumption);
+  b.push(tag, consumption);
+  a.merge(b);
+  a.merge(a);
+  assert.equal(a.finish()[0].consumed_sell, '4.40');
+  assert.equal(b.finish()[0].consumed_sell, '1.10');
+  assert.throws(() => a.push(tag, consumption), (e) => e.code === 'invalid_argument' && e.details.argument === 'this');
+  assert.throws(() => a.finish(), (e) => e.code === 'invalid_argument');
+  assert.throws(() => new billsync.ConsumptionAggregator().merge(a), (e) => e.code === 'invalid_argument');
+});
+
+test('after the matrix, the instance still gives right answers', async () => {
+  assert.deepEqual({ ...billsync.parsePeriod('2025-01') }, { year: 2025, month: 1 });
+  assert.deepEqual(billsync.periodRange('2024-12', '2025-01'), ['2024-12', '2025-01']);
+  assert.deepEqual({ ...billsync.parseMoney('€1,000.50', 'EUR') }, { amount: '1000.50', currency: 'EUR' });
+  const engine = new billsync.ArrowEngine(engineOptions());
+  const synced = await engine.handle({ method: 'POST', path: '/api/admin/arrow/billing-syncs/trigger_consumption_sync/',
+    body: { year: 2025, month: 1 }, user: staff });
+  assert.equal(synced.status, 202);
+  const records = await engine.handle({ method: 'GET', path: '/api/admin/arrow/consumption-records/', user: staff });
+  assert.equal(records.status, 200);
+  assert.equal(records.body.length, 1);
+  assert.equal(records.body[0].consumed_sell, '1.10');
+});
