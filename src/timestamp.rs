@@ -32,6 +32,20 @@ impl Timestamp {
     pub fn to_rfc3339(self) -> String {
         self.0.to_rfc3339_opts(SecondsFormat::AutoSi, true)
     }
+
+    /// `yyyyMMddHHmmss` in UTC, as Soracom writes `lastEvaluatedTime`.
+    pub fn format_compact(self) -> String {
+        use chrono::{Datelike, Timelike};
+        format!(
+            "{:04}{:02}{:02}{:02}{:02}{:02}",
+            self.0.year(),
+            self.0.month(),
+            self.0.day(),
+            self.0.hour(),
+            self.0.minute(),
+            self.0.second()
+        )
+    }
 }
 
 impl fmt::Display for Timestamp {

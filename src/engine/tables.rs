@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::ledger::{ConsumptionRecord, Customer, InvoiceItem, Project, Resource, Row, SourceRow};
 use crate::vendors::arrow::billing_sync::BillingSync;
 use crate::vendors::arrow::settings::{ArrowSettings, CustomerMapping};
+use crate::vendors::soracom::SoracomSettings;
 
 /// The row as `R` stores it: defaults filled in, fields it does not keep (an API key) dropped.
 fn fits<R: Row>(row: &Value) -> Result<Value> {
@@ -28,6 +29,7 @@ pub const TABLES: &[&str] = &[
     ArrowSettings::TABLE,
     CustomerMapping::TABLE,
     BillingSync::TABLE,
+    SoracomSettings::TABLE,
 ];
 
 /// `row` as `table` stores it, or why it does not fit; a table the engine does not know takes any object.
@@ -43,6 +45,7 @@ pub fn check_row(table: &str, row: &Value) -> Result<Value> {
         t if t == ArrowSettings::TABLE => fits::<ArrowSettings>(row),
         t if t == CustomerMapping::TABLE => fits::<CustomerMapping>(row),
         t if t == BillingSync::TABLE => fits::<BillingSync>(row),
+        t if t == SoracomSettings::TABLE => fits::<SoracomSettings>(row),
         _ if row.is_object() => Ok(row.clone()),
         _ => Err(Error::field(table, "A row must be an object.")),
     }

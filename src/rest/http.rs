@@ -153,17 +153,21 @@ pub struct OperationResult {
     pub accepted: bool,
 }
 
+/// The operations a path can name (one per method), and the parameters the path holds.
+pub type Route<Op> = (Vec<Op>, Map<String, Value>);
+
 /// One vendor's REST surface: which operation a path names, and how to run it.
 #[allow(async_fn_in_trait)]
 pub trait Routes {
     type Operation: Copy;
 
-    /// The operations a path can name (one per method), and the id in the path of a retrieve.
-    fn route(path: &str) -> Option<(Vec<Self::Operation>, Option<String>)>;
+    /// The operations a path can name (one per method), and the parameters the path holds (a retrieve's
+    /// `uuid`, …), which join the query of a GET.
+    fn route(path: &str) -> Option<Route<Self::Operation>>;
 
     fn method(operation: Self::Operation) -> Method;
 
-    /// Runs one operation on its input: the query parameters (with the path's id as `uuid`) or the body.
+    /// Runs one operation on its input: the query parameters (with the path's parameters) or the body.
     async fn run(
         &self,
         operation: Self::Operation,
@@ -175,7 +179,7 @@ pub trait Routes {
 
 /// Serves one request by `routes`. Never fails: every error is a response.
 pub async fn serve<R: Routes>(routes: &R, request: &HttpRequest) -> HttpResponse {
-    let Some((candidates, uuid)) = R::route(&request.path) else {
+    let Some((candidates, params)) = R::route(&request.path) else {
         return HttpResponse::detail(404, "Not found.");
     };
     if !request.user.as_ref().is_some_and(|u| u.is_staff) {
@@ -200,9 +204,7 @@ pub async fn serve<R: Routes>(routes: &R, request: &HttpRequest) -> HttpResponse
     let input = match R::method(operation) {
         Method::Get => {
             let mut query = request.query.clone();
-            if let Some(uuid) = &uuid {
-                query.insert("uuid".to_owned(), json!(uuid));
-            }
+            query.extend(params);
             Value::Object(query)
         }
         Method::Post => request.body.clone(),

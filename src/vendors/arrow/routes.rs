@@ -1,13 +1,15 @@
 //! Arrow's REST surface (seeds 000 and 001): which operation a path names, and running it on the engine.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::query::Page;
 use super::validate::{self, Method, Operation, ValidatedRequest};
 use super::Arrow;
 use crate::engine::{Clock, Engine, Progress, Store};
 use crate::error::Result;
-use crate::rest::http::{dry_run_of, serve, HttpRequest, HttpResponse, OperationResult, Routes};
+use crate::rest::http::{
+    dry_run_of, serve, HttpRequest, HttpResponse, OperationResult, Route, Routes,
+};
 use crate::vendors::arrow::ArrowApi;
 
 /// Which operation a path and method name, and the uuid in the path of a retrieve.
@@ -63,8 +65,13 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
 impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Routes for Engine<S, Arrow<A>, C, P> {
     type Operation = Operation;
 
-    fn route(path: &str) -> Option<(Vec<Operation>, Option<String>)> {
-        route_of(path)
+    fn route(path: &str) -> Option<Route<Operation>> {
+        let (operations, uuid) = route_of(path)?;
+        let mut params = Map::new();
+        if let Some(uuid) = uuid {
+            params.insert("uuid".to_owned(), Value::String(uuid));
+        }
+        Some((operations, params))
     }
 
     fn method(operation: Operation) -> Method {

@@ -55,10 +55,12 @@ impl LineTotals {
     }
 }
 
-/// One subscriber's or device's months, and its tag and group labels (first non-empty value seen).
+/// One subscriber's or device's months and dates (a day, or the month as a whole for monthly rows), and its
+/// tag and group labels (first non-empty value seen).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SubscriberTotals {
     pub months: BTreeMap<Period, LineTotals>,
+    pub dates: BTreeMap<BillDate, LineTotals>,
     pub labels: BTreeMap<String, String>,
 }
 
@@ -113,7 +115,11 @@ impl CsvAggregates {
 
     /// How many sums are held: what memory grows with.
     pub fn entries(&self) -> usize {
-        let months: usize = self.per_subscriber.values().map(|s| s.months.len()).sum();
+        let months: usize = self
+            .per_subscriber
+            .values()
+            .map(|s| s.months.len() + s.dates.len())
+            .sum();
         months + self.per_day.len() + self.per_bill_item.len()
     }
 
@@ -162,6 +168,12 @@ impl CsvAggregates {
             .or_default()
             .add(row.amount)
             .ok_or_else(overflow)?;
+        subscriber
+            .dates
+            .entry(row.date)
+            .or_default()
+            .add(row.amount)
+            .ok_or_else(overflow)?;
         for (name, value) in labels {
             if !subscriber.labels.contains_key(name) {
                 subscriber.labels.insert(name.to_owned(), value.to_owned());
@@ -201,6 +213,13 @@ impl CsvAggregates {
             for (month, totals) in theirs.months {
                 ours.months
                     .entry(month)
+                    .or_default()
+                    .merge(&totals)
+                    .ok_or_else(overflow)?;
+            }
+            for (date, totals) in theirs.dates {
+                ours.dates
+                    .entry(date)
                     .or_default()
                     .merge(&totals)
                     .ok_or_else(overflow)?;

@@ -24,11 +24,14 @@ use rust_decimal::Decimal;
 use super::daily_bill::{DailyBills, DAILY_BILL};
 use super::monthly_bill::MonthlyBill;
 use crate::error::{Error, Result};
+use serde::Serialize;
+
 use crate::money::Currency;
 use crate::period::Period;
 
 /// What can make the days differ from the month.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum DifferenceReason {
     /// Monthly-basis fees are in the month and not in the days.
     MonthlyBasisFees,
@@ -38,26 +41,32 @@ pub enum DifferenceReason {
     Coupon,
 }
 
-/// The explanation of one month.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The explanation of one month. Amounts serialize as exact decimal strings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DailyMonthlyExplanation {
     pub month: Period,
     pub currency: Currency,
     /// How many daily entries were summed.
     pub days: usize,
+    #[serde(with = "crate::money::decimal_string")]
     pub days_sum: Decimal,
+    #[serde(with = "crate::money::decimal_string")]
     pub month_amount: Decimal,
     /// `month_amount − days_sum`.
+    #[serde(with = "crate::money::decimal_string")]
     pub difference: Decimal,
     /// What per-line rounding can account for: one minor unit per daily entry.
+    #[serde(with = "crate::money::decimal_string")]
     pub rounding_tolerance: Decimal,
     /// The month's coupon (0 when none).
+    #[serde(with = "crate::money::decimal_string")]
     pub coupon: Decimal,
     /// The reasons that can explain the difference (empty when there is none, or when nothing can).
     pub reasons: Vec<DifferenceReason>,
     /// Whether the reasons account for the whole difference.
     pub explained: bool,
     /// How much of a negative difference is beyond every reason (0 when explained).
+    #[serde(with = "crate::money::decimal_string")]
     pub shortfall: Decimal,
     /// Whether the monthly bill is final; a temporary month may still grow.
     pub month_is_final: bool,

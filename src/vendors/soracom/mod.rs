@@ -25,7 +25,14 @@ pub mod latest_bill;
 pub mod monthly_bill;
 pub mod number;
 mod object;
+mod ops;
+pub mod port;
+pub mod records;
+pub mod routes;
+pub mod settings;
 pub mod status;
+pub mod validate;
+pub mod vendor;
 
 pub use billing_csv::{BillingCsvHeader, BillingRow, DeviceIdKind, SubscriberKey, BILLING_CSV};
 pub use csv_aggregates::{CsvAggregates, LineTotals, SubscriberTotals};
@@ -45,4 +52,7 @@ pub use monthly_bill::{
     parse_monthly_bill_value, BillingHistory, MonthlyBill,
 };
 pub use object::CURRENCIES;
+pub use port::{ExportMode, SoracomApi};
+pub use settings::{subscriber_of, Granularity, SoracomSettings, KIND_ATTRIBUTE, VENDOR};
 pub use status::{BillState, ExportStatus, PaymentStatus};
+pub use vendor::Soracom;
