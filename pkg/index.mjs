@@ -15,6 +15,7 @@ export const {
   parseBillingExport,
   previewReconciliation,
   ArrowEngine,
+  SoracomEngine,
   MemoryStore,
   createMemoryStore,
   runStoreConformance,

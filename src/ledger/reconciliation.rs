@@ -33,6 +33,8 @@ pub struct FinalFigure {
     pub currency: Option<Currency>,
     /// The month the figure is for; None: the month asked for.
     pub period: Option<Period>,
+    /// What the record keeps of the final figures (its `raw_data`); null keeps what the sync wrote.
+    pub detail: serde_json::Value,
 }
 
 impl FinalFigure {
@@ -238,6 +240,9 @@ fn reconcile_record(
     updated.finalized_at = record.finalized_at.or(Some(ctx.as_of));
     updated.reconciled_at = Some(ctx.as_of);
     updated.modified = ctx.as_of;
+    if let Some(detail) = lines.iter().rev().map(|l| &l.detail).find(|d| !d.is_null()) {
+        updated.raw_data = detail.clone();
+    }
 
     // Planned apart and pushed only once the record is wholly planned: a failing record writes nothing.
     let mut planned = Changeset::new(&changeset.operation, changeset.as_of);

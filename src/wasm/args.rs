@@ -162,13 +162,13 @@ pub(crate) fn optional_string_member(
     optional_string_arg(&value, argument)
 }
 
-/// The options of `new ArrowEngine(options)`, checked for their types before the engine reads them (the
+/// The options of an engine's constructor (`new ArrowEngine(options)`…), checked for their types before the engine reads them (the
 /// adapters' methods are checked by the constructor itself).
-pub(crate) fn check_engine_options(options: &JsValue) -> Result<(), JsValue> {
+pub(crate) fn check_engine_options(options: &JsValue, port: &str) -> Result<(), JsValue> {
     require_object(
         options,
         "options",
-        "an object { arrow, store, clock, timezone?, onProgress?, baseUrl? }",
+        &format!("an object {{ {port}, store, clock, timezone?, onProgress?, baseUrl? }}"),
     )?;
     optional_string_member(options, "timezone", "options.timezone")?;
     optional_string_member(options, "baseUrl", "options.baseUrl")?;

@@ -115,6 +115,8 @@ fn message_of(error: &JsValue) -> String {
 struct JsFailure {
     message: String,
     code: Option<String>,
+    /// The error says "not found": `status: 404`, or a code ending in `not_found`.
+    not_found: bool,
 }
 
 impl From<JsFailure> for String {
@@ -124,11 +126,17 @@ impl From<JsFailure> for String {
 }
 
 fn failure_of(error: &JsValue) -> JsFailure {
+    let code = Reflect::get(error, &JsValue::from_str("code"))
+        .ok()
+        .and_then(|c| c.as_string());
+    let status = Reflect::get(error, &JsValue::from_str("status"))
+        .ok()
+        .and_then(|s| s.as_f64());
     JsFailure {
         message: message_of(error),
-        code: Reflect::get(error, &JsValue::from_str("code"))
-            .ok()
-            .and_then(|c| c.as_string()),
+        not_found: status == Some(404.0)
+            || code.as_deref().is_some_and(|c| c.ends_with("not_found")),
+        code,
     }
 }
 
@@ -144,6 +152,7 @@ async fn call(
         .ok_or_else(|| JsFailure {
             message: format!("{method} is not a function"),
             code: None,
+            not_found: false,
         })?;
     let array: js_sys::Array = args.iter().collect();
     let returned = function.apply(object, &array).map_err(|e| failure_of(&e))?;
@@ -161,7 +170,7 @@ fn plain(value: &Value) -> Result<JsValue> {
 }
 
 /// The host's store object.
-struct JsStore(JsValue);
+pub(crate) struct JsStore(JsValue);
 
 fn store_failed(method: &str, message: impl Into<String>) -> Error {
     Error::StoreFailed {
@@ -267,29 +276,57 @@ impl Store for JsStore {
     }
 }
 
+/// What a vendor adapter's method returned: the payload as text (a string, or UTF-8 bytes) or as a value;
+/// `Ok(None)` when it answered null or undefined. A thrown error with `status: 404` or a `code` ending in
+/// `not_found` is also `Ok(None)` when `absent_is_none` (a vendor's "there is no such bill").
+pub(crate) async fn vendor_payload(
+    adapter: &JsValue,
+    vendor: &str,
+    method: &str,
+    args: &[Value],
+    absent_is_none: bool,
+) -> Result<Option<Payload>> {
+    let failed = |message: String| Error::AdapterFailed {
+        call: format!("{vendor}.{method}"),
+        message,
+    };
+    let args = args.iter().map(plain).collect::<Result<Vec<_>>>()?;
+    let value = match call(adapter, method, &args).await {
+        Ok(value) => value,
+        Err(f) if absent_is_none && f.not_found => return Ok(None),
+        Err(f) => return Err(failed(f.message)),
+    };
+    if value.is_null() || value.is_undefined() {
+        return if absent_is_none {
+            Ok(None)
+        } else {
+            Err(failed("the adapter returned nothing".into()))
+        };
+    }
+    if let Some(text) = value.as_string() {
+        return Ok(Some(Payload::Text(text)));
+    }
+    if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
+        return String::from_utf8(bytes.to_vec())
+            .map(|t| Some(Payload::Text(t)))
+            .map_err(|e| failed(format!("the payload is not UTF-8: {e}")));
+    }
+    serde_wasm_bindgen::from_value(value)
+        .map(|v| Some(Payload::Json(v)))
+        .map_err(|e| failed(format!("the payload is not JSON: {e}")))
+}
+
 /// The host's Arrow adapter.
 struct JsArrow(JsValue);
 
 impl JsArrow {
     async fn payload(&self, method: &str, args: Value) -> Result<Payload> {
-        let failed = |message: String| Error::AdapterFailed {
-            call: format!("arrow.{method}"),
-            message,
-        };
-        let value = call(&self.0, method, &[plain(&args)?])
-            .await
-            .map_err(|f| failed(f.message))?;
-        if let Some(text) = value.as_string() {
-            return Ok(Payload::Text(text));
-        }
-        if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
-            return String::from_utf8(bytes.to_vec())
-                .map(Payload::Text)
-                .map_err(|e| failed(format!("the payload is not UTF-8: {e}")));
-        }
-        serde_wasm_bindgen::from_value(value)
-            .map(Payload::Json)
-            .map_err(|e| failed(format!("the payload is not JSON: {e}")))
+        vendor_payload(&self.0, "arrow", method, &[args], false)
+            .await?
+            .ok_or_else(|| Error::AdapterFailed {
+                call: format!("arrow.{method}"),
+                message: "the adapter returned nothing".into(),
+            })
     }
 }
 
@@ -323,7 +360,7 @@ impl ArrowApi for JsArrow {
 }
 
 /// The host's clock.
-struct JsClock(JsValue);
+pub(crate) struct JsClock(JsValue);
 
 impl Clock for JsClock {
     fn now(&self) -> Result<Timestamp> {
@@ -349,7 +386,7 @@ impl Clock for JsClock {
 }
 
 /// The host's progress callback; its own errors are ignored, progress never fails an operation.
-struct JsProgress(Option<Function>);
+pub(crate) struct JsProgress(Option<Function>);
 
 impl Progress for JsProgress {
     fn report(&self, event: &ProgressEvent) {
@@ -368,7 +405,75 @@ pub struct JsArrowEngine {
     base_url: String,
 }
 
-fn require_methods(
+/// What every engine's options give: the vendor's adapter, the store, the clock, the zone, the progress
+/// callback and the base URL of `url` fields. Every problem is reported at once.
+pub(crate) struct HostOptions {
+    pub vendor: JsValue,
+    pub store: JsStore,
+    pub clock: JsClock,
+    pub zone: Zone,
+    pub progress: JsProgress,
+    pub base_url: String,
+}
+
+impl HostOptions {
+    pub fn read(
+        options: &JsValue,
+        port: &str,
+        methods: &[&str],
+    ) -> std::result::Result<HostOptions, JsValue> {
+        check_engine_options(options, port)?;
+        let mut fields = FieldErrors::new();
+        let vendor = require_methods(options, port, methods, &mut fields);
+        let store = require_methods(options, "store", &["get", "scan", "commit"], &mut fields);
+        let clock = require_methods(options, "clock", &["now"], &mut fields);
+        let zone = match string_option(options, "timezone") {
+            Some(tz) => Zone::parse(&tz).unwrap_or_else(|_| {
+                fields.entry("timezone".into()).or_default().push(format!(
+                    "{tz:?} is not a supported timezone: use \"UTC\" or a fixed offset such as \"+02:00\"."
+                ));
+                Zone::UTC
+            }),
+            None => Zone::UTC,
+        };
+        let progress = Reflect::get(options, &JsValue::from_str("onProgress"))
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok());
+        if !fields.is_empty() {
+            return Err(js_error(&Error::Validation { fields }));
+        }
+        Ok(HostOptions {
+            vendor,
+            store: JsStore(store),
+            clock: JsClock(clock),
+            zone,
+            progress: JsProgress(progress),
+            base_url: string_option(options, "baseUrl").unwrap_or_default(),
+        })
+    }
+}
+
+/// A REST request from the host, checked; its base URL defaults to the engine's.
+pub(crate) fn host_request(
+    request: JsValue,
+    default_base: String,
+) -> std::result::Result<HttpRequest, JsValue> {
+    let mut request: HttpRequest = object_arg(request, "request", REQUEST).and_then(|v| {
+        serde_json::from_value(normalize_query(v)).map_err(|e| {
+            js_error(&Error::InvalidArgument {
+                argument: "request".into(),
+                expected: REQUEST.into(),
+                got: format!("an object that is not one ({e})"),
+            })
+        })
+    })?;
+    if request.base_url.is_empty() {
+        request.base_url = default_base;
+    }
+    Ok(request)
+}
+
+pub(crate) fn require_methods(
     options: &JsValue,
     port: &str,
     methods: &[&str],
@@ -394,7 +499,7 @@ fn require_methods(
     object
 }
 
-fn string_option(options: &JsValue, key: &str) -> Option<String> {
+pub(crate) fn string_option(options: &JsValue, key: &str) -> Option<String> {
     Reflect::get(options, &JsValue::from_str(key))
         .ok()
         .and_then(|v| v.as_string())
@@ -407,42 +512,22 @@ impl JsArrowEngine {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "ArrowEngineOptions")] options: JsValue,
     ) -> std::result::Result<JsArrowEngine, JsValue> {
-        check_engine_options(&options)?;
-        let mut fields = FieldErrors::new();
-        let arrow = require_methods(
+        let host = HostOptions::read(
             &options,
             "arrow",
             &["billingExport", "consumption", "license", "licenses"],
-            &mut fields,
-        );
-        let store = require_methods(&options, "store", &["get", "scan", "commit"], &mut fields);
-        let clock = require_methods(&options, "clock", &["now"], &mut fields);
-        let zone = match string_option(&options, "timezone") {
-            Some(tz) => Zone::parse(&tz).unwrap_or_else(|_| {
-                fields.entry("timezone".into()).or_default().push(format!(
-                    "{tz:?} is not a supported timezone: use \"UTC\" or a fixed offset such as \"+02:00\"."
-                ));
-                Zone::UTC
-            }),
-            None => Zone::UTC,
-        };
-        let progress = Reflect::get(&options, &JsValue::from_str("onProgress"))
-            .ok()
-            .and_then(|f| f.dyn_into::<Function>().ok());
-        if !fields.is_empty() {
-            return Err(js_error(&Error::Validation { fields }));
-        }
+        )?;
         Ok(JsArrowEngine {
             inner: Rc::new(Engine::new(
-                JsStore(store),
+                host.store,
                 Arrow {
-                    api: JsArrow(arrow),
+                    api: JsArrow(host.vendor),
                 },
-                JsClock(clock),
-                zone,
-                JsProgress(progress),
+                host.clock,
+                host.zone,
+                host.progress,
             )),
-            base_url: string_option(&options, "baseUrl").unwrap_or_default(),
+            base_url: host.base_url,
         })
     }
 
@@ -457,24 +542,8 @@ impl JsArrowEngine {
         let engine = Rc::clone(&self.inner);
         let default_base = self.base_url.clone();
         future_to_promise(async move {
-            let mut request: HttpRequest =
-                match object_arg(request, "request", REQUEST).and_then(|v| {
-                    serde_json::from_value(normalize_query(v)).map_err(|e| {
-                        js_error(&Error::InvalidArgument {
-                            argument: "request".into(),
-                            expected: REQUEST.into(),
-                            got: format!("an object that is not one ({e})"),
-                        })
-                    })
-                }) {
-                    Ok(r) => r,
-                    Err(e) => return Err(e),
-                };
-            if request.base_url.is_empty() {
-                request.base_url = default_base;
-            }
-            let response = engine.handle(&request).await;
-            to_js(&response)
+            let request = host_request(request, default_base)?;
+            to_js(&engine.handle(&request).await)
         })
     }
 
@@ -604,14 +673,14 @@ impl JsArrowEngine {
 }
 
 /// `{ uuid }` for a retrieve.
-fn uuid_input(uuid: &JsValue) -> std::result::Result<JsValue, JsValue> {
+pub(crate) fn uuid_input(uuid: &JsValue) -> std::result::Result<JsValue, JsValue> {
     to_js(&json!({ "uuid": string_arg(uuid, "uuid")? }))
 }
 
-const REQUEST: &str = "a request object { method, path, query?, body?, user? }";
+pub(crate) const REQUEST: &str = "a request object { method, path, query?, body?, user? }";
 
 /// Query strings may repeat a parameter (an array): the last value wins, as Django's QueryDict.get does.
-fn normalize_query(mut request: Value) -> Value {
+pub(crate) fn normalize_query(mut request: Value) -> Value {
     if let Some(query) = request.get_mut("query").and_then(Value::as_object_mut) {
         for value in query.values_mut() {
             if let Value::Array(values) = value {

@@ -12,6 +12,7 @@ mod engine;
 mod foundation;
 mod memory_store;
 mod reconcile;
+mod soracom;
 
 pub use foundation::*;
 

@@ -31,6 +31,20 @@ const arrow = {
   license: async () => ({ data: { license: { reference: 'XSP1001' } } }),
   licenses: async () => ({ data: { licenses: [] } }),
 };
+// A Soracom adapter with one closed month and its CSV, exported synchronously.
+const soracomCsv = '\ufeffimsi,date,billItemName,unitPrice,quantity,amount\r\n440100000000001,20250102,Air data,1,5,5\r\n';
+const soracom = {
+  getBilling: async ({ yyyyMM }) => JSON.stringify({ amount: 5, currency: 'JPY', state: 'closed', yearMonth: yyyyMM }),
+  getLatestBilling: async () => '{"amount": 0, "currency": "JPY"}',
+  getBillingHistory: async () => '{"billList": []}',
+  getBillingPerDay: async () => '{"billList": [{"amount": 5, "currency": "JPY", "date": "20250102"}]}',
+  exportBilling: async () => '{"url": "https://files.example/x.csv"}',
+  exportLatestBilling: async () => '{"url": "https://files.example/x.csv"}',
+  getExportedFile: async () => '{"status": "exported", "url": "https://files.example/x.csv"}',
+  download: async () => soracomCsv,
+};
+const soracomOptions = () => ({ soracom, store: billsync.createMemoryStore({ ...tables(), soracom_settings: [{ uuid: SETTINGS, currency: 'JPY' }] }),
+  clock: { now: () => '2025-02-10T10:00:00Z' } });
 const engineOptions = () => ({ arrow, store: billsync.createMemoryStore(tables()), clock: { now: () => '2025-01-20T10:00:00Z' } });
 const tag = { resourceUuid: RESOURCE, licenseReference: 'XSP1001', period: '2025-01' };
 const staff = { is_staff: true };
@@ -77,6 +91,24 @@ const CLASSES = {
       cleanupConsumption: [{ dry_run: true }],
       listConsumptionRecords: [{}],
       retrieveConsumptionRecord: [RESOURCE],
+      free: [],
+    },
+  },
+  SoracomEngine: {
+    constructor: [soracomOptions()],
+    methods: {
+      handle: [{ method: 'GET', path: '/api/admin/soracom/consumption-records/', user: staff }],
+      triggerConsumptionSync: [{ year: 2025, month: 1, dry_run: true }],
+      triggerReconciliation: [{ year: 2025, month: 1, dry_run: true }],
+      dailyCheck: [{ year: 2025, month: 1 }],
+      consumptionStatistics: [],
+      consumptionStatus: [],
+      listConsumptionRecords: [{}],
+      retrieveConsumptionRecord: [RESOURCE],
+      monthlyBill: [CUSTOMER, '202501'],
+      latestBill: [CUSTOMER],
+      dailyBills: [CUSTOMER, '202501'],
+      billingHistory: [CUSTOMER],
       free: [],
     },
   },
@@ -178,7 +210,13 @@ test('every export and every method is in the table of valid arguments', () => {
 });
 
 // Valid calls whose answer is an error all the same: the store has nothing to retrieve.
-const EXPECTED_ERRORS = { 'ArrowEngine.retrieveBillingSync': 'not_found', 'ArrowEngine.retrieveConsumptionRecord': 'not_found' };
+const EXPECTED_ERRORS = {
+  'ArrowEngine.retrieveBillingSync': 'not_found',
+  'ArrowEngine.retrieveConsumptionRecord': 'not_found',
+  'SoracomEngine.retrieveConsumptionRecord': 'not_found',
+  'SoracomEngine.monthlyBill': 'not_found',
+  'SoracomEngine.latestBill': 'not_found',
+};
 
 test('valid arguments from the table are accepted', async () => {
   for (const [name, args] of Object.entries(FUNCTIONS)) await billsync[name](...args);

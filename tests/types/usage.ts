@@ -69,3 +69,21 @@ const rows: ConsumptionAggregateRow[] = aggregateConsumption([], { currency: "EU
 const aggregator = new ConsumptionAggregator({ currency: "EUR" });
 const parsed = parseBillingExport("{}");
 void [response, changeset, rows, aggregator, parsed, memory.snapshot()];
+
+// Soracom: the engine and its adapter are typed; a misspelled adapter method does not compile.
+import { SoracomEngine } from "../../pkg/index.js";
+import type { SoracomAdapter } from "../../pkg/index.js";
+const soracomAdapter: SoracomAdapter = {
+  getBilling: async ({ yyyyMM }) => JSON.stringify({ yearMonth: yyyyMM }),
+  getLatestBilling: async () => "{}",
+  getBillingHistory: async () => "{}",
+  getBillingPerDay: async () => null,
+  exportBilling: async ({ exportMode }) => ({ url: exportMode }),
+  exportLatestBilling: async () => "{}",
+  getExportedFile: async ({ exportedFileId }) => ({ status: "exported", url: exportedFileId }),
+  download: async () => new Uint8Array(),
+};
+// @ts-expect-error: the adapter must implement every call (getBilling is missing)
+const incomplete: SoracomAdapter = { ...soracomAdapter, getBilling: undefined };
+const soracomEngine = new SoracomEngine({ soracom: soracomAdapter, store: asPort, clock: { now: () => "2025-02-04T00:00:00Z" } });
+void [soracomEngine.monthlyBill("c0570be2-0000-4000-8000-00000000000a", "202501"), incomplete];

@@ -74,6 +74,7 @@ impl BilledLine {
             buy: self.buy,
             currency: self.currency,
             period: self.report_period,
+            detail: serde_json::Value::Null,
         }
     }
 

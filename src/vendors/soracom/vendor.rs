@@ -265,6 +265,7 @@ impl<B: SoracomApi> Vendor for Soracom<B> {
                 buy: bill.amount.amount,
                 currency,
                 period: Some(period),
+                detail: bill_data(&bill),
             }],
             super::Granularity::Subscriber => {
                 let csv = self.export(settings, &bill, progress).await?;
@@ -276,6 +277,7 @@ impl<B: SoracomApi> Vendor for Soracom<B> {
                         buy: totals.net,
                         currency,
                         period: Some(month),
+                        detail: raw_data(key, &csv, month),
                     })
                     .collect()
             }

@@ -1,0 +1,92 @@
+// Soracom from JS: a SoracomEngine over the memory store and a JS adapter (asynchronous export, CSV bytes
+// with a BOM), the month synced while open, reconciled once closed, and the customers' bills.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import billsync from '../../pkg/index.mjs';
+
+const SETTINGS = '50ac0000-0000-4000-8000-000000000001';
+const CUSTOMER = 'c0570be2-0000-4000-8000-00000000000a';
+const PROJECT = '9f0ec700-0000-4000-8000-00000000000a';
+const sim = (n) => `51350000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const IMSI = ['440103000000001', '440103000000002'];
+
+const tables = () => ({
+  soracom_settings: [{ uuid: SETTINGS, name: 'Soracom', operator_id: 'OP0012345678', currency: 'JPY', reconciliation_tolerance: '1' }],
+  customers: [{ uuid: CUSTOMER, name: 'Acme' }],
+  projects: [{ uuid: PROJECT, name: 'IoT', customer_uuid: CUSTOMER }],
+  resources: IMSI.map((imsi, i) => ({ uuid: sim(i + 1), name: `sim ${imsi}`, project_uuid: PROJECT, backend_id: imsi, state: 'OK', attributes: { soracom_kind: 'imsi' } })),
+});
+
+const csv = (days) => {
+  const rows = ['imsi,date,billItemName,unitPrice,quantity,amount,tag.name'];
+  IMSI.forEach((imsi, i) => days[i].forEach((amount, d) => rows.push(`${imsi},2025010${d + 1},"Air data, s1",0.2,${amount * 5},${amount},"unit ${i}"`)));
+  rows.push(`${IMSI[0]},202501,Basic fee,100,1,100,"unit 0"`);
+  rows.push(`${IMSI[1]},202501,Discount,-2,1,-2,"unit 1"`);
+  return new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(rows.join('\r\n'))]);
+};
+
+function adapter(month) {
+  let polls = 0;
+  return {
+    calls: [],
+    getBilling: async ({ yyyyMM }) => {
+      if (yyyyMM !== '202501') throw Object.assign(new Error('no bill'), { status: 404 });
+      return JSON.stringify({ amount: 1, currency: 'JPY', state: month.closed ? 'closed' : 'temporary', yearMonth: yyyyMM });
+    },
+    getLatestBilling: async () => '{"amount": 1, "currency": "JPY"}',
+    getBillingHistory: async () => '{"billList": []}',
+    getBillingPerDay: async () => null,
+    exportBilling: async ({ exportMode }) => {
+      assert.equal(exportMode, 'async');
+      polls = 0;
+      return '{"exportedFileId": "f-1", "exportedFilePath": "x"}';
+    },
+    exportLatestBilling: async () => { throw new Error('not used'); },
+    getExportedFile: async ({ exportedFileId }) => {
+      polls += 1;
+      return polls < 2 ? { status: 'processing' } : { status: 'exported', url: `https://files.example/${exportedFileId}.csv` };
+    },
+    download: async () => csv(month.days),
+  };
+}
+
+const cents = (s) => BigInt(String(s).replace('.', '').padEnd(1, '0')) * (String(s).includes('.') ? 1n : 100n);
+
+test('a SoracomEngine syncs the open month, waits for the close, and reconciles to the final CSV', async () => {
+  const store = billsync.createMemoryStore(tables());
+  const month = { closed: false, days: [[10, 20, 30], [5, 5, 5]] };
+  let now = '2025-01-20T10:00:00Z';
+  const progress = [];
+  const engine = new billsync.SoracomEngine({ soracom: adapter(month), store, clock: { now: () => now }, onProgress: (e) => progress.push(e) });
+  const post = (action, body) => engine.handle({ method: 'POST', path: `/api/admin/soracom/billing-syncs/${action}/`, body, user: { is_staff: true } });
+
+  const sync = await post('trigger_consumption_sync', { year: 2025, month: 1 });
+  assert.equal(sync.status, 200, JSON.stringify(sync.body));
+  assert.equal(sync.body.synced, 2);
+  assert.ok(progress.some((e) => /still being made/.test(e.message)), 'the export was polled');
+  const records = store.snapshot().consumption_records;
+  assert.deepEqual(records.map((r) => r.consumed_sell).sort(), ["13.00", "160.00"]);
+
+  now = '2025-02-02T10:00:00Z';
+  assert.equal((await post('trigger_reconciliation', { year: 2025, month: 1 })).body.month_closed, false);
+
+  Object.assign(month, { closed: true, days: [[10, 25, 30], [5, 5, 1]] });
+  now = '2025-02-04T10:00:00Z';
+  const done = await post('trigger_reconciliation', { year: 2025, month: 1 });
+  assert.equal(done.body.month_closed, true);
+  assert.equal(done.body.compensation_items_created, 2);
+  const { consumption_records: after, invoice_items: items } = store.snapshot();
+  for (const record of after) {
+    const key = `${record.resource_uuid}|${record.billing_period}|${record.source_ref}`;
+    const billed = items.filter((i) => i.source_key === key).reduce((sum, i) => sum + cents(i.unit_price), 0n);
+    assert.equal(billed, cents(record.final_sell), `${record.source_ref} bills its final exactly`);
+  }
+
+  assert.deepEqual(await engine.monthlyBill(CUSTOMER, '202501'), { amount: 165 + 9, currency: 'JPY', state: 'closed', yearMonth: '202501' });
+  const daily = await engine.dailyBills(CUSTOMER, '202501');
+  assert.deepEqual(daily.billList.map((d) => [d.date, d.amount]), [['20250103', 31], ['20250102', 30], ['20250101', 15]]);
+  assert.equal((await engine.billingHistory(CUSTOMER)).billList.length, 1);
+  const list = await engine.handle({ method: 'GET', path: '/api/admin/soracom/consumption-records/', user: { is_staff: true } });
+  assert.equal(list.headers['x-result-count'], '2');
+  await assert.rejects(engine.monthlyBill(CUSTOMER, '2025-01'), (e) => billsync.isBillsyncError(e) && e.code === 'validation_failed');
+});
