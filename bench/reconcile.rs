@@ -7,10 +7,10 @@
 use std::error::Error;
 use std::time::Instant;
 
+use billsync::ledger::ReconciliationPreview;
 use billsync::vendors::arrow::line::BilledLine;
 use billsync::vendors::arrow::parse_billing_export;
-use billsync::vendors::arrow::preview::preview_reconciliation;
-use billsync::vendors::arrow::preview::ReconciliationPreview;
+use billsync::vendors::arrow::preview::preview as preview_reconciliation;
 use serde_json::{json, Value};
 
 fn main() -> Result<(), Box<dyn Error>> {

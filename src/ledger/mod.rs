@@ -28,6 +28,7 @@ mod consumption_sync;
 mod host;
 mod invoice_item;
 mod policy;
+pub mod preview;
 mod reconciliation;
 mod source_key;
 pub mod sources;
@@ -42,6 +43,10 @@ pub use consumption_sync::{plan_consumption_sync, ConsumptionSyncCounters, Resou
 pub use host::{Customer, Hosts, Project, Resource};
 pub use invoice_item::{InvoiceItem, InvoiceItemKind};
 pub use policy::{PlanContext, Policy, PriceSource};
+pub use preview::{
+    preview_reconciliation, PreviewRow, PreviewSummary, PreviewTotal, PreviewVendor,
+    ReconciliationPreview,
+};
 pub use reconciliation::{
     plan_consumption_reconciliation, FinalFigure, ReconciliationCounters, RecordAction,
     RecordOutcome, RecordOwner,

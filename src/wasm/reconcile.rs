@@ -5,8 +5,10 @@ use wasm_bindgen::prelude::*;
 
 use super::arrow::billing_export_page;
 use super::{from_js, js_error, to_js_bulk};
+use crate::engine::Payload;
 use crate::vendors::arrow::line::BilledLine;
-use crate::vendors::arrow::preview::preview_reconciliation;
+use crate::vendors::arrow::preview::preview as arrow_preview;
+use crate::vendors::soracom::preview::preview as soracom_preview;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_PREVIEW: &str = r#"
@@ -18,15 +20,24 @@ export interface PreviewSettings {
   currency?: string;
   /** Differences smaller than this are not compensated. Default "0.01". */
   reconciliation_tolerance?: string | number;
+  /** Soracom: per SIM or device from the CSV (default), or the account's total from the bill. */
+  granularity?: "subscriber" | "account";
 }
 /** The input of `previewReconciliation`. */
 export interface PreviewInput {
+  /** Whose final figures: Arrow's billing export (default) or Soracom's closed bill and CSV. */
+  vendor?: "arrow" | "soracom";
   /** "YYYY-MM". */
   period: string;
-  /** Consumption records in the shape of the consumption-records API. */
+  /** Consumption records in the shape of the consumption-records API: each names its source under
+   * `license_reference` (Arrow) or `subscriber` (Soracom: "imsi:…", "deviceId:…", "account"). */
   records: Array<Record<string, unknown>>;
   /** Arrow's billing export: one page or a list of pages, each as JSON text, bytes or an object. */
-  exportPayload: ArrowPayload<ArrowBillingExportResponse> | Array<ArrowPayload<ArrowBillingExportResponse>>;
+  exportPayload?: ArrowPayload<ArrowBillingExportResponse> | Array<ArrowPayload<ArrowBillingExportResponse>>;
+  /** Soracom: the closed month's MonthlyBill, as JSON text or an object. */
+  bill?: string | Record<string, unknown>;
+  /** Soracom: the month's billing CSV export, as text or bytes (for records per subscriber). */
+  csv?: string | Uint8Array;
   settings?: PreviewSettings;
   force?: boolean;
   /** The instant to plan at (RFC 3339): the preview never reads a clock. */
@@ -40,7 +51,9 @@ export interface PreviewInput {
 export type RecordAction = "additional_charge" | "credit" | "no_compensation" | "already_reconciled" | "no_billing_data" | "error";
 /** One record of the preview. Amounts are decimal strings with 2 decimals. */
 export interface PreviewRecordRow {
-  license_reference: string;
+  /** The record's source, under the vendor's name for it. */
+  license_reference?: string;
+  subscriber?: string;
   billing_period: string;
   resource_uuid: string;
   resource_name: string;
@@ -86,6 +99,10 @@ pub fn preview_reconciliation_js(
     #[wasm_bindgen(unchecked_param_type = "PreviewInput")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
     super::args::require_object(&input, "input", "a PreviewInput object")?;
+    let vendor = Reflect::get(&input, &JsValue::from_str("vendor")).unwrap_or(JsValue::UNDEFINED);
+    if vendor.as_string().as_deref() == Some("soracom") {
+        return soracom(&input);
+    }
     // The export can be large: it is parsed from its own text, not converted along with the rest.
     let export_key = JsValue::from_str("exportPayload");
     let export = Reflect::get(&input, &export_key).unwrap_or(JsValue::UNDEFINED);
@@ -106,6 +123,49 @@ pub fn preview_reconciliation_js(
     let rest = js_sys::Object::assign(&js_sys::Object::new(), &input.clone().into());
     let _ = Reflect::delete_property(&rest, &export_key);
     let input = from_js(rest.into(), "preview input")?;
-    let preview = preview_reconciliation(&input, &lines).map_err(|e| js_error(&e))?;
+    let preview = arrow_preview(&input, &lines).map_err(|e| js_error(&e))?;
+    to_js_bulk(&preview)
+}
+
+/// Text or bytes of a bulk input field, as bytes; None when absent.
+fn bulk(input: &JsValue, key: &str) -> Result<Option<Vec<u8>>, JsValue> {
+    let value = Reflect::get(input, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    if let Some(text) = value.as_string() {
+        return Ok(Some(text.into_bytes()));
+    }
+    if let Some(bytes) = value.dyn_ref::<js_sys::Uint8Array>() {
+        return Ok(Some(bytes.to_vec()));
+    }
+    Err(super::args::invalid(
+        &format!("input.{key}"),
+        "text or a Uint8Array",
+        &value,
+    ))
+}
+
+/// A Soracom preview: the closed month's `bill` (JSON text or an object) and its `csv` export (text or
+/// bytes, for records per subscriber), both read apart from the rest of the input.
+fn soracom(input: &JsValue) -> Result<JsValue, JsValue> {
+    let bill_value = Reflect::get(input, &JsValue::from_str("bill")).unwrap_or(JsValue::UNDEFINED);
+    let bill = if let Some(text) = bill_value.as_string() {
+        Payload::Text(text)
+    } else if bill_value.is_object() {
+        Payload::Json(from_js(bill_value, "input.bill")?)
+    } else {
+        return Err(js_error(&crate::error::Error::field(
+            "bill",
+            "The month's MonthlyBill (JSON text or an object) is required.",
+        )));
+    };
+    let csv = bulk(input, "csv")?;
+    let rest = js_sys::Object::assign(&js_sys::Object::new(), &input.clone().into());
+    for key in ["bill", "csv", "vendor"] {
+        let _ = Reflect::delete_property(&rest, &JsValue::from_str(key));
+    }
+    let rest = from_js(rest.into(), "preview input")?;
+    let preview = soracom_preview(&rest, bill, csv.as_deref()).map_err(|e| js_error(&e))?;
     to_js_bulk(&preview)
 }

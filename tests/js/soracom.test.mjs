@@ -90,3 +90,25 @@ test('a SoracomEngine syncs the open month, waits for the close, and reconciles 
   assert.equal(list.headers['x-result-count'], '2');
   await assert.rejects(engine.monthlyBill(CUSTOMER, '2025-01'), (e) => billsync.isBillsyncError(e) && e.code === 'validation_failed');
 });
+
+test('previewReconciliation takes a closed Soracom bill and its CSV, and refuses a temporary one', () => {
+  const bill = { amount: 174, currency: 'JPY', state: 'closed', yearMonth: '202501' };
+  const records = [
+    { subscriber: `imsi:${IMSI[0]}`, consumed_sell: '160', resource_uuid: sim(1), customer_uuid: CUSTOMER },
+    { subscriber: `imsi:${IMSI[1]}`, consumed_sell: '13', resource_uuid: sim(2), customer_uuid: CUSTOMER },
+  ];
+  const preview = billsync.previewReconciliation({
+    vendor: 'soracom', period: '2025-01', asOf: '2025-02-04T10:00:00Z', records, bill,
+    csv: csv([[10, 25, 30], [5, 5, 1]]), settings: { currency: 'JPY', reconciliation_tolerance: '1' },
+  });
+  assert.deepEqual(preview.summary.records.map((r) => [r.subscriber, r.final_sell, r.action]),
+    [[`imsi:${IMSI[0]}`, '165.00', 'additional_charge'], [`imsi:${IMSI[1]}`, '9.00', 'credit']]);
+  assert.deepEqual(preview.summary.totals, [{ currency: 'JPY', consumed: '173.00', final: '174.00', adjustment: '1.00' }]);
+  assert.ok(preview.changeset.writes.every((w) => w.row?.vendor === undefined || w.row.vendor === 'soracom'));
+  assert.throws(() => billsync.previewReconciliation({ vendor: 'soracom', period: '2025-01', asOf: '2025-02-04T10:00:00Z', records,
+    bill: { ...bill, state: 'temporary' }, csv: csv([[1], [1]]) }), (e) => e.code === 'validation_failed' && Array.isArray(e.fields.bill));
+  // Per account: the bill alone.
+  const account = billsync.previewReconciliation({ vendor: 'soracom', period: '2025-01', asOf: '2025-02-04T10:00:00Z',
+    records: [{ subscriber: 'account', consumed_sell: '170' }], bill, settings: { granularity: 'account' } });
+  assert.equal(account.summary.records[0].compensation, '4.00');
+});

@@ -27,6 +27,7 @@ pub mod number;
 mod object;
 mod ops;
 pub mod port;
+pub mod preview;
 pub mod records;
 pub mod routes;
 pub mod settings;

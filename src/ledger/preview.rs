@@ -1,0 +1,571 @@
+//! The preview: a whole consumption reconciliation on in-memory input, with no store and no server. It returns
+//! the changeset that would be committed and a summary a person can check: per record, consumed, final,
+//! adjustment and the action; totals per currency, and per customer and currency.
+//!
+//! A vendor gives it its final figures and what its records call their source (the policy's source label:
+//! each record names its source under that field, and each row of the summary shows it under it too).
+//! Records come in the consumption-record shape of the admin APIs. Without `invoice_items`, what is billed so far is inferred from each
+//! record: its provisional item bills the consumed amount, and a record reconciled before was brought to its
+//! final amount by a compensation.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::changeset::Changeset;
+use super::{
+    kind_key, plan_consumption_reconciliation, Billing, ConsumptionRecord, FinalFigure,
+    InvoiceItem, InvoiceItemKind, PlanContext, Policy, PriceSource, ReconciliationCounters,
+    RecordAction, RecordOutcome, RecordOwner,
+};
+use crate::error::{Error, FieldErrors, Result};
+use crate::ids::Uuid;
+use crate::money::{amount_from_json, render, AmountFormat, Currency, Money};
+use crate::period::{parse_date, Period, Zone};
+use crate::timestamp::Timestamp;
+
+/// Collects every bad field of the input, so one error lists them all.
+#[derive(Default)]
+struct Problems(FieldErrors);
+
+impl Problems {
+    fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0
+            .entry(field.to_owned())
+            .or_default()
+            .push(message.into());
+    }
+
+    fn take<T>(&mut self, field: &str, result: Result<T>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.add(field, e.to_string());
+                None
+            }
+        }
+    }
+
+    fn finish(self) -> Result<()> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Validation { fields: self.0 })
+        }
+    }
+}
+
+fn text<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    object
+        .get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// The vendor's side of a preview.
+pub struct PreviewVendor<'a> {
+    /// The vendor's name on its records.
+    pub name: &'static str,
+    /// The operation the changeset is named after.
+    pub operation: &'static str,
+    /// What items are named after when the settings give no prefix.
+    pub default_prefix: &'static str,
+    /// The field a record names its source under (the policy's source label).
+    pub source_label: &'static str,
+    /// The vendor's final figures of the month.
+    pub finals: &'a [FinalFigure],
+}
+
+fn policy_from(
+    value: Option<&Value>,
+    vendor: &PreviewVendor<'_>,
+    problems: &mut Problems,
+) -> Policy {
+    let empty = Map::new();
+    let object = value.and_then(Value::as_object).unwrap_or(&empty);
+    let price_source = match text(object, "invoice_price_source") {
+        None | Some("sell") => PriceSource::Sell,
+        Some("buy") => PriceSource::Buy,
+        Some(other) => {
+            problems.add(
+                "settings.invoice_price_source",
+                format!("\"{other}\" is not a valid choice."),
+            );
+            PriceSource::Sell
+        }
+    };
+    let currency = text(object, "currency")
+        .and_then(|c| problems.take("settings.currency", Currency::parse(c, "settings.currency")));
+    let tolerance = match object.get("reconciliation_tolerance") {
+        None | Some(Value::Null) => Decimal::new(1, 2),
+        Some(v) => problems
+            .take(
+                "settings.reconciliation_tolerance",
+                amount_from_json(v, "settings.reconciliation_tolerance", AmountFormat::Point)
+                    .map(|p| p.amount),
+            )
+            .unwrap_or(Decimal::new(1, 2)),
+    };
+    if tolerance.is_sign_negative() {
+        problems.add(
+            "settings.reconciliation_tolerance",
+            "Ensure this value is greater than or equal to 0.",
+        );
+    }
+    let prefix = text(object, "invoice_item_prefix").unwrap_or(vendor.default_prefix);
+    if prefix.chars().count() > 100 {
+        problems.add(
+            "settings.invoice_item_prefix",
+            "Ensure this field has no more than 100 characters.",
+        );
+    }
+    Policy {
+        price_source,
+        tolerance,
+        item_prefix: prefix.to_owned(),
+        currency,
+        source_label: vendor.source_label,
+    }
+}
+
+/// A record as the admin APIs show it, with who owns it.
+struct PreviewRecord {
+    record: ConsumptionRecord,
+    owner: RecordOwner,
+    customer_name: String,
+}
+
+fn optional_amount(
+    object: &Map<String, Value>,
+    key: &str,
+    field: &str,
+    problems: &mut Problems,
+) -> Option<Decimal> {
+    match object.get(key) {
+        None | Some(Value::Null) => None,
+        Some(v) => problems.take(
+            field,
+            amount_from_json(v, field, AmountFormat::Point).map(|p| p.amount),
+        ),
+    }
+}
+
+fn optional_instant(
+    object: &Map<String, Value>,
+    key: &str,
+    field: &str,
+    problems: &mut Problems,
+) -> Option<Timestamp> {
+    text(object, key).and_then(|t| problems.take(field, Timestamp::parse(t)))
+}
+
+fn record_from(
+    index: usize,
+    value: &Value,
+    period: Option<Period>,
+    policy: &Policy,
+    vendor: &PreviewVendor<'_>,
+    as_of: Timestamp,
+    problems: &mut Problems,
+) -> Option<PreviewRecord> {
+    let at = |key: &str| format!("records[{index}].{key}");
+    let Some(object) = value.as_object() else {
+        problems.add(
+            &format!("records[{index}]"),
+            "Expected a consumption record object.",
+        );
+        return None;
+    };
+    let label = vendor.source_label;
+    let license_reference = text(object, label).map(str::to_owned);
+    if license_reference.is_none() {
+        problems.add(&at(label), "This field is required.");
+    }
+    // A preview of records that name no resource keys them by source; the source is what matching uses.
+    let resource_uuid = match text(object, "resource_uuid") {
+        Some(t) => problems.take(
+            &at("resource_uuid"),
+            Uuid::parse_field(t, &at("resource_uuid")),
+        ),
+        None => license_reference
+            .as_deref()
+            .map(|l| Uuid::derive("resource", l)),
+    };
+    // Without its own billing_period, a record is of the month previewed.
+    let billing_period = match text(object, "billing_period") {
+        Some(t) if t.len() == 7 => problems.take(&at("billing_period"), Period::parse(t)),
+        Some(t) => problems.take(
+            &at("billing_period"),
+            parse_date(t).and_then(Period::of_date),
+        ),
+        None => period,
+    };
+    let consumed_sell = match object.get("consumed_sell") {
+        Some(v) if !v.is_null() => problems.take(
+            &at("consumed_sell"),
+            amount_from_json(v, &at("consumed_sell"), AmountFormat::Point).map(|p| p.amount),
+        ),
+        _ => {
+            problems.add(&at("consumed_sell"), "This field is required.");
+            None
+        }
+    };
+    let consumed_buy = optional_amount(object, "consumed_buy", &at("consumed_buy"), problems);
+    let final_sell = optional_amount(object, "final_sell", &at("final_sell"), problems);
+    let final_buy = optional_amount(object, "final_buy", &at("final_buy"), problems);
+    let finalized_at = optional_instant(object, "finalized_at", &at("finalized_at"), problems);
+    let reconciled_at = optional_instant(object, "reconciled_at", &at("reconciled_at"), problems);
+    let customer_uuid = text(object, "customer_uuid").and_then(|t| {
+        problems.take(
+            &at("customer_uuid"),
+            Uuid::parse_field(t, &at("customer_uuid")),
+        )
+    });
+    let named_currency = text(object, "currency")
+        .and_then(|c| problems.take(&at("currency"), Currency::parse(c, &at("currency"))));
+
+    let (resource_uuid, license_reference, billing_period, consumed_sell) = (
+        resource_uuid?,
+        license_reference?,
+        billing_period?,
+        consumed_sell?,
+    );
+    // The record's currency: its own, the settings', the final figures' for its source, or "no currency".
+    let currency = named_currency
+        .or(policy.currency)
+        .or_else(|| {
+            vendor
+                .finals
+                .iter()
+                .filter(|f| f.source_ref.trim() == license_reference)
+                .find_map(|f| f.currency)
+        })
+        .unwrap_or(Currency::XXX);
+    let uuid = text(object, "uuid")
+        .and_then(Uuid::parse)
+        .unwrap_or_else(|| {
+            Uuid::derive(
+                "consumption_record",
+                &format!("{resource_uuid}|{billing_period}|{license_reference}"),
+            )
+        });
+    let resource_name = text(object, "resource_name").unwrap_or_default().to_owned();
+    let customer_name = text(object, "customer_name").unwrap_or_default().to_owned();
+    let customer = customer_uuid.unwrap_or_else(|| Uuid::derive("customer", "unassigned"));
+    Some(PreviewRecord {
+        record: ConsumptionRecord {
+            uuid,
+            vendor: vendor.name.to_owned(),
+            resource_uuid,
+            source_ref: license_reference,
+            billing_period,
+            currency,
+            consumed_sell,
+            consumed_buy: consumed_buy.unwrap_or(Decimal::ZERO),
+            final_sell,
+            final_buy,
+            invoice_item_uuid: text(object, "invoice_item_uuid").and_then(Uuid::parse),
+            compensation_item_uuid: text(object, "compensation_item_uuid").and_then(Uuid::parse),
+            last_sync_at: optional_instant(object, "last_sync_at", &at("last_sync_at"), problems),
+            finalized_at,
+            reconciled_at,
+            raw_data: Value::Null,
+            created: as_of,
+            modified: as_of,
+            version: 0,
+        },
+        owner: RecordOwner {
+            resource_name,
+            customer_uuid: customer,
+        },
+        customer_name,
+    })
+}
+
+/// What the invoices bill for a record when the caller gave no invoice items: its provisional charge, and
+/// for a record reconciled before, the compensation that brought it to its final amount.
+fn inferred_items(ctx: &PlanContext, preview: &PreviewRecord) -> Result<Vec<InvoiceItem>> {
+    let record = &preview.record;
+    let natural = record.key().natural_key();
+    let consumed = ctx.invoice_price(record.consumed_sell, record.consumed_buy);
+    let item = |kind: InvoiceItemKind, amount: Decimal| {
+        let key = format!("{}:{natural}", kind_key(kind));
+        InvoiceItem {
+            uuid: Uuid::derive("invoice_item", &key),
+            invoice_uuid: InvoiceItem::invoice_uuid_for(
+                &preview.owner.customer_uuid,
+                record.billing_period,
+            ),
+            customer_uuid: preview.owner.customer_uuid.clone(),
+            project_uuid: None,
+            resource_uuid: Some(record.resource_uuid.clone()),
+            billing_period: record.billing_period,
+            kind,
+            source_key: natural.clone(),
+            name: String::new(),
+            unit_price: amount,
+            quantity: Decimal::ONE,
+            currency: record.currency,
+            details: Value::Null,
+            created: ctx.as_of,
+            modified: ctx.as_of,
+            version: 0,
+        }
+    };
+    let mut items = vec![item(InvoiceItemKind::Provisional, consumed)];
+    if record.is_reconciled() {
+        if let (Some(s), Some(b)) = (
+            record.final_sell,
+            record.final_buy.or(Some(record.consumed_buy)),
+        ) {
+            let settled = ctx.invoice_price(s, b);
+            let earlier = settled
+                .checked_sub(consumed)
+                .ok_or_else(|| Error::overflow("preview"))?;
+            if !earlier.is_zero() {
+                items.push(item(InvoiceItemKind::ConsumptionCompensation, earlier));
+            }
+        }
+    }
+    Ok(items)
+}
+
+/// Runs the preview of `vendor`'s final figures against the records and settings of `input`, as the JS
+/// call passes them.
+pub fn preview_reconciliation(
+    input: &Value,
+    vendor: &PreviewVendor<'_>,
+) -> Result<ReconciliationPreview> {
+    let mut problems = Problems::default();
+    let empty = Map::new();
+    let object = input.as_object().unwrap_or(&empty);
+    let period = match text(object, "period") {
+        Some(t) => problems.take("period", Period::parse(t)),
+        None => {
+            problems.add("period", "This field is required.");
+            None
+        }
+    };
+    let as_of = match text(object, "asOf").or_else(|| text(object, "as_of")) {
+        Some(t) => problems.take("asOf", Timestamp::parse(t)),
+        None => {
+            problems.add(
+                "asOf",
+                "This field is required: the preview never reads a clock.",
+            );
+            None
+        }
+    };
+    let zone = text(object, "timezone")
+        .map(|z| {
+            problems
+                .take("timezone", Zone::parse(z))
+                .unwrap_or_default()
+        })
+        .unwrap_or_default();
+    let force = match object.get("force") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => {
+            problems.add("force", "Must be a valid boolean.");
+            false
+        }
+    };
+    let policy = policy_from(object.get("settings"), vendor, &mut problems);
+    let record_values = match object.get("records") {
+        Some(Value::Array(a)) => a.as_slice(),
+        _ => {
+            problems.add("records", "Expected a list of consumption records.");
+            &[]
+        }
+    };
+    let given_items: Option<Vec<InvoiceItem>> = match object
+        .get("invoiceItems")
+        .or_else(|| object.get("invoice_items"))
+    {
+        None | Some(Value::Null) => None,
+        Some(v) => problems.take(
+            "invoiceItems",
+            serde_json::from_value(v.clone())
+                .map_err(|e| Error::field("invoiceItems", e.to_string())),
+        ),
+    };
+    // Records need an instant to be built; with a bad asOf they are checked anyway and the call fails below.
+    let placeholder = as_of.unwrap_or(Timestamp::EPOCH);
+    let previews: Vec<PreviewRecord> = record_values
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| record_from(i, v, period, &policy, vendor, placeholder, &mut problems))
+        .collect();
+    problems.finish()?;
+    let (Some(period), Some(as_of)) = (period, as_of) else {
+        return Err(Error::field("period", "This field is required."));
+    };
+
+    let ctx = PlanContext {
+        operation: vendor.operation.to_owned(),
+        vendor: vendor.name,
+        policy,
+        as_of,
+        zone,
+    };
+    let records: Vec<ConsumptionRecord> = previews.iter().map(|p| p.record.clone()).collect();
+    let owners: BTreeMap<Uuid, RecordOwner> = previews
+        .iter()
+        .map(|p| (p.record.resource_uuid.clone(), p.owner.clone()))
+        .collect();
+    let items = match given_items {
+        Some(items) => items,
+        None => {
+            let mut items = Vec::new();
+            for p in &previews {
+                items.extend(inferred_items(&ctx, p)?);
+            }
+            items
+        }
+    };
+    let (changeset, counters, outcomes) = plan_consumption_reconciliation(
+        &ctx,
+        period,
+        force,
+        &records,
+        &owners,
+        vendor.finals,
+        &Billing {
+            items,
+            sources: Vec::new(),
+        },
+    )?;
+    let customer_names: BTreeMap<&Uuid, &str> = previews
+        .iter()
+        .map(|p| (&p.owner.customer_uuid, p.customer_name.as_str()))
+        .collect();
+    let customer_of: BTreeMap<&Uuid, &Uuid> = previews
+        .iter()
+        .map(|p| (&p.record.uuid, &p.owner.customer_uuid))
+        .collect();
+    let mut customers = totals(&outcomes, |o| {
+        customer_of.get(&o.record_uuid).map(|c| (*c).clone())
+    })?;
+    for row in &mut customers {
+        if let Some(uuid) = &row.customer_uuid {
+            row.customer_name = customer_names.get(uuid).map(|n| (*n).to_owned());
+        }
+    }
+    Ok(ReconciliationPreview {
+        changeset,
+        summary: PreviewSummary {
+            records: outcomes
+                .iter()
+                .map(|o| PreviewRow::of(o, ctx.policy.source_label))
+                .collect(),
+            totals: totals(&outcomes, |_| None)?,
+            customers,
+            counters,
+        },
+    })
+}
+
+/// What the preview returns: the changeset that would be committed, and the summary a person checks.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReconciliationPreview {
+    pub changeset: Changeset,
+    pub summary: PreviewSummary,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PreviewSummary {
+    pub records: Vec<PreviewRow>,
+    pub totals: Vec<PreviewTotal>,
+    pub customers: Vec<PreviewTotal>,
+    pub counters: ReconciliationCounters,
+}
+
+/// One record of the preview, amounts rendered with 2 decimals; its source under the vendor's label.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PreviewRow {
+    #[serde(flatten)]
+    pub source: BTreeMap<&'static str, String>,
+    pub billing_period: String,
+    pub resource_uuid: Uuid,
+    pub resource_name: String,
+    pub currency: Currency,
+    pub consumed_sell: String,
+    pub final_sell: Option<String>,
+    pub adjustment: Option<String>,
+    pub compensation: String,
+    pub action: RecordAction,
+    pub compensation_item_uuid: Option<Uuid>,
+    pub error: Option<String>,
+}
+
+impl PreviewRow {
+    fn of(o: &RecordOutcome, label: &'static str) -> PreviewRow {
+        PreviewRow {
+            source: BTreeMap::from([(label, o.source_ref.clone())]),
+            billing_period: o.billing_period.first_day().to_string(),
+            resource_uuid: o.resource_uuid.clone(),
+            resource_name: o.resource_name.clone(),
+            currency: o.currency,
+            consumed_sell: render(o.consumed_sell),
+            final_sell: o.final_sell.map(render),
+            adjustment: o.adjustment.map(render),
+            compensation: render(o.compensation),
+            action: o.action,
+            compensation_item_uuid: o.compensation_item_uuid.clone(),
+            error: o.error.clone(),
+        }
+    }
+}
+
+/// Sums of one currency, and of one customer where the rows are per customer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PreviewTotal {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_uuid: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_name: Option<String>,
+    pub currency: Currency,
+    pub consumed: String,
+    #[serde(rename = "final")]
+    pub final_amount: String,
+    pub adjustment: String,
+}
+
+/// Sums per currency (and per `group`, where it gives one) over the records the export finalizes, so that
+/// every row reads consumed + adjustment = final. Records without billing data or in error show in their own
+/// rows only. Amounts of two currencies are never added.
+fn totals(
+    outcomes: &[RecordOutcome],
+    group: impl Fn(&RecordOutcome) -> Option<Uuid>,
+) -> Result<Vec<PreviewTotal>> {
+    let mut sums: BTreeMap<(Option<Uuid>, Currency), [Money; 3]> = BTreeMap::new();
+    for o in outcomes {
+        let zero = Money::zero(o.currency);
+        let entry = sums.entry((group(o), o.currency)).or_insert([zero; 3]);
+        let [consumed, final_amount, adjustment] = entry;
+        if let (Some(f), Some(a)) = (o.final_amount, o.adjustment) {
+            *consumed =
+                consumed.checked_add(Money::new(o.consumed, o.currency), "preview totals")?;
+            *final_amount =
+                final_amount.checked_add(Money::new(f, o.currency), "preview totals")?;
+            *adjustment = adjustment.checked_add(Money::new(a, o.currency), "preview totals")?;
+        }
+    }
+    Ok(sums
+        .into_iter()
+        .map(
+            |((customer_uuid, currency), [consumed, final_amount, adjustment])| PreviewTotal {
+                customer_uuid,
+                customer_name: None,
+                currency,
+                consumed: consumed.render(),
+                final_amount: final_amount.render(),
+                adjustment: adjustment.render(),
+            },
+        )
+        .collect())
+}
