@@ -2,23 +2,19 @@
 // Each method returns Arrow's response body as JSON TEXT, untouched: the engine parses it inside wasm,
 // once, reading amounts from their own digits (a JS JSON.parse would turn 0.1 into a float first).
 //
-// Retries: 429 and 5xx responses and network errors are retried with exponential backoff (honouring
-// Retry-After), up to `retries` times; other 4xx fail at once. Every attempt has its own timeout.
+// Retries, backoff and timeouts are http-client.mjs's, shared with the Soracom adapter: 429 and 5xx responses
+// and network errors are retried with exponential backoff (honouring Retry-After), up to `retries` times;
+// other 4xx fail at once. Every attempt has its own timeout.
 
-export class ArrowApiError extends Error {
+import { HttpApiError, createHttpClient } from './http-client.mjs';
+
+export class ArrowApiError extends HttpApiError {
   constructor(message, { status = null, body = '', url = '', attempts = 1, cause } = {}) {
-    super(message, cause ? { cause } : undefined);
+    const code = status === 401 || status === 403 ? 'arrow_unauthorized' : status === 404 ? 'arrow_not_found' : 'arrow_unavailable';
+    super(message, { status, body, url, attempts, code, cause });
     this.name = 'ArrowApiError';
-    this.code = status === 401 || status === 403 ? 'arrow_unauthorized' : status === 404 ? 'arrow_not_found' : 'arrow_unavailable';
-    this.status = status;
-    this.body = body;
-    this.url = url;
-    this.attempts = attempts;
   }
 }
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const retryable = (status) => status === 429 || status >= 500;
 
 /**
  * @param {object} options
@@ -35,6 +31,15 @@ export function createArrowClient({ baseUrl, apiKey, timeoutMs = 30_000, retries
   if (!baseUrl) throw new TypeError('createArrowClient: baseUrl is required');
   if (!apiKey) throw new TypeError('createArrowClient: apiKey is required');
   const resolve = async (value) => (typeof value === 'function' ? value() : value);
+  const send = createHttpClient({
+    label: 'Arrow',
+    timeoutMs,
+    retries,
+    backoffMs,
+    fetch: fetchImpl,
+    onRetry,
+    createError: (message, info) => new ArrowApiError(message, info),
+  });
 
   async function request(method, path, { query, body } = {}) {
     const root = String(await resolve(baseUrl)).replace(/\/+$/, '');
@@ -42,38 +47,7 @@ export function createArrowClient({ baseUrl, apiKey, timeoutMs = 30_000, retries
     for (const [k, v] of Object.entries(query ?? {})) url.searchParams.set(k, String(v));
     const headers = { apiKey: String(await resolve(apiKey)), accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
-
-    for (let attempt = 1; ; attempt += 1) {
-      let status = null;
-      let text = '';
-      let retryAfterMs = null;
-      let failure;
-      try {
-        const res = await fetchImpl(url, {
-          method,
-          headers,
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        status = res.status;
-        text = await res.text();
-        if (res.ok) return text;
-        const retryAfter = Number(res.headers.get('retry-after'));
-        if (Number.isFinite(retryAfter) && retryAfter >= 0) retryAfterMs = retryAfter * 1000;
-        failure = new ArrowApiError(`Arrow ${method} ${url.pathname} answered ${status}: ${text.slice(0, 300)}`, { status, body: text, url: String(url), attempts: attempt });
-      } catch (error) {
-        const timedOut = error?.name === 'TimeoutError' || error?.name === 'AbortError';
-        failure = new ArrowApiError(
-          `Arrow ${method} ${url.pathname} ${timedOut ? `timed out after ${timeoutMs} ms` : `failed: ${error?.cause?.code ?? error?.message}`}`,
-          { url: String(url), attempts: attempt, cause: error },
-        );
-      }
-      if ((status !== null && !retryable(status)) || attempt > retries) throw failure;
-      const exponential = Math.min(10_000, backoffMs * 2 ** (attempt - 1));
-      const delayMs = Math.min(10_000, retryAfterMs ?? Math.round(exponential * (0.5 + Math.random() / 2)));
-      onRetry?.({ url: String(url), attempt, status, delayMs });
-      await sleep(delayMs);
-    }
+    return send(method, url, { headers, body: body === undefined ? undefined : JSON.stringify(body) });
   }
 
   return {

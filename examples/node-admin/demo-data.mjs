@@ -111,7 +111,7 @@ function seedOf(text) {
   return h;
 }
 
-function stream(text) {
+export function stream(text) {
   let a = seedOf(text);
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -396,7 +396,7 @@ export function licensesPayload(page, perPage) {
 // ---------------------------------------------------------------------------------------------------------
 // The host's side: what an admin backend already has before any sync. Fixed uuids, so reruns agree.
 
-const hostUuid = (group, n) => `0000000${group}-0000-4000-8000-${String(n).padStart(12, '0')}`;
+export const hostUuid = (group, n) => `0000000${group}-0000-4000-8000-${String(n).padStart(12, '0')}`;
 export const DEMO_SETTINGS_UUID = hostUuid(1, 1);
 
 /** The host tables to seed a fresh store with; `apiUrl` is where the Arrow API (or simulator) is. */

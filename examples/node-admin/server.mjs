@@ -1,10 +1,12 @@
-// The billsync admin backend: the ArrowEngine (wasm) behind real HTTP, on embedded SQLite, talking to
-// Arrow's API over real HTTP (the loopback simulator unless ARROW_API_URL is set).
+// The billsync admin backend: the ArrowEngine and the SoracomEngine (wasm) behind real HTTP, on embedded SQLite,
+// talking to Arrow's and Soracom's APIs over real HTTP (the loopback simulators unless ARROW_API_URL /
+// SORACOM_API_URL are set).
 //
 //   node examples/node-admin/server.mjs          (or `make run` from the repository root)
 //
 // Environment: PORT (8080), BILLSYNC_DB (examples/node-admin/data/billsync.sqlite), ADMIN_TOKEN
 // ("demo-admin-token"), ARROW_API_URL and ARROW_API_KEY (a real Arrow; default: the simulator),
+// SORACOM_API_URL, SORACOM_API_KEY and SORACOM_TOKEN (a real Soracom; default: the simulator),
 // BILLSYNC_TIMEZONE ("UTC"). Every listener binds 127.0.0.1 only.
 import { createServer } from 'node:http';
 import { mkdirSync, existsSync } from 'node:fs';
@@ -15,12 +17,16 @@ import { openSqliteStore } from './sqlite-store.mjs';
 import { startArrowSimulator } from './arrow-simulator.mjs';
 import { createArrowClient, ArrowApiError } from './arrow-client.mjs';
 import { ARROW_API_KEY, DEMO_SETTINGS_UUID, demoHostData } from './demo-data.mjs';
+import { startSoracomSimulator } from './soracom-simulator.mjs';
+import { createSoracomClient, SoracomApiError } from './soracom-client.mjs';
+import { SORACOM_API_KEY, SORACOM_TOKEN, SORACOM_SETTINGS_UUID, soracomDemoHostData } from './soracom-demo-data.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = normalize(join(HERE, '..', '..'));
 export const DEFAULT_DB = join(HERE, 'data', 'billsync.sqlite');
 export const DEFAULT_ADMIN_TOKEN = 'demo-admin-token';
 const API_PREFIX = '/api/admin/arrow/';
+const SORACOM_PREFIX = '/api/admin/soracom/';
 const MAX_BODY = 1 << 20;
 
 const TYPES = {
@@ -128,6 +134,7 @@ const PLACEHOLDER = (url) => `<!doctype html><meta charset="utf-8"><title>billsy
 <ul>
 <li><a href="${url}/api/admin/arrow/consumption-records/">${url}/api/admin/arrow/consumption-records/</a></li>
 <li><a href="${url}/api/admin/arrow/billing-syncs/">${url}/api/admin/arrow/billing-syncs/</a></li>
+<li><a href="${url}/api/admin/soracom/">${url}/api/admin/soracom/</a> (when the package has the SoracomEngine)</li>
 <li><a href="${url}/healthz">${url}/healthz</a></li>
 </ul><p>Send <code>Authorization: Token &lt;ADMIN_TOKEN&gt;</code>.</p>`;
 
@@ -138,18 +145,28 @@ const PLACEHOLDER = (url) => `<!doctype html><meta charset="utf-8"><title>billsy
  * @param {string} [options.dbPath] SQLite file (":memory:" works too)
  * @param {string} [options.arrowUrl] a real Arrow API root; without it the simulator is started
  * @param {string} [options.arrowApiKey]
+ * @param {string} [options.soracomUrl] a real Soracom API root (e.g. https://api.soracom.io/v1); without it the
+ *   Soracom simulator is started
+ * @param {string} [options.soracomApiKey] sent as X-Soracom-API-Key
+ * @param {string} [options.soracomToken] sent as X-Soracom-Token
+ * @param {object} [options.soracomSimulator] options for the Soracom simulator (e.g. lateCloseDays, failExport)
  * @param {string} [options.adminToken]
  * @param {string} [options.timezone="UTC"]
  * @param {() => string} [options.now] the clock (RFC 3339); default: the system clock
  * @param {(line: string) => void | false} [options.log] default console.log; false for silence
  * @param {object} [options.billsync] the package's exports (default: loaded from pkg/)
- * @returns {Promise<{url: string, arrowUrl: string, store: object, engine: object|null, close: () => Promise<void>}>}
+ * @returns {Promise<{url: string, arrowUrl: string, soracomUrl: string, store: object, engine: object|null,
+ *   soracomEngine: object|null, simulator: object|null, soracomSimulator: object|null, close: () => Promise<void>}>}
  */
 export async function startServer({
   port = 8080,
   dbPath = DEFAULT_DB,
   arrowUrl,
   arrowApiKey,
+  soracomUrl,
+  soracomApiKey,
+  soracomToken,
+  soracomSimulator: soracomSimulatorOptions = {},
   adminToken = DEFAULT_ADMIN_TOKEN,
   timezone = 'UTC',
   now = () => new Date().toISOString(),
@@ -178,6 +195,21 @@ export async function startServer({
     }
     if (!arrowApiKey) throw new Error('ARROW_API_KEY is required with ARROW_API_URL');
 
+    let soracomSimulator = null;
+    if (!soracomUrl) {
+      soracomSimulator = await startSoracomSimulator({
+        now,
+        timezone,
+        ...soracomSimulatorOptions,
+        onRequest: (r) => say(`  soracom-sim ${r.method} ${r.path} → ${r.status}`),
+      });
+      closers.push(() => soracomSimulator.close());
+      soracomUrl = soracomSimulator.url;
+      soracomApiKey ??= SORACOM_API_KEY;
+      soracomToken ??= SORACOM_TOKEN;
+    }
+    if (!soracomApiKey || !soracomToken) throw new Error('SORACOM_API_KEY and SORACOM_TOKEN are required with SORACOM_API_URL');
+
     if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
     const store = openSqliteStore(dbPath);
     closers.push(() => store.close());
@@ -190,6 +222,11 @@ export async function startServer({
       const settings = held && JSON.parse(held.row);
       if (settings && settings.api_url !== arrowUrl) store.seed({ settings: [{ ...settings, api_url: arrowUrl }] });
     }
+    // The Soracom demo rows, on a first start and on a database made before Soracom was added.
+    if (!(await store.get('soracom_settings', SORACOM_SETTINGS_UUID))) {
+      store.seed(soracomDemoHostData());
+      say(`seeded Soracom demo host data into ${dbPath}`);
+    }
 
     const arrow = createArrowClient({
       baseUrl: arrowUrl,
@@ -197,10 +234,18 @@ export async function startServer({
       onRetry: ({ url, attempt, status, delayMs }) => say(`  arrow retry #${attempt} ${url} (${status ?? 'network error'}) in ${delayMs} ms`),
     });
 
+    const soracom = createSoracomClient({
+      baseUrl: soracomUrl,
+      apiKey: soracomApiKey,
+      token: soracomToken,
+      onRetry: ({ url, attempt, status, delayMs }) => say(`  soracom retry #${attempt} ${url} (${status ?? 'network error'}) in ${delayMs} ms`),
+    });
+
+    let api = null;
     let engine = null;
     let engineError = null;
     try {
-      const api = billsync ?? (await loadBillsync());
+      api = billsync ?? (await loadBillsync());
       if (typeof api.ArrowEngine !== 'function') throw new Error('this build of the billsync package has no ArrowEngine');
       engine = new api.ArrowEngine({
         arrow,
@@ -213,6 +258,33 @@ export async function startServer({
       engineError = error;
       say(`WARNING: the engine is unavailable (${error.message}); run \`make build\`. /api answers 503 until then.`);
     }
+
+    // The SoracomEngine serves /api/admin/soracom/ with the same request and response shapes as the
+    // ArrowEngine's handle. Builds of the package without it leave those routes at 503.
+    let soracomEngine = null;
+    let soracomEngineError = engineError;
+    if (api && typeof api.SoracomEngine === 'function') {
+      try {
+        soracomEngine = new api.SoracomEngine({
+          soracom,
+          store,
+          clock: { now },
+          timezone,
+          onProgress: (event) => say(`  soracom progress ${JSON.stringify(event)}`),
+          baseUrl: soracomUrl,
+        });
+        soracomEngineError = null;
+      } catch (error) {
+        soracomEngineError = error;
+        say(`WARNING: the Soracom engine is unavailable (${error.message}). /api/admin/soracom/ answers 503.`);
+      }
+    } else if (api) {
+      soracomEngineError = new Error('this build of the billsync package has no SoracomEngine');
+    }
+    const routes = [
+      { prefix: API_PREFIX, name: 'engine', engine: engine, error: engineError },
+      { prefix: SORACOM_PREFIX, name: 'Soracom engine', engine: soracomEngine, error: soracomEngineError },
+    ];
 
     let baseUrl = '';
     const server = createServer(async (req, res) => {
@@ -229,16 +301,24 @@ export async function startServer({
         const url = new URL(req.url, baseUrl);
         const path = url.pathname;
         if (path === '/healthz') {
-          return sendJson(res, 200, { status: 'ok', engine: engine ? 'ready' : `unavailable: ${engineError?.message}`, arrow_api_url: arrowUrl, db: dbPath }, {}, head);
+          return sendJson(res, 200, {
+            status: 'ok',
+            engine: engine ? 'ready' : `unavailable: ${engineError?.message}`,
+            soracom_engine: soracomEngine ? 'ready' : `unavailable: ${soracomEngineError?.message}`,
+            arrow_api_url: arrowUrl,
+            soracom_api_url: soracomUrl,
+            db: dbPath,
+          }, {}, head);
         }
-        if (path.startsWith(API_PREFIX) || path === API_PREFIX.slice(0, -1)) {
-          if (!engine) return sendJson(res, 503, { detail: `The billsync engine is unavailable: ${engineError?.message}` }, {}, head);
+        const route = routes.find((r) => path.startsWith(r.prefix) || path === r.prefix.slice(0, -1));
+        if (route) {
+          if (!route.engine) return sendJson(res, 503, { detail: `The billsync ${route.name} is unavailable: ${route.error?.message}` }, {}, head);
           const query = {};
           for (const [k, v] of url.searchParams) query[k] = v;
           const body = head || req.method === 'GET' ? null : await readBody(req);
           const headers = {};
           for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : String(v);
-          const result = await engine.handle({ method: req.method, path, query, body, headers, user: userOf(req, adminToken), baseUrl });
+          const result = await route.engine.handle({ method: req.method, path, query, body, headers, user: userOf(req, adminToken), baseUrl });
           return sendJson(res, result.status, result.body ?? null, result.headers ?? {}, head);
         }
         if (path.startsWith('/api/')) return sendJson(res, 404, { detail: 'Not found.' }, {}, head);
@@ -255,6 +335,10 @@ export async function startServer({
         if (error instanceof ArrowApiError) {
           say(`arrow error: ${error.message}`);
           return sendJson(res, 502, { detail: `Arrow API error: ${error.message}` }, {}, head);
+        }
+        if (error instanceof SoracomApiError) {
+          say(`soracom error: ${error.message}`);
+          return sendJson(res, 502, { detail: `Soracom API error: ${error.message}` }, {}, head);
         }
         say(`error on ${req.method} ${req.url}: ${error?.stack ?? error}`);
         if (!res.headersSent) return sendJson(res, 500, { detail: error?.code ? `${error.code}: ${error.message}` : 'Internal server error.' }, {}, head);
@@ -274,14 +358,14 @@ export async function startServer({
         }),
     );
     baseUrl = `http://127.0.0.1:${server.address().port}`;
-    return { url: baseUrl, arrowUrl, store, engine, simulator, close: closeAll };
+    return { url: baseUrl, arrowUrl, soracomUrl, store, engine, soracomEngine, simulator, soracomSimulator, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;
   }
 }
 
-function banner({ url, arrowUrl, dbPath, adminToken, engine }) {
+function banner({ url, arrowUrl, soracomUrl, dbPath, adminToken, engine, soracomEngine }) {
   const line = '─'.repeat(72);
   return [
     line,
@@ -289,9 +373,11 @@ function banner({ url, arrowUrl, dbPath, adminToken, engine }) {
     line,
     ` API        ${url}/api/admin/arrow/billing-syncs/`,
     `            ${url}/api/admin/arrow/consumption-records/`,
+    `            ${url}/api/admin/soracom/   (${soracomEngine ? 'ready' : 'no SoracomEngine in this build: 503'})`,
     ` Preview    ${url}/            (www/, importing ${url}/pkg/web.js)`,
     ` Health     ${url}/healthz`,
     ` Arrow API  ${arrowUrl}`,
+    ` Soracom    ${soracomUrl}`,
     ` Database   ${dbPath}`,
     ` Engine     ${engine ? 'ready' : 'UNAVAILABLE: run `make build`'}`,
     ` Token      Authorization: Token ${adminToken}`,
@@ -311,6 +397,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     dbPath: process.env.BILLSYNC_DB ?? DEFAULT_DB,
     arrowUrl: process.env.ARROW_API_URL || undefined,
     arrowApiKey: process.env.ARROW_API_KEY || undefined,
+    soracomUrl: process.env.SORACOM_API_URL || undefined,
+    soracomApiKey: process.env.SORACOM_API_KEY || undefined,
+    soracomToken: process.env.SORACOM_TOKEN || undefined,
     adminToken: process.env.ADMIN_TOKEN || DEFAULT_ADMIN_TOKEN,
     timezone: process.env.BILLSYNC_TIMEZONE || 'UTC',
   };
