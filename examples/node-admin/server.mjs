@@ -271,7 +271,6 @@ export async function startServer({
           clock: { now },
           timezone,
           onProgress: (event) => say(`  soracom progress ${JSON.stringify(event)}`),
-          baseUrl: soracomUrl,
         });
         soracomEngineError = null;
       } catch (error) {
