@@ -36,11 +36,25 @@ const KEYS_PER_SCAN: usize = 200;
 /// One vendor's engine over the host's store and clock. Operations of the ledger every vendor shares are
 /// written once over [`Vendor`]; a vendor's own operations live in its folder.
 pub struct Engine<S, V, C, P = NoProgress> {
-    pub store: S,
+    pub host: Host<S, C, P>,
     pub vendor: V,
+}
+
+/// What every operation reads and writes through, whatever the vendor: the host's store, clock, zone and
+/// progress callback. Its methods are compiled once, not once per vendor.
+pub struct Host<S, C, P = NoProgress> {
+    pub store: S,
     pub clock: C,
     pub zone: Zone,
     pub progress: P,
+}
+
+impl<S, V, C, P> std::ops::Deref for Engine<S, V, C, P> {
+    type Target = Host<S, C, P>;
+
+    fn deref(&self) -> &Host<S, C, P> {
+        &self.host
+    }
 }
 
 fn row_error(table: &str, e: impl std::fmt::Display) -> Error {
@@ -74,19 +88,17 @@ crate::stored_row!(GlobalSwitch, "sync_switches");
 impl<S: Store, V, C: Clock, P: Progress> Engine<S, V, C, P> {
     pub fn new(store: S, vendor: V, clock: C, zone: Zone, progress: P) -> Engine<S, V, C, P> {
         Engine {
-            store,
+            host: Host {
+                store,
+                clock,
+                zone,
+                progress,
+            },
             vendor,
-            clock,
-            zone,
-            progress,
         }
     }
 
-    pub(crate) fn now(&self) -> Result<Timestamp> {
-        self.clock.now()
-    }
-
-    /// What the planners need besides data: the settings, "now" from the host's clock, the host's zone.
+    /// What the planners need besides data: the vendor's policy, "now" from the host's clock, the zone.
     pub(crate) fn plan_context(
         &self,
         operation: &str,
@@ -102,6 +114,31 @@ impl<S: Store, V, C: Clock, P: Progress> Engine<S, V, C, P> {
             as_of: self.now()?,
             zone: self.zone,
         })
+    }
+
+    /// The settings named, or the active ones.
+    pub(crate) async fn settings(&self, uuid: Option<&str>) -> Result<V::Settings>
+    where
+        V: Vendor,
+    {
+        match uuid {
+            Some(uuid) => self
+                .get(uuid)
+                .await?
+                .ok_or_else(|| Error::not_found(format!("{} settings {uuid}", V::TITLE))),
+            None => {
+                let all: Vec<V::Settings> = self.scan_all(Map::new()).await?;
+                all.into_iter()
+                    .find(V::is_active)
+                    .ok_or_else(|| Error::not_found(format!("active {} settings", V::TITLE)))
+            }
+        }
+    }
+}
+
+impl<S: Store, C: Clock, P: Progress> Host<S, C, P> {
+    pub(crate) fn now(&self) -> Result<Timestamp> {
+        self.clock.now()
     }
 
     pub(crate) fn current_period(&self) -> Result<Period> {
@@ -164,25 +201,6 @@ impl<S: Store, V, C: Clock, P: Progress> Engine<S, V, C, P> {
                 enabled: true,
                 version: 0,
             }))
-    }
-
-    /// The settings named, or the active ones.
-    pub(crate) async fn settings(&self, uuid: Option<&str>) -> Result<V::Settings>
-    where
-        V: Vendor,
-    {
-        match uuid {
-            Some(uuid) => self
-                .get(uuid)
-                .await?
-                .ok_or_else(|| Error::not_found(format!("{} settings {uuid}", V::TITLE))),
-            None => {
-                let all: Vec<V::Settings> = self.scan_all(Map::new()).await?;
-                all.into_iter()
-                    .find(V::is_active)
-                    .ok_or_else(|| Error::not_found(format!("active {} settings", V::TITLE)))
-            }
-        }
     }
 
     /// The host's customers, projects and resources.
