@@ -197,3 +197,22 @@ test('records that are not JSON are reported next to the records, and a run afte
   assert.equal(await page.locator('#summary-table').count(), 0);
   await page.close();
 });
+
+test("the browser build previews a Soracom month: a closed bill and its CSV bytes, per SIM", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/tests/browser/blank.html`);
+  const result = await page.evaluate(async () => {
+    const billsync = await import('/pkg/web.js');
+    const csv = new TextEncoder().encode('\ufeffimsi,date,billItemName,unitPrice,quantity,amount,tag.name\r\n'
+      + '440100000000001,20250101,"Air data, s1",0.2,500,100,fleet\r\n440100000000001,202501,Discount,-5,1,-5,fleet\r\n'
+      + '440100000000002,20250102,Air data,0.2,50,10,fleet\r\n');
+    const preview = billsync.previewReconciliation({
+      vendor: 'soracom', period: '2025-01', asOf: '2025-02-05T00:00:00Z',
+      bill: '{"amount": 105, "currency": "JPY", "state": "closed", "yearMonth": "202501"}', csv,
+      records: [{ subscriber: 'imsi:440100000000001', consumed_sell: '90' }, { subscriber: 'imsi:440100000000002', consumed_sell: '10' }],
+    });
+    return preview.summary.records.map((r) => [r.subscriber, r.final_sell, r.compensation]);
+  });
+  assert.deepEqual(result, [['imsi:440100000000001', '95.00', '5.00'], ['imsi:440100000000002', '10.00', '0.00']]);
+  await page.close();
+});
