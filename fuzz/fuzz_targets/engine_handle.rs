@@ -1,5 +1,5 @@
-//! The REST handler on arbitrary method, path, query and body, natively, over the memory store and a stub
-//! Arrow that returns fixed payloads: no panic, and no 500 (a 500 is an overflow or a store failure, which
+//! The REST handlers (Arrow's and Soracom's) on arbitrary method, path, query and body, natively, over the
+//! memory store and stub vendors that return fixed payloads: no panic, and no 500 (a 500 is an overflow or a store failure, which
 //! no request should cause).
 //!
 //! Input: four parts separated by NUL bytes: method, path, query (`k=v&k=v`), body (JSON, else a string).
@@ -19,6 +19,8 @@ use billsync::store::MemoryStore;
 use billsync::timestamp::Timestamp;
 use billsync::vendors::arrow::validate::Operation;
 use billsync::vendors::arrow::{Arrow, ArrowApi, ExportRequest};
+use billsync::vendors::soracom::validate::Operation as SoracomOperation;
+use billsync::vendors::soracom::{ExportMode, Soracom, SoracomApi};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Map, Value};
 
@@ -94,13 +96,58 @@ impl Clock for FixedClock {
     }
 }
 
+/// Soracom with one closed month (January 2025) and its CSV, exported synchronously.
+struct StubSoracom;
+
+const BILL: &str =
+    r#"{"amount": 105, "currency": "JPY", "state": "closed", "yearMonth": "202501"}"#;
+const CSV: &str = "\u{feff}imsi,date,billItemName,unitPrice,quantity,amount,tag.name\r\n440100000000001,20250101,Air,1,100,100,x\r\n440100000000001,202501,Fee,5,1,5,x\r\n";
+
+impl SoracomApi for StubSoracom {
+    async fn get_billing(&self, month: Period) -> Result<Option<Payload>> {
+        Ok((month.compact() == "202501").then(|| Payload::Text(BILL.into())))
+    }
+    async fn get_latest_billing(&self) -> Result<Payload> {
+        Ok(Payload::Text(r#"{"amount": 1, "currency": "JPY"}"#.into()))
+    }
+    async fn get_billing_history(&self) -> Result<Payload> {
+        Ok(Payload::Text(format!(r#"{{"billList": [{BILL}]}}"#)))
+    }
+    async fn get_billing_per_day(&self, _month: Period) -> Result<Option<Payload>> {
+        Ok(Some(Payload::Text(
+            r#"{"billList": [{"amount": 100, "currency": "JPY", "date": "20250101"}]}"#.into(),
+        )))
+    }
+    async fn export_billing(&self, _month: Period, _mode: ExportMode) -> Result<Payload> {
+        Ok(Payload::Text(
+            r#"{"url": "https://files.example/x.csv"}"#.into(),
+        ))
+    }
+    async fn export_latest_billing(&self, _mode: ExportMode) -> Result<Payload> {
+        Ok(Payload::Text(
+            r#"{"url": "https://files.example/x.csv"}"#.into(),
+        ))
+    }
+    async fn get_exported_file(&self, _id: &str) -> Result<Payload> {
+        Ok(Payload::Text(
+            r#"{"status": "exported", "url": "https://files.example/x.csv"}"#.into(),
+        ))
+    }
+    async fn download(&self, _url: &str) -> Result<Payload> {
+        Ok(Payload::Text(CSV.into()))
+    }
+}
+
 fn store() -> Option<MemoryStore> {
     MemoryStore::from_tables(&json!({
         "settings": [{"uuid": SETTINGS, "name": "Arrow", "export_type_reference": "EXP", "currency": "EUR"}],
         "customers": [{"uuid": CUSTOMER, "name": "Contoso"}],
         "projects": [{"uuid": PROJECT, "name": "Azure", "customer_uuid": CUSTOMER}],
         "resources": [{"uuid": RESOURCE, "name": "sub-1", "project_uuid": PROJECT, "backend_id": "vs-1",
-                       "state": "OK", "attributes": {"arrow_license_reference": LICENSE}}],
+                       "state": "OK", "attributes": {"arrow_license_reference": LICENSE}},
+                      {"uuid": "aaaaaaaa-0000-4000-8000-000000000002", "name": "sim-1", "project_uuid": PROJECT,
+                       "backend_id": "440100000000001", "state": "OK", "attributes": {"soracom_kind": "imsi"}}],
+        "soracom_settings": [{"uuid": "50ac0000-0000-4000-8000-000000000001", "currency": "JPY"}],
     }), tables::check_row)
     .ok()
 }
@@ -121,10 +168,20 @@ fuzz_target!(|data: &[u8]| {
         None => String::new(),
     };
     let path = match path.split_first() {
-        Some((&b, rest)) => match Operation::ALL.get(usize::from(b)) {
-            Some(op) => op.path().replace("{uuid}", &text(rest)),
-            None => text(rest),
-        },
+        Some((&b, rest)) => {
+            let b = usize::from(b);
+            match (
+                Operation::ALL.get(b),
+                SoracomOperation::ALL.get(b.wrapping_sub(Operation::ALL.len())),
+            ) {
+                (Some(op), _) => op.path().replace("{uuid}", &text(rest)),
+                (None, Some(op)) => op
+                    .path()
+                    .replace("{uuid}", CUSTOMER)
+                    .replace("{yyyyMM}", &text(rest)),
+                (None, None) => text(rest),
+            }
+        }
         None => String::new(),
     };
     let query: Map<String, Value> = text(query)
@@ -139,13 +196,8 @@ fuzz_target!(|data: &[u8]| {
     let Some(store) = store() else {
         return;
     };
-    let engine = Engine::new(
-        RefCell::new(store),
-        Arrow { api: StubArrow },
-        FixedClock,
-        Zone::UTC,
-        NoProgress,
-    );
+    let soracom = path.starts_with("/api/admin/soracom/");
+    let store = RefCell::new(store);
     let request = HttpRequest {
         method,
         path,
@@ -155,6 +207,24 @@ fuzz_target!(|data: &[u8]| {
         base_url: "https://admin.example".into(),
         ..HttpRequest::default()
     };
-    let response = block_on(engine.handle(&request));
+    let response = if soracom {
+        let engine = Engine::new(
+            store,
+            Soracom { api: StubSoracom },
+            FixedClock,
+            Zone::UTC,
+            NoProgress,
+        );
+        block_on(engine.handle(&request))
+    } else {
+        let engine = Engine::new(
+            store,
+            Arrow { api: StubArrow },
+            FixedClock,
+            Zone::UTC,
+            NoProgress,
+        );
+        block_on(engine.handle(&request))
+    };
     assert_ne!(response.status, 500, "{request:?} → {response:?}");
 });
