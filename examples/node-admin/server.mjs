@@ -150,6 +150,8 @@ const PLACEHOLDER = (url) => `<!doctype html><meta charset="utf-8"><title>billsy
  * @param {string} [options.soracomApiKey] sent as X-Soracom-API-Key
  * @param {string} [options.soracomToken] sent as X-Soracom-Token
  * @param {object} [options.soracomSimulator] options for the Soracom simulator (e.g. lateCloseDays, failExport)
+ * @param {boolean} [options.demoHistory=false] on a first start with the Soracom simulator, sync last month as it
+ *   stood on its 20th, so that reconciling it shows compensations (what `make run` does)
  * @param {string} [options.adminToken]
  * @param {string} [options.timezone="UTC"]
  * @param {() => string} [options.now] the clock (RFC 3339); default: the system clock
@@ -167,6 +169,7 @@ export async function startServer({
   soracomApiKey,
   soracomToken,
   soracomSimulator: soracomSimulatorOptions = {},
+  demoHistory = false,
   adminToken = DEFAULT_ADMIN_TOKEN,
   timezone = 'UTC',
   now = () => new Date().toISOString(),
@@ -195,10 +198,13 @@ export async function startServer({
     }
     if (!arrowApiKey) throw new Error('ARROW_API_KEY is required with ARROW_API_URL');
 
+    // The demo replays last month's preliminary sync at a day of last month (see below): while it does, the
+    // Soracom simulator reads this clock instead of the server's.
+    let replayAt = null;
     let soracomSimulator = null;
     if (!soracomUrl) {
       soracomSimulator = await startSoracomSimulator({
-        now,
+        now: () => replayAt ?? now(),
         timezone,
         ...soracomSimulatorOptions,
         onRequest: (r) => say(`  soracom-sim ${r.method} ${r.path} → ${r.status}`),
@@ -223,8 +229,10 @@ export async function startServer({
       if (settings && settings.api_url !== arrowUrl) store.seed({ settings: [{ ...settings, api_url: arrowUrl }] });
     }
     // The Soracom demo rows, on a first start and on a database made before Soracom was added.
+    let soracomSeeded = false;
     if (!(await store.get('soracom_settings', SORACOM_SETTINGS_UUID))) {
       store.seed(soracomDemoHostData());
+      soracomSeeded = true;
       say(`seeded Soracom demo host data into ${dbPath}`);
     }
 
@@ -280,6 +288,24 @@ export async function startServer({
     } else if (api) {
       soracomEngineError = new Error('this build of the billsync package has no SoracomEngine');
     }
+    // The demo's history: last month synced as it stood on its 20th, while it was open, so that reconciling
+    // it now (Soracom has closed it) shows the cycle: compensations for the SIMs whose figures moved.
+    if (demoHistory && soracomSeeded && soracomSimulator && soracomEngine) {
+      const today = new Date(now());
+      const lastMonth = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 1, 20, 10));
+      const replay = new api.SoracomEngine({ soracom, store, clock: { now: () => lastMonth.toISOString() }, timezone });
+      replayAt = lastMonth;
+      try {
+        const body = { year: lastMonth.getUTCFullYear(), month: lastMonth.getUTCMonth() + 1 };
+        const synced = await replay.triggerConsumptionSync(body);
+        say(`demo: Soracom's ${body.year}-${String(body.month).padStart(2, '0')} synced as it stood on the 20th (${synced.synced} SIMs and devices); reconcile it to see the compensations`);
+      } catch (error) {
+        say(`demo: could not replay last month's Soracom sync (${error.message})`);
+      } finally {
+        replayAt = null;
+      }
+    }
+
     const routes = [
       { prefix: API_PREFIX, name: 'engine', engine: engine, error: engineError },
       { prefix: SORACOM_PREFIX, name: 'Soracom engine', engine: soracomEngine, error: soracomEngineError },
@@ -386,12 +412,16 @@ function banner({ url, arrowUrl, soracomUrl, dbPath, adminToken, engine, soracom
     `        -H 'Authorization: Token ${adminToken}' -H 'Content-Type: application/json' \\`,
     `        -d '{"year": 2025, "month": 6}'`,
     `   curl -s ${url}/api/admin/arrow/consumption-records/ -H 'Authorization: Token ${adminToken}'`,
+    `   curl -s -X POST ${url}/api/admin/soracom/billing-syncs/trigger_reconciliation/ \\`,
+    `        -H 'Authorization: Token ${adminToken}' -H 'Content-Type: application/json' \\`,
+    `        -d '{"year": <last month's year>, "month": <last month>}'`,
     line,
   ].join('\n');
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const options = {
+    demoHistory: true,
     port: Number(process.env.PORT ?? 8080),
     dbPath: process.env.BILLSYNC_DB ?? DEFAULT_DB,
     arrowUrl: process.env.ARROW_API_URL || undefined,
