@@ -269,6 +269,7 @@ fn record_from(
         owner: RecordOwner {
             resource_name,
             customer_uuid: customer,
+            live: true,
         },
         customer_name,
     })
