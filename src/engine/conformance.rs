@@ -190,7 +190,9 @@ impl World {
         let syncs: Vec<BillingSync> = self.store.typed()?;
         let records: Vec<ConsumptionRecord> = self.store.typed()?;
         let ownership = Ownership::new(&records, |uuid| {
-            self.resources.iter().any(|r| &r.uuid == uuid && r.is_live())
+            self.resources
+                .iter()
+                .any(|r| &r.uuid == uuid && r.is_live())
         });
         let billing = self.billing()?;
         let ledger = StatementLedger {
@@ -215,23 +217,16 @@ impl World {
         let syncs: Vec<BillingSync> = self.store.typed()?;
         let records: Vec<ConsumptionRecord> = self.store.typed()?;
         let ownership = Ownership::new(&records, |uuid| {
-            self.resources.iter().any(|r| &r.uuid == uuid && r.is_live())
+            self.resources
+                .iter()
+                .any(|r| &r.uuid == uuid && r.is_live())
         });
         let billing = self.billing()?;
         let ledger = StatementLedger {
             ownership: &ownership,
             billing: &billing,
         };
-        Ok(plan_statement_reconciliation(
-            &ctx,
-            period,
-            true,
-            lines,
-            &mappings,
-            &syncs,
-            &ledger,
-        )?
-        .0)
+        Ok(plan_statement_reconciliation(&ctx, period, true, lines, &mappings, &syncs, &ledger)?.0)
     }
 }
 

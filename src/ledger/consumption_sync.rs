@@ -96,9 +96,7 @@ fn plan_one(
     }
     // Currency is never guessed into storage: a record takes the first real currency it sees ("XXX": none
     // known yet), and amounts that name none are refused unless the settings give one.
-    let stored = existing
-        .map(|r| r.currency)
-        .filter(|c| *c != Currency::XXX);
+    let stored = existing.map(|r| r.currency).filter(|c| *c != Currency::XXX);
     let currency = match (stored, consumption.currency) {
         (Some(stored), Some(named)) if stored != named => {
             return Err(Error::CurrencyMismatch {

@@ -52,6 +52,6 @@ pub use reconciliation::{
     RecordOutcome, RecordOwner,
 };
 pub use source_key::{SourceKey, UnitKey};
+pub use sources::SourceRow;
 pub use split::split_by_largest_remainder;
 pub use unit::{net_off, NetOff, Ownership, UnitOwner};
-pub use sources::SourceRow;

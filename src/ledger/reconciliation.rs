@@ -249,16 +249,12 @@ struct UnitPlan<'a, 'b> {
 /// The one currency of a unit: what the vendor's lines name, else what its records learnt, else the
 /// policy's. A record that knew none yet ("XXX") takes it; two real currencies are an error.
 fn unit_currency(ctx: &PlanContext, plan: &UnitPlan<'_, '_>, location: &str) -> Result<Currency> {
-    let named = plan
-        .lines
-        .iter()
-        .filter_map(|l| l.currency)
-        .chain(
-            plan.records
-                .iter()
-                .map(|r| r.currency)
-                .filter(|c| *c != Currency::XXX),
-        );
+    let named = plan.lines.iter().filter_map(|l| l.currency).chain(
+        plan.records
+            .iter()
+            .map(|r| r.currency)
+            .filter(|c| *c != Currency::XXX),
+    );
     let mut currency: Option<Currency> = None;
     for c in named {
         match currency {
@@ -272,10 +268,12 @@ fn unit_currency(ctx: &PlanContext, plan: &UnitPlan<'_, '_>, location: &str) -> 
             _ => currency = Some(c),
         }
     }
-    currency.or(ctx.policy.currency).ok_or_else(|| Error::InvalidCurrency {
-        location: format!("{location}: no line, record or setting names a currency"),
-        value: String::new(),
-    })
+    currency
+        .or(ctx.policy.currency)
+        .ok_or_else(|| Error::InvalidCurrency {
+            location: format!("{location}: no line, record or setting names a currency"),
+            value: String::new(),
+        })
 }
 
 /// Plans one unit; returns how many other sources it netted off.
@@ -349,9 +347,16 @@ fn reconcile_unit(
                 owner: UnitOwner::Records,
                 reason: "the unit is billed through its consumption records",
                 what: source_ref,
-                period: plan.records.first().map_or(ctx.current_period()?, |r| r.billing_period),
+                period: plan
+                    .records
+                    .first()
+                    .map_or(ctx.current_period()?, |r| r.billing_period),
             };
-            if net_off(ctx, plan.items, changeset, source, plan.unit, currency, &why)?.is_some() {
+            if net_off(
+                ctx, plan.items, changeset, source, plan.unit, currency, &why,
+            )?
+            .is_some()
+            {
                 netted += 1;
             }
         }
@@ -433,11 +438,13 @@ fn reconcile_record(
         };
         outcome.compensation_item_uuid = Some(item.uuid.clone());
         updated.compensation_item_uuid = Some(item.uuid.clone());
-        plan.items.settle(changeset, &natural, unit, currency, &[&item])?;
+        plan.items
+            .settle(changeset, &natural, unit, currency, &[&item])?;
         changeset.create(key, &item)?;
     } else {
         outcome.action = RecordAction::NoCompensation;
-        plan.items.settle(changeset, &natural, unit, currency, &[])?;
+        plan.items
+            .settle(changeset, &natural, unit, currency, &[])?;
     }
     changeset.put(format!("consumption_record:{natural}"), &updated)?;
     Ok(())

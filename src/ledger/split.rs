@@ -98,7 +98,8 @@ mod tests {
 
     #[test]
     fn the_left_over_cent_goes_to_the_largest_remainder() {
-        let parts = split_by_largest_remainder(d("100.00"), &[d("1"), d("1"), d("1")], "t").unwrap();
+        let parts =
+            split_by_largest_remainder(d("100.00"), &[d("1"), d("1"), d("1")], "t").unwrap();
         assert_eq!(parts, vec![d("33.34"), d("33.33"), d("33.33")]);
         let parts = split_by_largest_remainder(d("177.31"), &[d("60"), d("121.96")], "t").unwrap();
         assert_eq!(parts.iter().sum::<Decimal>(), d("177.31"));

@@ -132,7 +132,9 @@ pub fn net_off(
     }
     let location = format!("net-off of {source_key}");
     let customer = items.customer_of(source_key).ok_or_else(|| {
-        Error::not_found(format!("the customer billed for {source_key} (needed to net it off)"))
+        Error::not_found(format!(
+            "the customer billed for {source_key} (needed to net it off)"
+        ))
     })?;
     let difference = Money::zero(currency).checked_sub(billed.total, &location)?;
     let (key, item) = compensation_item(
@@ -142,7 +144,12 @@ pub fn net_off(
         billed.compensations + 1,
         customer,
         None,
-        compensation_name(&ctx.policy.item_prefix, why.what, why.period, difference.amount),
+        compensation_name(
+            &ctx.policy.item_prefix,
+            why.what,
+            why.period,
+            difference.amount,
+        ),
         difference,
         serde_json::json!({
             "unit": unit,

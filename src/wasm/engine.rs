@@ -327,8 +327,8 @@ impl ArrowApi for JsArrow {
 
     /// Optional: called only when the host's adapter has a `statements` function.
     async fn statements(&self, period: Period) -> Result<Option<Payload>> {
-        let has_call = Reflect::get(&self.0, &JsValue::from_str("statements"))
-            .is_ok_and(|f| f.is_function());
+        let has_call =
+            Reflect::get(&self.0, &JsValue::from_str("statements")).is_ok_and(|f| f.is_function());
         if !has_call {
             return Ok(None);
         }

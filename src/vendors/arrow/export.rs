@@ -12,8 +12,8 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::columns::{ColumnSpec, Columns, Field};
-use super::table::{scan_table, walk_table_value, RawRow, TableMeta, TableShape};
 use super::statement_status::StatementStatus;
+use super::table::{scan_table, walk_table_value, RawRow, TableMeta, TableShape};
 use crate::error::Result;
 use crate::money::Currency;
 use crate::period::Period;

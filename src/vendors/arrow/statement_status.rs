@@ -79,10 +79,10 @@ pub fn parse_statements(payload: &Payload, period: Period) -> Result<BTreeMap<St
                 .map(str::trim)
                 .filter(|t| !t.is_empty())
         };
-        let reference = text("reference")
-            .ok_or_else(|| invalid(format!("{} is missing", at("reference"))))?;
-        let status = text("status")
-            .ok_or_else(|| invalid(format!("{} is missing", at("status"))))?;
+        let reference =
+            text("reference").ok_or_else(|| invalid(format!("{} is missing", at("reference"))))?;
+        let status =
+            text("status").ok_or_else(|| invalid(format!("{} is missing", at("status"))))?;
         let status = StatementStatus::parse(status).ok_or_else(|| {
             invalid(format!(
                 "{} {status:?} is not Open, Needs Validation, Fulfilled or Rejected",
@@ -120,10 +120,15 @@ mod tests {
         assert_eq!(states.get("ST-1"), Some(&ArrowState::Validated));
         assert_eq!(states.get("ST-2"), Some(&ArrowState::Pending));
         assert_eq!(states.get("ST-3"), None);
-        let bad = Payload::Text(r#"{"data": {"statements": [{"reference": "S", "status": "Done"}]}}"#.into());
+        let bad = Payload::Text(
+            r#"{"data": {"statements": [{"reference": "S", "status": "Done"}]}}"#.into(),
+        );
         let e = parse_statements(&bad, p).unwrap_err();
         assert_eq!(e.code(), "invalid_payload");
         assert!(e.to_string().contains("statements[0].status"));
-        assert_eq!(StatementStatus::parse(" REJECTED "), Some(StatementStatus::Rejected));
+        assert_eq!(
+            StatementStatus::parse(" REJECTED "),
+            Some(StatementStatus::Rejected)
+        );
     }
 }

@@ -76,7 +76,8 @@ pub struct StatementLedger<'a> {
 }
 
 const BILLED_THROUGH_RECORDS: &str = "the licence is billed through its consumption records";
-const BILLED_BY_LINES: &str = "the licence has no consumption record of a live resource: its statement lines bill it";
+const BILLED_BY_LINES: &str =
+    "the licence has no consumption record of a live resource: its statement lines bill it";
 
 impl std::ops::Deref for StatementContext<'_> {
     type Target = PlanContext;
@@ -465,8 +466,16 @@ fn net_off_non_owners(
                 what: &item.description,
                 period,
             };
-            if net_off(ctx, ledger.items, changeset, &source_key, &unit, sync.currency, &why)?
-                .is_some()
+            if net_off(
+                ctx,
+                ledger.items,
+                changeset,
+                &source_key,
+                &unit,
+                sync.currency,
+                &why,
+            )?
+            .is_some()
             {
                 netted += 1;
             }
@@ -517,7 +526,13 @@ pub fn plan_billing_sync(
                     .iter()
                     .find(|l| l.source_key() == item.source_key)
                     .and_then(|l| l.unit(period));
-                items.settle(&mut planned, &item.source_key, unit.as_ref(), sync.currency, &[item])?;
+                items.settle(
+                    &mut planned,
+                    &item.source_key,
+                    unit.as_ref(),
+                    sync.currency,
+                    &[item],
+                )?;
                 planned.create(key.clone(), item)?;
             }
             let new_items: Vec<InvoiceItem> = new.into_iter().map(|(_, i)| i).collect();
