@@ -10,7 +10,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use billsync::ledger::{Changeset, ConsumptionRecord, InvoiceItem, Resource, UnitOwner};
+use billsync::ledger::{Changeset, ConsumptionRecord, InvoiceItem, UnitOwner};
 use billsync::vendors::arrow::billing_sync::BillingSync;
 use billsync::vendors::arrow::records::PriceSource;
 use billsync::vendors::arrow::settings::LICENSE_ATTRIBUTE;
@@ -320,11 +320,7 @@ fn assert_records_conserved(
 
 /// The licence of a record's or a line's source key, from the ledger's own keys: `resource|YYYY-MM|licence`
 /// for a record, `statement|customer|line` for a line (its licence read from the sync that holds it).
-fn licence_of_source(
-    world: &World,
-    item: &InvoiceItem,
-    syncs: &[BillingSync],
-) -> Option<(String, String)> {
+fn licence_of_source(item: &InvoiceItem, syncs: &[BillingSync]) -> Option<(String, String)> {
     let key = item.source_key.as_str();
     let parts: Vec<&str> = key.split('|').collect();
     if parts.len() == 3
@@ -334,7 +330,6 @@ fn licence_of_source(
     {
         return Some((parts[1].to_owned(), parts[2].to_owned()));
     }
-    let _ = world;
     for sync in syncs {
         for line in &sync.items {
             let customer = if sync.customer_mapping_uuid == uuid(MAPPING) {
@@ -393,7 +388,7 @@ fn assert_conserved(world: &World, price_source: PriceSource) -> Result<(), Test
                 .iter()
                 .filter(|i| i.customer_uuid == customer)
                 .filter(|i| {
-                    licence_of_source(world, i, &syncs).as_ref()
+                    licence_of_source(i, &syncs).as_ref()
                         == Some(&(period.clone(), licence.clone()))
                 })
                 .map(|i| i.total().unwrap().amount)
@@ -464,6 +459,3 @@ proptest! {
         }
     }
 }
-
-#[allow(dead_code)]
-fn unused(_: Resource) {}

@@ -15,7 +15,6 @@ use billsync::error::{Error, Result};
 use billsync::ledger::{Changeset, ConsumptionRecord, InvoiceItem};
 use billsync::period::Zone;
 use billsync::store::{ApplyReport, MemoryStore};
-use billsync::vendors::arrow::billing_sync::BillingSync;
 use billsync::vendors::arrow::Arrow;
 use common::fake_arrow::*;
 use rust_decimal::Decimal;

@@ -133,18 +133,28 @@ fn group_lines<'a>(
     Ok(groups.into_values().collect())
 }
 
+/// Arrow's state of each statement as the export's state column says, on any of its lines (any customer's:
+/// a customer whose lines have all moved away still learns that the statement is validated).
+fn export_states(lines: &[BilledLine], period: Period) -> BTreeMap<String, ArrowState> {
+    lines
+        .iter()
+        .filter(|l| l.is_for(period))
+        .filter_map(|l| Some((l.statement_reference.trim().to_owned(), l.statement_state?)))
+        .collect()
+}
+
 /// Arrow's state of a statement: its statements call, else the export's state column, else the rule.
 fn arrow_state(
     ctx: &StatementContext<'_>,
     period: Period,
     statement: &str,
-    lines: &[&BilledLine],
+    exported: &BTreeMap<String, ArrowState>,
 ) -> Result<ArrowState> {
     if let Some(state) = ctx.statement_states.get(statement.trim()) {
         return Ok(*state);
     }
-    if let Some(state) = lines.iter().find_map(|l| l.statement_state) {
-        return Ok(state);
+    if let Some(state) = exported.get(statement.trim()) {
+        return Ok(*state);
     }
     match ctx.settings.validation_rule {
         ValidationRule::ExportStateOnly => Ok(ArrowState::Pending),
@@ -337,10 +347,11 @@ fn line_item_name(line: &BilledLine) -> String {
     }
 }
 
-/// The ledger as one plan reads it.
+/// The ledger as one plan reads it, with the export's statement states.
 struct Ledger<'a, 'b> {
     ownership: &'a Ownership,
     items: &'a BilledItems<'b>,
+    states: BTreeMap<String, ArrowState>,
 }
 
 /// Builds the sync of one group (an empty group: every line of the statement has gone): merged items,
@@ -355,7 +366,7 @@ fn build_sync(
     let currency = group_currency(ctx, &group.lines, &group.statement_reference, existing)?;
     let merged = merge_items(ctx, period, existing, group, currency, ledger)?;
     let location = format!("totals of statement {}", group.statement_reference);
-    let arrow_state = arrow_state(ctx, period, &group.statement_reference, &group.lines)?;
+    let arrow_state = arrow_state(ctx, period, &group.statement_reference, &ledger.states)?;
     let mut state = existing.map_or(SyncState::Pending, |s| s.state);
     let what = format!("billing sync of statement {}", group.statement_reference);
     if state == SyncState::Pending {
@@ -505,6 +516,7 @@ pub fn plan_billing_sync(
     let ledger = Ledger {
         ownership: ledger.ownership,
         items: &items,
+        states: export_states(lines, period),
     };
     let mut netted_units = BTreeSet::new();
     for group in group_lines(ctx, period, lines, mappings, &mut counters)? {
@@ -614,6 +626,7 @@ pub fn plan_statement_reconciliation(
     let ledger = Ledger {
         ownership: ledger.ownership,
         items: &items,
+        states: export_states(lines, period),
     };
     let mut netted_units = BTreeSet::new();
     for sync in syncs
