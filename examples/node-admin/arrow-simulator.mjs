@@ -8,9 +8,9 @@
 //   GET  /statements?period=YYYY-MM                   the month's statements with Arrow's status
 //
 // Statements move from Open to Fulfilled: a month's statements are Open until `fulfilAfterDays` days after the
-// month ends (by the simulator's clock, `now`), then Fulfilled. The billing export carries the same state in a
-// "Statement Status" column, so a billsync engine learns it from the export even when its adapter has no
-// `statements` call, and an unforced `reconcile` compensates fulfilled statements.
+// month ends (by the simulator's clock, `now`), then Fulfilled. With `statementStatusColumn`, the billing
+// export carries the same state in a "Statement Status" column, so a billsync engine learns it from the export
+// even when its adapter has no `statements` call (off by default: the export's rows stay the demo dataset's).
 //
 // Every request needs the header `apiKey: <key>`; anything else gets 401 like Arrow does.
 // For tests of a client's resilience, `faults` makes the first N requests fail with 429 or 503.
@@ -85,6 +85,7 @@ async function readJson(req, limit = 1 << 20) {
  * @param {(entry: object) => void} [options.onRequest] called for every request (method, path, status)
  * @param {() => Date} [options.now] the simulator's clock (default: the system clock), for statement statuses
  * @param {number} [options.fulfilAfterDays=3] how many days after its month ends a statement is Fulfilled
+ * @param {boolean} [options.statementStatusColumn=false] add the "Statement Status" column to the export
  * @returns {Promise<{ url: string, port: number, requests: object[], close: () => Promise<void> }>}
  */
 export async function startArrowSimulator({
@@ -95,6 +96,7 @@ export async function startArrowSimulator({
   onRequest,
   now = () => new Date(),
   fulfilAfterDays = 3,
+  statementStatusColumn = false,
 } = {}) {
   const requests = [];
   let faultsLeft = faults?.count ?? 0;
@@ -129,7 +131,8 @@ export async function startArrowSimulator({
           return arrowError(res, 400, 'filters.reportPeriod.from and .to must be YYYY-MM, from <= to');
         }
         if (!Number.isInteger(page) || page < 1) return arrowError(res, 400, 'page must be a positive integer');
-        return send(res, 200, withStatementStatus(billingExportPage({ from, to, page, perPage }), now(), fulfilAfterDays));
+        const exported = billingExportPage({ from, to, page, perPage });
+        return send(res, 200, statementStatusColumn ? withStatementStatus(exported, now(), fulfilAfterDays) : exported);
       }
       if (req.method === 'GET' && path === '/statements') {
         const period = url.searchParams.get('period');

@@ -396,10 +396,14 @@ pub fn preview_reconciliation(
         return Err(Error::field("period", "This field is required."));
     };
 
+    // A preview stores nothing: amounts no input gives a currency for are shown in "XXX" (no currency)
+    // rather than refused, as an engine run would refuse them.
+    let mut policy = settings.policy();
+    policy.currency = policy.currency.or(Some(Currency::XXX));
     let ctx = PlanContext {
         operation: "admin_arrow_billing_syncs_trigger_reconciliation".to_owned(),
         vendor: super::VENDOR,
-        policy: settings.policy(),
+        policy,
         as_of,
         zone,
     };
