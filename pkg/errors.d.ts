@@ -16,7 +16,8 @@ export type BillsyncErrorCode =
   | "adapter_failed"
   | "store_failed"
   | "invalid_argument"
-  | "payload_too_large";
+  | "payload_too_large"
+  | "duplicate_line";
 
 /** Field errors in the Django REST framework shape: `{ field: ["message"] }`. */
 export type FieldErrors = Record<string, string[]>;

@@ -87,6 +87,15 @@ pub enum Error {
         got: String,
     },
 
+    /// A vendor document with two lines under one line reference; names both rows.
+    #[error("{document}: line {line:?} appears twice ({first} and {second}); nothing was billed")]
+    DuplicateLine {
+        document: String,
+        line: String,
+        first: String,
+        second: String,
+    },
+
     /// An input over one of the limits of [`crate::limits`].
     #[error("{what} is larger than the limit of {limit} {unit}")]
     PayloadTooLarge {
@@ -125,6 +134,7 @@ impl Error {
             Error::StoreFailed { .. } => "store_failed",
             Error::InvalidArgument { .. } => "invalid_argument",
             Error::PayloadTooLarge { .. } => "payload_too_large",
+            Error::DuplicateLine { .. } => "duplicate_line",
         }
     }
 
@@ -144,6 +154,7 @@ impl Error {
             | Error::MissingColumn { .. }
             | Error::InvalidCell { .. }
             | Error::InvalidPayload { .. }
+            | Error::DuplicateLine { .. }
             | Error::AdapterFailed { .. } => 502,
             Error::Overflow { .. } | Error::StoreFailed { .. } => 500,
         }

@@ -56,7 +56,7 @@ fn defect_02_a_resync_of_a_changed_line_is_billed_once_by_reconcile() {
     assert_eq!(sync.items[0].current_price, Some(d("35.00")));
     let c = w.plan_statement_reconcile(period, true);
     w.apply(c);
-    let key = format!("ST-{period}|L1");
+    let key = format!("ST-{period}|{CUSTOMER_REF}|L1");
     assert_eq!(w.billed(&key), d("35.00"));
     let again = w.plan_statement_reconcile(period, true);
     assert_eq!(World::creates(&again), 0);

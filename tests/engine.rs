@@ -138,9 +138,16 @@ fn billing_syncs_trigger_list_reconcile() {
     let sync = &list.body[0];
     assert_eq!(sync["statement_reference"], "ST-1");
     assert_eq!(sync["arrow_reference"], "XSP661245");
-    // Only the line of a licence no consumption record bills.
-    assert_eq!(sync["items"].as_array().unwrap().len(), 1);
-    assert_eq!(sync["items"][0]["original_price"], "7.50");
+    // The sync mirrors the whole statement: every line is an item. No consumption record exists yet, so
+    // the statement bills every line.
+    assert_eq!(sync["items"].as_array().unwrap().len(), 5);
+    assert_eq!(sync["items"][4]["original_price"], "7.50");
+    assert_eq!(sync["sell_total"], "1132.50");
+    assert!(sync["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["invoice_item_uuid"].is_string()));
     assert_eq!(sync["state"], 2);
     let dry = post(
         &engine,

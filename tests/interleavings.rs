@@ -15,7 +15,6 @@ use billsync::error::{Error, Result};
 use billsync::ledger::{Changeset, ConsumptionRecord, InvoiceItem};
 use billsync::period::Zone;
 use billsync::store::{ApplyReport, MemoryStore};
-use billsync::vendors::arrow::billing_sync::BillingSync;
 use billsync::vendors::arrow::Arrow;
 use common::fake_arrow::*;
 use rust_decimal::Decimal;
@@ -150,31 +149,78 @@ fn billed(items: &[InvoiceItem], key: &str) -> Decimal {
         .sum()
 }
 
+/// Every reconciled record's invoices bill exactly its final amount (its share of its licence's final,
+/// or zero when the licence's statement lines bill it).
 fn assert_conserved(store: &MemoryStore, what: &str) {
     let items: Vec<InvoiceItem> = store.typed().unwrap();
     for record in store.typed::<ConsumptionRecord>().unwrap() {
         let key = record.key().natural_key();
-        let expected = if record.is_reconciled() {
-            record.final_sell.unwrap()
-        } else {
-            record.consumed_sell
-        };
-        assert_eq!(
-            billed(&items, key.as_str()),
-            expected,
-            "{what}: record {key}"
+        if record.is_reconciled() {
+            assert_eq!(
+                billed(&items, key.as_str()),
+                record.final_sell.unwrap(),
+                "{what}: record {key}"
+            );
+        }
+    }
+}
+
+/// The month closed (a forced consumption reconciliation and a forced statement reconciliation, later):
+/// for every licence of the export, what the customer is billed over all its sources (its records, its
+/// statement lines, records cleaned up since) is Arrow's final for it, exactly once.
+fn assert_licences_close(store: &Rc<RefCell<MemoryStore>>, what: &str) {
+    let closing = engine_on(store, moved_arrow(), "2025-03-01T10:00:00Z");
+    for (action, body) in [
+        (
+            "trigger_reconciliation",
+            json!({"year": 2025, "month": 1, "force": true}),
+        ),
+        (
+            "reconcile",
+            json!({"year": 2025, "month": 1, "force": true}),
+        ),
+    ] {
+        let path = format!("/api/admin/arrow/billing-syncs/{action}/");
+        let response = block_on(closing.handle(&post_request(&path, body)));
+        assert!(
+            response.status < 300,
+            "{what}: closing {action}: {}",
+            response.body
         );
     }
-    for sync in store.typed::<BillingSync>().unwrap() {
-        for item in &sync.items {
-            let key = format!("{}|{}", sync.statement_reference, item.arrow_line_reference);
-            let expected = if sync.reconciled_at.is_some() {
-                item.current_price.unwrap_or(Decimal::ZERO)
-            } else {
-                item.original_price
-            };
-            assert_eq!(billed(&items, &key), expected, "{what}: line {key}");
-        }
+    let items: Vec<InvoiceItem> = store.borrow().typed().unwrap();
+    let lines = [
+        (1, license(1)),
+        (2, license(1)),
+        (3, license(2)),
+        (4, license(3)),
+        (5, "XSP-LICENCE-ONLY".to_owned()),
+    ];
+    for (licence, final_sell) in [
+        (license(1), "95.00"),
+        (license(2), "1010.00"),
+        (license(3), "20.00"),
+        ("XSP-LICENCE-ONLY".to_owned(), "7.50"),
+    ] {
+        let record_suffix = format!("|2025-01|{licence}");
+        let line_keys: Vec<String> = lines
+            .iter()
+            .filter(|(_, l)| *l == licence)
+            .map(|(seq, _)| format!("ST-1|XSP661245|{seq}"))
+            .collect();
+        let total: Decimal = items
+            .iter()
+            .filter(|i| {
+                i.source_key.as_str().ends_with(&record_suffix)
+                    || line_keys.iter().any(|k| k == i.source_key.as_str())
+            })
+            .map(|i| i.total().unwrap().amount)
+            .sum();
+        assert_eq!(
+            total,
+            Decimal::from_str_exact(final_sell).unwrap(),
+            "{what}: licence {licence}"
+        );
     }
 }
 
@@ -207,6 +253,7 @@ fn every_pair_committed_out_of_order_keeps_the_money() {
                 }
             }
             assert_conserved(&store.borrow(), &what);
+            assert_licences_close(&store, &what);
         }
     }
     // Pairs that touch the same rows really collided.

@@ -196,6 +196,8 @@ fn billing_sync() -> BillingSync {
             description: "VM hours".into(),
             quantity: "1".parse().unwrap(),
             created: ts("2025-04-01T00:00:00Z"),
+            license_reference: String::new(),
+            billed_through: Vec::new(),
         }],
         created: ts("2025-04-01T00:00:00Z"),
         modified: ts("2025-04-03T00:00:00Z"),

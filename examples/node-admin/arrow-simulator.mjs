@@ -5,6 +5,12 @@
 //   GET  /consumption/monthly/license/{ref}?reportPeriodStart=YYYY-MM&reportPeriodEnd=YYYY-MM
 //   GET  /licenses/{ref}
 //   GET  /licenses?page=1&per_page=100
+//   GET  /statements?period=YYYY-MM                   the month's statements with Arrow's status
+//
+// Statements move from Open to Fulfilled: a month's statements are Open until `fulfilAfterDays` days after the
+// month ends (by the simulator's clock, `now`), then Fulfilled. With `statementStatusColumn`, the billing
+// export carries the same state in a "Statement Status" column, so a billsync engine learns it from the export
+// even when its adapter has no `statements` call (off by default: the export's rows stay the demo dataset's).
 //
 // Every request needs the header `apiKey: <key>`; anything else gets 401 like Arrow does.
 // For tests of a client's resilience, `faults` makes the first N requests fail with 429 or 503.
@@ -12,13 +18,37 @@ import { createServer } from 'node:http';
 import {
   ARROW_API_KEY,
   DEMO_PER_PAGE,
+  EXPORT_HEADERS,
   billingExportPage,
+  billingExportRows,
   consumptionPayload,
   licensePayload,
   licensesPayload,
 } from './demo-data.mjs';
 
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
+const STATEMENT_STATUS = 'Statement Status';
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Arrow's status of a month's statements at `now`: Open until `days` days after the month ends, then Fulfilled. */
+export function statementStatus(period, now, days) {
+  const [y, m] = period.split('-').map(Number);
+  const fulfilledFrom = Date.UTC(y, m, 1) + days * DAY_MS; // Date.UTC's month is 0-based: m is the next month
+  return now.getTime() >= fulfilledFrom ? 'Fulfilled' : 'Open';
+}
+
+/** An export page with the statement status column added to every row (from each row's Report Period). */
+function withStatementStatus(page, now, days) {
+  const headers = page.data.headers;
+  const periodAt = headers.indexOf('Report Period');
+  return {
+    ...page,
+    data: {
+      headers: [...headers, STATEMENT_STATUS],
+      values: page.data.values.map((row) => [...row, statementStatus(row[periodAt], now, days)]),
+    },
+  };
+}
 
 function send(res, status, body, headers = {}) {
   const text = JSON.stringify(body);
@@ -53,9 +83,21 @@ async function readJson(req, limit = 1 << 20) {
  * @param {number} [options.perPage] billing export page size (default DEMO_PER_PAGE, small so paging happens)
  * @param {{ status: number, count: number }} [options.faults] fail the first `count` requests with `status`
  * @param {(entry: object) => void} [options.onRequest] called for every request (method, path, status)
+ * @param {() => Date} [options.now] the simulator's clock (default: the system clock), for statement statuses
+ * @param {number} [options.fulfilAfterDays=3] how many days after its month ends a statement is Fulfilled
+ * @param {boolean} [options.statementStatusColumn=false] add the "Statement Status" column to the export
  * @returns {Promise<{ url: string, port: number, requests: object[], close: () => Promise<void> }>}
  */
-export async function startArrowSimulator({ port = 0, apiKey = ARROW_API_KEY, perPage = DEMO_PER_PAGE, faults, onRequest } = {}) {
+export async function startArrowSimulator({
+  port = 0,
+  apiKey = ARROW_API_KEY,
+  perPage = DEMO_PER_PAGE,
+  faults,
+  onRequest,
+  now = () => new Date(),
+  fulfilAfterDays = 3,
+  statementStatusColumn = false,
+} = {}) {
   const requests = [];
   let faultsLeft = faults?.count ?? 0;
 
@@ -89,7 +131,17 @@ export async function startArrowSimulator({ port = 0, apiKey = ARROW_API_KEY, pe
           return arrowError(res, 400, 'filters.reportPeriod.from and .to must be YYYY-MM, from <= to');
         }
         if (!Number.isInteger(page) || page < 1) return arrowError(res, 400, 'page must be a positive integer');
-        return send(res, 200, billingExportPage({ from, to, page, perPage }));
+        const exported = billingExportPage({ from, to, page, perPage });
+        return send(res, 200, statementStatusColumn ? withStatementStatus(exported, now(), fulfilAfterDays) : exported);
+      }
+      if (req.method === 'GET' && path === '/statements') {
+        const period = url.searchParams.get('period');
+        if (!PERIOD.test(period ?? '')) return arrowError(res, 400, 'period must be YYYY-MM');
+        const rows = billingExportRows(period, period);
+        const at = EXPORT_HEADERS.indexOf('Statement Reference');
+        const status = statementStatus(period, now(), fulfilAfterDays);
+        const statements = [...new Set(rows.map((r) => r[at]))].map((reference) => ({ reference, status, period }));
+        return send(res, 200, { status: 200, data: { statements } });
       }
 
       let m;

@@ -12,7 +12,8 @@ use crate::error::Result;
 use crate::ids::Uuid;
 use crate::ledger::{
     plan_consumption_reconciliation, plan_consumption_sync, Billing, Changeset, ConsumptionRecord,
-    Customer, PlanContext, PriceSource, Project, RecordOwner, Resource, ResourceConsumption,
+    Customer, Ownership, PlanContext, PriceSource, Project, RecordOwner, Resource,
+    ResourceConsumption,
 };
 use crate::money::Currency;
 use crate::period::{Period, Zone};
@@ -24,7 +25,7 @@ use crate::vendors::arrow::settings::{
     ArrowSettings, CustomerMapping, ValidationRule, LICENSE_ATTRIBUTE,
 };
 use crate::vendors::arrow::statements::{
-    plan_billing_sync, plan_statement_reconciliation, StatementContext,
+    plan_billing_sync, plan_statement_reconciliation, StatementContext, StatementLedger,
 };
 use crate::vendors::arrow::VENDOR;
 
@@ -160,6 +161,7 @@ impl World {
                     RecordOwner {
                         resource_name: r.name.clone(),
                         customer_uuid: self.customer.clone(),
+                        live: r.is_live(),
                     },
                 )
             })
@@ -182,15 +184,22 @@ impl World {
         let ctx = StatementContext {
             plan: self.ctx("trigger_sync", at)?,
             settings: &self.settings,
+            statement_states: Default::default(),
         };
         let mappings: Vec<CustomerMapping> = self.store.typed()?;
         let syncs: Vec<BillingSync> = self.store.typed()?;
-        let licenses = self
-            .resources
-            .iter()
-            .filter_map(|r| r.attribute(LICENSE_ATTRIBUTE).map(str::to_owned))
-            .collect();
-        Ok(plan_billing_sync(&ctx, period, lines, &mappings, &syncs, &licenses)?.0)
+        let records: Vec<ConsumptionRecord> = self.store.typed()?;
+        let ownership = Ownership::new(&records, |uuid| {
+            self.resources
+                .iter()
+                .any(|r| &r.uuid == uuid && r.is_live())
+        });
+        let billing = self.billing()?;
+        let ledger = StatementLedger {
+            ownership: &ownership,
+            billing: &billing,
+        };
+        Ok(plan_billing_sync(&ctx, period, lines, &mappings, &syncs, &ledger)?.0)
     }
 
     fn statement_reconciliation(
@@ -202,25 +211,22 @@ impl World {
         let ctx = StatementContext {
             plan: self.ctx("reconcile", at)?,
             settings: &self.settings,
+            statement_states: Default::default(),
         };
         let mappings: Vec<CustomerMapping> = self.store.typed()?;
         let syncs: Vec<BillingSync> = self.store.typed()?;
-        let licenses = self
-            .resources
-            .iter()
-            .filter_map(|r| r.attribute(LICENSE_ATTRIBUTE).map(str::to_owned))
-            .collect();
-        Ok(plan_statement_reconciliation(
-            &ctx,
-            period,
-            true,
-            lines,
-            &mappings,
-            &syncs,
-            &licenses,
-            &self.billing()?,
-        )?
-        .0)
+        let records: Vec<ConsumptionRecord> = self.store.typed()?;
+        let ownership = Ownership::new(&records, |uuid| {
+            self.resources
+                .iter()
+                .any(|r| &r.uuid == uuid && r.is_live())
+        });
+        let billing = self.billing()?;
+        let ledger = StatementLedger {
+            ownership: &ownership,
+            billing: &billing,
+        };
+        Ok(plan_statement_reconciliation(&ctx, period, true, lines, &mappings, &syncs, &ledger)?.0)
     }
 }
 
@@ -241,6 +247,7 @@ fn line(period: Period, reference: &str, license: &str, cents: i64) -> BilledLin
         currency: Some(Currency::EUR),
         report_period: Some(period),
         statement_state: None,
+        position: String::new(),
     }
 }
 

@@ -13,7 +13,7 @@ use crate::ids::Uuid;
 use crate::ledger::{
     plan_consumption_reconciliation, plan_consumption_sync, Changeset, ConsumptionRecord,
     ConsumptionSyncCounters, Hosts, ReconciliationCounters, RecordOutcome, RecordOwner, Resource,
-    ResourceConsumption, SourceKey,
+    ResourceConsumption, SourceKey, UnitKey,
 };
 use crate::period::Period;
 
@@ -46,15 +46,13 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
             .iter()
             .filter_map(|r| {
                 let customer = hosts.customer_uuid_of_resource(&r.resource_uuid)?;
-                let name = hosts
-                    .resource(&r.resource_uuid)
-                    .map(|x| x.name.clone())
-                    .unwrap_or_default();
+                let resource = hosts.resource(&r.resource_uuid);
                 Some((
                     r.resource_uuid.clone(),
                     RecordOwner {
-                        resource_name: name,
+                        resource_name: resource.map(|x| x.name.clone()).unwrap_or_default(),
                         customer_uuid: customer.clone(),
+                        live: resource.is_some_and(Resource::is_live),
                     },
                 ))
             })
@@ -181,7 +179,8 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
         let hosts = self.hosts().await?;
         let owners = Self::owners(&hosts, &records);
         let keys: Vec<SourceKey> = records.iter().map(|r| r.key().natural_key()).collect();
-        let billing = self.billing_for(&keys).await?;
+        let units: Vec<UnitKey> = records.iter().map(ConsumptionRecord::unit).collect();
+        let billing = self.billing_for_units(&units, keys).await?;
         let total = u64::try_from(records.len()).unwrap_or(u64::MAX);
         self.report(label, 0, total, "reconciling records");
         let (changeset, counters, outcomes) = plan_consumption_reconciliation(

@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::ledger::changeset::Changeset;
 use crate::ledger::PlanContext;
 use crate::ledger::{
-    Billing, Customer, Hosts, InvoiceItem, Project, Resource, Row, SourceKey, SourceRow,
+    Billing, Customer, Hosts, InvoiceItem, Project, Resource, Row, SourceKey, SourceRow, UnitKey,
 };
 use crate::period::{Period, Zone};
 use crate::store::{ApplyReport, GLOBAL_SWITCH};
@@ -225,6 +225,27 @@ impl<S: Store, C: Clock, P: Progress> Host<S, C, P> {
                 .extend(self.scan_all::<SourceRow>(filters).await?);
         }
         Ok(billing)
+    }
+
+    /// What the ledger has billed for these sources and for every source of these units (a unit's records,
+    /// the document lines that name it, and sources whose record was cleaned up).
+    pub(crate) async fn billing_for_units(
+        &self,
+        units: &[UnitKey],
+        mut source_keys: Vec<SourceKey>,
+    ) -> Result<Billing> {
+        let mut units = units.to_vec();
+        units.sort();
+        units.dedup();
+        for chunk in units.chunks(KEYS_PER_SCAN) {
+            let mut filters = Map::new();
+            filters.insert("unit".into(), json!(chunk));
+            let rows: Vec<SourceRow> = self.scan_all(filters).await?;
+            source_keys.extend(rows.into_iter().map(|r| r.source_key));
+        }
+        source_keys.sort();
+        source_keys.dedup();
+        self.billing_for(&source_keys).await
     }
 
     /// Commits, or on a dry run only reports what would be committed.

@@ -7,7 +7,7 @@ use crate::ids::Uuid;
 use crate::money::{Currency, Money};
 use crate::period::Period;
 
-use super::{Changeset, InvoiceItem, InvoiceItemKind, PlanContext, SourceKey, SourceRow};
+use super::{Changeset, InvoiceItem, InvoiceItemKind, PlanContext, SourceKey, SourceRow, UnitKey};
 
 /// What has been billed so far for one source: the sum of its items, and how many compensations it has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +64,7 @@ pub struct BilledItems<'a> {
     by_source: BTreeMap<&'a SourceKey, Vec<&'a InvoiceItem>>,
     by_uuid: BTreeMap<&'a Uuid, &'a InvoiceItem>,
     sources: BTreeMap<&'a SourceKey, &'a SourceRow>,
+    by_unit: BTreeMap<&'a UnitKey, Vec<&'a SourceKey>>,
 }
 
 impl<'a> BilledItems<'a> {
@@ -75,10 +76,45 @@ impl<'a> BilledItems<'a> {
             by_uuid.insert(&item.uuid, item);
         }
         let sources = billing.sources.iter().map(|s| (&s.source_key, s)).collect();
+        let mut by_unit: BTreeMap<&UnitKey, Vec<&SourceKey>> = BTreeMap::new();
+        for source in &billing.sources {
+            if let Some(unit) = &source.unit {
+                by_unit.entry(unit).or_default().push(&source.source_key);
+            }
+        }
         BilledItems {
             by_source,
             by_uuid,
             sources,
+            by_unit,
+        }
+    }
+
+    /// Every source known to bill `unit`'s money, in key order.
+    pub fn unit_sources(&self, unit: &UnitKey) -> &[&'a SourceKey] {
+        self.by_unit.get(unit).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The customer whose invoices the items of `source_key` are on (the first item's).
+    pub fn customer_of(&self, source_key: &SourceKey) -> Option<&'a Uuid> {
+        self.by_source
+            .get(source_key)
+            .and_then(|items| items.first())
+            .map(|i| &i.customer_uuid)
+    }
+
+    /// The compensation kind of a source: a record's, or a document line's, after its first item.
+    pub fn compensation_kind(&self, source_key: &SourceKey) -> InvoiceItemKind {
+        match self
+            .by_source
+            .get(source_key)
+            .and_then(|items| items.first())
+            .map(|i| i.kind)
+        {
+            Some(InvoiceItemKind::StatementLine | InvoiceItemKind::StatementCompensation) => {
+                InvoiceItemKind::StatementCompensation
+            }
+            _ => InvoiceItemKind::ConsumptionCompensation,
         }
     }
 
@@ -103,6 +139,7 @@ impl<'a> BilledItems<'a> {
         &self,
         changeset: &mut Changeset,
         source_key: &SourceKey,
+        unit: Option<&UnitKey>,
         currency: Currency,
         written: &[&InvoiceItem],
     ) -> Result<()> {
@@ -123,6 +160,7 @@ impl<'a> BilledItems<'a> {
             currency,
             billed: billed.total.amount,
             items: u64::try_from(billed.items).map_err(|_| Error::overflow(&location))?,
+            unit: unit.cloned().or_else(|| read.and_then(|r| r.unit.clone())),
             version: read.map_or(0, |r| r.version),
         };
         changeset.put(format!("ledger_source:{source_key}"), &row)

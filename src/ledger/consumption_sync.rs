@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use super::changeset::Changeset;
 use super::{
     kind_key, BilledItems, Billing, ConsumptionRecord, InvoiceItem, InvoiceItemKind, PlanContext,
-    RecordKey, Resource,
+    RecordKey, Resource, UnitOwner,
 };
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
@@ -94,7 +94,10 @@ fn plan_one(
     if existing.is_some_and(ConsumptionRecord::is_finalized) {
         return Ok(false);
     }
-    let currency = match (existing.map(|r| r.currency), consumption.currency) {
+    // Currency is never guessed into storage: a record takes the first real currency it sees ("XXX": none
+    // known yet), and amounts that name none are refused unless the settings give one.
+    let stored = existing.map(|r| r.currency).filter(|c| *c != Currency::XXX);
+    let currency = match (stored, consumption.currency) {
         (Some(stored), Some(named)) if stored != named => {
             return Err(Error::CurrencyMismatch {
                 location: format!("consumption of {}", consumption.source_ref),
@@ -102,8 +105,22 @@ fn plan_one(
                 right: stored.to_string(),
             })
         }
-        (stored, named) => named.or(stored).unwrap_or_else(|| ctx.default_currency()),
+        (stored, named) => named.or(stored).or(ctx.policy.currency),
     };
+    let currency = match currency {
+        Some(currency) => currency,
+        None if consumption.sell.is_zero() && consumption.buy.is_zero() => Currency::XXX,
+        None => {
+            return Err(Error::InvalidCurrency {
+                location: format!(
+                    "consumption of {}: the amounts name no currency and the settings give none",
+                    consumption.source_ref
+                ),
+                value: String::new(),
+            })
+        }
+    };
+    let known = currency != Currency::XXX;
 
     let item_key = format!("{}:{natural}", kind_key(InvoiceItemKind::Provisional));
     let item_uuid = Uuid::derive("invoice_item", &item_key);
@@ -118,7 +135,11 @@ fn plan_one(
         consumed_buy: consumption.buy,
         final_sell: existing.and_then(|r| r.final_sell),
         final_buy: existing.and_then(|r| r.final_buy),
-        invoice_item_uuid: Some(item_uuid.clone()),
+        invoice_item_uuid: if known {
+            Some(item_uuid.clone())
+        } else {
+            existing.and_then(|r| r.invoice_item_uuid.clone())
+        },
         compensation_item_uuid: existing.and_then(|r| r.compensation_item_uuid.clone()),
         last_sync_at: Some(ctx.as_of),
         finalized_at: None,
@@ -132,6 +153,12 @@ fn plan_one(
     // Once a source has been compensated its billed money is settled by reconciliation: the provisional
     // item no longer follows consumption (after a cleanup and re-sync it would otherwise bill the
     // difference a second time).
+    let unit = Some(record.unit());
+    if !known {
+        // Nothing to bill yet, in no currency: the record waits for one.
+        changeset.put(format!("consumption_record:{natural}"), &record)?;
+        return Ok(true);
+    }
     let billed = items.billed(&natural, currency)?;
     if billed.compensations == 0 {
         let existing_item = items.item(&item_uuid);
@@ -152,15 +179,17 @@ fn plan_one(
                 ctx.policy.source_label: consumption.source_ref,
                 "consumption_lines": consumption.lines,
                 "price_source": ctx.policy.price_source,
+                "owner": UnitOwner::Records.label(),
+                "reason": "the month's consumption so far, until the vendor's final figures",
             }),
             created: existing_item.map_or(ctx.as_of, |i| i.created),
             modified: ctx.as_of,
             version: existing_item.map_or(0, |i| i.version),
         };
-        items.settle(changeset, &natural, currency, &[&item])?;
+        items.settle(changeset, &natural, unit.as_ref(), currency, &[&item])?;
         changeset.put(item_key, &item)?;
     } else {
-        items.settle(changeset, &natural, currency, &[])?;
+        items.settle(changeset, &natural, unit.as_ref(), currency, &[])?;
     }
     changeset.put(format!("consumption_record:{natural}"), &record)?;
     Ok(true)

@@ -66,6 +66,13 @@ impl Resource {
         self.state.eq_ignore_ascii_case("ok") || self.state.eq_ignore_ascii_case("updating")
     }
 
+    /// Whether the resource still stands for its consumption: anything but terminating or terminated (a
+    /// deleted resource is not in the store at all). Only live resources' records own their unit's money.
+    pub fn is_live(&self) -> bool {
+        !(self.state.eq_ignore_ascii_case("terminated")
+            || self.state.eq_ignore_ascii_case("terminating"))
+    }
+
     /// A text attribute, trimmed; None when absent, blank or not a string.
     pub fn attribute(&self, name: &str) -> Option<&str> {
         self.attributes

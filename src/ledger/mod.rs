@@ -18,6 +18,9 @@
 //! - Document lines (a vendor's statements): a line is billed once, at its first price; later price changes are
 //!   compensated, never written into that item (an issued invoice cannot be edited).
 //! - One tolerance for every comparison ([`Policy::tolerance`]).
+//! - One owner per unit and month ([`unit`]): a vendor unit's money is billed by its consumption records or
+//!   by the document lines that name it, never both; the owner nets off what any other source of the unit
+//!   billed. One unit on several records is split by largest remainder ([`split`]).
 //! - A plan that relies on what a source has billed names the version of that source's ledger row it read
 //!   ([`sources`]); a commit after someone else billed that source is refused and re-planned.
 
@@ -32,6 +35,8 @@ pub mod preview;
 mod reconciliation;
 mod source_key;
 pub mod sources;
+pub mod split;
+pub mod unit;
 
 pub use billed::{
     billed_for, checked_sum, compensation_item, compensation_name, kind_key, Billed, BilledItems,
@@ -51,5 +56,7 @@ pub use reconciliation::{
     plan_consumption_reconciliation, FinalFigure, ReconciliationCounters, RecordAction,
     RecordOutcome, RecordOwner,
 };
-pub use source_key::SourceKey;
+pub use source_key::{SourceKey, UnitKey};
 pub use sources::SourceRow;
+pub use split::split_by_largest_remainder;
+pub use unit::{net_off, NetOff, Ownership, UnitOwner};

@@ -280,6 +280,7 @@ fn record_from(
         owner: RecordOwner {
             resource_name,
             customer_uuid: customer,
+            live: true,
         },
         customer_name,
     })
@@ -405,6 +406,10 @@ pub fn preview_reconciliation(
         return Err(Error::field("period", "This field is required."));
     };
 
+    // A preview stores nothing: amounts no input gives a currency for are shown in "XXX" (no currency)
+    // rather than refused, as an engine run would refuse them.
+    let mut policy = policy;
+    policy.currency = policy.currency.or(Some(Currency::XXX));
     let ctx = PlanContext {
         operation: vendor.operation.to_owned(),
         vendor: vendor.name,

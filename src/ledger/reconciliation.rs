@@ -5,6 +5,12 @@
 //! The difference is taken against what is billed, not against the consumed figure: a forced re-run finds
 //! the earlier compensation on the invoices and bills nothing more (defect 4), and a changed export bills only
 //! its change.
+//!
+//! A unit (one source reference in one month) is reconciled as a whole. While its records own it
+//! ([`super::unit`]), its final amount is split across its owning records ([`super::split`]), and every other
+//! source of the unit (records of deleted or terminated resources, document lines billed before, records
+//! cleaned up since) is netted off. When its document lines own it, each of its records is brought to zero:
+//! the lines bill the money.
 
 use std::collections::BTreeMap;
 
@@ -13,8 +19,9 @@ use serde::Serialize;
 
 use super::changeset::Changeset;
 use super::{
-    checked_sum, compensation_item, compensation_name, BilledItems, Billing, ConsumptionRecord,
-    InvoiceItemKind, PlanContext,
+    checked_sum, compensation_item, compensation_name, net_off, split_by_largest_remainder,
+    BilledItems, Billing, ConsumptionRecord, InvoiceItemKind, NetOff, Ownership, PlanContext,
+    UnitKey, UnitOwner,
 };
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
@@ -48,6 +55,9 @@ impl FinalFigure {
 pub struct RecordOwner {
     pub resource_name: String,
     pub customer_uuid: Uuid,
+    /// Whether the resource still stands for its consumption ([`crate::ledger::Resource::is_live`]): only
+    /// live resources' records own their unit's money.
+    pub live: bool,
 }
 
 /// The counters of the seed's reference implementation.
@@ -102,7 +112,8 @@ pub struct RecordOutcome {
 }
 
 /// Plans the reconciliation of `records` (those of `period`) against the vendor's final figures.
-/// `items` must hold every invoice item billsync made for these records (any invoice, any month).
+/// `billing` must hold every invoice item billsync made for these records and the other sources of their
+/// units (any invoice, any month), with the units' source rows.
 pub fn plan_consumption_reconciliation(
     ctx: &PlanContext,
     period: Period,
@@ -126,102 +137,246 @@ pub fn plan_consumption_reconciliation(
     }
 
     let items = BilledItems::new(billing);
-    for record in records.iter().filter(|r| r.billing_period == period) {
-        let matched = by_source
-            .get(record.source_ref.trim())
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        let mut outcome = RecordOutcome {
-            record_uuid: record.uuid.clone(),
-            resource_uuid: record.resource_uuid.clone(),
-            resource_name: owners
-                .get(&record.resource_uuid)
-                .map(|o| o.resource_name.clone())
-                .unwrap_or_default(),
-            source_ref: record.source_ref.clone(),
-            billing_period: record.billing_period,
-            currency: record.currency,
-            consumed: ctx.invoice_price(record.consumed_sell, record.consumed_buy),
-            consumed_sell: record.consumed_sell,
-            final_sell: record.final_sell,
-            final_amount: None,
-            adjustment: None,
-            compensation: Decimal::ZERO,
-            action: RecordAction::NoBillingData,
-            compensation_item_uuid: None,
-            error: None,
-        };
-        if record.is_reconciled() && !force {
-            counters.already_reconciled += 1;
-            outcome.action = RecordAction::AlreadyReconciled;
-            outcome.final_amount = record
-                .final_sell
-                .zip(record.final_buy)
-                .map(|(s, b)| ctx.invoice_price(s, b));
-            outcome.adjustment = outcome
-                .final_amount
-                .and_then(|f| f.checked_sub(outcome.consumed));
-            outcomes.push(outcome);
-            continue;
-        }
-        if matched.is_empty() {
-            counters.no_billing_data += 1;
-            outcomes.push(outcome);
-            continue;
-        }
-        match reconcile_record(
-            ctx,
-            record,
-            matched,
-            owners,
-            &items,
-            &mut outcome,
-            &mut changeset,
-        ) {
-            Ok(()) => {
-                if !record.is_finalized() {
-                    counters.finalized += 1;
+    let of_period: Vec<&ConsumptionRecord> = records
+        .iter()
+        .filter(|r| r.billing_period == period)
+        .collect();
+    let ownership = Ownership::new(of_period.iter().copied(), |resource| {
+        owners.get(resource).is_some_and(|o| o.live)
+    });
+    let mut units: BTreeMap<UnitKey, Vec<&ConsumptionRecord>> = BTreeMap::new();
+    for record in of_period {
+        units.entry(record.unit()).or_default().push(record);
+    }
+    for (unit, records) in &units {
+        let source_ref = records.first().map_or("", |r| r.source_ref.trim());
+        let matched = by_source.get(source_ref).map(Vec::as_slice).unwrap_or(&[]);
+        let mut unit_outcomes: Vec<RecordOutcome> =
+            records.iter().map(|r| outcome_of(ctx, r, owners)).collect();
+        if records.iter().all(|r| r.is_reconciled()) && !force {
+            for outcome in &mut unit_outcomes {
+                counters.already_reconciled += 1;
+                outcome.action = RecordAction::AlreadyReconciled;
+            }
+        } else if matched.is_empty() {
+            counters.no_billing_data += unit_outcomes.len() as u64;
+        } else {
+            let mut planned = Changeset::new(&changeset.operation, changeset.as_of);
+            let reconciled = reconcile_unit(
+                ctx,
+                UnitPlan {
+                    unit,
+                    records,
+                    lines: matched,
+                    owners,
+                    ownership: &ownership,
+                    items: &items,
+                },
+                &mut unit_outcomes,
+                &mut planned,
+            );
+            match reconciled {
+                Ok(netted) => {
+                    counters.compensation_items_created += netted;
+                    for (record, outcome) in records.iter().zip(&unit_outcomes) {
+                        if !record.is_finalized() {
+                            counters.finalized += 1;
+                        }
+                        counters.reconciled += 1;
+                        if outcome.compensation_item_uuid.is_some() {
+                            counters.compensation_items_created += 1;
+                        }
+                    }
+                    // Pushed only once the unit is wholly planned: a failing unit writes nothing.
+                    changeset.extend(planned);
                 }
-                counters.reconciled += 1;
-                if outcome.compensation_item_uuid.is_some() {
-                    counters.compensation_items_created += 1;
+                Err(e) => {
+                    for outcome in &mut unit_outcomes {
+                        counters.errors += 1;
+                        outcome.action = RecordAction::Error;
+                        outcome.compensation = Decimal::ZERO;
+                        outcome.compensation_item_uuid = None;
+                        outcome.error = Some(e.to_string());
+                    }
                 }
             }
-            Err(e) => {
-                counters.errors += 1;
-                outcome.action = RecordAction::Error;
-                outcome.error = Some(e.to_string());
-            }
         }
-        outcomes.push(outcome);
+        outcomes.extend(unit_outcomes);
     }
     Ok((changeset, counters, outcomes))
 }
 
-fn reconcile_record(
+/// A record's outcome before reconciliation decides anything.
+fn outcome_of(
     ctx: &PlanContext,
     record: &ConsumptionRecord,
-    lines: &[&FinalFigure],
     owners: &BTreeMap<Uuid, RecordOwner>,
-    items: &BilledItems<'_>,
+) -> RecordOutcome {
+    let consumed = ctx.invoice_price(record.consumed_sell, record.consumed_buy);
+    let final_amount = record
+        .final_sell
+        .zip(record.final_buy)
+        .map(|(s, b)| ctx.invoice_price(s, b));
+    RecordOutcome {
+        record_uuid: record.uuid.clone(),
+        resource_uuid: record.resource_uuid.clone(),
+        resource_name: owners
+            .get(&record.resource_uuid)
+            .map(|o| o.resource_name.clone())
+            .unwrap_or_default(),
+        source_ref: record.source_ref.clone(),
+        billing_period: record.billing_period,
+        currency: record.currency,
+        consumed,
+        consumed_sell: record.consumed_sell,
+        final_sell: record.final_sell,
+        final_amount,
+        adjustment: final_amount.and_then(|f| f.checked_sub(consumed)),
+        compensation: Decimal::ZERO,
+        action: RecordAction::NoBillingData,
+        compensation_item_uuid: None,
+        error: None,
+    }
+}
+
+struct UnitPlan<'a, 'b> {
+    unit: &'a UnitKey,
+    records: &'a [&'a ConsumptionRecord],
+    lines: &'a [&'a FinalFigure],
+    owners: &'a BTreeMap<Uuid, RecordOwner>,
+    ownership: &'a Ownership,
+    items: &'a BilledItems<'b>,
+}
+
+/// The one currency of a unit: what the vendor's lines name, else what its records learnt, else the
+/// policy's. A record that knew none yet ("XXX") takes it; two real currencies are an error.
+fn unit_currency(ctx: &PlanContext, plan: &UnitPlan<'_, '_>, location: &str) -> Result<Currency> {
+    let named = plan.lines.iter().filter_map(|l| l.currency).chain(
+        plan.records
+            .iter()
+            .map(|r| r.currency)
+            .filter(|c| *c != Currency::XXX),
+    );
+    let mut currency: Option<Currency> = None;
+    for c in named {
+        match currency {
+            Some(first) if first != c => {
+                return Err(Error::CurrencyMismatch {
+                    location: location.to_owned(),
+                    left: c.to_string(),
+                    right: first.to_string(),
+                })
+            }
+            _ => currency = Some(c),
+        }
+    }
+    currency
+        .or(ctx.policy.currency)
+        .ok_or_else(|| Error::InvalidCurrency {
+            location: format!("{location}: no line, record or setting names a currency"),
+            value: String::new(),
+        })
+}
+
+/// Plans one unit; returns how many other sources it netted off.
+fn reconcile_unit(
+    ctx: &PlanContext,
+    plan: UnitPlan<'_, '_>,
+    outcomes: &mut [RecordOutcome],
+    changeset: &mut Changeset,
+) -> Result<u64> {
+    let source_ref = plan.records.first().map_or("", |r| r.source_ref.as_str());
+    let location = format!("final figures of {source_ref}");
+    let currency = unit_currency(ctx, &plan, &location)?;
+    let final_sell = checked_sum(plan.lines.iter().map(|l| l.sell), &location)?;
+    let final_buy = checked_sum(plan.lines.iter().map(|l| l.buy), &location)?;
+    let owning: Vec<bool> = plan
+        .records
+        .iter()
+        .map(|r| plan.ownership.owns(&r.key()))
+        .collect();
+    let weights: Vec<Decimal> = plan
+        .records
+        .iter()
+        .zip(&owning)
+        .filter(|(_, owns)| **owns)
+        .map(|(r, _)| ctx.invoice_price(r.consumed_sell, r.consumed_buy))
+        .collect();
+    let mut sells = split_by_largest_remainder(final_sell, &weights, &location)?.into_iter();
+    let mut buys = split_by_largest_remainder(final_buy, &weights, &location)?.into_iter();
+    let shared = weights.len() > 1;
+    for ((record, owns), outcome) in plan.records.iter().zip(&owning).zip(outcomes.iter_mut()) {
+        let (sell, buy, reason) = if *owns {
+            (
+                sells.next().unwrap_or_default(),
+                buys.next().unwrap_or_default(),
+                if shared {
+                    "the unit's final amount, split across its records by consumption"
+                } else {
+                    "the unit's final amount"
+                },
+            )
+        } else {
+            (
+                Decimal::ZERO,
+                Decimal::ZERO,
+                if weights.is_empty() {
+                    "no live resource: the vendor's document lines bill the unit"
+                } else {
+                    "the resource is gone: the unit's live records bill it"
+                },
+            )
+        };
+        reconcile_record(
+            ctx,
+            &plan,
+            record,
+            (sell, buy, currency, reason),
+            outcome,
+            changeset,
+        )?;
+    }
+    // The records own the unit: any other source of it (a document line billed before a resource appeared,
+    // a record cleaned up since) is brought back to zero.
+    let mut netted = 0;
+    if !weights.is_empty() {
+        let own: Vec<_> = plan.records.iter().map(|r| r.key().natural_key()).collect();
+        for source in plan.items.unit_sources(plan.unit) {
+            if own.contains(source) {
+                continue;
+            }
+            let why = NetOff {
+                owner: UnitOwner::Records,
+                reason: "the unit is billed through its consumption records",
+                what: source_ref,
+                period: plan
+                    .records
+                    .first()
+                    .map_or(ctx.current_period()?, |r| r.billing_period),
+            };
+            if net_off(
+                ctx, plan.items, changeset, source, plan.unit, currency, &why,
+            )?
+            .is_some()
+            {
+                netted += 1;
+            }
+        }
+    }
+    Ok(netted)
+}
+
+fn reconcile_record(
+    ctx: &PlanContext,
+    plan: &UnitPlan<'_, '_>,
+    record: &ConsumptionRecord,
+    (final_sell, final_buy, currency, reason): (Decimal, Decimal, Currency, &str),
     outcome: &mut RecordOutcome,
     changeset: &mut Changeset,
 ) -> Result<()> {
     let location = format!("final figures of {}", record.source_ref);
-    if let Some(other) = lines
-        .iter()
-        .filter_map(|l| l.currency)
-        .find(|c| *c != record.currency)
-    {
-        return Err(Error::CurrencyMismatch {
-            location,
-            left: other.to_string(),
-            right: record.currency.to_string(),
-        });
-    }
-    let final_sell = checked_sum(lines.iter().map(|l| l.sell), &location)?;
-    let final_buy = checked_sum(lines.iter().map(|l| l.buy), &location)?;
     let final_amount = ctx.invoice_price(final_sell, final_buy);
+    outcome.currency = currency;
     outcome.final_sell = Some(final_sell);
     outcome.final_amount = Some(final_amount);
     outcome.adjustment = Some(
@@ -231,38 +386,48 @@ fn reconcile_record(
     );
 
     let natural = record.key().natural_key();
-    let billed = items.billed(&natural, record.currency)?;
-    let difference =
-        Money::new(final_amount, record.currency).checked_sub(billed.total, &location)?;
+    let billed = plan.items.billed(&natural, currency)?;
+    let difference = Money::new(final_amount, currency).checked_sub(billed.total, &location)?;
     let mut updated = record.clone();
+    updated.currency = currency;
     updated.final_sell = Some(final_sell);
     updated.final_buy = Some(final_buy);
     updated.finalized_at = record.finalized_at.or(Some(ctx.as_of));
     updated.reconciled_at = Some(ctx.as_of);
     updated.modified = ctx.as_of;
-    if let Some(detail) = lines.iter().rev().map(|l| &l.detail).find(|d| !d.is_null()) {
+    if let Some(detail) = plan
+        .lines
+        .iter()
+        .rev()
+        .map(|l| &l.detail)
+        .find(|d| !d.is_null())
+    {
         updated.raw_data = detail.clone();
     }
 
-    // Planned apart and pushed only once the record is wholly planned: a failing record writes nothing.
-    let mut planned = Changeset::new(&changeset.operation, changeset.as_of);
+    let unit = Some(plan.unit);
     if ctx.is_billable(difference.amount) {
-        let owner = owners.get(&record.resource_uuid).ok_or_else(|| {
-            Error::not_found(format!(
-                "the customer of resource {} (needed to bill the compensation)",
-                record.resource_uuid
-            ))
-        })?;
+        let owner = plan.owners.get(&record.resource_uuid);
+        let customer = owner
+            .map(|o| &o.customer_uuid)
+            .or_else(|| plan.items.customer_of(&natural))
+            .ok_or_else(|| {
+                Error::not_found(format!(
+                    "the customer of resource {} (needed to bill the compensation)",
+                    record.resource_uuid
+                ))
+            })?;
+        let what = owner.map_or(record.source_ref.as_str(), |o| o.resource_name.as_str());
         let (key, item) = compensation_item(
             ctx,
             InvoiceItemKind::ConsumptionCompensation,
             &natural,
             billed.compensations + 1,
-            &owner.customer_uuid,
+            customer,
             Some(&record.resource_uuid),
             compensation_name(
                 &ctx.policy.item_prefix,
-                &owner.resource_name,
+                what,
                 record.billing_period,
                 difference.amount,
             ),
@@ -272,6 +437,8 @@ fn reconcile_record(
                 "billing_period": record.billing_period,
                 "final": render(final_amount),
                 "billed_before": render(billed.total.amount),
+                "owner": plan.ownership.owner(plan.unit).label(),
+                "reason": reason,
             }),
         )?;
         outcome.compensation = difference.amount;
@@ -282,13 +449,14 @@ fn reconcile_record(
         };
         outcome.compensation_item_uuid = Some(item.uuid.clone());
         updated.compensation_item_uuid = Some(item.uuid.clone());
-        items.settle(&mut planned, &natural, record.currency, &[&item])?;
-        planned.create(key, &item)?;
+        plan.items
+            .settle(changeset, &natural, unit, currency, &[&item])?;
+        changeset.create(key, &item)?;
     } else {
         outcome.action = RecordAction::NoCompensation;
-        items.settle(&mut planned, &natural, record.currency, &[])?;
+        plan.items
+            .settle(changeset, &natural, unit, currency, &[])?;
     }
-    planned.put(format!("consumption_record:{natural}"), &updated)?;
-    changeset.extend(planned);
+    changeset.put(format!("consumption_record:{natural}"), &updated)?;
     Ok(())
 }

@@ -31,8 +31,32 @@ impl SourceKey {
         format!("page-{page}-row-{row}")
     }
 
+    /// The key of one vendor unit's money in one month, whatever path bills it (its consumption records, or
+    /// the lines of the vendor's final document that name it): the unit every source of that money belongs to.
+    pub fn unit(period: Period, source_ref: &str) -> UnitKey {
+        UnitKey(format!("{period}|{}", source_ref.trim()))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// One vendor unit in one month (`YYYY-MM|source reference`): the money of its records and of the document
+/// lines that name it. Exactly one path owns it ([`super::UnitOwner`]); built only by [`SourceKey::unit`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UnitKey(String);
+
+impl UnitKey {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for UnitKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
     }
 }
 

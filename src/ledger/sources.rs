@@ -7,7 +7,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::SourceKey;
+use super::{SourceKey, UnitKey};
 use crate::ids::Uuid;
 use crate::money::{decimal_string, Currency};
 
@@ -21,6 +21,10 @@ pub struct SourceRow {
     pub billed: Decimal,
     /// How many items bill it.
     pub items: u64,
+    /// The vendor unit and month whose money this source bills, when it is one's: how a plan finds every
+    /// source of a unit (records, document lines, and sources whose record was cleaned up) to net them off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<UnitKey>,
     #[serde(skip)]
     pub version: u64,
 }

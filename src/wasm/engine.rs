@@ -64,6 +64,10 @@ export interface ArrowAdapter {
   consumption(args: { licenseReference: string; periodStart: string; periodEnd: string }): MaybePromise<string | Uint8Array | object>;
   license(args: { licenseReference: string }): MaybePromise<string | Uint8Array | object>;
   licenses(args: { page: number; perPage: number }): MaybePromise<string | Uint8Array | object>;
+  /** Optional: Arrow's statements of a month with their status ("Open", "Needs Validation", "Fulfilled",
+   * "Rejected"), as `{ data: { statements: [{ reference, status, period? }] } }`. Without it, the export's
+   * "Statement Status" column, or else the settings' validation rule, decides when a statement is validated. */
+  statements?(args: { period: string }): MaybePromise<string | Uint8Array | object>;
 }
 /** A step of a long operation. */
 export interface ProgressEventInfo { operation: string; done: number; total: number; message: string }
@@ -356,6 +360,18 @@ impl ArrowApi for JsArrow {
     async fn licenses(&self, page: u32, per_page: u32) -> Result<Payload> {
         self.payload("licenses", json!({ "page": page, "perPage": per_page }))
             .await
+    }
+
+    /// Optional: called only when the host's adapter has a `statements` function.
+    async fn statements(&self, period: Period) -> Result<Option<Payload>> {
+        let has_call =
+            Reflect::get(&self.0, &JsValue::from_str("statements")).is_ok_and(|f| f.is_function());
+        if !has_call {
+            return Ok(None);
+        }
+        self.payload("statements", json!({ "period": period }))
+            .await
+            .map(Some)
     }
 }
 

@@ -48,6 +48,8 @@ pub struct FakeArrow {
     pub per_page: usize,
     pub calls: Cell<u32>,
     pub fail_at: Cell<Option<u32>>,
+    /// Arrow's statements call, when this Arrow has one: `{"data": {"statements": [...]}}`.
+    pub statements: Option<Value>,
 }
 
 impl FakeArrow {
@@ -127,6 +129,10 @@ impl ArrowApi for FakeArrow {
     async fn licenses(&self, _page: u32, _per_page: u32) -> Result<Payload> {
         self.call("licenses")?;
         Ok(Payload::Json(json!({"data": {"licenses": []}})))
+    }
+
+    async fn statements(&self, _period: Period) -> Result<Option<Payload>> {
+        Ok(self.statements.clone().map(Payload::Json))
     }
 }
 

@@ -4,14 +4,14 @@
 
 pub mod fake_arrow;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use billsync::ids::Uuid;
 use billsync::ledger::PriceSource;
 use billsync::ledger::{
     plan_consumption_reconciliation, plan_consumption_sync, Billing, Changeset, ConsumptionRecord,
-    Customer, InvoiceItem, PlanContext, Project, RecordOwner, Resource, ResourceConsumption, Row,
-    WriteOp,
+    Customer, InvoiceItem, Ownership, PlanContext, Project, RecordOwner, Resource,
+    ResourceConsumption, Row, WriteOp,
 };
 use billsync::money::Currency;
 use billsync::period::{Period, Zone};
@@ -20,10 +20,10 @@ use billsync::timestamp::Timestamp;
 use billsync::vendors::arrow::billing_sync::BillingSync;
 use billsync::vendors::arrow::line::BilledLine;
 use billsync::vendors::arrow::settings::{
-    license_of, ArrowSettings, CustomerMapping, ValidationRule, LICENSE_ATTRIBUTE,
+    ArrowSettings, CustomerMapping, ValidationRule, LICENSE_ATTRIBUTE,
 };
 use billsync::vendors::arrow::statements::{
-    plan_billing_sync, plan_statement_reconciliation, StatementContext,
+    plan_billing_sync, plan_statement_reconciliation, StatementContext, StatementLedger,
 };
 use rust_decimal::Decimal;
 
@@ -44,6 +44,10 @@ pub const CUSTOMER: u32 = 2;
 pub const PROJECT: u32 = 3;
 pub const MAPPING: u32 = 4;
 pub const CUSTOMER_REF: &str = "XSP661245";
+/// A second customer, with its own mapping and no resources: where lines move to.
+pub const CUSTOMER2: u32 = 5;
+pub const MAPPING2: u32 = 6;
+pub const CUSTOMER_REF2: &str = "XSP770001";
 
 pub fn license(n: usize) -> String {
     format!("XSP{:05}", 10_000 + n)
@@ -105,6 +109,22 @@ impl World {
                 version: 0,
             })
             .unwrap();
+        store
+            .insert(&Customer {
+                uuid: uuid(CUSTOMER2),
+                name: "Fabrikam".into(),
+                version: 0,
+            })
+            .unwrap();
+        store
+            .insert(&CustomerMapping {
+                uuid: uuid(MAPPING2),
+                settings_uuid: Some(uuid(SETTINGS)),
+                arrow_reference: CUSTOMER_REF2.into(),
+                customer_uuid: uuid(CUSTOMER2),
+                version: 0,
+            })
+            .unwrap();
         for n in 0..resources {
             store.insert(&resource(n)).unwrap();
         }
@@ -131,7 +151,17 @@ impl World {
         StatementContext {
             plan: self.ctx(),
             settings: &self.settings,
+            statement_states: Default::default(),
         }
+    }
+
+    /// Who owns each licence and month now: its records of live resources, or its lines.
+    pub fn ownership(&self) -> Ownership {
+        let records: Vec<ConsumptionRecord> = self.rows();
+        let resources: Vec<Resource> = self.rows();
+        Ownership::new(&records, |uuid| {
+            resources.iter().any(|r| &r.uuid == uuid && r.is_live())
+        })
     }
 
     /// Every row of a table, typed, at its version.
@@ -169,7 +199,15 @@ impl World {
         }
     }
 
-    /// trigger_consumption_sync with these month-to-date totals (sell, buy) per resource index.
+    /// The resource of index `n` as the store holds it now (None once deleted).
+    pub fn resource_now(&self, n: usize) -> Option<Resource> {
+        self.store
+            .typed_row::<Resource>(resource_uuid(n).as_str())
+            .unwrap()
+    }
+
+    /// trigger_consumption_sync with these month-to-date totals (sell, buy) per resource index, for the
+    /// resources that exist, are active and name a licence (as the engine selects them).
     pub fn plan_consumption(
         &self,
         period: Period,
@@ -177,10 +215,15 @@ impl World {
     ) -> Changeset {
         let consumptions: Vec<ResourceConsumption> = totals
             .iter()
-            .map(|(n, sell, buy)| ResourceConsumption {
-                resource: self.resource(*n),
+            .filter_map(|(n, sell, buy)| {
+                let resource = self.resource_now(*n).filter(|r| r.is_active())?;
+                let licence = billsync::vendors::arrow::settings::license_of(&resource)?.to_owned();
+                Some((resource, licence, sell, buy))
+            })
+            .map(|(resource, licence, sell, buy)| ResourceConsumption {
+                resource,
                 customer_uuid: uuid(CUSTOMER),
-                source_ref: license(*n),
+                source_ref: licence,
                 sell: *sell,
                 buy: *buy,
                 currency: Some(Currency::EUR),
@@ -214,6 +257,7 @@ impl World {
                     RecordOwner {
                         resource_name: r.name.clone(),
                         customer_uuid: uuid(CUSTOMER),
+                        live: r.is_live(),
                     },
                 )
             })
@@ -241,43 +285,57 @@ impl World {
         self.apply(c);
     }
 
-    pub fn consumption_licenses(&self) -> BTreeSet<String> {
-        self.rows::<Resource>()
-            .iter()
-            .filter_map(|r| license_of(r).map(str::to_owned))
-            .collect()
+    pub fn plan_trigger_sync(&self, period: Period) -> Changeset {
+        self.try_plan_trigger_sync(period).unwrap()
     }
 
-    pub fn plan_trigger_sync(&self, period: Period) -> Changeset {
+    pub fn try_plan_trigger_sync(&self, period: Period) -> billsync::error::Result<Changeset> {
         let mappings: Vec<CustomerMapping> = self.rows();
         let syncs: Vec<BillingSync> = self.rows();
-        plan_billing_sync(
+        let ownership = self.ownership();
+        let billing = self.billing();
+        let ledger = StatementLedger {
+            ownership: &ownership,
+            billing: &billing,
+        };
+        Ok(plan_billing_sync(
             &self.statement_ctx(),
             period,
             &self.export,
             &mappings,
             &syncs,
-            &self.consumption_licenses(),
-        )
-        .unwrap()
-        .0
+            &ledger,
+        )?
+        .0)
     }
 
     pub fn plan_statement_reconcile(&self, period: Period, force: bool) -> Changeset {
+        self.try_plan_statement_reconcile(period, force).unwrap()
+    }
+
+    pub fn try_plan_statement_reconcile(
+        &self,
+        period: Period,
+        force: bool,
+    ) -> billsync::error::Result<Changeset> {
         let mappings: Vec<CustomerMapping> = self.rows();
         let syncs: Vec<BillingSync> = self.rows();
-        plan_statement_reconciliation(
+        let ownership = self.ownership();
+        let billing = self.billing();
+        let ledger = StatementLedger {
+            ownership: &ownership,
+            billing: &billing,
+        };
+        Ok(plan_statement_reconciliation(
             &self.statement_ctx(),
             period,
             force,
             &self.export,
             &mappings,
             &syncs,
-            &self.consumption_licenses(),
-            &self.billing(),
-        )
-        .unwrap()
-        .0
+            &ledger,
+        )?
+        .0)
     }
 
     /// Sets the export's final figure for a resource's licence in a period (one line, replacing earlier ones).
@@ -348,6 +406,7 @@ pub fn line(
         currency: Some(Currency::EUR),
         report_period: Some(period),
         statement_state: None,
+        position: format!("line {line_ref}"),
     }
 }
 

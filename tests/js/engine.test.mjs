@@ -182,6 +182,14 @@ test('settings and mappings as the spec lists their fields (no uuid) load, with 
   assert.equal(one.settings[0].uuid, two.settings[0].uuid);
   assert.equal(one.customer_mappings[0].uuid, two.customer_mappings[0].uuid);
   assert.equal('api_key' in one.settings[0], false, 'the API key is never held, so never echoed');
+  // Consumption that names no currency is refused while the settings give none (never guessed into storage)…
+  const refused = new billsync.ArrowEngine({ arrow: fakeArrow(), store: billsync.createMemoryStore(tables), clock: { now: () => '2025-01-20T10:00:00Z' } });
+  const response = await post(refused, 'trigger_consumption_sync', { year: 2025, month: 1 });
+  assert.equal(response.status, 502);
+  assert.equal(response.body.code, 'missing_column');
+  assert.match(JSON.stringify(response.body), /currency/i);
+  // …and billed in the settings' currency once they give one.
+  tables.settings[0].currency = 'EUR';
   const engine = new billsync.ArrowEngine({ arrow: fakeArrow(), store: billsync.createMemoryStore(tables), clock: { now: () => '2025-01-20T10:00:00Z' } });
   assert.equal((await post(engine, 'trigger_consumption_sync', { year: 2025, month: 1 })).status, 202);
 });

@@ -121,6 +121,13 @@ pub struct BillingSyncItem {
     #[serde(with = "decimal_string")]
     pub quantity: Decimal,
     pub created: Timestamp,
+    /// The licence (ARS Subscription ID) the line is for, if it names one.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub license_reference: String,
+    /// The consumption records that bill this line's money, when its licence is billed through them: the
+    /// line then has no invoice item of its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub billed_through: Vec<Uuid>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

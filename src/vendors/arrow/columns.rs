@@ -25,6 +25,8 @@ pub enum Field {
     Buy,
     Currency,
     ReportPeriod,
+    /// Arrow's statement status (Open, Needs Validation, Fulfilled, Rejected), on templates that carry it.
+    StatementStatus,
 }
 
 impl Field {
@@ -45,6 +47,7 @@ impl Field {
             Field::Buy => "buy",
             Field::Currency => "currency",
             Field::ReportPeriod => "report_period",
+            Field::StatementStatus => "statement_status",
         }
     }
 }

@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::columns::{ColumnSpec, Columns, Field};
+use super::statement_status::StatementStatus;
 use super::table::{scan_table, walk_table_value, RawRow, TableMeta, TableShape};
 use crate::error::Result;
 use crate::money::Currency;
@@ -50,7 +51,7 @@ const BUY: ColumnSpec = spec(
 );
 
 /// A page needs only its prices; every descriptive column may be missing.
-static EXPORT_COLUMNS: [ColumnSpec; 14] = [
+static EXPORT_COLUMNS: [ColumnSpec; 15] = [
     spec(Field::LineReference, &["Sequence", "Order Id"], false),
     spec(Field::StatementReference, &["Statement Reference"], false),
     spec(Field::CustomerReference, &["End User Company ID"], false),
@@ -78,6 +79,11 @@ static EXPORT_COLUMNS: [ColumnSpec; 14] = [
         false,
     ),
     spec(Field::ReportPeriod, &["Report Period"], false),
+    spec(
+        Field::StatementStatus,
+        &["Statement Status", "Statement State"],
+        false,
+    ),
 ];
 
 static SHAPE: TableShape = TableShape {
@@ -111,6 +117,8 @@ pub struct BillingLine {
     pub buy: Decimal,
     pub currency: Option<Currency>,
     pub report_period: Option<Period>,
+    /// Arrow's status of the line's statement, where the template carries it.
+    pub statement_status: Option<StatementStatus>,
     /// The row's cells as the JSON array text received, for raw_data; parse it only when debugging.
     pub raw: String,
 }
@@ -195,6 +203,15 @@ fn read_line(
         buy: buy.amount,
         currency,
         report_period: cells::period(cell(Field::ReportPeriod), at(Field::ReportPeriod))?,
+        statement_status: match text(Field::StatementStatus) {
+            None => None,
+            Some(status) => Some(StatementStatus::parse(&status).ok_or_else(|| {
+                at(Field::StatementStatus).invalid(
+                    cell(Field::StatementStatus),
+                    "not Open, Needs Validation, Fulfilled or Rejected",
+                )
+            })?),
+        },
         raw: match raw {
             RawRow::Text(text) => text.to_owned(),
             RawRow::Value(value) => value.to_string(),

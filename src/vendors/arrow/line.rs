@@ -3,7 +3,10 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::ledger::{FinalFigure, SourceKey};
+use std::collections::BTreeMap;
+
+use crate::error::{Error, Result};
+use crate::ledger::{FinalFigure, SourceKey, UnitKey};
 use crate::money::{decimal_string, Currency};
 use crate::period::Period;
 use crate::vendors::arrow::records::ArrowState;
@@ -33,6 +36,41 @@ pub struct BilledLine {
     pub report_period: Option<Period>,
     /// Arrow's statement state, where the export template carries it.
     pub statement_state: Option<ArrowState>,
+    /// Where the line is in the export ("page 1, row 3"), for errors that name it.
+    #[serde(default)]
+    pub position: String,
+}
+
+/// The money of one line of a statement billed to one customer: a line's identity includes the customer
+/// (Arrow's End User Company ID), so a line Arrow moves to another customer is another source.
+pub fn line_key(statement: &str, customer_reference: &str, line: &str) -> SourceKey {
+    SourceKey::of_line(
+        &format!("{}|{}", statement.trim(), customer_reference.trim()),
+        line,
+    )
+}
+
+/// Refuses an export with two lines of one statement under the same line reference: Arrow's Sequence is
+/// unique within a statement, so one of them would be billed and the other not (or both, summed). The
+/// error names both rows.
+pub fn check_unique_lines(lines: &[BilledLine]) -> Result<()> {
+    let mut seen: BTreeMap<(&str, &str, Option<Period>), &BilledLine> = BTreeMap::new();
+    for line in lines {
+        let key = (
+            line.statement_reference.trim(),
+            line.line_reference.trim(),
+            line.report_period,
+        );
+        if let Some(first) = seen.insert(key, line) {
+            return Err(Error::DuplicateLine {
+                document: line.statement_reference.clone(),
+                line: line.line_reference.clone(),
+                first: first.position.clone(),
+                second: line.position.clone(),
+            });
+        }
+    }
+    Ok(())
 }
 
 impl BilledLine {
@@ -57,13 +95,26 @@ impl BilledLine {
             buy: line.buy,
             currency: line.currency,
             report_period: line.report_period,
-            statement_state: None,
+            statement_state: line.statement_status.map(|s| s.arrow_state()),
+            position: format!("page {page}, row {}", line.row),
         }
     }
 
-    /// The natural key of the money this line bills: unique per statement and line.
+    /// The natural key of the money this line bills: unique per statement, customer and line.
     pub fn source_key(&self) -> SourceKey {
-        SourceKey::of_line(&self.statement_reference, &self.line_reference)
+        line_key(
+            &self.statement_reference,
+            &self.customer_reference,
+            &self.line_reference,
+        )
+    }
+
+    /// The licence and month whose money the line bills (None: a line that names no licence is a unit of
+    /// its own).
+    pub fn unit(&self, period: Period) -> Option<UnitKey> {
+        Some(self.license_reference.trim())
+            .filter(|l| !l.is_empty())
+            .map(|l| SourceKey::unit(self.report_period.unwrap_or(period), l))
     }
 
     /// The ledger's view: a final figure of the licence the line is for.

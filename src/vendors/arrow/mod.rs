@@ -33,6 +33,7 @@ pub mod records;
 pub mod render;
 pub mod routes;
 pub mod settings;
+pub mod statement_status;
 pub mod statements;
 pub mod validate;
 pub mod vendor;

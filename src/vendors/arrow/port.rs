@@ -28,4 +28,13 @@ pub trait ArrowApi {
     ) -> Result<Payload>;
     async fn license(&self, license_reference: &str) -> Result<Payload>;
     async fn licenses(&self, page: u32, per_page: u32) -> Result<Payload>;
+
+    /// Arrow's statements of `period` with their status (Open, Needs Validation, Fulfilled, Rejected), as
+    /// `{"data": {"statements": [{"reference", "status", "period"?}]}}`
+    /// ([`super::statement_status::parse_statements`]). Optional: None means the adapter has no such call,
+    /// and the export's state column, or else the settings' validation rule, decides.
+    async fn statements(&self, period: Period) -> Result<Option<Payload>> {
+        let _ = period;
+        Ok(None)
+    }
 }

@@ -432,6 +432,8 @@ mod tests {
                 description: "VM hours".into(),
                 quantity: dec("1.5"),
                 created: ts("2025-04-01T00:00:00Z"),
+                license_reference: String::new(),
+                billed_through: Vec::new(),
             }],
             created: ts("2025-04-01T00:00:00Z"),
             modified: ts("2025-04-01T00:00:00Z"),

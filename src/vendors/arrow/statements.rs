@@ -6,10 +6,16 @@
 //!   quantity × total).
 //! - A re-sync never rewrites a billed item; a changed price waits for reconcile, which bills the difference
 //!   between the current export and what the line's items already bill (defect 2 billed it twice).
-//! - Lines of licences billed through consumption records are left to consumption reconciliation, so no
-//!   money is billed by both paths.
-//! - "Validated" is Arrow's statement state where the export carries it; otherwise the settings'
-//!   [`ValidationRule`] decides (defect 7).
+//! - A sync mirrors the whole statement for its customer: every line is an item, and buy_total and
+//!   sell_total are the statement's totals. A line whose licence is billed through consumption records (the
+//!   ledger's owner of the licence and month, [`crate::ledger::unit`]) gets no invoice item of its own; its
+//!   item names the records that bill it. When the owner changes, the plan billing for the new owner nets
+//!   off what the other sources of the licence billed.
+//! - A line's identity includes its customer ([`line_key`]): a line Arrow moves to another customer is a
+//!   credit on the first and a charge on the second, each once. Two lines of one statement under one
+//!   reference are refused, naming both rows.
+//! - "Validated" is Arrow's own statement state: its statements call, else the export column that carries
+//!   it; only when the host gives neither, the settings' [`ValidationRule`] decides (defect 7).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,14 +23,14 @@ use chrono::Days;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::line::BilledLine;
+use super::line::{check_unique_lines, line_key, BilledLine};
 use super::settings::ArrowSettings;
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
 use crate::ledger::changeset::Changeset;
 use crate::ledger::{
-    billed_for, checked_sum, compensation_item, compensation_name, kind_key, Billed, BilledItems,
-    Billing, PlanContext, SourceKey,
+    billed_for, checked_sum, compensation_item, compensation_name, kind_key, net_off, Billed,
+    BilledItems, Billing, NetOff, Ownership, PlanContext, SourceKey, UnitKey, UnitOwner,
 };
 use crate::money::{render, Currency, Money};
 use crate::period::Period;
@@ -55,11 +61,23 @@ pub struct StatementCounters {
     pub error_details: Vec<serde_json::Value>,
 }
 
-/// What Arrow's statement plans need: the ledger's context and Arrow's own settings.
+/// What Arrow's statement plans need: the ledger's context, Arrow's own settings, and Arrow's state of
+/// each statement of the month from its statements call (empty when the host's adapter has no such call).
 pub struct StatementContext<'a> {
     pub plan: PlanContext,
     pub settings: &'a ArrowSettings,
+    pub statement_states: BTreeMap<String, ArrowState>,
 }
+
+/// What the ledger says about the month: who owns each licence, and what every source of them billed.
+pub struct StatementLedger<'a> {
+    pub ownership: &'a Ownership,
+    pub billing: &'a Billing,
+}
+
+const BILLED_THROUGH_RECORDS: &str = "the licence is billed through its consumption records";
+const BILLED_BY_LINES: &str =
+    "the licence has no consumption record of a live resource: its statement lines bill it";
 
 impl std::ops::Deref for StatementContext<'_> {
     type Target = PlanContext;
@@ -76,15 +94,17 @@ struct StatementGroup<'a> {
     lines: Vec<&'a BilledLine>,
 }
 
-/// Groups the period's billable lines by statement and customer mapping, counting what is skipped.
+/// Groups the period's billable lines by statement and customer mapping, counting what is skipped. Two
+/// lines of one statement under one reference are refused (the error names both rows).
 fn group_lines<'a>(
     ctx: &StatementContext<'_>,
     period: Period,
     lines: &'a [BilledLine],
     mappings: &'a [CustomerMapping],
-    consumption_licenses: &BTreeSet<String>,
     counters: &mut BillingSyncCounters,
-) -> Vec<StatementGroup<'a>> {
+) -> Result<Vec<StatementGroup<'a>>> {
+    let of_period: Vec<BilledLine> = lines.iter().filter(|l| l.is_for(period)).cloned().collect();
+    check_unique_lines(&of_period)?;
     let by_reference: BTreeMap<&str, &CustomerMapping> = mappings
         .iter()
         .filter(|m| m.applies_to(&ctx.settings.uuid))
@@ -100,10 +120,6 @@ fn group_lines<'a>(
             counters.skipped_zero += 1;
             continue;
         }
-        if consumption_licenses.contains(line.license_reference.trim()) {
-            counters.skipped_consumption += 1;
-            continue;
-        }
         groups
             .entry((line.statement_reference.clone(), mapping.uuid.clone()))
             .or_insert_with(|| StatementGroup {
@@ -114,17 +130,31 @@ fn group_lines<'a>(
             .lines
             .push(line);
     }
-    groups.into_values().collect()
+    Ok(groups.into_values().collect())
 }
 
-/// Arrow's state of a statement: from the export, or by the configured rule.
+/// Arrow's state of each statement as the export's state column says, on any of its lines (any customer's:
+/// a customer whose lines have all moved away still learns that the statement is validated).
+fn export_states(lines: &[BilledLine], period: Period) -> BTreeMap<String, ArrowState> {
+    lines
+        .iter()
+        .filter(|l| l.is_for(period))
+        .filter_map(|l| Some((l.statement_reference.trim().to_owned(), l.statement_state?)))
+        .collect()
+}
+
+/// Arrow's state of a statement: its statements call, else the export's state column, else the rule.
 fn arrow_state(
     ctx: &StatementContext<'_>,
     period: Period,
-    lines: &[&BilledLine],
+    statement: &str,
+    exported: &BTreeMap<String, ArrowState>,
 ) -> Result<ArrowState> {
-    if let Some(state) = lines.iter().find_map(|l| l.statement_state) {
-        return Ok(state);
+    if let Some(state) = ctx.statement_states.get(statement.trim()) {
+        return Ok(*state);
+    }
+    if let Some(state) = exported.get(statement.trim()) {
+        return Ok(*state);
     }
     match ctx.settings.validation_rule {
         ValidationRule::ExportStateOnly => Ok(ArrowState::Pending),
@@ -143,27 +173,93 @@ fn arrow_state(
     }
 }
 
+/// The statement's currency: what its lines name, else what the sync learnt before, else the settings'.
+/// Amounts that never name one are refused; a sync that knew none ("XXX") takes the first real one.
 fn group_currency(
     ctx: &StatementContext<'_>,
     lines: &[&BilledLine],
     statement: &str,
+    existing: Option<&BillingSync>,
 ) -> Result<Currency> {
-    let mut named = lines.iter().filter_map(|l| l.currency);
+    let location = format!("statement {statement}");
+    let known = existing.map(|s| s.currency).filter(|c| *c != Currency::XXX);
+    let mut named = lines.iter().filter_map(|l| l.currency).chain(known);
     let first = named.next();
     if let Some(other) = named.find(|c| Some(*c) != first) {
         return Err(Error::CurrencyMismatch {
-            location: format!("statement {statement}"),
+            location,
             left: first.map(|c| c.to_string()).unwrap_or_default(),
             right: other.to_string(),
         });
     }
-    Ok(first.unwrap_or_else(|| ctx.default_currency()))
+    match (first.or(ctx.policy.currency), existing) {
+        (Some(currency), _) => Ok(currency),
+        (None, Some(sync)) if lines.is_empty() => Ok(sync.currency),
+        (None, _) => Err(Error::InvalidCurrency {
+            location: format!("{location}: no line or setting names a currency"),
+            value: String::new(),
+        }),
+    }
 }
 
-/// The sync's items after merging the export's lines in, with the invoice items that new lines need.
+/// Who bills a line's money, and the records that do when they own its licence.
+fn owner_of_line(
+    ownership: &Ownership,
+    period: Period,
+    license_reference: &str,
+) -> (UnitOwner, Vec<Uuid>) {
+    if license_reference.trim().is_empty() {
+        return (UnitOwner::DocumentLines, Vec::new());
+    }
+    (
+        ownership.owner_of(period, license_reference),
+        ownership.owning_records(period, license_reference),
+    )
+}
+
+/// The sync's items after merging the export's lines in, with the invoice items that lines billed by the
+/// statement and not billed before need.
 struct MergedItems {
     items: Vec<BillingSyncItem>,
     new_invoice_items: Vec<(String, InvoiceItem)>,
+}
+
+fn line_invoice_item(
+    ctx: &StatementContext<'_>,
+    period: Period,
+    group: &StatementGroup<'_>,
+    line: &BilledLine,
+    currency: Currency,
+) -> (String, InvoiceItem) {
+    let source_key = line.source_key();
+    let key = format!("{}:{source_key}", kind_key(InvoiceItemKind::StatementLine));
+    let item = InvoiceItem {
+        uuid: Uuid::derive("invoice_item", &key),
+        invoice_uuid: InvoiceItem::invoice_uuid_for(&group.mapping.customer_uuid, period),
+        customer_uuid: group.mapping.customer_uuid.clone(),
+        project_uuid: None,
+        resource_uuid: None,
+        billing_period: period,
+        kind: InvoiceItemKind::StatementLine,
+        source_key,
+        name: line_item_name(line),
+        unit_price: ctx.invoice_price(line.sell, line.buy),
+        quantity: Decimal::ONE,
+        currency,
+        details: serde_json::json!({
+            "statement_reference": line.statement_reference,
+            "arrow_line_reference": line.line_reference,
+            "arrow_quantity": line.quantity.to_string(),
+            "vendor_subscription_id": line.vendor_subscription_id,
+            "license_reference": line.license_reference,
+            "owner": UnitOwner::DocumentLines.label(),
+            "reason": BILLED_BY_LINES,
+        }),
+        created: ctx.as_of,
+        modified: ctx.as_of,
+        version: 0,
+    };
+    (key, item)
 }
 
 fn merge_items(
@@ -172,13 +268,30 @@ fn merge_items(
     existing: Option<&BillingSync>,
     group: &StatementGroup<'_>,
     currency: Currency,
-) -> MergedItems {
+    ledger: &Ledger<'_, '_>,
+) -> Result<MergedItems> {
     let mut current: BTreeMap<&str, &BilledLine> = BTreeMap::new();
     for line in &group.lines {
         current.insert(line.line_reference.as_str(), line);
     }
     let mut items = Vec::new();
+    let mut new_invoice_items = Vec::new();
     let mut seen = BTreeSet::new();
+    // A line the statement bills gets its invoice item the first time it is billed by nobody.
+    let mut bill_if_unbilled = |line: &BilledLine, item: &mut BillingSyncItem| -> Result<()> {
+        let (owner, records) = owner_of_line(ledger.ownership, period, &line.license_reference);
+        item.billed_through = records;
+        if owner == UnitOwner::Records {
+            return Ok(());
+        }
+        let source_key = line.source_key();
+        if ledger.items.billed(&source_key, currency)?.items == 0 {
+            let (key, invoice_item) = line_invoice_item(ctx, period, group, line, currency);
+            item.invoice_item_uuid = Some(invoice_item.uuid.clone());
+            new_invoice_items.push((key, invoice_item));
+        }
+        Ok(())
+    };
     for item in existing.map(|s| s.items.as_slice()).unwrap_or(&[]) {
         let mut item = item.clone();
         match current.get(item.arrow_line_reference.as_str()) {
@@ -186,48 +299,24 @@ fn merge_items(
                 item.current_price = Some(ctx.invoice_price(line.sell, line.buy));
                 item.quantity = line.quantity;
                 item.description = line.description.clone();
+                item.license_reference = line.license_reference.clone();
+                bill_if_unbilled(line, &mut item)?;
             }
             None => item.current_price = None,
         }
         seen.insert(item.arrow_line_reference.clone());
         items.push(item);
     }
-    let mut new_invoice_items = Vec::new();
     for line in &group.lines {
         if seen.contains(&line.line_reference) {
             continue;
         }
         seen.insert(line.line_reference.clone());
-        let source_key = line.source_key();
         let price = ctx.invoice_price(line.sell, line.buy);
-        let key = format!("{}:{source_key}", kind_key(InvoiceItemKind::StatementLine));
-        let invoice_item = InvoiceItem {
-            uuid: Uuid::derive("invoice_item", &key),
-            invoice_uuid: InvoiceItem::invoice_uuid_for(&group.mapping.customer_uuid, period),
-            customer_uuid: group.mapping.customer_uuid.clone(),
-            project_uuid: None,
-            resource_uuid: None,
-            billing_period: period,
-            kind: InvoiceItemKind::StatementLine,
-            source_key: source_key.clone(),
-            name: line_item_name(line),
-            unit_price: price,
-            quantity: Decimal::ONE,
-            currency,
-            details: serde_json::json!({
-                "statement_reference": line.statement_reference,
-                "arrow_line_reference": line.line_reference,
-                "arrow_quantity": line.quantity.to_string(),
-                "vendor_subscription_id": line.vendor_subscription_id,
-            }),
-            created: ctx.as_of,
-            modified: ctx.as_of,
-            version: 0,
-        };
-        items.push(BillingSyncItem {
-            uuid: Uuid::derive("billing_sync_item", source_key.as_str()),
+        let mut item = BillingSyncItem {
+            uuid: Uuid::derive("billing_sync_item", line.source_key().as_str()),
             arrow_line_reference: line.line_reference.clone(),
-            invoice_item_uuid: Some(invoice_item.uuid.clone()),
+            invoice_item_uuid: None,
             original_price: price,
             current_price: Some(price),
             compensation_item_uuid: None,
@@ -237,13 +326,16 @@ fn merge_items(
             description: line.description.clone(),
             quantity: line.quantity,
             created: ctx.as_of,
-        });
-        new_invoice_items.push((key, invoice_item));
+            license_reference: line.license_reference.clone(),
+            billed_through: Vec::new(),
+        };
+        bill_if_unbilled(line, &mut item)?;
+        items.push(item);
     }
-    MergedItems {
+    Ok(MergedItems {
         items,
         new_invoice_items,
-    }
+    })
 }
 
 fn line_item_name(line: &BilledLine) -> String {
@@ -255,24 +347,26 @@ fn line_item_name(line: &BilledLine) -> String {
     }
 }
 
-/// Builds the sync of one group: merged items, totals, Arrow's state and billsync's.
+/// The ledger as one plan reads it, with the export's statement states.
+struct Ledger<'a, 'b> {
+    ownership: &'a Ownership,
+    items: &'a BilledItems<'b>,
+    states: BTreeMap<String, ArrowState>,
+}
+
+/// Builds the sync of one group (an empty group: every line of the statement has gone): merged items,
+/// totals, Arrow's state and billsync's.
 fn build_sync(
     ctx: &StatementContext<'_>,
     period: Period,
     existing: Option<&BillingSync>,
     group: &StatementGroup<'_>,
+    ledger: &Ledger<'_, '_>,
 ) -> Result<(BillingSync, Vec<(String, InvoiceItem)>)> {
-    let currency = group_currency(ctx, &group.lines, &group.statement_reference)?;
-    if let Some(sync) = existing.filter(|s| s.currency != currency) {
-        return Err(Error::CurrencyMismatch {
-            location: format!("statement {}", group.statement_reference),
-            left: currency.to_string(),
-            right: sync.currency.to_string(),
-        });
-    }
-    let merged = merge_items(ctx, period, existing, group, currency);
+    let currency = group_currency(ctx, &group.lines, &group.statement_reference, existing)?;
+    let merged = merge_items(ctx, period, existing, group, currency, ledger)?;
     let location = format!("totals of statement {}", group.statement_reference);
-    let arrow_state = arrow_state(ctx, period, &group.lines)?;
+    let arrow_state = arrow_state(ctx, period, &group.statement_reference, &ledger.states)?;
     let mut state = existing.map_or(SyncState::Pending, |s| s.state);
     let what = format!("billing sync of statement {}", group.statement_reference);
     if state == SyncState::Pending {
@@ -315,27 +409,117 @@ fn build_sync(
     Ok((sync, merged.new_invoice_items))
 }
 
-/// trigger_sync: the month's export becomes billing syncs and, for lines not billed before, invoice items.
-/// `consumption_licenses` are the licences that consumption records bill (resources' Arrow licence refs).
+/// The unit of a sync item's licence in `period` (None: the line names no licence).
+fn item_unit(period: Period, item: &BillingSyncItem) -> Option<UnitKey> {
+    Some(item.license_reference.trim())
+        .filter(|l| !l.is_empty())
+        .map(|l| SourceKey::unit(period, l))
+}
+
+/// The statement owns `unit`: every consumption-record source of it (a record of a deleted or terminated
+/// resource, or one cleaned up since) is netted off, once per plan.
+fn net_off_records(
+    ctx: &StatementContext<'_>,
+    ledger: &Ledger<'_, '_>,
+    changeset: &mut Changeset,
+    unit: &UnitKey,
+    currency: Currency,
+    period: Period,
+) -> Result<u64> {
+    let mut netted = 0;
+    for source in ledger.items.unit_sources(unit) {
+        if ledger.items.compensation_kind(source) != InvoiceItemKind::ConsumptionCompensation {
+            continue;
+        }
+        let why = NetOff {
+            owner: UnitOwner::DocumentLines,
+            reason: BILLED_BY_LINES,
+            what: unit.as_str(),
+            period,
+        };
+        if net_off(ctx, ledger.items, changeset, source, unit, currency, &why)?.is_some() {
+            netted += 1;
+        }
+    }
+    Ok(netted)
+}
+
+/// The sources of a sync's licences that the owner of each licence must bring to zero: a line whose
+/// licence its records own (it billed before they appeared), and the records of a licence its lines own.
+#[allow(clippy::too_many_arguments)]
+fn net_off_non_owners(
+    ctx: &StatementContext<'_>,
+    period: Period,
+    sync: &BillingSync,
+    mapping: &CustomerMapping,
+    ledger: &Ledger<'_, '_>,
+    planned: &[InvoiceItem],
+    changeset: &mut Changeset,
+    netted_units: &mut BTreeSet<UnitKey>,
+) -> Result<u64> {
+    let mut netted = 0;
+    for item in sync.items.iter().filter(|i| i.current_price.is_some()) {
+        let Some(unit) = item_unit(period, item) else {
+            continue;
+        };
+        let source_key = line_key(
+            &sync.statement_reference,
+            &mapping.arrow_reference,
+            &item.arrow_line_reference,
+        );
+        if ledger.ownership.owner(&unit) == UnitOwner::Records {
+            if planned.iter().any(|i| i.source_key == source_key) {
+                continue;
+            }
+            let why = NetOff {
+                owner: UnitOwner::Records,
+                reason: BILLED_THROUGH_RECORDS,
+                what: &item.description,
+                period,
+            };
+            if net_off(
+                ctx,
+                ledger.items,
+                changeset,
+                &source_key,
+                &unit,
+                sync.currency,
+                &why,
+            )?
+            .is_some()
+            {
+                netted += 1;
+            }
+        } else if netted_units.insert(unit.clone()) {
+            netted += net_off_records(ctx, ledger, changeset, &unit, sync.currency, period)?;
+        }
+    }
+    Ok(netted)
+}
+
+/// trigger_sync: the month's export becomes billing syncs, one item per line, and invoice items for lines
+/// the statement bills and nobody billed before. `ownership` says which licences their consumption records
+/// bill; `billing` holds what every source of the month's licences and lines billed.
+#[allow(clippy::too_many_arguments)]
 pub fn plan_billing_sync(
     ctx: &StatementContext<'_>,
     period: Period,
     lines: &[BilledLine],
     mappings: &[CustomerMapping],
     syncs: &[BillingSync],
-    consumption_licenses: &BTreeSet<String>,
+    ledger: &StatementLedger<'_>,
 ) -> Result<(Changeset, BillingSyncCounters)> {
     let mut changeset = Changeset::new(&ctx.operation, ctx.as_of);
     let mut counters = BillingSyncCounters::default();
     let by_uuid: BTreeMap<&Uuid, &BillingSync> = syncs.iter().map(|s| (&s.uuid, s)).collect();
-    for group in group_lines(
-        ctx,
-        period,
-        lines,
-        mappings,
-        consumption_licenses,
-        &mut counters,
-    ) {
+    let items = BilledItems::new(ledger.billing);
+    let ledger = Ledger {
+        ownership: ledger.ownership,
+        items: &items,
+        states: export_states(lines, period),
+    };
+    let mut netted_units = BTreeSet::new();
+    for group in group_lines(ctx, period, lines, mappings, &mut counters)? {
         let natural = BillingSync::natural_key(
             &ctx.settings.uuid,
             &group.statement_reference,
@@ -343,18 +527,55 @@ pub fn plan_billing_sync(
         );
         let uuid = Uuid::derive("billing_sync", &natural);
         let existing = by_uuid.get(&uuid).copied();
-        match build_sync(ctx, period, existing, &group) {
-            Ok((sync, new_items)) => {
+        let mut units = netted_units.clone();
+        let mut planned = Changeset::new(&ctx.operation, ctx.as_of);
+        let result = build_sync(ctx, period, existing, &group, &ledger).and_then(|(sync, new)| {
+            let mut created = 0;
+            for (key, item) in &new {
+                created += 1;
+                let unit = group
+                    .lines
+                    .iter()
+                    .find(|l| l.source_key() == item.source_key)
+                    .and_then(|l| l.unit(period));
+                items.settle(
+                    &mut planned,
+                    &item.source_key,
+                    unit.as_ref(),
+                    sync.currency,
+                    &[item],
+                )?;
+                planned.create(key.clone(), item)?;
+            }
+            let new_items: Vec<InvoiceItem> = new.into_iter().map(|(_, i)| i).collect();
+            net_off_non_owners(
+                ctx,
+                period,
+                &sync,
+                group.mapping,
+                &ledger,
+                &new_items,
+                &mut planned,
+                &mut units,
+            )?;
+            planned.put(format!("billing_sync:{natural}"), &sync)?;
+            Ok((created, sync))
+        });
+        match result {
+            Ok((created, sync)) => {
                 if existing.is_some() {
                     counters.syncs_updated += 1;
                 } else {
                     counters.syncs_created += 1;
                 }
-                for (key, item) in new_items {
-                    counters.invoice_items_created += 1;
-                    changeset.create(key, &item)?;
-                }
-                changeset.put(format!("billing_sync:{natural}"), &sync)?;
+                counters.invoice_items_created += created;
+                counters.skipped_consumption += sync
+                    .items
+                    .iter()
+                    .filter(|i| i.current_price.is_some() && !i.billed_through.is_empty())
+                    .count() as u64;
+                netted_units = units;
+                changeset.extend(planned);
             }
             Err(e) => {
                 counters.errors += 1;
@@ -372,7 +593,9 @@ pub fn plan_billing_sync(
 
 /// reconcile: validated syncs (with `force`, synced and reconciled ones too) are compared line by line with
 /// the current export; each difference from what is billed becomes one compensation, and the sync moves to
-/// RECONCILED. `items` must hold the invoice items of these syncs' lines.
+/// RECONCILED. A line's target is its current price when the statement bills its licence, zero when its
+/// consumption records do (or once it has gone). `ledger.billing` must hold the invoice items of these
+/// syncs' lines and of every source of their licences.
 #[allow(clippy::too_many_arguments)]
 pub fn plan_statement_reconciliation(
     ctx: &StatementContext<'_>,
@@ -381,20 +604,12 @@ pub fn plan_statement_reconciliation(
     lines: &[BilledLine],
     mappings: &[CustomerMapping],
     syncs: &[BillingSync],
-    consumption_licenses: &BTreeSet<String>,
-    billing: &Billing,
+    ledger: &StatementLedger<'_>,
 ) -> Result<(Changeset, StatementCounters)> {
     let mut changeset = Changeset::new(&ctx.operation, ctx.as_of);
     let mut counters = StatementCounters::default();
     let mut ignored = BillingSyncCounters::default();
-    let groups = group_lines(
-        ctx,
-        period,
-        lines,
-        mappings,
-        consumption_licenses,
-        &mut ignored,
-    );
+    let groups = group_lines(ctx, period, lines, mappings, &mut ignored)?;
     let by_sync: BTreeMap<Uuid, &StatementGroup<'_>> = groups
         .iter()
         .map(|g| {
@@ -407,7 +622,13 @@ pub fn plan_statement_reconciliation(
         })
         .collect();
 
-    let items = BilledItems::new(billing);
+    let items = BilledItems::new(ledger.billing);
+    let ledger = Ledger {
+        ownership: ledger.ownership,
+        items: &items,
+        states: export_states(lines, period),
+    };
+    let mut netted_units = BTreeSet::new();
     for sync in syncs
         .iter()
         .filter(|s| s.report_period == period && s.settings_uuid == ctx.settings.uuid)
@@ -431,12 +652,14 @@ pub fn plan_statement_reconciliation(
             lines: Vec::new(),
         };
         let group = by_sync.get(&sync.uuid).copied().unwrap_or(&empty);
-        match reconcile_sync(ctx, period, force, sync, group, &items) {
+        let mut units = netted_units.clone();
+        match reconcile_sync(ctx, period, force, sync, group, &ledger, &mut units) {
             Ok(None) => counters.skipped_not_validated += 1,
             Ok(Some(planned)) => {
                 counters.reconciled += 1;
                 counters.compensation_items_created += planned.compensations;
                 counters.invoice_items_created += planned.new_lines;
+                netted_units = units;
                 changeset.extend(planned.changeset);
             }
             Err(e) => {
@@ -464,17 +687,10 @@ fn reconcile_sync(
     force: bool,
     sync: &BillingSync,
     group: &StatementGroup<'_>,
-    items: &BilledItems<'_>,
+    ledger: &Ledger<'_, '_>,
+    netted_units: &mut BTreeSet<UnitKey>,
 ) -> Result<Option<PlannedSync>> {
-    let (mut merged, new_items) = if group.lines.is_empty() {
-        let mut gone = sync.clone();
-        for item in &mut gone.items {
-            item.current_price = None;
-        }
-        (gone, Vec::new())
-    } else {
-        build_sync(ctx, period, Some(sync), group)?
-    };
+    let (mut merged, new_items) = build_sync(ctx, period, Some(sync), group, ledger)?;
     let eligible = match merged.state {
         SyncState::Validated => true,
         SyncState::Synced | SyncState::Reconciled => force,
@@ -495,10 +711,22 @@ fn reconcile_sync(
     }
     let mut compensations = 0;
     for item in &mut merged.items {
-        let source_key = SourceKey::of_line(&sync.statement_reference, &item.arrow_line_reference);
+        let source_key = line_key(
+            &sync.statement_reference,
+            &group.mapping.arrow_reference,
+            &item.arrow_line_reference,
+        );
+        let unit = item_unit(period, item);
         let source_location = source_key.to_string();
-        let current = Money::new(item.current_price.unwrap_or(Decimal::ZERO), merged.currency);
-        let billed = items.billed(&source_key, merged.currency)?.plus(
+        let owner = unit
+            .as_ref()
+            .map_or(UnitOwner::DocumentLines, |u| ledger.ownership.owner(u));
+        let target = match owner {
+            UnitOwner::DocumentLines => item.current_price.unwrap_or(Decimal::ZERO),
+            UnitOwner::Records => Decimal::ZERO,
+        };
+        let current = Money::new(target, merged.currency);
+        let billed = ledger.items.billed(&source_key, merged.currency)?.plus(
             billed_for(&source_key, merged.currency, &planned)?,
             &source_location,
         )?;
@@ -511,15 +739,25 @@ fn reconcile_sync(
             .filter(|i| i.source_key == source_key)
             .collect();
         if !ctx.is_billable(difference.total.amount) {
-            items.settle(&mut changeset, &source_key, merged.currency, &first_billed)?;
+            ledger.items.settle(
+                &mut changeset,
+                &source_key,
+                unit.as_ref(),
+                merged.currency,
+                &first_billed,
+            )?;
             continue;
         }
-        let sequence = billed.compensations + 1;
+        let reason = match (owner, item.current_price) {
+            (UnitOwner::Records, _) => BILLED_THROUGH_RECORDS,
+            (_, None) => "the line has gone from Arrow's statement",
+            (_, Some(_)) => "Arrow's price of the line differs from what was billed",
+        };
         let (key, invoice_item) = compensation_item(
             ctx,
             InvoiceItemKind::StatementCompensation,
             &source_key,
-            sequence,
+            billed.compensations + 1,
             &group.mapping.customer_uuid,
             None,
             compensation_name(
@@ -534,14 +772,35 @@ fn reconcile_sync(
                 "arrow_line_reference": item.arrow_line_reference,
                 "current_price": item.current_price.map(render),
                 "billed_before": render(billed.total.amount),
+                "owner": owner.label(),
+                "reason": reason,
             }),
         )?;
         item.compensation_item_uuid = Some(invoice_item.uuid.clone());
         let mut written = first_billed;
         written.push(&invoice_item);
-        items.settle(&mut changeset, &source_key, merged.currency, &written)?;
+        ledger.items.settle(
+            &mut changeset,
+            &source_key,
+            unit.as_ref(),
+            merged.currency,
+            &written,
+        )?;
         changeset.create(key, &invoice_item)?;
         compensations += 1;
+    }
+    // The records of licences this statement bills are netted off (lines the records bill were brought
+    // to zero above).
+    for item in merged.items.iter().filter(|i| i.current_price.is_some()) {
+        let Some(unit) = item_unit(period, item) else {
+            continue;
+        };
+        if ledger.ownership.owner(&unit) == UnitOwner::DocumentLines
+            && netted_units.insert(unit.clone())
+        {
+            compensations +=
+                net_off_records(ctx, ledger, &mut changeset, &unit, merged.currency, period)?;
+        }
     }
     merged.state = SyncState::Reconciled;
     merged.reconciled_at = Some(ctx.as_of);

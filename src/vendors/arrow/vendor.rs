@@ -6,13 +6,14 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::aggregate::{AggregateOptions, ConsumptionAggregator, ConsumptionTag};
-use super::line::BilledLine;
+use super::line::{check_unique_lines, BilledLine};
+use super::records::ArrowState;
 use super::settings::{license_of, ArrowSettings};
+use super::statement_status::parse_statements;
 use super::{parse_billing_export, parse_billing_export_value, BillingExportPage, VENDOR};
 use crate::engine::{Payload, Preliminary, Vendor};
 use crate::error::{Error, Result};
 use crate::ledger::{FinalFigure, Policy, Resource};
-use crate::money::Currency;
 use crate::period::Period;
 use crate::vendors::arrow::{ArrowApi, ExportRequest};
 
@@ -96,6 +97,15 @@ impl<A: ArrowApi> Arrow<A> {
         Ok(Export { pages })
     }
 
+    /// Arrow's own state of each statement of `period`, by reference; empty when the adapter has no
+    /// statements call.
+    pub async fn statement_states(&self, period: Period) -> Result<BTreeMap<String, ArrowState>> {
+        match self.api.statements(period).await? {
+            Some(payload) => parse_statements(&payload, period),
+            None => Ok(BTreeMap::new()),
+        }
+    }
+
     /// The month's export lines, as reconciliation reads them.
     pub async fn billed_lines(
         &self,
@@ -135,8 +145,9 @@ impl<A: ArrowApi> Vendor for Arrow<A> {
         resources: &[Resource],
         progress: &dyn Fn(u64, u64, String),
     ) -> Result<Vec<Preliminary>> {
+        // Lines that name no currency take the settings' one, or are refused: never a guess.
         let mut aggregator = ConsumptionAggregator::new(AggregateOptions {
-            currency: Some(settings.currency.unwrap_or(Currency::XXX)),
+            currency: settings.currency,
         });
         let total = u64::try_from(resources.len()).unwrap_or(u64::MAX);
         let mut lines_of = BTreeMap::new();
@@ -193,6 +204,7 @@ impl<A: ArrowApi> Vendor for Arrow<A> {
         progress: &dyn Fn(u64, u64, String),
     ) -> Result<Option<Vec<FinalFigure>>> {
         let lines = self.billed_lines(settings, period, progress).await?;
+        check_unique_lines(&lines)?;
         Ok(Some(lines.iter().map(BilledLine::final_figure).collect()))
     }
 }

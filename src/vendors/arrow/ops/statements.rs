@@ -1,6 +1,6 @@
 //! Operations on Arrow statements (billing syncs), and the consumption sync switches.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
@@ -8,16 +8,15 @@ use crate::engine::{outcome, page_of, Clock, Engine, Progress, Store};
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
 use crate::ledger::changeset::Changeset;
-use crate::ledger::SourceKey;
-use crate::vendors::arrow::line::BilledLine;
+use crate::ledger::{Billing, ConsumptionRecord, Ownership, Resource, SourceKey, UnitKey};
+use crate::vendors::arrow::line::{line_key, BilledLine};
 use crate::vendors::arrow::query::{self, SyncFilter};
 use crate::vendors::arrow::records::{
     render_billing_sync, ArrowSettings, ArrowState, BillingSync, CustomerMapping, SyncState,
 };
-use crate::vendors::arrow::settings::license_of;
 use crate::vendors::arrow::statements::plan_billing_sync;
 use crate::vendors::arrow::statements::plan_statement_reconciliation;
-use crate::vendors::arrow::statements::StatementContext;
+use crate::vendors::arrow::statements::{StatementContext, StatementLedger};
 use crate::vendors::arrow::validate::{
     BillingSyncQuery, Operation, ReconciliationRequest, StatementSyncRequest, SyncPauseRequest,
 };
@@ -28,7 +27,9 @@ struct StatementInputs {
     lines: Vec<BilledLine>,
     mappings: Vec<CustomerMapping>,
     syncs: Vec<BillingSync>,
-    licenses: BTreeSet<String>,
+    ownership: Ownership,
+    billing: Billing,
+    statement_states: BTreeMap<String, ArrowState>,
 }
 
 impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
@@ -52,29 +53,60 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
         self.scan_all(filters).await
     }
 
-    /// Licences billed through consumption records: their export lines are not billed again as statement lines.
-    async fn consumption_licenses(&self) -> Result<BTreeSet<String>> {
-        let resources: Vec<crate::vendors::arrow::records::Resource> =
-            self.scan_all(Map::new()).await?;
-        Ok(resources
-            .iter()
-            .filter_map(|r| license_of(r).map(str::to_owned))
-            .collect())
-    }
-
-    /// What both statement operations read: the month's export, the mappings, the syncs, and the licences
-    /// consumption records bill.
+    /// What both statement operations read: the month's export, the mappings, the syncs, Arrow's
+    /// statement states, who owns each licence (its records of live resources, or its lines), and what
+    /// every source of the month's licences and lines billed.
     async fn statement_inputs(
         &self,
         settings: &ArrowSettings,
         period: crate::period::Period,
         operation: &str,
     ) -> Result<StatementInputs> {
+        let lines = self.billed_lines(settings, period, operation).await?;
+        let mappings = self.mappings_of(settings).await?;
+        let syncs = self.syncs_of(settings, period).await?;
+        let statement_states = self.vendor.statement_states(period).await?;
+        let mut filters = Map::new();
+        filters.insert("billing_period".into(), json!(period));
+        let records = self.records(filters).await?;
+        let hosts = self.hosts().await?;
+        let ownership = Ownership::new(&records, |uuid| {
+            hosts.resource(uuid).is_some_and(Resource::is_live)
+                && hosts.customer_uuid_of_resource(uuid).is_some()
+        });
+        let by_mapping: BTreeMap<&Uuid, &str> = mappings
+            .iter()
+            .map(|m| (&m.uuid, m.arrow_reference.as_str()))
+            .collect();
+        let mut keys: Vec<SourceKey> = syncs
+            .iter()
+            .flat_map(|s| {
+                let customer = by_mapping
+                    .get(&s.customer_mapping_uuid)
+                    .copied()
+                    .unwrap_or_default();
+                s.items.iter().map(move |i| {
+                    line_key(&s.statement_reference, customer, &i.arrow_line_reference)
+                })
+            })
+            .collect();
+        keys.extend(lines.iter().map(BilledLine::source_key));
+        let mut units: Vec<UnitKey> = lines.iter().filter_map(|l| l.unit(period)).collect();
+        units.extend(records.iter().map(ConsumptionRecord::unit));
+        units.extend(syncs.iter().flat_map(|s| {
+            s.items
+                .iter()
+                .filter(|i| !i.license_reference.trim().is_empty())
+                .map(|i| SourceKey::unit(period, &i.license_reference))
+        }));
+        let billing = self.billing_for_units(&units, keys).await?;
         Ok(StatementInputs {
-            lines: self.billed_lines(settings, period, operation).await?,
-            mappings: self.mappings_of(settings).await?,
-            syncs: self.syncs_of(settings, period).await?,
-            licenses: self.consumption_licenses().await?,
+            lines,
+            mappings,
+            syncs,
+            ownership,
+            billing,
+            statement_states,
         })
     }
 
@@ -97,18 +129,24 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
     ) -> Result<Value> {
         const OP: &str = "trigger_sync";
         let settings = self.settings(request.settings_uuid.as_deref()).await?;
+        let inputs = self.statement_inputs(&settings, request.period, OP).await?;
         let ctx = StatementContext {
             plan: self.plan_context("admin_arrow_billing_syncs_trigger_sync", &settings)?,
             settings: &settings,
+            statement_states: inputs.statement_states,
         };
-        let StatementInputs {
-            lines,
-            mappings,
-            syncs,
-            licenses,
-        } = self.statement_inputs(&settings, request.period, OP).await?;
-        let (changeset, counters) =
-            plan_billing_sync(&ctx, request.period, &lines, &mappings, &syncs, &licenses)?;
+        let ledger = StatementLedger {
+            ownership: &inputs.ownership,
+            billing: &inputs.billing,
+        };
+        let (changeset, counters) = plan_billing_sync(
+            &ctx,
+            request.period,
+            &inputs.lines,
+            &inputs.mappings,
+            &inputs.syncs,
+            &ledger,
+        )?;
         let report = self.commit(&changeset, dry_run).await?;
         Ok(outcome(json!(counters), &changeset, dry_run, report))
     }
@@ -128,37 +166,24 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
     ) -> Result<Value> {
         const OP: &str = "reconcile";
         let settings = self.settings(request.settings_uuid.as_deref()).await?;
+        let inputs = self.statement_inputs(&settings, request.period, OP).await?;
         let ctx = StatementContext {
             plan: self.plan_context("admin_arrow_billing_syncs_reconcile", &settings)?,
             settings: &settings,
+            statement_states: inputs.statement_states,
         };
-        let StatementInputs {
-            lines,
-            mappings,
-            syncs,
-            licenses,
-        } = self.statement_inputs(&settings, request.period, OP).await?;
-        let mut keys: Vec<SourceKey> = syncs
-            .iter()
-            .flat_map(|s| {
-                s.items.iter().map(move |i| {
-                    SourceKey::of_line(&s.statement_reference, &i.arrow_line_reference)
-                })
-            })
-            .collect();
-        keys.extend(lines.iter().map(BilledLine::source_key));
-        keys.sort();
-        keys.dedup();
-        let billing = self.billing_for(&keys).await?;
+        let ledger = StatementLedger {
+            ownership: &inputs.ownership,
+            billing: &inputs.billing,
+        };
         let (changeset, counters) = plan_statement_reconciliation(
             &ctx,
             request.period,
             request.force,
-            &lines,
-            &mappings,
-            &syncs,
-            &licenses,
-            &billing,
+            &inputs.lines,
+            &inputs.mappings,
+            &inputs.syncs,
+            &ledger,
         )?;
         let report = self.commit(&changeset, dry_run).await?;
         Ok(outcome(json!(counters), &changeset, dry_run, report))

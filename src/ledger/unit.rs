@@ -1,0 +1,164 @@
+//! One owner per unit and month. A vendor unit's money for a month (a licence's, a SIM's) can reach the
+//! invoices by two paths: its consumption records, or the lines of the vendor's final document that name
+//! it. Exactly one path owns it:
+//!
+//! - **the records**, while at least one record of the unit belongs to a live resource (one that exists and
+//!   is not terminated): they bill the unit's final amount, split across them ([`super::split`]);
+//! - **the document lines** otherwise: a unit with no record, or whose every resource was deleted or
+//!   terminated, is billed by its lines.
+//!
+//! What was billed is read from the ledger, never assumed from the world: every source of the unit (the
+//! ledger's source rows name their unit) is looked at, and each source that does not own the unit is
+//! brought back to zero by the plan that bills for the owner, with one compensation that names the owner
+//! and why ([`net_off`]). So when the owner changes (a resource appears after the line was billed, a
+//! resource is deleted after its consumption was billed), the new owner nets off what the old one billed,
+//! and the unit's total stays the vendor's final amount.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{
+    compensation_item, compensation_name, BilledItems, Changeset, ConsumptionRecord, InvoiceItem,
+    PlanContext, RecordKey, SourceKey, UnitKey,
+};
+use crate::error::{Error, Result};
+use crate::ids::Uuid;
+use crate::money::{render, Currency, Money};
+use crate::period::Period;
+
+/// Which path bills a unit's money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitOwner {
+    /// The unit's consumption records of live resources.
+    Records,
+    /// The lines of the vendor's final document.
+    DocumentLines,
+}
+
+impl UnitOwner {
+    pub fn label(self) -> &'static str {
+        match self {
+            UnitOwner::Records => "consumption_records",
+            UnitOwner::DocumentLines => "document_lines",
+        }
+    }
+}
+
+/// The owning records of each unit, from the records of a month and which resources are live.
+#[derive(Debug, Clone, Default)]
+pub struct Ownership {
+    owners: BTreeMap<UnitKey, Vec<(RecordKey, Uuid)>>,
+}
+
+impl ConsumptionRecord {
+    /// The unit whose money this record bills (its source reference in its month).
+    pub fn unit(&self) -> UnitKey {
+        SourceKey::unit(self.billing_period, &self.source_ref)
+    }
+}
+
+impl Ownership {
+    /// `live(resource)`: whether the resource exists and is not terminated.
+    pub fn new<'a>(
+        records: impl IntoIterator<Item = &'a ConsumptionRecord>,
+        live: impl Fn(&Uuid) -> bool,
+    ) -> Ownership {
+        let mut owners: BTreeMap<UnitKey, Vec<(RecordKey, Uuid)>> = BTreeMap::new();
+        for record in records {
+            if live(&record.resource_uuid) {
+                owners
+                    .entry(record.unit())
+                    .or_default()
+                    .push((record.key(), record.uuid.clone()));
+            }
+        }
+        Ownership { owners }
+    }
+
+    pub fn owner(&self, unit: &UnitKey) -> UnitOwner {
+        if self.owners.get(unit).is_some_and(|r| !r.is_empty()) {
+            UnitOwner::Records
+        } else {
+            UnitOwner::DocumentLines
+        }
+    }
+
+    pub fn owner_of(&self, period: Period, source_ref: &str) -> UnitOwner {
+        self.owner(&SourceKey::unit(period, source_ref))
+    }
+
+    /// The ids of the records that own the unit (none when its document lines do).
+    pub fn owning_records(&self, period: Period, source_ref: &str) -> Vec<Uuid> {
+        self.owners
+            .get(&SourceKey::unit(period, source_ref))
+            .map(|r| r.iter().map(|(_, uuid)| uuid.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn owns(&self, key: &RecordKey) -> bool {
+        self.owners
+            .get(&SourceKey::unit(key.billing_period, &key.source_ref))
+            .is_some_and(|r| r.iter().any(|(k, _)| k == key))
+    }
+}
+
+/// Why a source is brought back to zero, for the compensation's details and name.
+pub struct NetOff<'a> {
+    pub owner: UnitOwner,
+    pub reason: &'a str,
+    /// What the compensation is named after (a resource, a line's description).
+    pub what: &'a str,
+    pub period: Period,
+}
+
+/// Brings `source_key`, a source that does not own `unit`, back to zero: one compensation of minus what
+/// its items bill, on the invoice of the customer they billed, naming the owner and why. Settles the source
+/// either way (the plan relied on what it bills). Returns the compensation, if one was needed.
+pub fn net_off(
+    ctx: &PlanContext,
+    items: &BilledItems<'_>,
+    changeset: &mut Changeset,
+    source_key: &SourceKey,
+    unit: &UnitKey,
+    currency: Currency,
+    why: &NetOff<'_>,
+) -> Result<Option<InvoiceItem>> {
+    let billed = items.billed(source_key, currency)?;
+    if !ctx.is_billable(billed.total.amount) {
+        items.settle(changeset, source_key, Some(unit), currency, &[])?;
+        return Ok(None);
+    }
+    let location = format!("net-off of {source_key}");
+    let customer = items.customer_of(source_key).ok_or_else(|| {
+        Error::not_found(format!(
+            "the customer billed for {source_key} (needed to net it off)"
+        ))
+    })?;
+    let difference = Money::zero(currency).checked_sub(billed.total, &location)?;
+    let (key, item) = compensation_item(
+        ctx,
+        items.compensation_kind(source_key),
+        source_key,
+        billed.compensations + 1,
+        customer,
+        None,
+        compensation_name(
+            &ctx.policy.item_prefix,
+            why.what,
+            why.period,
+            difference.amount,
+        ),
+        difference,
+        serde_json::json!({
+            "unit": unit,
+            "owner": why.owner.label(),
+            "reason": why.reason,
+            "billed_before": render(billed.total.amount),
+        }),
+    )?;
+    items.settle(changeset, source_key, Some(unit), currency, &[&item])?;
+    changeset.create(key, &item)?;
+    Ok(Some(item))
+}
