@@ -71,5 +71,9 @@ export function createArrowClient({ baseUrl, apiKey, timeoutMs = 30_000, retries
     licenses({ page = 1, perPage = 100 } = {}) {
       return request('GET', 'licenses', { query: { page, per_page: perPage } });
     },
+    /** GET statements?period: the month's statements with Arrow's own status (Open … Fulfilled). */
+    statements({ period }) {
+      return request('GET', 'statements', { query: { period } });
+    },
   };
 }

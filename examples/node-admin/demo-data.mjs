@@ -435,7 +435,8 @@ export function demoHostData({ apiUrl = '' } = {}) {
       // The demo's Arrow fulfils a month's statements 3 days after it ends; billsync's adapter here has no
       // statements call, so the calendar rule (5 days) stands in for Arrow's state and an unforced
       // `reconcile` compensates past months.
-      validation_rule: { rule: 'days_after_period_end', days: 5 },
+      // Only Arrow's own state counts: the simulator's statements move from Open to Fulfilled.
+      validation_rule: { rule: 'export_state_only' },
     }],
     customers,
     projects,

@@ -208,6 +208,23 @@ describe('the admin API end to end', { skip: NOT_BUILT }, () => {
     assertConservation();
   });
 
+  test("statements: trigger_sync, then an unforced reconcile, validated by Arrow's own statement status", async () => {
+    const synced = await api('POST', 'billing-syncs/trigger_sync/', { body: { year: YEAR, month: MONTH } });
+    assert.strictEqual(synced.status, 202, synced.text);
+    // The demo settings trust only Arrow's own state: the simulator's statements call says Fulfilled for a
+    // month long over, so the reconcile needs no force.
+    const reconciled = await api('POST', 'billing-syncs/reconcile/', { body: { year: YEAR, month: MONTH } });
+    assert.strictEqual(reconciled.status, 202, reconciled.text);
+    const syncs = await api('GET', 'billing-syncs/', { query: { report_period: PERIOD } });
+    assert.strictEqual(syncs.status, 200, syncs.text);
+    assert.ok(syncs.json.length > 0, 'the month has statements');
+    for (const sync of syncs.json) {
+      assert.strictEqual(sync.arrow_state, 'validated', sync.statement_reference);
+      assert.strictEqual(sync.state, 4, `${sync.statement_reference} reconciled without force`);
+    }
+    assertConservation();
+  });
+
   test('HEAD on a list gives X-Result-Count and no body', async () => {
     const all = await api('GET', 'consumption-records/', { query: { page_size: 100 } });
     const res = await api('HEAD', 'consumption-records/');
