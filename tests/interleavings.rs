@@ -284,3 +284,55 @@ fn a_reconciliation_planned_before_a_sync_is_refused_and_replanned() {
     let records: Vec<ConsumptionRecord> = store.borrow().typed().unwrap();
     assert!(records.iter().all(ConsumptionRecord::is_reconciled));
 }
+
+/// A store that another worker always beats to the commit.
+struct AlwaysBehind {
+    inner: Rc<RefCell<MemoryStore>>,
+    commits: Cell<u32>,
+}
+
+impl Store for AlwaysBehind {
+    async fn get(&self, table: &str, id: &str) -> Result<Option<StoredRow>> {
+        self.inner.as_ref().get(table, id).await
+    }
+
+    async fn scan(&self, table: &str, query: &ScanQuery) -> Result<Vec<StoredRow>> {
+        self.inner.as_ref().scan(table, query).await
+    }
+
+    async fn commit(&self, _changeset: &Changeset) -> Result<ApplyReport> {
+        self.commits.set(self.commits.get() + 1);
+        Err(Error::Conflict {
+            reason: "a row moved".into(),
+        })
+    }
+}
+
+#[test]
+fn an_operation_that_keeps_meeting_conflicts_gives_up_with_a_409_and_commits_nothing() {
+    let store = base();
+    let before = store.borrow().clone();
+    let engine = Engine::new(
+        AlwaysBehind {
+            inner: Rc::clone(&store),
+            commits: Cell::new(0),
+        },
+        Arrow { api: moved_arrow() },
+        FixedClock(Cell::new("2025-02-03T10:00:00Z")),
+        Zone::UTC,
+        NoProgress,
+    );
+    let (path, body) = request("trigger_reconciliation");
+    let response = block_on(engine.handle(&post_request(&path, body)));
+    assert_eq!(response.status, 409, "{}", response.body);
+    assert_eq!(response.body["code"], "conflict");
+    assert!(response.body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("gave up after 4 attempts"));
+    assert_eq!(
+        engine.host.store.commits.get(),
+        billsync::engine::MAX_ATTEMPTS
+    );
+    assert_eq!(*store.borrow(), before);
+}
