@@ -1,5 +1,5 @@
 /** Every code a BillsyncError can carry: generated from src/error.rs (Error::ALL_CODES). */
-import type { BillsyncErrorCode } from "./dist/web/billsync.js";
+import type { BillsyncErrorCode } from "./dist/node/billsync.js";
 export type { BillsyncErrorCode };
 
 /** Field errors in the Django REST framework shape: `{ field: ["message"] }`. */
