@@ -24,7 +24,7 @@ FUZZ_SMOKE_SECONDS ?= 8
 FUZZ_SECONDS ?= 600
 
 .PHONY: setup setup-rust setup-fuzz setup-node setup-chromium build wasm lint test test-native test-wasm \
-        test-js test-types test-browser test-examples test-package run bench size \
+        test-js test-types types test-browser test-examples test-package run bench size \
         fuzz fuzz-smoke fuzz-run clean
 
 ## setup: everything a fresh machine lacks
@@ -90,8 +90,15 @@ test-wasm: setup-rust
 test-js: build
 	node --test --test-reporter=spec tests/js/
 
+# The declarations generated from the Rust types (src/typegen) must be the committed ones; then tsc checks
+# tests/types/usage.ts against the package, including its @ts-expect-error lines (misspelled fields).
 test-types: build
+	cargo test --lib typegen
 	node_modules/.bin/tsc -p tests/types/tsconfig.json
+
+## types: regenerate src/wasm/generated.d.ts from the Rust types
+types:
+	BILLSYNC_WRITE_TYPES=1 cargo test --lib typegen
 
 test-browser: build setup-chromium
 	CHROMIUM=$(CHROMIUM) node --test --test-reporter=spec tests/browser/

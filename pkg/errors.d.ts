@@ -1,23 +1,6 @@
-/** Every code a BillsyncError can carry. Stable: hosts may switch on them. */
-export type BillsyncErrorCode =
-  | "invalid_period"
-  | "invalid_timestamp"
-  | "invalid_amount"
-  | "invalid_currency"
-  | "currency_mismatch"
-  | "overflow"
-  | "validation_failed"
-  | "missing_column"
-  | "invalid_cell"
-  | "invalid_payload"
-  | "not_found"
-  | "illegal_transition"
-  | "conflict"
-  | "adapter_failed"
-  | "store_failed"
-  | "invalid_argument"
-  | "payload_too_large"
-  | "duplicate_line";
+/** Every code a BillsyncError can carry: generated from src/error.rs (Error::ALL_CODES). */
+import type { BillsyncErrorCode } from "./dist/node/billsync.js";
+export type { BillsyncErrorCode };
 
 /** Field errors in the Django REST framework shape: `{ field: ["message"] }`. */
 export type FieldErrors = Record<string, string[]>;

@@ -6,6 +6,7 @@ export const {
   BillsyncError,
   isBillsyncError,
   version,
+  errorCodes,
   parsePeriod,
   periodRange,
   parseMoney,

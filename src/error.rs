@@ -114,6 +114,30 @@ fn summarize(fields: &FieldErrors) -> String {
 }
 
 impl Error {
+    /// Every code of [`Error::code`], in variant order: the package's `BillsyncErrorCode` union and its
+    /// `errorCodes()` are generated from it. A unit test builds one error of every variant (with an exhaustive
+    /// match, so a new variant does not compile until it is listed) and checks their codes are these.
+    pub const ALL_CODES: [&'static str; 18] = [
+        "invalid_period",
+        "invalid_timestamp",
+        "invalid_amount",
+        "invalid_currency",
+        "currency_mismatch",
+        "overflow",
+        "validation_failed",
+        "missing_column",
+        "invalid_cell",
+        "invalid_payload",
+        "not_found",
+        "illegal_transition",
+        "conflict",
+        "adapter_failed",
+        "store_failed",
+        "invalid_argument",
+        "payload_too_large",
+        "duplicate_line",
+    ];
+
     /// The stable, machine-readable code. Hosts switch on it; it never changes for a given variant.
     pub fn code(&self) -> &'static str {
         match self {
@@ -191,6 +215,115 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One error of every variant. The match below has no wildcard: a new variant must be added here.
+    fn one_of_each() -> Vec<Error> {
+        let s = String::new;
+        let all = vec![
+            Error::InvalidPeriod {
+                input: s(),
+                reason: s(),
+            },
+            Error::InvalidTimestamp {
+                input: s(),
+                reason: s(),
+            },
+            Error::InvalidAmount {
+                location: s(),
+                value: s(),
+                reason: s(),
+            },
+            Error::InvalidCurrency {
+                location: s(),
+                value: s(),
+            },
+            Error::CurrencyMismatch {
+                location: s(),
+                left: s(),
+                right: s(),
+            },
+            Error::Overflow { location: s() },
+            Error::Validation {
+                fields: FieldErrors::new(),
+            },
+            Error::MissingColumn {
+                payload: s(),
+                column: s(),
+            },
+            Error::InvalidCell {
+                payload: s(),
+                row: 0,
+                column: s(),
+                value: s(),
+                reason: s(),
+            },
+            Error::InvalidPayload {
+                payload: s(),
+                offset: 0,
+                reason: s(),
+            },
+            Error::NotFound { what: s() },
+            Error::IllegalTransition {
+                what: s(),
+                from: s(),
+                to: s(),
+            },
+            Error::Conflict { reason: s() },
+            Error::AdapterFailed {
+                call: s(),
+                message: s(),
+            },
+            Error::StoreFailed {
+                call: s(),
+                message: s(),
+            },
+            Error::InvalidArgument {
+                argument: s(),
+                expected: s(),
+                got: s(),
+            },
+            Error::PayloadTooLarge {
+                what: s(),
+                limit: 0,
+                unit: s(),
+            },
+            Error::DuplicateLine {
+                document: s(),
+                line: s(),
+                first: s(),
+                second: s(),
+            },
+        ];
+        for e in &all {
+            match e {
+                Error::InvalidPeriod { .. }
+                | Error::InvalidTimestamp { .. }
+                | Error::InvalidAmount { .. }
+                | Error::InvalidCurrency { .. }
+                | Error::CurrencyMismatch { .. }
+                | Error::Overflow { .. }
+                | Error::Validation { .. }
+                | Error::MissingColumn { .. }
+                | Error::InvalidCell { .. }
+                | Error::InvalidPayload { .. }
+                | Error::NotFound { .. }
+                | Error::IllegalTransition { .. }
+                | Error::Conflict { .. }
+                | Error::AdapterFailed { .. }
+                | Error::StoreFailed { .. }
+                | Error::InvalidArgument { .. }
+                | Error::PayloadTooLarge { .. }
+                | Error::DuplicateLine { .. } => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn all_codes_are_the_codes_of_every_variant() {
+        let codes: Vec<&str> = one_of_each().iter().map(Error::code).collect();
+        assert_eq!(codes, Error::ALL_CODES);
+    }
 
     #[test]
     fn codes_are_stable_and_statuses_match() {

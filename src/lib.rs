@@ -33,6 +33,9 @@ pub mod store;
 pub mod timestamp;
 pub mod vendors;
 
+#[cfg(test)]
+mod typegen;
+
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

@@ -50,6 +50,7 @@ macro_rules! stored_row {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum WriteOp {
     /// Write the row (create or replace) if it is at `expect`.
@@ -62,22 +63,26 @@ pub enum WriteOp {
 
 /// One write on a named table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Write {
     pub op: WriteOp,
     pub table: String,
     pub id: String,
     /// The version of the row the plan read; 0 when it read none (then the row must not exist).
     #[serde(default)]
+    #[cfg_attr(test, ts(type = "number"))]
     pub expect: u64,
     /// The idempotency key: what the write is, derived from natural keys.
     pub key: String,
     /// The row, for put and create.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional, type = "Record<string, unknown>"))]
     pub row: Option<Value>,
 }
 
 /// What one operation will write, in order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Changeset {
     /// The operation id that planned it.
     pub operation: String,

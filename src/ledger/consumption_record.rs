@@ -34,6 +34,7 @@ impl RecordKey {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ConsumptionRecord {
     pub uuid: Uuid,
     /// The vendor whose unit this is: each vendor lists its own records.
@@ -45,12 +46,16 @@ pub struct ConsumptionRecord {
     pub billing_period: Period,
     pub currency: Currency,
     #[serde(with = "decimal_string")]
+    #[cfg_attr(test, ts(type = "string"))]
     pub consumed_sell: Decimal,
     #[serde(with = "decimal_string")]
+    #[cfg_attr(test, ts(type = "string"))]
     pub consumed_buy: Decimal,
     #[serde(default, with = "optional_decimal_string")]
+    #[cfg_attr(test, ts(type = "string | null"))]
     pub final_sell: Option<Decimal>,
     #[serde(default, with = "optional_decimal_string")]
+    #[cfg_attr(test, ts(type = "string | null"))]
     pub final_buy: Option<Decimal>,
     #[serde(default)]
     pub invoice_item_uuid: Option<Uuid>,
@@ -63,6 +68,7 @@ pub struct ConsumptionRecord {
     #[serde(default)]
     pub reconciled_at: Option<Timestamp>,
     #[serde(default)]
+    #[cfg_attr(test, ts(type = "unknown"))]
     pub raw_data: serde_json::Value,
     pub created: Timestamp,
     pub modified: Timestamp,

@@ -36,10 +36,15 @@ pub struct ResourceConsumption {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ConsumptionSyncCounters {
+    #[cfg_attr(test, ts(type = "number"))]
     pub synced: u64,
+    #[cfg_attr(test, ts(type = "number"))]
     pub skipped_finalized: u64,
+    #[cfg_attr(test, ts(type = "number"))]
     pub errors: u64,
+    #[cfg_attr(test, ts(type = "Array<Record<string, unknown>>"))]
     pub error_details: Vec<serde_json::Value>,
 }
 

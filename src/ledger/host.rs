@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Customer {
     pub uuid: Uuid,
     #[serde(default)]
@@ -19,6 +20,7 @@ pub struct Customer {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Project {
     pub uuid: Uuid,
     #[serde(default)]
@@ -31,6 +33,7 @@ pub struct Project {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Resource {
     pub uuid: Uuid,
     #[serde(default)]
@@ -46,9 +49,11 @@ pub struct Resource {
     pub state: String,
     /// Free-form attributes; each vendor reads its own.
     #[serde(default)]
+    #[cfg_attr(test, ts(type = "Record<string, unknown>"))]
     pub attributes: serde_json::Map<String, serde_json::Value>,
     /// Usage figures sync_resources writes, per period ("YYYY-MM" → free-form report).
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    #[cfg_attr(test, ts(type = "Record<string, unknown>"))]
     pub current_usages: serde_json::Map<String, serde_json::Value>,
     /// The version the store holds this row at (0: not read from the store). Not part of the row.
     #[serde(skip)]

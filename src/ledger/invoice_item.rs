@@ -12,6 +12,7 @@ use crate::period::Period;
 use crate::timestamp::Timestamp;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum InvoiceItemKind {
     /// A consumption record's preliminary charge; its price follows the consumption until finalized.
@@ -34,6 +35,7 @@ impl InvoiceItemKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct InvoiceItem {
     pub uuid: Uuid,
     pub invoice_uuid: Uuid,
@@ -49,11 +51,14 @@ pub struct InvoiceItem {
     pub source_key: SourceKey,
     pub name: String,
     #[serde(with = "decimal_string")]
+    #[cfg_attr(test, ts(type = "string"))]
     pub unit_price: Decimal,
     #[serde(with = "decimal_string")]
+    #[cfg_attr(test, ts(type = "string"))]
     pub quantity: Decimal,
     pub currency: Currency,
     #[serde(default)]
+    #[cfg_attr(test, ts(type = "unknown"))]
     pub details: serde_json::Value,
     pub created: Timestamp,
     pub modified: Timestamp,

@@ -12,6 +12,7 @@ use crate::timestamp::Timestamp;
 /// Which of the vendor's two prices goes on the customer's invoice: what the host sells at, or what it buys
 /// at. A vendor with one price gives the same figure for both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum PriceSource {
     #[default]

@@ -581,8 +581,11 @@ impl JsArrowEngine {
         })
     }
 
-    #[wasm_bindgen(js_name = listBillingSyncs)]
-    pub fn list_billing_syncs(&self, query: JsValue) -> Promise {
+    #[wasm_bindgen(js_name = listBillingSyncs, unchecked_return_type = "Promise<Array<Record<string, unknown>>>")]
+    pub fn list_billing_syncs(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "BillingSyncQuery | null")] query: JsValue,
+    ) -> Promise {
         self.operation(Operation::BillingSyncsList, query)
     }
 
@@ -597,82 +600,127 @@ impl JsArrowEngine {
         }
     }
 
-    #[wasm_bindgen(js_name = pauseSync)]
-    pub fn pause_sync(&self, body: JsValue) -> Promise {
+    #[wasm_bindgen(js_name = pauseSync, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    pub fn pause_sync(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "SyncPauseRequest | null")] body: JsValue,
+    ) -> Promise {
         self.operation(Operation::PauseSync, body)
     }
 
-    #[wasm_bindgen(js_name = resumeSync)]
-    pub fn resume_sync(&self, body: JsValue) -> Promise {
+    #[wasm_bindgen(js_name = resumeSync, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    pub fn resume_sync(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "SyncPauseRequest | null")] body: JsValue,
+    ) -> Promise {
         self.operation(Operation::ResumeSync, body)
     }
 
-    pub fn reconcile(&self, body: JsValue) -> Promise {
+    #[wasm_bindgen(unchecked_return_type = "Promise<Record<string, unknown>>")]
+    pub fn reconcile(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ReconciliationRequest")] body: JsValue,
+    ) -> Promise {
         self.operation(Operation::Reconcile, body)
     }
 
-    #[wasm_bindgen(js_name = triggerConsumptionSync)]
-    pub fn trigger_consumption_sync(&self, body: JsValue) -> Promise {
+    #[wasm_bindgen(js_name = triggerConsumptionSync, unchecked_return_type = "Promise<ConsumptionSyncCounters>")]
+    pub fn trigger_consumption_sync(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ConsumptionSyncRequest")] body: JsValue,
+    ) -> Promise {
         self.operation(Operation::TriggerConsumptionSync, body)
     }
 
-    #[wasm_bindgen(js_name = triggerReconciliation)]
-    pub fn trigger_reconciliation(&self, body: JsValue) -> Promise {
+    #[wasm_bindgen(js_name = triggerReconciliation, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    pub fn trigger_reconciliation(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ReconciliationRequest")] body: JsValue,
+    ) -> Promise {
         self.operation(Operation::TriggerReconciliation, body)
     }
 
-    #[wasm_bindgen(js_name = triggerSync)]
-    pub fn trigger_sync(&self, body: JsValue) -> Promise {
+    #[wasm_bindgen(js_name = triggerSync, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    pub fn trigger_sync(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "StatementSyncRequest")] body: JsValue,
+    ) -> Promise {
         self.operation(Operation::TriggerSync, body)
     }
 
-    #[wasm_bindgen(js_name = consumptionStatistics)]
+    #[wasm_bindgen(js_name = consumptionStatistics, unchecked_return_type = "Promise<ConsumptionStatistics>")]
     pub fn consumption_statistics(&self) -> Promise {
         self.operation(Operation::ConsumptionStatistics, JsValue::NULL)
     }
 
-    #[wasm_bindgen(js_name = consumptionStatus)]
+    #[wasm_bindgen(js_name = consumptionStatus, unchecked_return_type = "Promise<Record<string, unknown>>")]
     pub fn consumption_status(&self) -> Promise {
         self.operation(Operation::ConsumptionStatus, JsValue::NULL)
     }
 
-    #[wasm_bindgen(js_name = pendingRecords)]
-    pub fn pending_records(&self, query: JsValue) -> Promise {
+    #[wasm_bindgen(js_name = pendingRecords, unchecked_return_type = "Promise<Array<Record<string, unknown>>>")]
+    pub fn pending_records(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "BillingSyncQuery | null")] query: JsValue,
+    ) -> Promise {
         self.operation(Operation::PendingRecords, query)
     }
 
-    #[wasm_bindgen(js_name = fetchBillingExport)]
-    pub fn fetch_billing_export(&self, body: JsValue) -> Promise {
+    #[wasm_bindgen(js_name = fetchBillingExport, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    pub fn fetch_billing_export(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "BillingExportRequest")] body: JsValue,
+    ) -> Promise {
         self.operation(Operation::FetchBillingExport, body)
     }
 
-    #[wasm_bindgen(js_name = fetchConsumption)]
-    pub fn fetch_consumption(&self, body: JsValue) -> Promise {
+    #[wasm_bindgen(js_name = fetchConsumption, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    pub fn fetch_consumption(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ConsumptionFetchRequest")] body: JsValue,
+    ) -> Promise {
         self.operation(Operation::FetchConsumption, body)
     }
 
-    #[wasm_bindgen(js_name = fetchLicenseInfo)]
-    pub fn fetch_license_info(&self, body: JsValue) -> Promise {
+    #[wasm_bindgen(js_name = fetchLicenseInfo, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    pub fn fetch_license_info(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "LicenseInfoRequest")] body: JsValue,
+    ) -> Promise {
         self.operation(Operation::FetchLicenseInfo, body)
     }
 
-    #[wasm_bindgen(js_name = syncResourceHistoricalConsumption)]
-    pub fn sync_resource_historical_consumption(&self, body: JsValue) -> Promise {
+    #[wasm_bindgen(js_name = syncResourceHistoricalConsumption, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    pub fn sync_resource_historical_consumption(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "HistoricalConsumptionRequest")] body: JsValue,
+    ) -> Promise {
         self.operation(Operation::SyncResourceHistoricalConsumption, body)
     }
 
-    #[wasm_bindgen(js_name = syncResources)]
-    pub fn sync_resources(&self, body: JsValue) -> Promise {
+    #[wasm_bindgen(js_name = syncResources, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    pub fn sync_resources(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "ResourceSyncRequest | null")] body: JsValue,
+    ) -> Promise {
         self.operation(Operation::SyncResources, body)
     }
 
-    #[wasm_bindgen(js_name = cleanupConsumption)]
-    pub fn cleanup_consumption(&self, body: JsValue) -> Promise {
+    #[wasm_bindgen(js_name = cleanupConsumption, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    pub fn cleanup_consumption(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "CleanupConsumptionRequest | null")]
+        body: JsValue,
+    ) -> Promise {
         self.operation(Operation::CleanupConsumption, body)
     }
 
-    #[wasm_bindgen(js_name = listConsumptionRecords)]
-    pub fn list_consumption_records(&self, query: JsValue) -> Promise {
+    #[wasm_bindgen(js_name = listConsumptionRecords, unchecked_return_type = "Promise<Array<Record<string, unknown>>>")]
+    pub fn list_consumption_records(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "ConsumptionRecordQuery | null")]
+        query: JsValue,
+    ) -> Promise {
         self.operation(Operation::ConsumptionRecordsList, query)
     }
 

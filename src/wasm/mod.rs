@@ -35,8 +35,20 @@ extern "C" {
     static BILLSYNC_ERROR_CLASS: JsValue;
 }
 
-/// The `BillsyncError` class, re-exported by the package facade.
-#[wasm_bindgen(js_name = billsyncErrorClass)]
+/// The TypeScript generated from the Rust types (src/typegen): requests, records, settings, the changeset,
+/// responses and `BillsyncErrorCode`. A unit test keeps the file equal to what the types generate.
+#[wasm_bindgen(typescript_custom_section)]
+const TS_GENERATED: &str = include_str!("generated.d.ts");
+
+/// Every code a `BillsyncError` can carry, as `BillsyncErrorCode` lists them.
+#[wasm_bindgen(js_name = errorCodes, unchecked_return_type = "BillsyncErrorCode[]")]
+pub fn error_codes() -> Vec<String> {
+    Error::ALL_CODES.iter().map(|c| (*c).to_owned()).collect()
+}
+
+/// The `BillsyncError` class, re-exported by the package facade (which declares it as `BillsyncError`, not
+/// under this name: the Node facade removes it).
+#[wasm_bindgen(js_name = billsyncErrorClass, skip_typescript)]
 pub fn billsync_error_class() -> JsValue {
     BILLSYNC_ERROR_CLASS.with(JsValue::clone)
 }

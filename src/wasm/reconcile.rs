@@ -68,11 +68,7 @@ export interface PreviewRecordRow {
 }
 /** Sums of one currency (and customer). */
 export interface PreviewTotal { currency: string; consumed: string; final: string; adjustment: string; customer_uuid?: string; customer_name?: string }
-/** One write the host's store would apply. */
-/** One write of a changeset: put, create-if-absent or delete, on a named table, over the version read. */
-export interface Write { op: "put" | "create" | "delete"; table: string; id: string; expect: number; key: string; row?: Record<string, unknown> }
-/** Everything an operation writes, applied all or nothing. */
-export interface Changeset { operation: string; as_of: string; writes: Write[] }
+/* Changeset and Write are generated from the Rust types (src/wasm/generated.d.ts). */
 /** The result of `previewReconciliation`. */
 export interface ReconciliationPreview {
   changeset: Changeset;

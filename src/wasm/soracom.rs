@@ -221,34 +221,46 @@ impl JsSoracomEngine {
         self.operation(operation, input)
     }
 
-    #[wasm_bindgen(js_name = triggerConsumptionSync)]
-    pub fn trigger_consumption_sync(&self, body: JsValue) -> Promise {
+    #[wasm_bindgen(js_name = triggerConsumptionSync, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    pub fn trigger_consumption_sync(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SoracomMonthRequest")] body: JsValue,
+    ) -> Promise {
         self.body(Operation::TriggerConsumptionSync, body)
     }
 
-    #[wasm_bindgen(js_name = triggerReconciliation)]
-    pub fn trigger_reconciliation(&self, body: JsValue) -> Promise {
+    #[wasm_bindgen(js_name = triggerReconciliation, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    pub fn trigger_reconciliation(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SoracomMonthRequest")] body: JsValue,
+    ) -> Promise {
         self.body(Operation::TriggerReconciliation, body)
     }
 
     /// The month's daily bills against its monthly bill, explained.
-    #[wasm_bindgen(js_name = dailyCheck)]
-    pub fn daily_check(&self, body: JsValue) -> Promise {
+    #[wasm_bindgen(js_name = dailyCheck, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    pub fn daily_check(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SoracomMonthRequest")] body: JsValue,
+    ) -> Promise {
         self.body(Operation::DailyCheck, body)
     }
 
-    #[wasm_bindgen(js_name = consumptionStatistics)]
+    #[wasm_bindgen(js_name = consumptionStatistics, unchecked_return_type = "Promise<SoracomConsumptionStatistics>")]
     pub fn consumption_statistics(&self) -> Promise {
         self.body(Operation::ConsumptionStatistics, JsValue::NULL)
     }
 
-    #[wasm_bindgen(js_name = consumptionStatus)]
+    #[wasm_bindgen(js_name = consumptionStatus, unchecked_return_type = "Promise<Record<string, unknown>>")]
     pub fn consumption_status(&self) -> Promise {
         self.body(Operation::ConsumptionStatus, JsValue::NULL)
     }
 
-    #[wasm_bindgen(js_name = listConsumptionRecords)]
-    pub fn list_consumption_records(&self, query: JsValue) -> Promise {
+    #[wasm_bindgen(js_name = listConsumptionRecords, unchecked_return_type = "Promise<Array<Record<string, unknown>>>")]
+    pub fn list_consumption_records(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "SoracomRecordQuery | null")] query: JsValue,
+    ) -> Promise {
         self.body(Operation::RecordsList, query)
     }
 

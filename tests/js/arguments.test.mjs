@@ -52,6 +52,7 @@ const staff = { is_staff: true };
 // The valid arguments of every function, and of every constructor and method of every class.
 const FUNCTIONS = {
   version: [],
+  errorCodes: [],
   parsePeriod: ['2025-01'],
   periodRange: ['2024-12', '2025-01'],
   parseMoney: ['€1,000.50', 'EUR'],

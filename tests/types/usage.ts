@@ -87,3 +87,33 @@ const soracomAdapter: SoracomAdapter = {
 const incomplete: SoracomAdapter = { ...soracomAdapter, getBilling: undefined };
 const soracomEngine = new SoracomEngine({ soracom: soracomAdapter, store: asPort, clock: { now: () => "2025-02-04T00:00:00Z" } });
 void [soracomEngine.monthlyBill("c0570be2-0000-4000-8000-00000000000a", "202501"), incomplete];
+
+// Requests and responses are the types generated from Rust: misspelled fields do not compile.
+import type {
+  ConsumptionStatistics,
+  ConsumptionSyncCounters,
+  SoracomConsumptionStatistics,
+} from "../../pkg/index.js";
+import { errorCodes } from "../../pkg/index.js";
+async function typedEngines(): Promise<void> {
+  const counters: ConsumptionSyncCounters = await engine.triggerConsumptionSync({ year: 2025, month: 1 });
+  const synced: number = counters.synced;
+  // @ts-expect-error: `yeer` is not a field of ConsumptionSyncRequest
+  await engine.triggerConsumptionSync({ yeer: 2025, month: 1 });
+  const stats: ConsumptionStatistics = await engine.consumptionStatistics();
+  const total: number = stats.total_records;
+  // @ts-expect-error: `total_recordz` is not a field of ConsumptionStatistics
+  void stats.total_recordz;
+  await soracomEngine.triggerReconciliation({ year: 2025, month: 1, force: true });
+  // @ts-expect-error: `yeer` is not a field of SoracomMonthRequest
+  await soracomEngine.triggerReconciliation({ yeer: 2025, month: 1 });
+  const soracomStats: SoracomConsumptionStatistics = await soracomEngine.consumptionStatistics();
+  const soracomTotal: number = soracomStats.total_records;
+  // @ts-expect-error: `total_recordz` is not a field of SoracomConsumptionStatistics
+  void soracomStats.total_recordz;
+  const codes: BillsyncErrorCode[] = errorCodes();
+  // @ts-expect-error: not an error code
+  const wrong: BillsyncErrorCode = "invalid_perod";
+  void [synced, total, soracomTotal, codes, wrong];
+}
+void typedEngines;

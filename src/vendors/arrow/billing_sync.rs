@@ -89,6 +89,7 @@ impl<'de> Deserialize<'de> for SyncState {
 
 /// Arrow's own state of a statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum ArrowState {
     #[default]
@@ -97,6 +98,7 @@ pub enum ArrowState {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct BillingSyncItem {
     pub uuid: Uuid,
     pub arrow_line_reference: String,
@@ -104,9 +106,11 @@ pub struct BillingSyncItem {
     pub invoice_item_uuid: Option<Uuid>,
     /// The price when the line was first synced; set once, never updated.
     #[serde(with = "decimal_string")]
+    #[cfg_attr(test, ts(type = "string"))]
     pub original_price: Decimal,
     /// The price in the latest export that had this line; None once the line has gone from the export.
     #[serde(default, with = "crate::money::optional_decimal_string")]
+    #[cfg_attr(test, ts(type = "string | null"))]
     pub current_price: Option<Decimal>,
     #[serde(default)]
     pub compensation_item_uuid: Option<Uuid>,
@@ -119,18 +123,22 @@ pub struct BillingSyncItem {
     #[serde(default)]
     pub description: String,
     #[serde(with = "decimal_string")]
+    #[cfg_attr(test, ts(type = "string"))]
     pub quantity: Decimal,
     pub created: Timestamp,
     /// The licence (ARS Subscription ID) the line is for, if it names one.
     #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(test, ts(as = "Option<String>", optional))]
     pub license_reference: String,
     /// The consumption records that bill this line's money, when its licence is billed through them: the
     /// line then has no invoice item of its own.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, ts(as = "Option<Vec<Uuid>>", optional))]
     pub billed_through: Vec<Uuid>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct BillingSync {
     pub uuid: Uuid,
     pub settings_uuid: Uuid,
@@ -140,8 +148,10 @@ pub struct BillingSync {
     pub arrow_state: ArrowState,
     pub state: SyncState,
     #[serde(with = "decimal_string")]
+    #[cfg_attr(test, ts(type = "string"))]
     pub buy_total: Decimal,
     #[serde(with = "decimal_string")]
+    #[cfg_attr(test, ts(type = "string"))]
     pub sell_total: Decimal,
     pub currency: Currency,
     #[serde(default)]

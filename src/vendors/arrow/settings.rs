@@ -18,6 +18,7 @@ pub fn license_of(resource: &Resource) -> Option<&str> {
 /// How a statement counts as validated when the billing export carries no statement state (defect 7:
 /// never by the calendar alone when Arrow says otherwise).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum ValidationRule {
     /// Only Arrow's own statement state counts; without it a statement stays pending until forced.
@@ -51,6 +52,7 @@ fn default_tolerance() -> Decimal {
 
 /// One Arrow integration. The API key is never held here: the host's adapter owns it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ArrowSettings {
     pub uuid: Uuid,
     #[serde(default)]
@@ -74,6 +76,7 @@ pub struct ArrowSettings {
     pub currency: Option<Currency>,
     /// One tolerance for every reconciliation (defect 8): differences smaller than this are not compensated.
     #[serde(default = "default_tolerance", with = "decimal_string")]
+    #[cfg_attr(test, ts(type = "string"))]
     pub reconciliation_tolerance: Decimal,
     #[serde(default)]
     pub validation_rule: ValidationRule,
@@ -97,6 +100,7 @@ impl ArrowSettings {
 
 /// Arrow customer reference (e.g. "XSP661245") ↔ host customer; unique per (settings, arrow_reference).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct CustomerMapping {
     pub uuid: Uuid,
     /// The integration the mapping belongs to; a host with one integration may leave it out (any settings).

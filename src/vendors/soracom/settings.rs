@@ -20,6 +20,7 @@ pub const KIND_ATTRIBUTE: &str = "soracom_kind";
 
 /// What the month's money is read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Granularity {
     /// Per SIM or device, from the billing CSV export.
@@ -50,6 +51,7 @@ fn default_polls() -> u32 {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SoracomSettings {
     pub uuid: Uuid,
     #[serde(default)]
@@ -68,6 +70,7 @@ pub struct SoracomSettings {
     #[serde(default)]
     pub currency: Option<Currency>,
     #[serde(default = "default_tolerance", with = "decimal_string")]
+    #[cfg_attr(test, ts(type = "string"))]
     pub reconciliation_tolerance: Decimal,
     #[serde(default = "default_prefix")]
     pub invoice_item_prefix: String,

@@ -106,11 +106,18 @@ impl Operation {
 /// A month's operation: `year` and `month`, the settings (the active ones if absent), and for a sync
 /// optionally one resource, for a reconciliation `force`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "SoracomMonthRequest"))]
 pub struct MonthRequest {
+    #[cfg_attr(test, ts(flatten))]
     pub period: Period,
+    #[cfg_attr(test, ts(optional))]
     pub settings_uuid: Option<String>,
+    #[cfg_attr(test, ts(optional))]
     pub resource_uuid: Option<String>,
+    #[cfg_attr(test, ts(as = "Option<bool>", optional))]
     pub force: bool,
+    #[cfg_attr(test, ts(as = "Option<bool>", optional))]
     pub dry_run: bool,
 }
 
@@ -146,13 +153,22 @@ pub fn month_request(input: &Value, with_resource: bool) -> Result<MonthRequest>
 
 /// The list of consumption records: filters and the page.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "SoracomRecordQuery"))]
 pub struct RecordQuery {
+    #[cfg_attr(test, ts(optional))]
     pub billing_period: Option<Period>,
+    #[cfg_attr(test, ts(optional))]
     pub resource_uuid: Option<String>,
+    #[cfg_attr(test, ts(optional))]
     pub subscriber: Option<String>,
+    #[cfg_attr(test, ts(optional))]
     pub is_finalized: Option<bool>,
+    #[cfg_attr(test, ts(optional))]
     pub is_reconciled: Option<bool>,
+    #[cfg_attr(test, ts(as = "Option<u32>", optional))]
     pub page: u32,
+    #[cfg_attr(test, ts(as = "Option<u32>", optional))]
     pub page_size: u32,
 }
 

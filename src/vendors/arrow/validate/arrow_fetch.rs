@@ -11,9 +11,11 @@ use crate::period::Period;
 
 /// fetch_billing_export: the raw export for a range of months, optionally one classification ("IAAS").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct BillingExportRequest {
     pub period_from: Period,
     pub period_to: Period,
+    #[cfg_attr(test, ts(optional))]
     pub classification: Option<String>,
 }
 
@@ -39,6 +41,7 @@ impl OperationRequest for BillingExportRequest {
 
 /// fetch_consumption: the raw consumption of one license in one month.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ConsumptionFetchRequest {
     pub license_reference: String,
     pub period: Period,
@@ -60,6 +63,7 @@ impl OperationRequest for ConsumptionFetchRequest {
 
 /// fetch_license_info: Arrow's details of one license.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LicenseInfoRequest {
     pub license_reference: String,
 }

@@ -65,19 +65,31 @@ fn serialize_date<S: Serializer>(
 
 /// Filters of the billing-sync list. pending_records takes the same ones, as the seed documents it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct BillingSyncQuery {
+    #[cfg_attr(test, ts(optional))]
     pub arrow_state: Option<String>,
     /// The customer mapping's URL, as the API renders it.
+    #[cfg_attr(test, ts(optional))]
     pub customer_mapping: Option<String>,
+    #[cfg_attr(test, ts(optional))]
     pub customer_mapping_uuid: Option<String>,
+    #[cfg_attr(test, ts(as = "Option<u32>", optional))]
     pub page: u32,
+    #[cfg_attr(test, ts(as = "Option<u32>", optional))]
     pub page_size: u32,
+    #[cfg_attr(test, ts(optional))]
     pub report_period: Option<Period>,
+    #[cfg_attr(test, ts(optional))]
     pub report_period_from: Option<Period>,
+    #[cfg_attr(test, ts(optional))]
     pub report_period_to: Option<Period>,
+    #[cfg_attr(test, ts(optional))]
     pub settings_uuid: Option<String>,
     /// 1..=4, see the billing sync's state.
+    #[cfg_attr(test, ts(optional))]
     pub state: Option<u8>,
+    #[cfg_attr(test, ts(optional))]
     pub statement_reference: Option<String>,
 }
 
@@ -119,22 +131,35 @@ impl OperationRequest for BillingSyncQuery {
 /// Filters of the consumption-record list. The billing_period filters are dates ("YYYY-MM-DD", the first
 /// of the month in stored records); "YYYY-MM" is also taken, as that month's first day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ConsumptionRecordQuery {
     #[serde(serialize_with = "serialize_date")]
+    #[cfg_attr(test, ts(optional))]
     pub billing_period: Option<NaiveDate>,
     #[serde(serialize_with = "serialize_date")]
+    #[cfg_attr(test, ts(optional))]
     pub billing_period_from: Option<NaiveDate>,
     #[serde(serialize_with = "serialize_date")]
+    #[cfg_attr(test, ts(optional))]
     pub billing_period_to: Option<NaiveDate>,
+    #[cfg_attr(test, ts(optional))]
     pub customer_uuid: Option<String>,
+    #[cfg_attr(test, ts(optional))]
     pub is_finalized: Option<bool>,
+    #[cfg_attr(test, ts(optional))]
     pub is_reconciled: Option<bool>,
+    #[cfg_attr(test, ts(optional))]
     pub license_reference: Option<String>,
+    #[cfg_attr(test, ts(as = "Option<u32>", optional))]
     pub page: u32,
+    #[cfg_attr(test, ts(as = "Option<u32>", optional))]
     pub page_size: u32,
+    #[cfg_attr(test, ts(optional))]
     pub project_uuid: Option<String>,
     /// The resource's URL, as the API renders it.
+    #[cfg_attr(test, ts(optional))]
     pub resource: Option<String>,
+    #[cfg_attr(test, ts(optional))]
     pub resource_uuid: Option<String>,
 }
 
@@ -178,6 +203,7 @@ impl OperationRequest for ConsumptionRecordQuery {
 /// The `{uuid}` path parameter of a retrieve operation, given as `{"uuid": "..."}`. DRF answers a
 /// malformed lookup with 404; this reports it as a field error and leaves the 404 to the REST handler.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct UuidLookup {
     pub uuid: String,
 }

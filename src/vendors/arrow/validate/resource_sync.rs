@@ -14,9 +14,12 @@ use crate::period::Period;
 /// A missing `period_from` / `period_to` stays None here: their defaults (12 months up to the current one,
 /// see [`Period::historical_consumption_default`]) depend on the clock, which only the engine reads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct HistoricalConsumptionRequest {
     pub resource_uuid: String,
+    #[cfg_attr(test, ts(optional))]
     pub period_from: Option<Period>,
+    #[cfg_attr(test, ts(optional))]
     pub period_to: Option<Period>,
 }
 
@@ -46,12 +49,19 @@ impl OperationRequest for HistoricalConsumptionRequest {
 /// see [`Period::sync_resources_default`]). Arrow's 6-month maximum is the engine's to enforce, since
 /// it also applies to the defaulted range.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ResourceSyncRequest {
+    #[cfg_attr(test, ts(optional))]
     pub period_from: Option<Period>,
+    #[cfg_attr(test, ts(optional))]
     pub period_to: Option<Period>,
+    #[cfg_attr(test, ts(optional))]
     pub settings_uuid: Option<String>,
+    #[cfg_attr(test, ts(optional))]
     pub offering_uuid: Option<String>,
+    #[cfg_attr(test, ts(optional))]
     pub project_uuid: Option<String>,
+    #[cfg_attr(test, ts(as = "Option<bool>", optional))]
     pub force_import: bool,
 }
 
@@ -84,12 +94,19 @@ impl OperationRequest for ResourceSyncRequest {
 /// cleanup_consumption: delete matching consumption records. `dry_run` defaults to TRUE, so that a bare
 /// request only previews what would go.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct CleanupConsumptionRequest {
+    #[cfg_attr(test, ts(optional))]
     pub period_from: Option<Period>,
+    #[cfg_attr(test, ts(optional))]
     pub period_to: Option<Period>,
+    #[cfg_attr(test, ts(optional))]
     pub resource_uuid: Option<String>,
+    #[cfg_attr(test, ts(as = "Option<bool>", optional))]
     pub only_finalized: bool,
+    #[cfg_attr(test, ts(as = "Option<bool>", optional))]
     pub only_unfinalized: bool,
+    #[cfg_attr(test, ts(as = "Option<bool>", optional))]
     pub dry_run: bool,
 }
 

@@ -32,9 +32,12 @@ fn billing_month(fields: &mut Fields<'_>) -> Option<Period> {
 
 /// trigger_sync: read the month's billing export into billing syncs and invoice items.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StatementSyncRequest {
     #[serde(flatten, serialize_with = "year_and_month")]
+    #[cfg_attr(test, ts(flatten))]
     pub period: Period,
+    #[cfg_attr(test, ts(optional))]
     pub settings_uuid: Option<String>,
 }
 
@@ -54,10 +57,14 @@ impl OperationRequest for StatementSyncRequest {
 
 /// trigger_consumption_sync: read the month's consumption, for every licensed resource or just one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ConsumptionSyncRequest {
     #[serde(flatten, serialize_with = "year_and_month")]
+    #[cfg_attr(test, ts(flatten))]
     pub period: Period,
+    #[cfg_attr(test, ts(optional))]
     pub settings_uuid: Option<String>,
+    #[cfg_attr(test, ts(optional))]
     pub resource_uuid: Option<String>,
 }
 
@@ -80,10 +87,14 @@ impl OperationRequest for ConsumptionSyncRequest {
 /// reconcile (statement reconciliation) and trigger_reconciliation (consumption reconciliation): the two
 /// take the same fields. `force` defaults to false.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ReconciliationRequest {
     #[serde(flatten, serialize_with = "year_and_month")]
+    #[cfg_attr(test, ts(flatten))]
     pub period: Period,
+    #[cfg_attr(test, ts(optional))]
     pub settings_uuid: Option<String>,
+    #[cfg_attr(test, ts(as = "Option<bool>", optional))]
     pub force: bool,
 }
 
@@ -106,8 +117,11 @@ impl OperationRequest for ReconciliationRequest {
 /// pause_sync and resume_sync: the seed uses one model for both. With neither field set, the engine
 /// switches the active settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SyncPauseRequest {
+    #[cfg_attr(test, ts(optional))]
     pub settings_uuid: Option<String>,
+    #[cfg_attr(test, ts(as = "Option<bool>", optional))]
     pub pause_global: bool,
 }
 
@@ -128,6 +142,7 @@ impl OperationRequest for SyncPauseRequest {
 /// consumption_statistics and consumption_status take no parameters. Unknown ones are ignored, as DRF
 /// does; only the shape of the input is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct NoParameters {}
 
 impl OperationRequest for NoParameters {

@@ -1,0 +1,156 @@
+//! The package's generated TypeScript: requests, records, settings, the changeset, engine responses and the
+//! error codes, derived from the Rust types with ts-rs (`#[cfg_attr(test, derive(ts_rs::TS))]` beside each
+//! type). `src/wasm/generated.d.ts` is included in the wasm-bindgen declarations (a typescript custom
+//! section), and the test below fails when it differs from what the types generate. To regenerate:
+//! `BILLSYNC_WRITE_TYPES=1 cargo test --lib typegen` (or `make types`).
+
+use ts_rs::TS;
+
+mod responses;
+
+use crate::error::Error;
+
+/// Types that serialize as a string (or, flattened, as the seed's `year` and `month`).
+macro_rules! ts_as {
+    ($($ty:ty => $name:literal $(, flattened $flat:literal)?;)*) => {$(
+        impl TS for $ty {
+            type WithoutGenerics = Self;
+            fn name() -> String {
+                $name.to_owned()
+            }
+            fn inline() -> String {
+                $name.to_owned()
+            }
+            fn inline_flattened() -> String {
+                let flat: Option<&str> = None $(.or(Some($flat)))?;
+                flat.map(str::to_owned)
+                    .unwrap_or_else(|| panic!("{} cannot be flattened", $name))
+            }
+            fn decl() -> String {
+                panic!("{} is not declared", $name)
+            }
+            fn decl_concrete() -> String {
+                panic!("{} is not declared", $name)
+            }
+        }
+    )*};
+}
+
+ts_as! {
+    crate::ids::Uuid => "string";
+    crate::ledger::SourceKey => "string";
+    crate::vendors::soracom::ExportMode => "\"sync\" | \"async\"";
+    crate::money::Currency => "string";
+    crate::timestamp::Timestamp => "string";
+    crate::period::Period => "string", flattened "{ year: number, month: number }";
+    crate::vendors::arrow::billing_sync::SyncState => "1 | 2 | 3 | 4";
+}
+
+/// `export type X = ...;` with its doc comment.
+fn declare<T: TS>(out: &mut String) {
+    if let Some(docs) = T::DOCS {
+        out.push_str(docs);
+        if !docs.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out.push_str("export ");
+    out.push_str(&T::decl());
+    out.push('\n');
+}
+
+/// The whole generated file.
+pub fn generated() -> String {
+    use crate::ledger as changeset;
+    use crate::ledger as consumption_record;
+    use crate::ledger as consumption_sync;
+    use crate::ledger as host;
+    use crate::ledger as invoice_item;
+    use crate::ledger as policy;
+    use crate::vendors::arrow::{billing_sync, settings as arrow_settings, validate as arrow};
+    use crate::vendors::soracom::{settings as soracom_settings, validate as soracom};
+
+    let mut out = String::from(
+        "// GENERATED from the Rust types by src/typegen.rs (ts-rs): do not edit. Regenerate with `make types`.\n",
+    );
+    let codes: Vec<String> = Error::ALL_CODES
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect();
+    out.push_str("/** Every code a BillsyncError can carry (src/error.rs). Stable: hosts may switch on them. */\n");
+    out.push_str(&format!(
+        "export type BillsyncErrorCode = {};\n",
+        codes.join(" | ")
+    ));
+
+    out.push_str("\n// Requests: what each engine method takes (validated and normalised as the REST API does).\n");
+    declare::<arrow::BillingSyncQuery>(&mut out);
+    declare::<arrow::ConsumptionRecordQuery>(&mut out);
+    declare::<arrow::UuidLookup>(&mut out);
+    declare::<arrow::BillingExportRequest>(&mut out);
+    declare::<arrow::ConsumptionFetchRequest>(&mut out);
+    declare::<arrow::LicenseInfoRequest>(&mut out);
+    declare::<arrow::HistoricalConsumptionRequest>(&mut out);
+    declare::<arrow::ResourceSyncRequest>(&mut out);
+    declare::<arrow::CleanupConsumptionRequest>(&mut out);
+    declare::<arrow::StatementSyncRequest>(&mut out);
+    declare::<arrow::ConsumptionSyncRequest>(&mut out);
+    declare::<arrow::ReconciliationRequest>(&mut out);
+    declare::<arrow::SyncPauseRequest>(&mut out);
+    declare::<arrow::NoParameters>(&mut out);
+    declare::<soracom::MonthRequest>(&mut out);
+    declare::<soracom::RecordQuery>(&mut out);
+
+    out.push_str("\n// Records and settings: the rows of the store's tables.\n");
+    declare::<consumption_record::ConsumptionRecord>(&mut out);
+    declare::<invoice_item::InvoiceItemKind>(&mut out);
+    declare::<invoice_item::InvoiceItem>(&mut out);
+    declare::<host::Customer>(&mut out);
+    declare::<host::Project>(&mut out);
+    declare::<host::Resource>(&mut out);
+    declare::<billing_sync::ArrowState>(&mut out);
+    declare::<billing_sync::BillingSyncItem>(&mut out);
+    declare::<billing_sync::BillingSync>(&mut out);
+    declare::<policy::PriceSource>(&mut out);
+    declare::<arrow_settings::ValidationRule>(&mut out);
+    declare::<arrow_settings::ArrowSettings>(&mut out);
+    declare::<arrow_settings::CustomerMapping>(&mut out);
+    declare::<soracom_settings::Granularity>(&mut out);
+    declare::<soracom_settings::SoracomSettings>(&mut out);
+
+    out.push_str("\n// The changeset: everything an operation writes, applied all or nothing.\n");
+    declare::<changeset::WriteOp>(&mut out);
+    declare::<changeset::Write>(&mut out);
+    declare::<changeset::Changeset>(&mut out);
+
+    out.push_str("\n// Responses.\n");
+    declare::<consumption_sync::ConsumptionSyncCounters>(&mut out);
+    declare::<responses::PeriodStatistics>(&mut out);
+    declare::<responses::CurrencyTotals>(&mut out);
+    declare::<responses::ConsumptionStatistics>(&mut out);
+    declare::<responses::SoracomCurrencyTotals>(&mut out);
+    declare::<responses::SoracomPeriodStatistics>(&mut out);
+    declare::<responses::SoracomConsumptionStatistics>(&mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/wasm/generated.d.ts");
+
+    #[test]
+    fn generated_declarations_are_committed() {
+        let generated = generated();
+        if std::env::var_os("BILLSYNC_WRITE_TYPES").is_some() {
+            std::fs::write(FILE, &generated).unwrap();
+        }
+        let committed = std::fs::read_to_string(FILE).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "src/wasm/generated.d.ts differs from what the Rust types generate: run `make types` \
+             (BILLSYNC_WRITE_TYPES=1 cargo test --lib typegen) and commit it"
+        );
+    }
+}
