@@ -12,6 +12,7 @@ export const {
   validateRequest,
   aggregateConsumption,
   ConsumptionAggregator,
+  SoracomCsvAggregator,
   parseBillingExport,
   previewReconciliation,
   ArrowEngine,
