@@ -3,7 +3,7 @@
 //!
 //! Memory stays flat whatever the size of the file or of a chunk: a chunk is copied into wasm 64 KiB at a
 //! time (text is UTF-8-encoded straight into wasm memory by the engine's `TextEncoder.encodeInto`), and the
-//! core aggregator holds one row and the sums. The result crosses back as one JSON text (`to_js_bulk`),
+//! core aggregator holds one row and the sums. The result crosses back as one JSON text (as `to_js_bulk` does it),
 //! amounts as exact decimal strings.
 //!
 //! A text chunk may end between the two UTF-16 halves of a character: the high half waits for the next
@@ -13,15 +13,19 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
+use chrono::Datelike;
+
 use js_sys::{ArrayBuffer, JsString, Reflect, Uint8Array};
+use rust_decimal::Decimal;
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::args::{invalid, require_object, string_arg};
-use super::{js_error, to_js_bulk};
+use super::js_error;
 use crate::error::Error;
 use crate::money::{render_exact, Currency};
+use crate::period::Period;
 use crate::vendors::soracom::{
     BillDate, BillingCsvAggregator, CsvAggregates, LineTotals, SubscriberKey, SubscriberTotals,
 };
@@ -91,6 +95,17 @@ extern "C" {
     fn read(this: &Encoded) -> u32;
     #[wasm_bindgen(method, getter)]
     fn written(this: &Encoded) -> u32;
+
+    #[wasm_bindgen(js_name = TextDecoder)]
+    type Utf8Decoder;
+    #[wasm_bindgen(constructor, js_class = "TextDecoder")]
+    fn new() -> Utf8Decoder;
+    /// Decodes a view of wasm memory (an imported function's `&[u8]` is not copied first).
+    #[wasm_bindgen(method)]
+    fn decode(this: &Utf8Decoder, bytes: &[u8]) -> JsString;
+
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn parse_json(text: &JsString) -> Result<JsValue, JsValue>;
 }
 
 thread_local! {
@@ -276,7 +291,65 @@ impl JsSoracomCsvAggregator {
             .ok_or_else(|| finished_error("finished"))?;
         streaming.flush_surrogate()?;
         let aggregates = streaming.aggregator.finish().map_err(|e| js_error(&e))?;
-        to_js_bulk(&JsAggregates(&aggregates))
+        result_to_js(&aggregates)
+    }
+}
+
+/// The result as plain JS values, through one JSON text, as `to_js_bulk` does, with two differences that
+/// matter for a result of tens of MB (bench/README.md): the buffer is sized up front from the number of sums
+/// (no doubling copies in a wasm memory that never shrinks), and characters beyond ASCII are written as
+/// `\uXXXX`, so the text JS decodes is one byte per character (a single label in Japanese would make the
+/// whole text a two-byte string: twice the memory, five times the decoding time).
+fn result_to_js(aggregates: &CsvAggregates) -> Result<JsValue, JsValue> {
+    let failed = |reason: String| {
+        js_error(&Error::InvalidPayload {
+            payload: "result".into(),
+            offset: 0,
+            reason,
+        })
+    };
+    // About 90 bytes per sum, and a key and labels per subscriber.
+    let estimate = aggregates
+        .entries()
+        .saturating_mul(90)
+        .saturating_add(aggregates.per_subscriber.len().saturating_mul(96))
+        .saturating_add(4096);
+    let mut text = Vec::with_capacity(estimate);
+    let mut serializer = serde_json::Serializer::with_formatter(&mut text, AsciiJson);
+    JsAggregates(aggregates)
+        .serialize(&mut serializer)
+        .map_err(|e| failed(e.to_string()))?;
+    let text = DECODER.with(|decoder| decoder.decode(&text));
+    parse_json(&text).map_err(|_| failed("not JSON".into()))
+}
+
+thread_local! {
+    static DECODER: Utf8Decoder = Utf8Decoder::new();
+}
+
+/// serde_json's compact output, with every character beyond ASCII escaped.
+struct AsciiJson;
+
+impl serde_json::ser::Formatter for AsciiJson {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        if fragment.is_ascii() {
+            return writer.write_all(fragment.as_bytes());
+        }
+        let mut units = [0u16; 2];
+        for c in fragment.chars() {
+            if c.is_ascii() {
+                writer.write_all(&[c as u8])?;
+            } else {
+                for unit in c.encode_utf16(&mut units) {
+                    write!(writer, "\\u{unit:04x}")?;
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -306,18 +379,181 @@ impl Serialize for Totals<'_> {
         let t = self.0;
         let mut s = serializer.serialize_struct("SoracomCsvTotals", 4)?;
         s.serialize_field("rows", &t.rows)?;
-        s.serialize_field("charges", &render_exact(t.charges))?;
-        s.serialize_field("discounts", &render_exact(t.discounts))?;
-        s.serialize_field("net", &render_exact(t.net))?;
+        s.serialize_field("charges", &Exact::of(t.charges))?;
+        s.serialize_field("discounts", &Exact::of(t.discounts))?;
+        s.serialize_field("net", &Exact::of(t.net))?;
         s.end()
     }
+}
+
+/// A short string built on the stack, serialised without a heap allocation: a result holds hundreds of
+/// thousands of amounts and date keys, and a `String` for each (with rust_decimal's and chrono's formatting)
+/// was most of `finish()` (measured in bench/README.md).
+struct Text {
+    bytes: [u8; 64],
+    len: usize,
+}
+
+impl Text {
+    fn new() -> Text {
+        Text {
+            bytes: [0; 64],
+            len: 0,
+        }
+    }
+
+    fn push(&mut self, byte: u8) {
+        if let Some(slot) = self.bytes.get_mut(self.len) {
+            *slot = byte;
+            self.len += 1;
+        }
+    }
+
+    fn push_all(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.push(b);
+        }
+    }
+
+    /// `value` in decimal, zero-padded to `width` digits.
+    fn push_number(&mut self, value: u64, width: usize) {
+        let mut digits = Digits::of(value);
+        digits.pad(width);
+        self.push_all(digits.as_bytes());
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(self.bytes.get(..self.len).unwrap_or_default()).unwrap_or_default()
+    }
+}
+
+impl Serialize for Text {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// The decimal digits of a `u64`, most significant first.
+struct Digits {
+    bytes: [u8; 20],
+    start: usize,
+}
+
+impl Digits {
+    fn of(mut value: u64) -> Digits {
+        let mut digits = Digits {
+            bytes: [b'0'; 20],
+            start: 20,
+        };
+        loop {
+            digits.start -= 1;
+            if let Some(slot) = digits.bytes.get_mut(digits.start) {
+                // A digit: the cast cannot truncate.
+                *slot = b'0' + (value % 10) as u8;
+            }
+            value /= 10;
+            if value == 0 || digits.start == 0 {
+                return digits;
+            }
+        }
+    }
+
+    /// Leading zeros up to `width` digits (at most 20).
+    fn pad(&mut self, width: usize) {
+        self.start = self.start.min(20usize.saturating_sub(width));
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(self.start..).unwrap_or_default()
+    }
+}
+
+/// An amount as `money::render_exact` writes it: lossless, at least 2 decimals ("5" → "5.00", "0.125" →
+/// "0.125", a negative zero → "0.00"). Mantissas beyond 64 bits (never in a bill) take `render_exact` itself.
+enum Exact {
+    Short(Text),
+    Long(String),
+}
+
+impl Exact {
+    fn of(amount: Decimal) -> Exact {
+        let mantissa = amount.mantissa();
+        let Ok(mut units) = u64::try_from(mantissa.unsigned_abs()) else {
+            return Exact::Long(render_exact(amount));
+        };
+        // Normalise: no trailing zeros after the point.
+        let mut scale = amount.scale() as usize;
+        while scale > 0 && units % 10 == 0 {
+            units /= 10;
+            scale -= 1;
+        }
+        let mut text = Text::new();
+        if units == 0 {
+            text.push_all(b"0.00");
+            return Exact::Short(text);
+        }
+        if mantissa < 0 {
+            text.push(b'-');
+        }
+        let digits = Digits::of(units);
+        let digits = digits.as_bytes();
+        let (integer, fraction) = digits.split_at(digits.len().saturating_sub(scale));
+        if integer.is_empty() {
+            text.push(b'0');
+        }
+        text.push_all(integer);
+        text.push(b'.');
+        for _ in fraction.len()..scale {
+            text.push(b'0');
+        }
+        text.push_all(fraction);
+        for _ in scale..2 {
+            text.push(b'0');
+        }
+        Exact::Short(text)
+    }
+}
+
+impl Serialize for Exact {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Exact::Short(text) => text.serialize(serializer),
+            Exact::Long(text) => serializer.serialize_str(text),
+        }
+    }
+}
+
+/// A date as Soracom writes it, as `BillDate`'s `Display` does: "yyyyMMdd", or "yyyyMM" for a month.
+fn date_key(date: BillDate) -> Text {
+    let mut text = Text::new();
+    match date {
+        BillDate::Month(p) => {
+            text.push_number(p.year().into(), 4);
+            text.push_number(p.month().into(), 2);
+        }
+        BillDate::Day(d) => {
+            text.push_number(u64::try_from(d.year()).unwrap_or_default(), 4);
+            text.push_number(d.month().into(), 2);
+            text.push_number(d.day().into(), 2);
+        }
+    }
+    text
+}
+
+/// A month as `Period`'s `Display` writes it: "YYYY-MM".
+fn month_key(month: Period) -> Text {
+    let mut text = Text::new();
+    text.push_number(month.year().into(), 4);
+    text.push(b'-');
+    text.push_number(month.month().into(), 2);
+    text
 }
 
 struct Dates<'a>(&'a BTreeMap<BillDate, LineTotals>);
 
 impl Serialize for Dates<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.iter().map(|(d, t)| (d.to_string(), Totals(t))))
+        serializer.collect_map(self.0.iter().map(|(d, t)| (date_key(*d), Totals(t))))
     }
 }
 
@@ -342,19 +578,18 @@ struct Subscriber<'a>(&'a SubscriberTotals);
 impl Serialize for Subscriber<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let t = self.0;
-        let months = Months(&t.months);
         let mut s = serializer.serialize_struct("SoracomCsvSubscriber", 3)?;
-        s.serialize_field("months", &months)?;
+        s.serialize_field("months", &Months(&t.months))?;
         s.serialize_field("dates", &Dates(&t.dates))?;
         s.serialize_field("labels", &t.labels)?;
         s.end()
     }
 }
 
-struct Months<'a>(&'a BTreeMap<crate::period::Period, LineTotals>);
+struct Months<'a>(&'a BTreeMap<Period, LineTotals>);
 
 impl Serialize for Months<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.iter().map(|(p, t)| (p.to_string(), Totals(t))))
+        serializer.collect_map(self.0.iter().map(|(p, t)| (month_key(*p), Totals(t))))
     }
 }
