@@ -167,6 +167,19 @@ test('chunks larger than 64 KiB, as one text or one byte array, give the same su
   assert.equal(Object.keys(whole.perSubscriber).length, 300);
 });
 
+test('amounts are exact decimal strings with at least 2 decimals, as billsync renders money', () => {
+  const cases = [['100', '100.00'], ['0.10', '0.10'], ['-0.5', '-0.50'], ['1.230', '1.23'], ['0', '0.00'], ['-0', '0.00'],
+    ['12345678901234.5678901', '12345678901234.5678901'], ['0.0000000001', '0.0000000001'], ['1e3', '1000.00'],
+    ['-2.5E-3', '-0.0025'], ['000123.4500', '123.45'],
+    // Beyond 64 bits of mantissa.
+    ['123456789012345678901234.5', '123456789012345678901234.50'], ['-98765432109876543210.123', '-98765432109876543210.123']];
+  const csv = `date,billItemName,amount\n${cases.map(([amount], i) => `20250101,item ${i},${amount}\n`).join('')}`;
+  const result = aggregate([csv]);
+  cases.forEach(([amount, rendered], i) => assert.equal(result.perBillItem[`item ${i}`].net, rendered, amount));
+  assert.equal(result.perBillItem['item 2'].discounts, '-0.50');
+  assert.equal(result.perBillItem['item 5'].charges, '0.00', 'a negative zero is a charge of 0');
+});
+
 test('push returns the complete rows so far', () => {
   const aggregator = new SoracomCsvAggregator({ currency: 'usd' });
   assert.equal(aggregator.push('date,billItemName,amount\n20250101,Air,1\n2025'), 1);
