@@ -3,6 +3,7 @@
 //
 //   node bench/measure-soracom.mjs wasm FILE RUNS   billsync's SoracomCsvAggregator (bench/build)
 //   node bench/measure-soracom.mjs js FILE RUNS     plain JS doing the same work, with decimal.js
+//   node bench/measure-soracom.mjs stream FILE      memory only: one wasm run, peak RSS while streaming
 //
 // Both read FILE as a stream of 64 KiB chunks (fs.createReadStream), as a host streaming a 1 GB export would,
 // and push each chunk as it arrives. The timed region is the same for both, and for the native bench: from
@@ -292,9 +293,14 @@ export class PlainSoracomCsvAggregator {
 // Measuring.
 // ---------------------------------------------------------------------------------------------------------
 
+const maxRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024 * 10) / 10;
+/** Peak RSS when the first run had pushed its last chunk: the streaming itself, before any result exists. */
+let streamRssMb;
+
 /** Streams FILE in 64 KiB chunks into `aggregator`, then finishes it. */
 async function streamInto(aggregator, file) {
   for await (const chunk of fs.createReadStream(file, { highWaterMark: CHUNK })) aggregator.push(chunk);
+  streamRssMb ??= maxRssMb();
   return aggregator.finish();
 }
 
@@ -340,7 +346,18 @@ async function time(runs, once) {
 }
 
 const [mode, file, runs = '3'] = process.argv.slice(2);
-if ((mode === 'wasm' || mode === 'js') && file) {
+if (mode === 'stream' && file) {
+  // Memory only: one run of the wasm aggregator over FILE (bench/run-soracom.sh's FLAT check, on files of
+  // different sizes with the same subscribers, days and bill items).
+  const billsync = require('./build/billsync.js');
+  const started = process.hrtime.bigint();
+  const result = await streamInto(new billsync.SoracomCsvAggregator({ currency: 'JPY' }), file);
+  console.log(JSON.stringify({
+    impl: 'wasm', file, rows: result.rows, bytes: fs.statSync(file).size,
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    stream_rss_mb: streamRssMb, max_rss_mb: maxRssMb(), total: result.total, digest: fnv1a(canonical(result)),
+  }));
+} else if ((mode === 'wasm' || mode === 'js') && file) {
   let once;
   if (mode === 'wasm') {
     const billsync = require(`./build/${process.env.BILLSYNC_BUILD ? `${process.env.BILLSYNC_BUILD}/` : ''}billsync.js`);
@@ -356,8 +373,10 @@ if ((mode === 'wasm' || mode === 'js') && file) {
     bytes: fs.statSync(file).size,
     chunk: CHUNK,
     seconds,
-    // The whole Node process at its peak (wasm linear memory included), as the kernel counts it.
-    max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024 * 10) / 10,
+    // The whole Node process at its peak (wasm linear memory included), as the kernel counts it: while
+    // streaming, and over everything (the results, several runs' of them before the GC frees them).
+    stream_rss_mb: streamRssMb,
+    max_rss_mb: maxRssMb(),
     subscribers: Object.keys(result.perSubscriber).length,
     days: Object.keys(result.perDay).length,
     bill_items: Object.keys(result.perBillItem).length,
@@ -365,6 +384,6 @@ if ((mode === 'wasm' || mode === 'js') && file) {
     digest: fnv1a(canonical(result)),
   }));
 } else if (mode !== undefined) {
-  console.error('usage: node bench/measure-soracom.mjs wasm|js FILE RUNS');
+  console.error('usage: node bench/measure-soracom.mjs wasm|js FILE RUNS | stream FILE');
   process.exit(2);
 }
