@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Parse + aggregate Arrow consumption payloads three ways on the same data, and print lines/s and ratios:
 #   native Rust (bench-native profile), billsync's wasm in Node (release profile), plain JS with decimal.js.
-# Then the peak RSS of the streaming wasm path for 10% of the lines and for all of them.
+# Then the peak RSS of the streaming wasm path for 10% of the lines and for all of them, a reconciliation
+# preview at scale, and the Soracom billing CSV benchmark (bench/run-soracom.sh).
 #
 #   bench/run.sh                          1,000 licences x 1,000 lines (1M lines), 3 runs each
 #   LICENCES=100 LINES=1000 bench/run.sh  a quick 100k-line run
@@ -54,3 +55,8 @@ echo "reconciliation preview of $RECORDS records..." >&2
   node bench/measure-reconcile.mjs js "$RDATA" "$RUNS"
 } > "$BUILD/reconcile.jsonl"
 node bench/report-reconcile.mjs "$BUILD/reconcile.jsonl"
+
+# Soracom's billing CSV streamed from a file, native vs wasm vs plain JS (bench/run-soracom.sh; ROWS rows,
+# 1,000,000 by default: RECORDS above is the reconciliation's and is not passed on).
+echo >&2
+ROWS=${ROWS:-1000000} RUNS=$RUNS bash bench/run-soracom.sh

@@ -1,126 +1,139 @@
-//! Native throughput and memory of the streaming Soracom billing CSV aggregator.
+//! Native throughput and memory of the streaming Soracom billing CSV aggregator, on a file.
 //!
-//!   cargo bench --profile bench-native --bench soracom_csv -- [ROWS] [SUBSCRIBERS]
-//!   /usr/bin/time -v target/bench-native/deps/soracom_csv-* 1000000     # peak RSS ("Maximum resident set size")
+//!   cargo bench --profile bench-native --bench soracom_csv -- FILE [RUNS]
 //!
-//! The CSV (BOM, CRLF, all amount columns, two label columns; 30 days plus monthly and discount rows over
-//! SUBSCRIBERS SIMs, default 10,000) is generated on the fly into a 64 KiB buffer that is fed to the
-//! aggregator each time it fills, so no copy of the file is ever held: peak RSS is the aggregator's. A
-//! first pass only generates (same bytes, not fed), so its time can be taken off: `rows_per_s` is the
-//! aggregator alone, `end_to_end_rows_per_s` includes generation.
+//! bench/run-soracom.sh runs it on the file bench/soracom-data.mjs wrote, beside the wasm build and the
+//! plain-JS reference (bench/measure-soracom.mjs) on the same file. The file is read in 64 KiB chunks, each
+//! fed to `BillingCsvAggregator::push_chunk` as it is read, so no copy of the file is held: memory is the
+//! aggregator's (one row and the sums). One untimed run first (page cache, allocator), then RUNS timed ones;
+//! the timed region is open → read → push → finish.
 //!
-//! Prints one JSON line: rows, bytes, seconds, rows/s, MB/s, and the aggregates' size (entries, subscribers)
-//! with the checksum Σ net.
+//! Prints one JSON line: rows, bytes, seconds of each run, peak RSS (`VmHWM` of /proc/self/status: the
+//! kernel's high-water mark, what `/usr/bin/time -v` reports as "Maximum resident set size"), the total and
+//! a digest of every sum (bench/measure-soracom.mjs computes the same digest, so the three implementations
+//! are checked to agree on every subscriber, month, date, label, day and bill item, not just the total).
 
 use std::error::Error;
-use std::io::Write as _;
+use std::fmt::Write as _;
+use std::fs::File;
+use std::io::Read;
 use std::time::Instant;
 
 use billsync::money::{render_exact, Currency};
-use billsync::vendors::soracom::BillingCsvAggregator;
+use billsync::vendors::soracom::{BillingCsvAggregator, CsvAggregates, LineTotals};
 
 const CHUNK: usize = 64 * 1024;
-const HEADER: &str = "\u{feff}imsi,vpgId,loraGatewayId,loraDeviceId,sigfoxDeviceId,deviceId,gadgetId,soraCamDeviceId,date,billItemName,unitPrice,quantity,amount,tag.name,group\r\n";
 
-/// Row `i` of the generated file, appended to `out` (deterministic: no RNG, so every run is the same).
-fn row(i: u64, subscribers: u64, out: &mut Vec<u8>) -> std::io::Result<()> {
-    let sim = i % subscribers;
-    let day = (i / subscribers) % 32;
-    match day {
-        // Day 31 stands for the monthly rows: a basic fee and, for one SIM in ten, a discount.
-        31 if sim % 10 == 0 => write!(
-            out,
-            ",,,,,,,,202501,Free tier,,,-{}.{:02},,\r\n",
-            sim % 50,
-            sim % 100
-        ),
-        31 => write!(
-            out,
-            "4401030{sim:08},,,,,,,,202501,Air basic fee (s1.standard),10,1,10,sensor-{sim},group-{}\r\n",
-            sim % 7
-        ),
-        _ => {
-            let bytes = 1_000 + (i * 7919) % 5_000_000;
-            // 0.0000002 per byte, exactly.
-            let micro = bytes * 2;
-            write!(
-                out,
-                "4401030{sim:08},,,,,,,,202501{:02},Air data (s1.standard),0.0000002,{bytes},{}.{:07},sensor-{sim},group-{}\r\n",
-                day + 1,
-                micro / 10_000_000,
-                micro % 10_000_000,
-                sim % 7
-            )
+/// Reads `path` in 64 KiB chunks into the aggregator. Returns the aggregates and the bytes read.
+fn aggregate(path: &str, buffer: &mut [u8]) -> Result<(CsvAggregates, u64), Box<dyn Error>> {
+    let mut file = File::open(path)?;
+    let mut aggregator = BillingCsvAggregator::new(Currency::JPY);
+    let mut bytes = 0u64;
+    loop {
+        let n = file.read(buffer)?;
+        if n == 0 {
+            break;
         }
+        bytes += n as u64;
+        aggregator.push_chunk(&buffer[..n])?;
     }
+    Ok((aggregator.finish()?, bytes))
 }
 
-/// Generates `rows` rows in 64 KiB pieces, handing each to `sink`. Returns the bytes generated.
-fn generate(
-    rows: u64,
-    subscribers: u64,
-    mut sink: impl FnMut(&[u8]) -> Result<(), Box<dyn Error>>,
-) -> Result<u64, Box<dyn Error>> {
-    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + 256);
-    buf.extend_from_slice(HEADER.as_bytes());
-    let mut total = 0u64;
-    for i in 0..rows {
-        row(i, subscribers, &mut buf)?;
-        if buf.len() >= CHUNK {
-            // Exactly 64 KiB per push; the tail starts the next chunk (splits fall anywhere in a row).
-            sink(&buf[..CHUNK])?;
-            total += CHUNK as u64;
-            buf.drain(..CHUNK);
+fn totals(out: &mut String, tag: &str, key: &str, t: &LineTotals) {
+    let _ = writeln!(
+        out,
+        "{tag}\t{key}\t{}\t{}\t{}\t{}",
+        t.rows,
+        render_exact(t.charges),
+        render_exact(t.discounts),
+        render_exact(t.net)
+    );
+}
+
+/// Every sum as text, one per line, in key order: what the digest is taken of (bench/measure-soracom.mjs
+/// writes the same text from its result).
+fn canonical(a: &CsvAggregates) -> String {
+    let mut out = String::new();
+    for (key, s) in &a.per_subscriber {
+        let _ = writeln!(out, "S\t{key}");
+        for (month, t) in &s.months {
+            totals(&mut out, "M", &month.to_string(), t);
+        }
+        for (date, t) in &s.dates {
+            totals(&mut out, "D", &date.to_string(), t);
+        }
+        for (name, value) in &s.labels {
+            let _ = writeln!(out, "L\t{name}\t{value}");
         }
     }
-    sink(&buf)?;
-    total += buf.len() as u64;
-    Ok(total)
+    for (date, t) in &a.per_day {
+        totals(&mut out, "P", &date.to_string(), t);
+    }
+    for (item, t) in &a.per_bill_item {
+        totals(&mut out, "B", item, t);
+    }
+    totals(&mut out, "T", "", &a.total);
+    out
+}
+
+/// FNV-1a, 32 bits: a check that two results are the same, not a defence against anyone.
+fn fnv1a(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5, |h: u32, &b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// The process's peak resident set, in MB, from the kernel.
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
     let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
-    let rows: u64 = args
+    let path = args
         .next()
-        .map(|r| r.parse())
-        .transpose()?
-        .unwrap_or(1_000_000);
-    let subscribers: u64 = args
-        .next()
-        .map(|r| r.parse())
-        .transpose()?
-        .unwrap_or(10_000)
-        .max(1);
+        .ok_or("usage: soracom_csv FILE [RUNS] (bench/run-soracom.sh makes the file)")?;
+    let runs: usize = args.next().map(|r| r.parse()).transpose()?.unwrap_or(3);
 
-    let started = Instant::now();
-    let mut sink_len = 0u64;
-    generate(rows, subscribers, |chunk| {
-        sink_len += chunk.len() as u64;
-        Ok(())
-    })?;
-    let generation = started.elapsed().as_secs_f64();
-
-    let started = Instant::now();
-    let mut aggregator = BillingCsvAggregator::new(Currency::JPY);
-    let bytes = generate(rows, subscribers, |chunk| {
-        aggregator.push_chunk(chunk).map_err(Into::into)
-    })?;
-    let aggregates = aggregator.finish()?;
-    let end_to_end = started.elapsed().as_secs_f64();
-    assert_eq!(bytes, sink_len);
-    assert_eq!(aggregates.rows(), rows);
-
-    let aggregating = (end_to_end - generation).max(1e-9);
+    let mut buffer = vec![0u8; CHUNK];
+    let (mut aggregates, mut bytes) = aggregate(&path, &mut buffer)?;
+    // After one run the peak is the streaming's and the sums' (there is no separate result here).
+    let stream_rss_mb = peak_rss_mb();
+    let mut seconds = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        // The previous run's sums are freed before the next starts, as in the JS runs.
+        drop(aggregates);
+        let started = Instant::now();
+        (aggregates, bytes) = aggregate(&path, &mut buffer)?;
+        seconds.push(started.elapsed().as_secs_f64());
+    }
+    let text = canonical(&aggregates);
+    let t = &aggregates.total;
     println!(
-        r#"{{"impl":"native","rows":{rows},"bytes":{bytes},"chunk":{CHUNK},"generate_s":{generation:.3},"total_s":{end_to_end:.3},"aggregate_s":{aggregating:.3},"rows_per_s":{:.0},"mb_per_s":{:.1},"end_to_end_rows_per_s":{:.0},"entries":{},"subscribers":{},"bill_items":{},"days":{},"net":"{}"}}"#,
-        rows as f64 / aggregating,
-        bytes as f64 / 1e6 / aggregating,
-        rows as f64 / end_to_end,
-        aggregates.entries(),
+        r#"{{"impl":"native","file":"{path}","rows":{},"bytes":{bytes},"chunk":{CHUNK},"seconds":[{}],"stream_rss_mb":{stream_rss_mb:.1},"max_rss_mb":{:.1},"subscribers":{},"days":{},"bill_items":{},"total":{{"rows":{},"charges":"{}","discounts":"{}","net":"{}"}},"digest":"{:08x}"}}"#,
+        aggregates.rows(),
+        seconds
+            .iter()
+            .map(|s| format!("{s:.4}"))
+            .collect::<Vec<_>>()
+            .join(","),
+        peak_rss_mb(),
         aggregates.per_subscriber.len(),
-        aggregates.per_bill_item.len(),
         aggregates.per_day.len(),
-        render_exact(aggregates.net().amount),
+        aggregates.per_bill_item.len(),
+        t.rows,
+        render_exact(t.charges),
+        render_exact(t.discounts),
+        render_exact(t.net),
+        fnv1a(text.as_bytes()),
     );
     Ok(())
 }

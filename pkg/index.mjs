@@ -13,6 +13,7 @@ export const {
   validateRequest,
   aggregateConsumption,
   ConsumptionAggregator,
+  SoracomCsvAggregator,
   parseBillingExport,
   previewReconciliation,
   ArrowEngine,

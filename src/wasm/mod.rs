@@ -13,6 +13,7 @@ mod foundation;
 mod memory_store;
 mod reconcile;
 mod soracom;
+mod soracom_csv;
 
 pub use foundation::*;
 

@@ -123,6 +123,14 @@ const CLASSES = {
       free: [],
     },
   },
+  SoracomCsvAggregator: {
+    constructor: [{ currency: 'JPY' }],
+    methods: {
+      push: [soracomCsv],
+      finish: [],
+      free: [],
+    },
+  },
   MemoryStore: {
     constructor: [tables()],
     methods: {
@@ -217,6 +225,8 @@ const EXPECTED_ERRORS = {
   'SoracomEngine.retrieveConsumptionRecord': 'not_found',
   'SoracomEngine.monthlyBill': 'not_found',
   'SoracomEngine.latestBill': 'not_found',
+  // A new aggregator has been given no header row.
+  'SoracomCsvAggregator.finish': 'invalid_payload',
 };
 
 test('valid arguments from the table are accepted', async () => {
