@@ -469,6 +469,39 @@ impl HostOptions {
     }
 }
 
+/// `engine.handle(request)` for JS, for either vendor's engine: the request checked, the response plain JS.
+pub(crate) fn serve_promise<R: Routes + 'static>(
+    engine: Rc<R>,
+    default_base: String,
+    request: JsValue,
+) -> Promise {
+    future_to_promise(async move {
+        let request = host_request(request, default_base)?;
+        to_js(&crate::rest::http::serve(&*engine, &request).await)
+    })
+}
+
+/// One operation run on its input (null: no fields), for an engine's per-operation JS method.
+pub(crate) fn run_promise<R: Routes + 'static>(
+    engine: Rc<R>,
+    base: String,
+    operation: R::Operation,
+    input: std::result::Result<Value, JsValue>,
+) -> Promise
+where
+    R::Operation: 'static,
+{
+    future_to_promise(async move {
+        let input = input?;
+        let input = if input.is_null() { json!({}) } else { input };
+        let result = engine
+            .run(operation, &input, &base, &base)
+            .await
+            .map_err(|e| js_error(&e))?;
+        to_js(&result.body)
+    })
+}
+
 /// A REST request from the host, checked; its base URL defaults to the engine's.
 pub(crate) fn host_request(
     request: JsValue,
@@ -555,12 +588,7 @@ impl JsArrowEngine {
         &self,
         #[wasm_bindgen(unchecked_param_type = "BillsyncHttpRequest")] request: JsValue,
     ) -> Promise {
-        let engine = Rc::clone(&self.inner);
-        let default_base = self.base_url.clone();
-        future_to_promise(async move {
-            let request = host_request(request, default_base)?;
-            to_js(&engine.handle(&request).await)
-        })
+        serve_promise(Rc::clone(&self.inner), self.base_url.clone(), request)
     }
 
     fn operation(&self, operation: Operation, input: JsValue) -> Promise {
@@ -568,17 +596,12 @@ impl JsArrowEngine {
             crate::rest::http::Method::Get => "query",
             crate::rest::http::Method::Post => "body",
         };
-        let engine = Rc::clone(&self.inner);
-        let base = self.base_url.clone();
-        future_to_promise(async move {
-            let input = optional_object_arg(input, argument, "an object, or null")?;
-            let input = if input.is_null() { json!({}) } else { input };
-            let result = engine
-                .run(operation, &input, &base, &base)
-                .await
-                .map_err(|e| js_error(&e))?;
-            to_js(&result.body)
-        })
+        run_promise(
+            Rc::clone(&self.inner),
+            self.base_url.clone(),
+            operation,
+            optional_object_arg(input, argument, "an object, or null"),
+        )
     }
 
     #[wasm_bindgen(js_name = listBillingSyncs, unchecked_return_type = "Promise<Array<Record<string, unknown>>>")]

@@ -6,15 +6,15 @@ use std::rc::Rc;
 use js_sys::Promise;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 use super::args::{optional_object_arg, string_arg};
-use super::engine::{host_request, vendor_payload, HostOptions, JsClock, JsProgress, JsStore};
-use super::{js_error, to_js};
+use super::engine::{
+    run_promise, serve_promise, vendor_payload, HostOptions, JsClock, JsProgress, JsStore,
+};
 use crate::engine::{Engine, Payload};
 use crate::error::{Error, Result};
 use crate::period::Period;
-use crate::rest::http::{Method, Routes};
+use crate::rest::http::Method;
 use crate::vendors::soracom::validate::Operation;
 use crate::vendors::soracom::{ExportMode, Soracom, SoracomApi};
 
@@ -169,12 +169,7 @@ impl JsSoracomEngine {
         &self,
         #[wasm_bindgen(unchecked_param_type = "BillsyncHttpRequest")] request: JsValue,
     ) -> Promise {
-        let engine = Rc::clone(&self.inner);
-        let default_base = self.base_url.clone();
-        future_to_promise(async move {
-            let request = host_request(request, default_base)?;
-            to_js(&engine.handle(&request).await)
-        })
+        serve_promise(Rc::clone(&self.inner), self.base_url.clone(), request)
     }
 
     fn operation(
@@ -182,17 +177,12 @@ impl JsSoracomEngine {
         operation: Operation,
         input: std::result::Result<Value, JsValue>,
     ) -> Promise {
-        let engine = Rc::clone(&self.inner);
-        let base = self.base_url.clone();
-        future_to_promise(async move {
-            let input = input?;
-            let input = if input.is_null() { json!({}) } else { input };
-            let result = engine
-                .run(operation, &input, &base, &base)
-                .await
-                .map_err(|e| js_error(&e))?;
-            to_js(&result.body)
-        })
+        run_promise(
+            Rc::clone(&self.inner),
+            self.base_url.clone(),
+            operation,
+            input,
+        )
     }
 
     fn body(&self, operation: Operation, input: JsValue) -> Promise {
