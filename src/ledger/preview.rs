@@ -326,10 +326,10 @@ fn record_from(
 /// `invoices` holds the invoice ids derived so far, per customer and month.
 fn inferred_items(
     ctx: &PlanContext,
-    preview: &PreviewRecord,
+    record: &ConsumptionRecord,
+    owner: &RecordOwner,
     invoices: &mut BTreeMap<(Uuid, Period), Uuid>,
 ) -> Result<Vec<InvoiceItem>> {
-    let record = &preview.record;
     let natural = SourceKey::of_record(
         record.resource_uuid.as_str(),
         record.billing_period,
@@ -337,9 +337,9 @@ fn inferred_items(
     );
     let consumed = ctx.invoice_price(record.consumed_sell, record.consumed_buy);
     let invoice_uuid = invoices
-        .entry((preview.owner.customer_uuid.clone(), record.billing_period))
+        .entry((owner.customer_uuid.clone(), record.billing_period))
         .or_insert_with(|| {
-            InvoiceItem::invoice_uuid_for(&preview.owner.customer_uuid, record.billing_period)
+            InvoiceItem::invoice_uuid_for(&owner.customer_uuid, record.billing_period)
         })
         .clone();
     let item = |kind: InvoiceItemKind, amount: Decimal| {
@@ -347,7 +347,7 @@ fn inferred_items(
         InvoiceItem {
             uuid: Uuid::derive("invoice_item", &key),
             invoice_uuid: invoice_uuid.clone(),
-            customer_uuid: preview.owner.customer_uuid.clone(),
+            customer_uuid: owner.customer_uuid.clone(),
             project_uuid: None,
             resource_uuid: Some(record.resource_uuid.clone()),
             billing_period: record.billing_period,
@@ -482,18 +482,27 @@ pub fn preview_reconciliation(
         as_of,
         zone,
     };
-    let records: Vec<ConsumptionRecord> = previews.iter().map(|p| p.record.clone()).collect();
-    let owners: BTreeMap<Uuid, RecordOwner> = previews
+    // The records are moved out of their previews, not copied.
+    let mut records = Vec::with_capacity(previews.len());
+    let mut record_owners = Vec::with_capacity(previews.len());
+    let mut names = Vec::with_capacity(previews.len());
+    for p in previews {
+        records.push(p.record);
+        record_owners.push(p.owner);
+        names.push(p.customer_name);
+    }
+    let owners: BTreeMap<Uuid, RecordOwner> = records
         .iter()
-        .map(|p| (p.record.resource_uuid.clone(), p.owner.clone()))
+        .zip(&record_owners)
+        .map(|(r, o)| (r.resource_uuid.clone(), o.clone()))
         .collect();
     let items = match given_items {
         Some(items) => items,
         None => {
-            let mut items = Vec::with_capacity(previews.len());
+            let mut items = Vec::with_capacity(records.len());
             let mut invoices = BTreeMap::new();
-            for p in &previews {
-                items.extend(inferred_items(&ctx, p, &mut invoices)?);
+            for (record, owner) in records.iter().zip(&record_owners) {
+                items.extend(inferred_items(&ctx, record, owner, &mut invoices)?);
             }
             items
         }
@@ -510,13 +519,15 @@ pub fn preview_reconciliation(
             sources: Vec::new(),
         },
     )?;
-    let customer_names: BTreeMap<&Uuid, &str> = previews
+    let customer_names: BTreeMap<&Uuid, &str> = record_owners
         .iter()
-        .map(|p| (&p.owner.customer_uuid, p.customer_name.as_str()))
+        .zip(&names)
+        .map(|(o, n)| (&o.customer_uuid, n.as_str()))
         .collect();
-    let customer_of: BTreeMap<&Uuid, &Uuid> = previews
+    let customer_of: BTreeMap<&Uuid, &Uuid> = records
         .iter()
-        .map(|p| (&p.record.uuid, &p.owner.customer_uuid))
+        .zip(&record_owners)
+        .map(|(r, o)| (&r.uuid, &o.customer_uuid))
         .collect();
     let mut customers = totals(&outcomes, |o| {
         customer_of.get(&o.record_uuid).map(|c| (*c).clone())

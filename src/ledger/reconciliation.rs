@@ -12,7 +12,7 @@
 //! cleaned up since) is netted off. When its document lines own it, each of its records is brought to zero:
 //! the lines bill the money.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -128,7 +128,7 @@ pub fn plan_consumption_reconciliation(
     let mut outcomes = Vec::with_capacity(records.len());
 
     // Figures by source, once: a closed month can have tens of thousands of lines.
-    let mut by_source: BTreeMap<&str, Vec<&FinalFigure>> = BTreeMap::new();
+    let mut by_source: HashMap<&str, Vec<&FinalFigure>> = HashMap::new();
     for figure in finals.iter().filter(|f| f.is_for(period)) {
         by_source
             .entry(figure.source_ref.trim())
@@ -293,7 +293,7 @@ fn reconcile_unit(
     let owning: Vec<bool> = plan
         .records
         .iter()
-        .map(|r| plan.ownership.owns(&r.key()))
+        .map(|r| plan.ownership.owns_record(plan.unit, r))
         .collect();
     let weights: Vec<Decimal> = plan
         .records

@@ -14,7 +14,7 @@
 //! resource is deleted after its consumption was billed), the new owner nets off what the old one billed,
 //! and the unit's total stays the vendor's final amount.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -49,7 +49,7 @@ impl UnitOwner {
 /// The owning records of each unit, from the records of a month and which resources are live.
 #[derive(Debug, Clone, Default)]
 pub struct Ownership {
-    owners: BTreeMap<UnitKey, Vec<(RecordKey, Uuid)>>,
+    owners: HashMap<UnitKey, Vec<(RecordKey, Uuid)>>,
 }
 
 impl ConsumptionRecord {
@@ -65,7 +65,7 @@ impl Ownership {
         records: impl IntoIterator<Item = &'a ConsumptionRecord>,
         live: impl Fn(&Uuid) -> bool,
     ) -> Ownership {
-        let mut owners: BTreeMap<UnitKey, Vec<(RecordKey, Uuid)>> = BTreeMap::new();
+        let mut owners: HashMap<UnitKey, Vec<(RecordKey, Uuid)>> = HashMap::new();
         for record in records {
             if live(&record.resource_uuid) {
                 owners
@@ -95,6 +95,17 @@ impl Ownership {
             .get(&SourceKey::unit(period, source_ref))
             .map(|r| r.iter().map(|(_, uuid)| uuid.clone()).collect())
             .unwrap_or_default()
+    }
+
+    /// Whether `record`, of `unit`, owns it: [`Ownership::owns`] without building the record's keys.
+    pub fn owns_record(&self, unit: &UnitKey, record: &ConsumptionRecord) -> bool {
+        self.owners.get(unit).is_some_and(|r| {
+            r.iter().any(|(k, _)| {
+                k.resource_uuid == record.resource_uuid
+                    && k.billing_period == record.billing_period
+                    && k.source_ref == record.source_ref
+            })
+        })
     }
 
     pub fn owns(&self, key: &RecordKey) -> bool {
