@@ -130,8 +130,10 @@ function jsPreview({ recordsText, exportPayload }, asOf = '2025-02-03T10:00:00Z'
 
 let once;
 if (mode === 'wasm') {
-  const billsync = require('./build/billsync.js');
-  once = () => billsync.previewReconciliation({ period: '2025-01', records: input.recordsText, exportPayload: input.exportPayload, settings, asOf: '2025-02-03T10:00:00Z' });
+  const billsync = require(process.env.BILLSYNC_JS ?? './build/billsync.js');
+  // RECORDS_AS=objects: the records as an array of objects instead (converted field by field at the boundary).
+  const records = process.env.RECORDS_AS === 'objects' ? input.records : input.recordsText;
+  once = () => billsync.previewReconciliation({ period: '2025-01', records, exportPayload: input.exportPayload, settings, asOf: '2025-02-03T10:00:00Z' });
 } else {
   once = () => jsPreview(input);
 }
