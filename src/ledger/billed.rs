@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
@@ -66,23 +66,22 @@ pub struct Billing {
 /// The invoice items billsync made, indexed once per plan by the money they bill and by id, so a plan over
 /// N records stays O(N log N); and the source rows read, for the versions a plan relies on.
 pub struct BilledItems<'a> {
-    by_source: HashMap<&'a SourceKey, Vec<&'a InvoiceItem>>,
-    by_uuid: HashMap<&'a Uuid, &'a InvoiceItem>,
-    sources: HashMap<&'a SourceKey, &'a SourceRow>,
-    by_unit: HashMap<&'a UnitKey, Vec<&'a SourceKey>>,
+    by_source: BTreeMap<&'a SourceKey, Vec<&'a InvoiceItem>>,
+    by_uuid: BTreeMap<&'a Uuid, &'a InvoiceItem>,
+    sources: BTreeMap<&'a SourceKey, &'a SourceRow>,
+    by_unit: BTreeMap<&'a UnitKey, Vec<&'a SourceKey>>,
 }
 
 impl<'a> BilledItems<'a> {
     pub fn new(billing: &'a Billing) -> BilledItems<'a> {
-        let mut by_source: HashMap<&SourceKey, Vec<&InvoiceItem>> =
-            HashMap::with_capacity(billing.items.len());
-        let mut by_uuid = HashMap::with_capacity(billing.items.len());
+        let mut by_source: BTreeMap<&SourceKey, Vec<&InvoiceItem>> = BTreeMap::new();
+        let mut by_uuid = BTreeMap::new();
         for item in &billing.items {
             by_source.entry(&item.source_key).or_default().push(item);
             by_uuid.insert(&item.uuid, item);
         }
         let sources = billing.sources.iter().map(|s| (&s.source_key, s)).collect();
-        let mut by_unit: HashMap<&UnitKey, Vec<&SourceKey>> = HashMap::new();
+        let mut by_unit: BTreeMap<&UnitKey, Vec<&SourceKey>> = BTreeMap::new();
         for source in &billing.sources {
             if let Some(unit) = &source.unit {
                 by_unit.entry(unit).or_default().push(&source.source_key);

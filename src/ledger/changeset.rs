@@ -12,7 +12,7 @@
 //! - any other write whose row is not at the version the plan read is a conflict: nothing is applied, and
 //!   the engine re-reads and re-plans.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 
 use serde::de::DeserializeOwned;
@@ -88,7 +88,7 @@ pub struct Changeset {
     /// Where each row's write is in `writes`: a changeset writes a row once. Keyed by a hash of
     /// (table, id), so a push allocates no key; a slot lists every write whose row hashes there.
     #[serde(skip)]
-    index: HashMap<u64, Slot, BuildHasherDefault<IdentityHasher>>,
+    index: BTreeMap<u64, Slot>,
 }
 
 /// The writes whose (table, id) hash alike: almost always one.
@@ -121,24 +121,6 @@ impl Slot {
     }
 }
 
-/// The index's keys are hashes already.
-#[derive(Default)]
-struct IdentityHasher(u64);
-
-impl std::hash::Hasher for IdentityHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
 fn slot_hash(table: &str, id: &str) -> u64 {
     BuildHasherDefault::<DefaultHasher>::default().hash_one((table, id))
 }
@@ -157,7 +139,7 @@ impl Changeset {
             operation: operation.to_owned(),
             as_of,
             writes: Vec::new(),
-            index: HashMap::default(),
+            index: BTreeMap::new(),
         }
     }
 

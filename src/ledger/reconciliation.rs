@@ -12,7 +12,7 @@
 //! cleaned up since) is netted off. When its document lines own it, each of its records is brought to zero:
 //! the lines bill the money.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -128,7 +128,7 @@ pub fn plan_consumption_reconciliation(
     let mut outcomes = Vec::with_capacity(records.len());
 
     // Figures by source, once: a closed month can have tens of thousands of lines.
-    let mut by_source: HashMap<&str, Vec<&FinalFigure>> = HashMap::new();
+    let mut by_source: BTreeMap<&str, Vec<&FinalFigure>> = BTreeMap::new();
     for figure in finals.iter().filter(|f| f.is_for(period)) {
         by_source
             .entry(figure.source_ref.trim())

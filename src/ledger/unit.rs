@@ -14,7 +14,7 @@
 //! resource is deleted after its consumption was billed), the new owner nets off what the old one billed,
 //! and the unit's total stays the vendor's final amount.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -49,7 +49,7 @@ impl UnitOwner {
 /// The owning records of each unit, from the records of a month and which resources are live.
 #[derive(Debug, Clone, Default)]
 pub struct Ownership {
-    owners: HashMap<UnitKey, Vec<(RecordKey, Uuid)>>,
+    owners: BTreeMap<UnitKey, Vec<(RecordKey, Uuid)>>,
 }
 
 impl ConsumptionRecord {
@@ -65,7 +65,7 @@ impl Ownership {
         records: impl IntoIterator<Item = &'a ConsumptionRecord>,
         live: impl Fn(&Uuid) -> bool,
     ) -> Ownership {
-        let mut owners: HashMap<UnitKey, Vec<(RecordKey, Uuid)>> = HashMap::new();
+        let mut owners: BTreeMap<UnitKey, Vec<(RecordKey, Uuid)>> = BTreeMap::new();
         for record in records {
             if live(&record.resource_uuid) {
                 owners

@@ -145,7 +145,18 @@ fn records_text(input: &JsValue) -> Result<Option<serde_json::Value>, JsValue> {
         serde_json::from_str(&text)
     } else if let Some(bytes) = value.dyn_ref::<js_sys::Uint8Array>() {
         check_size(bytes.length() as usize)?;
-        serde_json::from_slice(&bytes.to_vec())
+        // Through `from_str`, the one JSON reader the module has for values anyway.
+        let bytes = bytes.to_vec();
+        match std::str::from_utf8(&bytes) {
+            Ok(text) => serde_json::from_str(text),
+            Err(e) => {
+                return Err(js_error(&crate::error::Error::InvalidPayload {
+                    payload: "input.records".to_owned(),
+                    offset: e.valid_up_to(),
+                    reason: "not UTF-8".to_owned(),
+                }))
+            }
+        }
     } else {
         return Ok(None);
     };
