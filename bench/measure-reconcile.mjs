@@ -6,12 +6,15 @@
 // Prints one JSON line like bench/reconcile.rs: the same checksum (Σ adjustment) must come out of all three.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import crypto from 'node:crypto';
 import Decimal from 'decimal.js';
 
 const require = createRequire(import.meta.url);
 const [mode, file, runsArg] = process.argv.slice(2);
 const runs = Number(runsArg ?? 3);
 const input = JSON.parse(fs.readFileSync(file, 'utf8'));
+// Both sides get the records as one JSON text, as a page gets them from a fetch, and parse it in the timed run.
+input.recordsText = JSON.stringify(input.records);
 const settings = { invoice_price_source: 'sell', invoice_item_prefix: 'Arrow consumption', currency: 'EUR' };
 
 function time(once) {
@@ -25,15 +28,27 @@ function time(once) {
   return { seconds, result };
 }
 
-// The plain-JS reference: parse the export, sum each licence's lines exactly, compare with consumption, and
-// plan one compensation per difference of a cent or more, with the same names and totals.
 const AMOUNT = /^-?\d+(\.\d+)?$/;
 function amount(cell, row, column) {
   const text = typeof cell === 'number' ? String(cell) : String(cell ?? '').trim().replace(/^€/, '').replace(/,(?=\d{3}(\D|$))/g, '');
   if (!AMOUNT.test(text)) throw new Error(`row ${row}, column ${column}: not an amount: ${JSON.stringify(cell)}`);
   return new Decimal(text);
 }
-function jsPreview({ records, exportPayload }) {
+// UUID v5 in billsync's namespace, as src/ids.rs derives ids: SHA-1 of namespace ‖ kind ‖ 0x1f ‖ key.
+const NAMESPACE = Buffer.from('6c1f0b7e93a45d2e8f612b4c9d07e35a', 'hex');
+function derive(kind, key) {
+  const h = crypto.createHash('sha1').update(NAMESPACE).update(`${kind}\u001f${key}`).digest();
+  h[6] = (h[6] & 0x0f) | 0x50;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const x = h.toString('hex', 0, 16);
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
+}
+const ZERO = new Decimal(0);
+// The same work as billsync's preview: parse both inputs, sum each licence's lines exactly, and per record
+// derive the ids, build the compensation item (name, details, invoice), the ledger source row and the updated
+// record, the summary row, and the totals per currency and per customer.
+function jsPreview({ recordsText, exportPayload }, asOf = '2025-02-03T10:00:00Z') {
+  const records = JSON.parse(recordsText);
   const { data } = JSON.parse(exportPayload);
   const col = (name) => {
     const i = data.headers.indexOf(name);
@@ -44,33 +59,81 @@ function jsPreview({ records, exportPayload }) {
   const finals = new Map();
   data.values.forEach((row, i) => {
     const key = row[licenseAt];
-    const f = finals.get(key) ?? { sell: new Decimal(0), buy: new Decimal(0) };
+    const f = finals.get(key) ?? { sell: ZERO, buy: ZERO };
     f.sell = f.sell.plus(amount(row[sellAt], i + 1, 'Customer Total Price'));
     f.buy = f.buy.plus(amount(row[buyAt], i + 1, 'Total Wholesale Price'));
     finals.set(key, f);
   });
-  const intents = [];
+  const writes = [];
   const rows = [];
-  let adjustment = new Decimal(0);
+  const invoices = new Map();
+  const totals = new Map();
+  const add = (key, extra, consumed, final, adjustment) => {
+    const t = totals.get(key) ?? { ...extra, currency: 'EUR', consumed: ZERO, final: ZERO, adjustment: ZERO };
+    t.consumed = t.consumed.plus(consumed); t.final = t.final.plus(final); t.adjustment = t.adjustment.plus(adjustment);
+    totals.set(key, t);
+  };
+  const counters = { finalized: 0, reconciled: 0, compensation_items_created: 0, no_billing_data: 0, already_reconciled: 0, errors: 0 };
   for (const record of records) {
+    const consumed = new Decimal(record.consumed_sell);
+    const period = record.billing_period.slice(0, 7);
     const f = finals.get(record.license_reference);
-    if (!f) { rows.push({ license_reference: record.license_reference, action: 'no_billing_data' }); continue; }
-    const difference = f.sell.minus(record.consumed_sell);
-    adjustment = adjustment.plus(difference);
+    const row = { license_reference: record.license_reference, billing_period: record.billing_period, resource_uuid: record.resource_uuid,
+      resource_name: record.resource_name, currency: 'EUR', consumed_sell: consumed.toFixed(2), final_sell: null, adjustment: null,
+      compensation: '0.00', action: 'no_billing_data', compensation_item_uuid: null, error: null };
+    rows.push(row);
+    if (!f) { counters.no_billing_data++; continue; }
+    const natural = `${record.resource_uuid}|${period}|${record.license_reference}`;
+    const billed = consumed; // the provisional item bills the consumption
+    const difference = f.sell.minus(billed);
+    const adjustment = f.sell.minus(consumed);
+    const updated = { ...record, final_sell: f.sell.toFixed(2), final_buy: f.buy.toFixed(2), finalized_at: asOf, reconciled_at: asOf, modified: asOf };
+    let items = 1;
+    let total = billed;
     if (difference.abs().gte('0.01')) {
       const kind = difference.isNegative() ? 'credit' : 'additional charge';
-      intents.push({ type: 'create_invoice_item', item: { name: `${settings.invoice_item_prefix} adjustment: ${record.resource_name} (${kind} for ${record.billing_period})`, unit_price: difference.toFixed(2) } });
+      const key = `consumption_compensation:${natural}:1`;
+      const uuid = derive('invoice_item', key);
+      const invoiceKey = `${record.customer_uuid}|2025-02`;
+      let invoice = invoices.get(invoiceKey);
+      if (!invoice) invoices.set(invoiceKey, invoice = derive('invoice', invoiceKey));
+      const item = { uuid, invoice_uuid: invoice, customer_uuid: record.customer_uuid, project_uuid: null, resource_uuid: record.resource_uuid,
+        billing_period: '2025-02', kind: 'consumption_compensation', source_key: natural,
+        name: `${settings.invoice_item_prefix} adjustment: ${record.resource_name} (${kind} for ${record.billing_period})`,
+        unit_price: difference.toString(), quantity: '1', currency: 'EUR',
+        details: { license_reference: record.license_reference, billing_period: period, final: f.sell.toFixed(2), billed_before: billed.toFixed(2), owner: 'consumption_records', reason: "the unit's final amount" },
+        created: asOf, modified: asOf };
+      items++; total = total.plus(difference);
+      writes.push({ op: 'put', table: 'ledger_sources', id: derive('ledger_source', natural), expect: 0, key: `ledger_source:${natural}`,
+        row: { source_key: natural, currency: 'EUR', billed: total.toString(), items, unit: `${period}|${record.license_reference}` } });
+      writes.push({ op: 'create', table: 'invoice_items', id: uuid, expect: 0, key, row: item });
+      updated.compensation_item_uuid = uuid;
+      row.compensation = difference.toFixed(2); row.compensation_item_uuid = uuid;
+      row.action = difference.isNegative() ? 'credit' : 'additional_charge';
+      counters.compensation_items_created++;
+    } else {
+      writes.push({ op: 'put', table: 'ledger_sources', id: derive('ledger_source', natural), expect: 0, key: `ledger_source:${natural}`,
+        row: { source_key: natural, currency: 'EUR', billed: total.toString(), items, unit: `${period}|${record.license_reference}` } });
+      row.action = 'no_compensation';
     }
-    intents.push({ type: 'upsert_consumption_record', record: { ...record, final_sell: f.sell.toFixed(2), final_buy: f.buy.toFixed(2) } });
-    rows.push({ license_reference: record.license_reference, adjustment: difference.toFixed(2) });
+    writes.push({ op: 'put', table: 'consumption_records', id: record.uuid, expect: 0, key: `consumption_record:${natural}`, row: updated });
+    row.final_sell = f.sell.toFixed(2); row.adjustment = adjustment.toFixed(2);
+    counters.finalized++; counters.reconciled++;
+    add('EUR', {}, consumed, f.sell, adjustment);
+    add(`${record.customer_uuid}|EUR`, { customer_uuid: record.customer_uuid, customer_name: record.customer_name }, consumed, f.sell, adjustment);
   }
-  return { changeset: { intents }, summary: { records: rows, totals: [{ adjustment: adjustment.toFixed(2) }], counters: { compensation_items_created: intents.filter((i) => i.type === 'create_invoice_item').length } } };
+  const render = (t) => ({ ...t, consumed: t.consumed.toFixed(2), final: t.final.toFixed(2), adjustment: t.adjustment.toFixed(2) });
+  const all = [...totals.values()].map(render);
+  return { changeset: { operation: 'trigger_reconciliation', as_of: asOf, writes },
+    summary: { records: rows, totals: all.filter((t) => !t.customer_uuid), customers: all.filter((t) => t.customer_uuid), counters } };
 }
 
 let once;
 if (mode === 'wasm') {
-  const billsync = require('./build/billsync.js');
-  once = () => billsync.previewReconciliation({ period: '2025-01', records: input.records, exportPayload: input.exportPayload, settings, asOf: '2025-02-03T10:00:00Z' });
+  const billsync = require(process.env.BILLSYNC_JS ?? './build/billsync.js');
+  // RECORDS_AS=objects: the records as an array of objects instead (converted field by field at the boundary).
+  const records = process.env.RECORDS_AS === 'objects' ? input.records : input.recordsText;
+  once = () => billsync.previewReconciliation({ period: '2025-01', records, exportPayload: input.exportPayload, settings, asOf: '2025-02-03T10:00:00Z' });
 } else {
   once = () => jsPreview(input);
 }
@@ -81,4 +144,5 @@ console.log(JSON.stringify({
   seconds,
   adjustment: result.summary.totals[0].adjustment,
   compensations: result.summary.counters.compensation_items_created,
+  peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
 }));

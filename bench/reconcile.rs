@@ -53,7 +53,16 @@ fn main() -> Result<(), Box<dyn Error>> {
             "seconds": seconds,
             "adjustment": summary.totals.first().map(|t| t.adjustment.clone()),
             "compensations": summary.counters.compensation_items_created,
+            "peak_rss_mb": peak_rss_mb(),
         })
     );
     Ok(())
+}
+
+/// The process's peak resident set (VmHWM) in MB, where /proc says it.
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some((kb / 1024.0).round())
 }

@@ -11,7 +11,8 @@ console.log(`\nreconciliation preview, ${by.native.records} records (median of $
 for (const r of Object.values(by)) {
   const perSecond = Math.round(r.records / r.median).toLocaleString('en');
   console.log(`${r.impl.padEnd(12)} ${r.median.toFixed(3).padStart(7)} s  ${perSecond.padStart(10)} records/s  ` +
-    `${(r.median / native).toFixed(2)}x native time  ${(js / r.median).toFixed(2)}x decimal.js speed`);
+    `${(r.median / native).toFixed(2)}x native time  ${(js / r.median).toFixed(2)}x decimal.js speed  ` +
+    `peak RSS ${r.peak_rss_mb ?? '?'} MB`);
 }
 const same = rows.every((r) => r.adjustment === rows[0].adjustment && r.compensations === rows[0].compensations);
 console.log(`checksums (Σ adjustment, compensations): ${same ? 'all equal' : 'DIFFER'}: ${rows.map((r) => `${r.impl} ${r.adjustment}/${r.compensations}`).join(', ')}`);

@@ -7,6 +7,8 @@
 #   bench/run.sh                          1,000 licences x 1,000 lines (1M lines), 3 runs each
 #   LICENCES=100 LINES=1000 bench/run.sh  a quick 100k-line run
 #   WASM_OPT3=1 bench/run.sh              also the wasm build at opt-level 3 (the bench-native profile)
+#   RECORDS=10000 bench/run.sh            the reconciliation preview of 10,000 records (default 100,000)
+#   RECONCILE_ONLY=1 bench/run.sh         only the reconciliation preview
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LICENCES=${LICENCES:-1000}
@@ -17,13 +19,14 @@ RESULTS=$BUILD/results.jsonl
 
 [ -d bench/node_modules/decimal.js ] || (cd bench && npm ci --no-audit --no-fund --silent)
 mkdir -p "$BUILD"
-DATA=$(node bench/generate.mjs "$LICENCES" "$LINES")
 
 echo "building the wasm (release profile) and the native bench (bench-native profile)..." >&2
 cargo build --quiet --target wasm32-unknown-unknown --release
 wasm-bindgen target/wasm32-unknown-unknown/release/billsync.wasm --out-dir "$BUILD" --target nodejs
 cargo bench --quiet --profile bench-native --bench consumption --no-run 2>/dev/null
 
+if [ -z "${RECONCILE_ONLY:-}" ]; then
+DATA=$(node bench/generate.mjs "$LICENCES" "$LINES")
 : > "$RESULTS"
 echo "native..." >&2
 cargo bench --quiet --profile bench-native --bench consumption -- "$DATA" "$RUNS" >> "$RESULTS"
@@ -43,9 +46,10 @@ if [ -n "${WASM_OPT3:-}" ]; then
 fi
 
 node bench/report.mjs "$RESULTS"
+fi
 
 # A whole reconciliation preview at scale: parse the export, match, plan, summarise, return the changeset.
-RECORDS=${RECORDS:-10000}
+RECORDS=${RECORDS:-100000}
 RDATA=$(node bench/reconcile-data.mjs "$RECORDS")
 echo >&2
 echo "reconciliation preview of $RECORDS records..." >&2

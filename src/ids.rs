@@ -28,9 +28,7 @@ impl Uuid {
         if !(simple || hyphenated) {
             return None;
         }
-        uuid::Uuid::try_parse(text)
-            .ok()
-            .map(|u| Uuid(u.hyphenated().to_string()))
+        uuid::Uuid::try_parse(text).ok().map(Uuid::from_uuid)
     }
 
     /// Like [`Uuid::parse`], with a field error naming `field`.
@@ -40,12 +38,32 @@ impl Uuid {
 
     /// The id of a planned object, derived from its kind and natural key.
     pub fn derive(kind: &str, natural_key: &str) -> Uuid {
-        let name = format!("{kind}\u{1f}{natural_key}");
-        Uuid(
-            uuid::Uuid::new_v5(&NAMESPACE, name.as_bytes())
-                .hyphenated()
-                .to_string(),
-        )
+        // The name is built on the stack when it fits: a derive allocates only its result.
+        let mut stack = [0u8; 192];
+        let length = kind.len() + 1 + natural_key.len();
+        let heap;
+        let name: &[u8] = match stack.get_mut(..length) {
+            Some(name) => {
+                let (k, rest) = name.split_at_mut(kind.len());
+                k.copy_from_slice(kind.as_bytes());
+                if let Some((separator, key)) = rest.split_first_mut() {
+                    *separator = 0x1f;
+                    key.copy_from_slice(natural_key.as_bytes());
+                }
+                name
+            }
+            None => {
+                heap = format!("{kind}\u{1f}{natural_key}");
+                heap.as_bytes()
+            }
+        };
+        Uuid::from_uuid(uuid::Uuid::new_v5(&NAMESPACE, name))
+    }
+
+    /// The canonical text of `uuid`, written straight into its string.
+    fn from_uuid(uuid: uuid::Uuid) -> Uuid {
+        let mut buffer = uuid::Uuid::encode_buffer();
+        Uuid(uuid.hyphenated().encode_lower(&mut buffer).to_owned())
     }
 
     pub fn as_str(&self) -> &str {
@@ -103,5 +121,22 @@ mod tests {
         assert_ne!(a, Uuid::derive("invoice_item", "r1|2025-01|XSP1"));
         assert_ne!(a, Uuid::derive("consumption_record", "r1|2025-02|XSP1"));
         assert!(Uuid::parse(a.as_str()).is_some());
+        // Names too long for the stack buffer derive the same way.
+        let long = "x".repeat(500);
+        assert_eq!(
+            Uuid::derive("k", &long).as_str(),
+            uuid::Uuid::new_v5(&NAMESPACE, format!("k\u{1f}{long}").as_bytes())
+                .hyphenated()
+                .to_string()
+        );
+        assert_eq!(
+            Uuid::derive("consumption_record", "r1|2025-01|XSP1").as_str(),
+            uuid::Uuid::new_v5(
+                &NAMESPACE,
+                "consumption_record\u{1f}r1|2025-01|XSP1".as_bytes()
+            )
+            .hyphenated()
+            .to_string()
+        );
     }
 }

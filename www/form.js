@@ -25,8 +25,8 @@ export function setDefaults() {
 /**
  * The request for previewReconciliation. The export is passed as the text the admin pasted, so a JSON
  * error is reported by billsync with its byte offset. The records must be an array by contract, so they
- * are parsed here; a parse failure is reported with the package's own code for it (invalid_payload), so
- * the admin sees one vocabulary whichever side caught the problem.
+ * are checked here; a parse failure is reported with the package's own code for it (invalid_payload), so
+ * the admin sees one vocabulary whichever side caught the problem. They are passed on as their text.
  */
 export function readRequest() {
   const recordsText = $('records').value.trim();
@@ -58,7 +58,9 @@ export function readRequest() {
 
   const request = {
     period: $('period').value.trim(),
-    records,
+    // Checked above, then passed as the pasted text: it crosses into the wasm once and is parsed there,
+    // rather than converted object by object.
+    records: recordsText,
     exportPayload: exportText,
     settings,
     force: $('force').checked,

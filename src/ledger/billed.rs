@@ -28,9 +28,14 @@ where
         items: 0,
     };
     for item in items.into_iter().filter(|i| &i.source_key == source_key) {
-        billed.total = billed
-            .total
-            .checked_add(item.total()?, &format!("invoice items of {source_key}"))?;
+        let amount = item.total()?;
+        // The location is formatted only for the error.
+        billed.total = match billed.total.checked_add(amount, "") {
+            Ok(total) => total,
+            Err(_) => billed
+                .total
+                .checked_add(amount, &format!("invoice items of {source_key}"))?,
+        };
         billed.items += 1;
         if item.kind.is_compensation() {
             billed.compensations += 1;
@@ -143,7 +148,6 @@ impl<'a> BilledItems<'a> {
         currency: Currency,
         written: &[&InvoiceItem],
     ) -> Result<()> {
-        let location = format!("invoice items of {source_key}");
         let kept = self
             .by_source
             .get(source_key)
@@ -159,7 +163,8 @@ impl<'a> BilledItems<'a> {
             source_key: source_key.clone(),
             currency,
             billed: billed.total.amount,
-            items: u64::try_from(billed.items).map_err(|_| Error::overflow(&location))?,
+            items: u64::try_from(billed.items)
+                .map_err(|_| Error::overflow(format!("invoice items of {source_key}")))?,
             unit: unit.cloned().or_else(|| read.and_then(|r| r.unit.clone())),
             version: read.map_or(0, |r| r.version),
         };

@@ -13,6 +13,7 @@
 //!   the engine re-reads and re-plans.
 
 use std::collections::BTreeMap;
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -89,9 +90,44 @@ pub struct Changeset {
     /// The instant it was planned at: the host clock's "now", passed in.
     pub as_of: Timestamp,
     pub writes: Vec<Write>,
-    /// Where each row's write is in `writes`: a changeset writes a row once.
+    /// Where each row's write is in `writes`: a changeset writes a row once. Keyed by a hash of
+    /// (table, id), so a push allocates no key; a slot lists every write whose row hashes there.
     #[serde(skip)]
-    index: BTreeMap<(String, String), usize>,
+    index: BTreeMap<u64, Slot>,
+}
+
+/// The writes whose (table, id) hash alike: almost always one.
+#[derive(Debug, Clone, Default, PartialEq)]
+enum Slot {
+    #[default]
+    Empty,
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl Slot {
+    fn positions(&self) -> &[usize] {
+        match self {
+            Slot::Empty => &[],
+            Slot::One(i) => std::slice::from_ref(i),
+            Slot::Many(v) => v,
+        }
+    }
+
+    fn add(&mut self, position: usize) {
+        *self = match std::mem::take(self) {
+            Slot::Empty => Slot::One(position),
+            Slot::One(first) => Slot::Many(vec![first, position]),
+            Slot::Many(mut v) => {
+                v.push(position);
+                Slot::Many(v)
+            }
+        };
+    }
+}
+
+fn slot_hash(table: &str, id: &str) -> u64 {
+    BuildHasherDefault::<DefaultHasher>::default().hash_one((table, id))
 }
 
 fn row_value<R: Row>(row: &R) -> Result<Value> {
@@ -115,15 +151,26 @@ impl Changeset {
     /// Adds a write. A row written before in this changeset keeps one write: the later one, over the
     /// version the first one read (a plan may settle one source twice as it goes).
     pub fn push(&mut self, write: Write) {
-        let slot = (write.table.clone(), write.id.clone());
-        match self.index.get(&slot).and_then(|&i| self.writes.get_mut(i)) {
+        let hash = slot_hash(&write.table, &write.id);
+        let slot = self.index.entry(hash).or_default();
+        let writes = &mut self.writes;
+        let earlier = slot
+            .positions()
+            .iter()
+            .find(|&&i| {
+                writes
+                    .get(i)
+                    .is_some_and(|w| w.table == write.table && w.id == write.id)
+            })
+            .copied();
+        match earlier.and_then(|i| writes.get_mut(i)) {
             Some(earlier) => {
                 let expect = earlier.expect;
                 *earlier = Write { expect, ..write };
             }
             None => {
-                self.index.insert(slot, self.writes.len());
-                self.writes.push(write);
+                slot.add(writes.len());
+                writes.push(write);
             }
         }
     }

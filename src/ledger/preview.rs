@@ -18,7 +18,7 @@ use super::changeset::Changeset;
 use super::{
     kind_key, plan_consumption_reconciliation, Billing, ConsumptionRecord, FinalFigure,
     InvoiceItem, InvoiceItemKind, PlanContext, Policy, PriceSource, ReconciliationCounters,
-    RecordAction, RecordOutcome, RecordOwner,
+    RecordAction, RecordOutcome, RecordOwner, SourceKey,
 };
 use crate::error::{Error, FieldErrors, Result};
 use crate::ids::Uuid;
@@ -138,40 +138,84 @@ struct PreviewRecord {
     customer_name: String,
 }
 
+/// `records[index].key`, formatted only when a problem names it.
+fn at(index: usize, key: &str) -> String {
+    format!("records[{index}].{key}")
+}
+
+/// Takes a check of field `key` of record `index`; the check is re-run with the field's name only when it
+/// fails, so a valid record formats no field names.
+fn take_at<T>(
+    problems: &mut Problems,
+    index: usize,
+    key: &str,
+    check: impl Fn(&str) -> Result<T>,
+) -> Option<T> {
+    match check(key) {
+        Ok(v) => Some(v),
+        Err(_) => {
+            let field = at(index, key);
+            problems.take(&field, check(&field))
+        }
+    }
+}
+
+fn amount_at(problems: &mut Problems, index: usize, key: &str, value: &Value) -> Option<Decimal> {
+    take_at(problems, index, key, |field| {
+        amount_from_json(value, field, AmountFormat::Point).map(|p| p.amount)
+    })
+}
+
 fn optional_amount(
     object: &Map<String, Value>,
+    index: usize,
     key: &str,
-    field: &str,
     problems: &mut Problems,
 ) -> Option<Decimal> {
     match object.get(key) {
         None | Some(Value::Null) => None,
-        Some(v) => problems.take(
-            field,
-            amount_from_json(v, field, AmountFormat::Point).map(|p| p.amount),
-        ),
+        Some(v) => amount_at(problems, index, key, v),
     }
 }
 
 fn optional_instant(
     object: &Map<String, Value>,
+    index: usize,
     key: &str,
-    field: &str,
     problems: &mut Problems,
 ) -> Option<Timestamp> {
-    text(object, key).and_then(|t| problems.take(field, Timestamp::parse(t)))
+    text(object, key).and_then(|t| take_at(problems, index, key, |_| Timestamp::parse(t)))
+}
+
+fn uuid_at(problems: &mut Problems, index: usize, key: &str, t: &str) -> Option<Uuid> {
+    take_at(problems, index, key, |field| Uuid::parse_field(t, field))
+}
+
+/// What records share: the input's month, the policy, the vendor, and what is derived once for all.
+struct RecordContext<'a, 'v> {
+    period: Option<Period>,
+    policy: &'a Policy,
+    vendor: &'a PreviewVendor<'v>,
+    as_of: Timestamp,
+    /// The first currency the final figures name per source, when the settings name none.
+    final_currencies: Option<BTreeMap<&'a str, Currency>>,
+    /// The customer of records that name none.
+    unassigned: Uuid,
 }
 
 fn record_from(
     index: usize,
     value: &Value,
-    period: Option<Period>,
-    policy: &Policy,
-    vendor: &PreviewVendor<'_>,
-    as_of: Timestamp,
+    shared: &RecordContext<'_, '_>,
     problems: &mut Problems,
 ) -> Option<PreviewRecord> {
-    let at = |key: &str| format!("records[{index}].{key}");
+    let RecordContext {
+        period,
+        policy,
+        vendor,
+        as_of,
+        ..
+    } = *shared;
     let Some(object) = value.as_object() else {
         problems.add(
             &format!("records[{index}]"),
@@ -182,50 +226,42 @@ fn record_from(
     let label = vendor.source_label;
     let license_reference = text(object, label).map(str::to_owned);
     if license_reference.is_none() {
-        problems.add(&at(label), "This field is required.");
+        problems.add(&at(index, label), "This field is required.");
     }
     // A preview of records that name no resource keys them by source; the source is what matching uses.
     let resource_uuid = match text(object, "resource_uuid") {
-        Some(t) => problems.take(
-            &at("resource_uuid"),
-            Uuid::parse_field(t, &at("resource_uuid")),
-        ),
+        Some(t) => uuid_at(problems, index, "resource_uuid", t),
         None => license_reference
             .as_deref()
             .map(|l| Uuid::derive("resource", l)),
     };
     // Without its own billing_period, a record is of the month previewed.
     let billing_period = match text(object, "billing_period") {
-        Some(t) if t.len() == 7 => problems.take(&at("billing_period"), Period::parse(t)),
-        Some(t) => problems.take(
-            &at("billing_period"),
-            parse_date(t).and_then(Period::of_date),
-        ),
+        Some(t) if t.len() == 7 => take_at(problems, index, "billing_period", |_| Period::parse(t)),
+        Some(t) => take_at(problems, index, "billing_period", |_| {
+            parse_date(t).and_then(Period::of_date)
+        }),
         None => period,
     };
     let consumed_sell = match object.get("consumed_sell") {
-        Some(v) if !v.is_null() => problems.take(
-            &at("consumed_sell"),
-            amount_from_json(v, &at("consumed_sell"), AmountFormat::Point).map(|p| p.amount),
-        ),
+        Some(v) if !v.is_null() => amount_at(problems, index, "consumed_sell", v),
         _ => {
-            problems.add(&at("consumed_sell"), "This field is required.");
+            problems.add(&at(index, "consumed_sell"), "This field is required.");
             None
         }
     };
-    let consumed_buy = optional_amount(object, "consumed_buy", &at("consumed_buy"), problems);
-    let final_sell = optional_amount(object, "final_sell", &at("final_sell"), problems);
-    let final_buy = optional_amount(object, "final_buy", &at("final_buy"), problems);
-    let finalized_at = optional_instant(object, "finalized_at", &at("finalized_at"), problems);
-    let reconciled_at = optional_instant(object, "reconciled_at", &at("reconciled_at"), problems);
-    let customer_uuid = text(object, "customer_uuid").and_then(|t| {
-        problems.take(
-            &at("customer_uuid"),
-            Uuid::parse_field(t, &at("customer_uuid")),
-        )
+    let consumed_buy = optional_amount(object, index, "consumed_buy", problems);
+    let final_sell = optional_amount(object, index, "final_sell", problems);
+    let final_buy = optional_amount(object, index, "final_buy", problems);
+    let finalized_at = optional_instant(object, index, "finalized_at", problems);
+    let reconciled_at = optional_instant(object, index, "reconciled_at", problems);
+    let customer_uuid =
+        text(object, "customer_uuid").and_then(|t| uuid_at(problems, index, "customer_uuid", t));
+    let named_currency = text(object, "currency").and_then(|c| {
+        take_at(problems, index, "currency", |field| {
+            Currency::parse(c, field)
+        })
     });
-    let named_currency = text(object, "currency")
-        .and_then(|c| problems.take(&at("currency"), Currency::parse(c, &at("currency"))));
 
     let (resource_uuid, license_reference, billing_period, consumed_sell) = (
         resource_uuid?,
@@ -237,11 +273,10 @@ fn record_from(
     let currency = named_currency
         .or(policy.currency)
         .or_else(|| {
-            vendor
-                .finals
-                .iter()
-                .filter(|f| f.source_ref.trim() == license_reference)
-                .find_map(|f| f.currency)
+            shared
+                .final_currencies
+                .as_ref()
+                .and_then(|c| c.get(license_reference.as_str()).copied())
         })
         .unwrap_or(Currency::XXX);
     let uuid = text(object, "uuid")
@@ -254,7 +289,7 @@ fn record_from(
         });
     let resource_name = text(object, "resource_name").unwrap_or_default().to_owned();
     let customer_name = text(object, "customer_name").unwrap_or_default().to_owned();
-    let customer = customer_uuid.unwrap_or_else(|| Uuid::derive("customer", "unassigned"));
+    let customer = customer_uuid.unwrap_or_else(|| shared.unassigned.clone());
     Some(PreviewRecord {
         record: ConsumptionRecord {
             uuid,
@@ -269,7 +304,7 @@ fn record_from(
             final_buy,
             invoice_item_uuid: text(object, "invoice_item_uuid").and_then(Uuid::parse),
             compensation_item_uuid: text(object, "compensation_item_uuid").and_then(Uuid::parse),
-            last_sync_at: optional_instant(object, "last_sync_at", &at("last_sync_at"), problems),
+            last_sync_at: optional_instant(object, index, "last_sync_at", problems),
             finalized_at,
             reconciled_at,
             raw_data: Value::Null,
@@ -288,19 +323,31 @@ fn record_from(
 
 /// What the invoices bill for a record when the caller gave no invoice items: its provisional charge, and
 /// for a record reconciled before, the compensation that brought it to its final amount.
-fn inferred_items(ctx: &PlanContext, preview: &PreviewRecord) -> Result<Vec<InvoiceItem>> {
-    let record = &preview.record;
-    let natural = record.key().natural_key();
+/// `invoices` holds the invoice ids derived so far, per customer and month.
+fn inferred_items(
+    ctx: &PlanContext,
+    record: &ConsumptionRecord,
+    owner: &RecordOwner,
+    invoices: &mut BTreeMap<(Uuid, Period), Uuid>,
+) -> Result<Vec<InvoiceItem>> {
+    let natural = SourceKey::of_record(
+        record.resource_uuid.as_str(),
+        record.billing_period,
+        &record.source_ref,
+    );
     let consumed = ctx.invoice_price(record.consumed_sell, record.consumed_buy);
+    let invoice_uuid = invoices
+        .entry((owner.customer_uuid.clone(), record.billing_period))
+        .or_insert_with(|| {
+            InvoiceItem::invoice_uuid_for(&owner.customer_uuid, record.billing_period)
+        })
+        .clone();
     let item = |kind: InvoiceItemKind, amount: Decimal| {
         let key = format!("{}:{natural}", kind_key(kind));
         InvoiceItem {
             uuid: Uuid::derive("invoice_item", &key),
-            invoice_uuid: InvoiceItem::invoice_uuid_for(
-                &preview.owner.customer_uuid,
-                record.billing_period,
-            ),
-            customer_uuid: preview.owner.customer_uuid.clone(),
+            invoice_uuid: invoice_uuid.clone(),
+            customer_uuid: owner.customer_uuid.clone(),
             project_uuid: None,
             resource_uuid: Some(record.resource_uuid.clone()),
             billing_period: record.billing_period,
@@ -396,11 +443,29 @@ pub fn preview_reconciliation(
     };
     // Records need an instant to be built; with a bad asOf they are checked anyway and the call fails below.
     let placeholder = as_of.unwrap_or(Timestamp::EPOCH);
+    let final_currencies = policy.currency.is_none().then(|| {
+        let mut first = BTreeMap::new();
+        for figure in vendor.finals {
+            if let Some(c) = figure.currency {
+                first.entry(figure.source_ref.trim()).or_insert(c);
+            }
+        }
+        first
+    });
+    let shared = RecordContext {
+        period,
+        policy: &policy,
+        vendor,
+        as_of: placeholder,
+        final_currencies,
+        unassigned: Uuid::derive("customer", "unassigned"),
+    };
     let previews: Vec<PreviewRecord> = record_values
         .iter()
         .enumerate()
-        .filter_map(|(i, v)| record_from(i, v, period, &policy, vendor, placeholder, &mut problems))
+        .filter_map(|(i, v)| record_from(i, v, &shared, &mut problems))
         .collect();
+    drop(shared);
     problems.finish()?;
     let (Some(period), Some(as_of)) = (period, as_of) else {
         return Err(Error::field("period", "This field is required."));
@@ -417,17 +482,27 @@ pub fn preview_reconciliation(
         as_of,
         zone,
     };
-    let records: Vec<ConsumptionRecord> = previews.iter().map(|p| p.record.clone()).collect();
-    let owners: BTreeMap<Uuid, RecordOwner> = previews
+    // The records are moved out of their previews, not copied.
+    let mut records = Vec::with_capacity(previews.len());
+    let mut record_owners = Vec::with_capacity(previews.len());
+    let mut names = Vec::with_capacity(previews.len());
+    for p in previews {
+        records.push(p.record);
+        record_owners.push(p.owner);
+        names.push(p.customer_name);
+    }
+    let owners: BTreeMap<Uuid, RecordOwner> = records
         .iter()
-        .map(|p| (p.record.resource_uuid.clone(), p.owner.clone()))
+        .zip(&record_owners)
+        .map(|(r, o)| (r.resource_uuid.clone(), o.clone()))
         .collect();
     let items = match given_items {
         Some(items) => items,
         None => {
-            let mut items = Vec::new();
-            for p in &previews {
-                items.extend(inferred_items(&ctx, p)?);
+            let mut items = Vec::with_capacity(records.len());
+            let mut invoices = BTreeMap::new();
+            for (record, owner) in records.iter().zip(&record_owners) {
+                items.extend(inferred_items(&ctx, record, owner, &mut invoices)?);
             }
             items
         }
@@ -444,13 +519,15 @@ pub fn preview_reconciliation(
             sources: Vec::new(),
         },
     )?;
-    let customer_names: BTreeMap<&Uuid, &str> = previews
+    let customer_names: BTreeMap<&Uuid, &str> = record_owners
         .iter()
-        .map(|p| (&p.owner.customer_uuid, p.customer_name.as_str()))
+        .zip(&names)
+        .map(|(o, n)| (&o.customer_uuid, n.as_str()))
         .collect();
-    let customer_of: BTreeMap<&Uuid, &Uuid> = previews
+    let customer_of: BTreeMap<&Uuid, &Uuid> = records
         .iter()
-        .map(|p| (&p.record.uuid, &p.owner.customer_uuid))
+        .zip(&record_owners)
+        .map(|(r, o)| (&r.uuid, &o.customer_uuid))
         .collect();
     let mut customers = totals(&outcomes, |o| {
         customer_of.get(&o.record_uuid).map(|c| (*c).clone())

@@ -21,7 +21,7 @@ use super::changeset::Changeset;
 use super::{
     checked_sum, compensation_item, compensation_name, net_off, split_by_largest_remainder,
     BilledItems, Billing, ConsumptionRecord, InvoiceItemKind, NetOff, Ownership, PlanContext,
-    UnitKey, UnitOwner,
+    SourceKey, UnitKey, UnitOwner,
 };
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
@@ -293,7 +293,7 @@ fn reconcile_unit(
     let owning: Vec<bool> = plan
         .records
         .iter()
-        .map(|r| plan.ownership.owns(&r.key()))
+        .map(|r| plan.ownership.owns_record(plan.unit, r))
         .collect();
     let weights: Vec<Decimal> = plan
         .records
@@ -374,7 +374,8 @@ fn reconcile_record(
     outcome: &mut RecordOutcome,
     changeset: &mut Changeset,
 ) -> Result<()> {
-    let location = format!("final figures of {}", record.source_ref);
+    // Formatted only for an error.
+    let location = || format!("final figures of {}", record.source_ref);
     let final_amount = ctx.invoice_price(final_sell, final_buy);
     outcome.currency = currency;
     outcome.final_sell = Some(final_sell);
@@ -382,12 +383,20 @@ fn reconcile_record(
     outcome.adjustment = Some(
         final_amount
             .checked_sub(outcome.consumed)
-            .ok_or_else(|| Error::overflow(&location))?,
+            .ok_or_else(|| Error::overflow(location()))?,
     );
 
-    let natural = record.key().natural_key();
+    let natural = SourceKey::of_record(
+        record.resource_uuid.as_str(),
+        record.billing_period,
+        &record.source_ref,
+    );
     let billed = plan.items.billed(&natural, currency)?;
-    let difference = Money::new(final_amount, currency).checked_sub(billed.total, &location)?;
+    let final_money = Money::new(final_amount, currency);
+    let difference = match final_money.checked_sub(billed.total, "") {
+        Ok(d) => d,
+        Err(_) => final_money.checked_sub(billed.total, &location())?,
+    };
     let mut updated = record.clone();
     updated.currency = currency;
     updated.final_sell = Some(final_sell);

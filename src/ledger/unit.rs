@@ -97,6 +97,17 @@ impl Ownership {
             .unwrap_or_default()
     }
 
+    /// Whether `record`, of `unit`, owns it: [`Ownership::owns`] without building the record's keys.
+    pub fn owns_record(&self, unit: &UnitKey, record: &ConsumptionRecord) -> bool {
+        self.owners.get(unit).is_some_and(|r| {
+            r.iter().any(|(k, _)| {
+                k.resource_uuid == record.resource_uuid
+                    && k.billing_period == record.billing_period
+                    && k.source_ref == record.source_ref
+            })
+        })
+    }
+
     pub fn owns(&self, key: &RecordKey) -> bool {
         self.owners
             .get(&SourceKey::unit(key.billing_period, &key.source_ref))
