@@ -146,9 +146,9 @@ bench: build
 	bash bench/run.sh
 
 # The gzipped wasm may not grow past this. It was 338,479 bytes before the ledger, Soracom and issue 10's
-# ownership rules; with them it is 436,685, and the budget is that rounded up to the next 10 KB (README:
-# "Measurements"). The goal is 250 KB for the whole package with Soracom: not met yet.
-WASM_GZIP_BUDGET := 445000
+# ownership rules; with them, the Soracom CSV class and the generated types it is 444,156, and the budget is
+# that rounded up to the next 10 KB (README: "Measurements"). The goal is 250 KB with Soracom: not met yet.
+WASM_GZIP_BUDGET := 450000
 
 ## size: raw, gzip and brotli sizes of the wasm the package ships; fails over the gzip budget
 size: $(DIST)/.stamp
