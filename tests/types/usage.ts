@@ -117,3 +117,15 @@ async function typedEngines(): Promise<void> {
   void [synced, total, soracomTotal, codes, wrong];
 }
 void typedEngines;
+
+// Soracom's CSV streamed from JS: chunks as bytes or text, sums as exact decimal strings.
+import { SoracomCsvAggregator } from "../../pkg/index.js";
+import type { SoracomCsvAggregates } from "../../pkg/index.js";
+const csvAggregator = new SoracomCsvAggregator({ currency: "JPY" });
+const rowsSoFar: number = csvAggregator.push(new Uint8Array([0xef, 0xbb, 0xbf]));
+csvAggregator.push("imsi,date,billItemName,unitPrice,quantity,amount\r\n");
+const csvSums: SoracomCsvAggregates = csvAggregator.finish();
+const net: string = csvSums.total.net;
+// @ts-expect-error: a chunk is bytes or text, not a number
+csvAggregator.push(42);
+void [rowsSoFar, net];
