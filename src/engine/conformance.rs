@@ -181,25 +181,9 @@ impl World {
     }
 
     fn statements(&self, period: Period, lines: &[BilledLine], at: &str) -> Result<Changeset> {
-        let ctx = StatementContext {
-            plan: self.ctx("trigger_sync", at)?,
-            settings: &self.settings,
-            statement_states: Default::default(),
-        };
-        let mappings: Vec<CustomerMapping> = self.store.typed()?;
-        let syncs: Vec<BillingSync> = self.store.typed()?;
-        let records: Vec<ConsumptionRecord> = self.store.typed()?;
-        let ownership = Ownership::new(&records, |uuid| {
-            self.resources
-                .iter()
-                .any(|r| &r.uuid == uuid && r.is_live())
-        });
-        let billing = self.billing()?;
-        let ledger = StatementLedger {
-            ownership: &ownership,
-            billing: &billing,
-        };
-        Ok(plan_billing_sync(&ctx, period, lines, &mappings, &syncs, &ledger)?.0)
+        self.with_statement_ledger("trigger_sync", at, |ctx, mappings, syncs, ledger| {
+            Ok(plan_billing_sync(ctx, period, lines, mappings, syncs, ledger)?.0)
+        })
     }
 
     fn statement_reconciliation(
@@ -208,8 +192,26 @@ impl World {
         lines: &[BilledLine],
         at: &str,
     ) -> Result<Changeset> {
+        self.with_statement_ledger("reconcile", at, |ctx, mappings, syncs, ledger| {
+            Ok(plan_statement_reconciliation(ctx, period, true, lines, mappings, syncs, ledger)?.0)
+        })
+    }
+
+    /// What a statement plan reads, from the world's store: mappings, syncs, and the ledger of records
+    /// (owned while their resource is live) and billing.
+    fn with_statement_ledger(
+        &self,
+        operation: &str,
+        at: &str,
+        plan: impl FnOnce(
+            &StatementContext,
+            &[CustomerMapping],
+            &[BillingSync],
+            &StatementLedger,
+        ) -> Result<Changeset>,
+    ) -> Result<Changeset> {
         let ctx = StatementContext {
-            plan: self.ctx("reconcile", at)?,
+            plan: self.ctx(operation, at)?,
             settings: &self.settings,
             statement_states: Default::default(),
         };
@@ -226,7 +228,7 @@ impl World {
             ownership: &ownership,
             billing: &billing,
         };
-        Ok(plan_statement_reconciliation(&ctx, period, true, lines, &mappings, &syncs, &ledger)?.0)
+        plan(&ctx, &mappings, &syncs, &ledger)
     }
 }
 
@@ -264,19 +266,6 @@ fn contents(store: &MemoryStore) -> Value {
     Value::Object(tables)
 }
 
-/// The host form of a changeset (each row as JSON text), as a store's commit receives it.
-fn host(changeset: &Changeset) -> Value {
-    let mut value = json!(changeset);
-    if let Some(writes) = value.get_mut("writes").and_then(Value::as_array_mut) {
-        for write in writes {
-            if let Some(row) = write.get_mut("row") {
-                *row = Value::String(row.to_string());
-            }
-        }
-    }
-    value
-}
-
 /// The kit's fixtures: the initial tables; steps, each a changeset with the report and the tables it leaves;
 /// a stale changeset and a changeset whose last write is stale; and scans with the ids they must return.
 pub fn conformance_fixtures() -> Result<Value> {
@@ -302,7 +291,7 @@ pub fn conformance_fixtures() -> Result<Value> {
     ));
     for (name, changeset) in plans.drain(..) {
         let report = world.store.apply(&changeset)?;
-        steps.push(json!({ "name": name, "changeset": host(&changeset), "report": report, "after": contents(&world.store) }));
+        steps.push(json!({ "name": name, "changeset": changeset.to_host_json(), "report": report, "after": contents(&world.store) }));
     }
     let again =
         world.consumption_sync(period, &[10_500, 10_100, 10_200], "2025-01-25T10:00:00Z")?;
@@ -317,15 +306,15 @@ pub fn conformance_fixtures() -> Result<Value> {
     ));
     for (name, changeset) in plans.drain(..) {
         let report = world.store.apply(&changeset)?;
-        steps.push(json!({ "name": name, "changeset": host(&changeset), "report": report, "after": contents(&world.store) }));
+        steps.push(json!({ "name": name, "changeset": changeset.to_host_json(), "report": report, "after": contents(&world.store) }));
     }
     let reconciliation = world.reconciliation(period, &export, "2025-02-03T10:00:00Z")?;
     let report = world.store.apply(&reconciliation)?;
-    steps.push(json!({ "name": "reconciliation: compensations created, records and source rows updated", "changeset": host(&reconciliation), "report": report, "after": contents(&world.store) }));
+    steps.push(json!({ "name": "reconciliation: compensations created, records and source rows updated", "changeset": reconciliation.to_host_json(), "report": report, "after": contents(&world.store) }));
     let repriced = vec![line(period, "L1", "LIC-L1", 3_500)];
     let statement = world.statement_reconciliation(period, &repriced, "2025-02-04T09:30:00Z")?;
     let report = world.store.apply(&statement)?;
-    steps.push(json!({ "name": "reconcile: a statement compensation, the sync moved to reconciled", "changeset": host(&statement), "report": report, "after": contents(&world.store) }));
+    steps.push(json!({ "name": "reconcile: a statement compensation, the sync moved to reconciled", "changeset": statement.to_host_json(), "report": report, "after": contents(&world.store) }));
     let mut cleanup = Changeset::new(
         "cleanup_consumption",
         Timestamp::parse("2025-02-05T08:00:00Z")?,
@@ -334,7 +323,7 @@ pub fn conformance_fixtures() -> Result<Value> {
         cleanup.delete(format!("delete_consumption_record:{}", record.uuid), record);
     }
     let report = world.store.apply(&cleanup)?;
-    steps.push(json!({ "name": "cleanup: a record deleted", "changeset": host(&cleanup), "report": report, "after": contents(&world.store) }));
+    steps.push(json!({ "name": "cleanup: a record deleted", "changeset": cleanup.to_host_json(), "report": report, "after": contents(&world.store) }));
 
     // A changeset whose writes are all fine but the last, which a later commit made stale.
     let mut stale_last = Changeset::new("mixed", Timestamp::parse("2025-02-06T08:00:00Z")?);
@@ -409,8 +398,8 @@ pub fn conformance_fixtures() -> Result<Value> {
     Ok(json!({
         "initial": initial,
         "steps": steps,
-        "stale": { "after_step": 0, "changeset": host(&stale) },
-        "stale_last": host(&stale_last),
+        "stale": { "after_step": 0, "changeset": stale.to_host_json() },
+        "stale_last": stale_last.to_host_json(),
         "final": contents(&world.store),
         "scans": scans,
     }))

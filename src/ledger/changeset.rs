@@ -148,6 +148,19 @@ impl Changeset {
         }
     }
 
+    /// The changeset as it goes to a host store: each row as JSON text, ready to be stored as it is.
+    pub fn to_host_json(&self) -> Value {
+        let mut value = serde_json::json!(self);
+        if let Some(writes) = value.get_mut("writes").and_then(Value::as_array_mut) {
+            for write in writes {
+                if let Some(row) = write.get_mut("row") {
+                    *row = Value::String(row.to_string());
+                }
+            }
+        }
+        value
+    }
+
     /// Adds a write. A row written before in this changeset keeps one write: the later one, over the
     /// version the first one read (a plan may settle one source twice as it goes).
     pub fn push(&mut self, write: Write) {

@@ -213,19 +213,6 @@ fn stored_row_of(value: &JsValue, id: Option<&str>, method: &str) -> Result<Stor
     })
 }
 
-/// A changeset as it goes to a host store: each row as JSON text, ready to be stored as it is.
-pub(crate) fn changeset_for_host(changeset: &Changeset) -> Value {
-    let mut value = json!(changeset);
-    if let Some(writes) = value.get_mut("writes").and_then(Value::as_array_mut) {
-        for write in writes {
-            if let Some(row) = write.get_mut("row") {
-                *row = Value::String(row.to_string());
-            }
-        }
-    }
-    value
-}
-
 impl JsStore {
     async fn call(&self, method: &str, args: &[JsValue]) -> Result<JsValue> {
         call(&self.0, method, args).await.map_err(|failure| {
@@ -271,7 +258,7 @@ impl Store for JsStore {
 
     async fn commit(&self, changeset: &Changeset) -> Result<ApplyReport> {
         let report = self
-            .call("commit", &[plain(&changeset_for_host(changeset))?])
+            .call("commit", &[plain(&changeset.to_host_json())?])
             .await?;
         if report.is_undefined() || report.is_null() {
             return Ok(ApplyReport::default());
