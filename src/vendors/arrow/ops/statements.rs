@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::ids::Uuid;
 use crate::ledger::changeset::Changeset;
 use crate::ledger::{Billing, ConsumptionRecord, Ownership, Resource, SourceKey, UnitKey};
+use crate::period::Period;
 use crate::vendors::arrow::line::{line_key, BilledLine};
 use crate::vendors::arrow::query::{self, SyncFilter};
 use crate::vendors::arrow::records::{
@@ -42,11 +43,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
             .collect())
     }
 
-    async fn syncs_of(
-        &self,
-        settings: &ArrowSettings,
-        period: crate::period::Period,
-    ) -> Result<Vec<BillingSync>> {
+    async fn syncs_of(&self, settings: &ArrowSettings, period: Period) -> Result<Vec<BillingSync>> {
         let mut filters = Map::new();
         filters.insert("settings_uuid".into(), json!(settings.uuid));
         filters.insert("report_period".into(), json!(period));
@@ -59,7 +56,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
     async fn statement_inputs(
         &self,
         settings: &ArrowSettings,
-        period: crate::period::Period,
+        period: Period,
         operation: &str,
     ) -> Result<StatementInputs> {
         let lines = self.billed_lines(settings, period, operation).await?;
@@ -127,28 +124,25 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
         request: &StatementSyncRequest,
         dry_run: bool,
     ) -> Result<Value> {
-        const OP: &str = "trigger_sync";
-        let settings = self.settings(request.settings_uuid.as_deref()).await?;
-        let inputs = self.statement_inputs(&settings, request.period, OP).await?;
-        let ctx = StatementContext {
-            plan: self.plan_context("admin_arrow_billing_syncs_trigger_sync", &settings)?,
-            settings: &settings,
-            statement_states: inputs.statement_states,
-        };
-        let ledger = StatementLedger {
-            ownership: &inputs.ownership,
-            billing: &inputs.billing,
-        };
-        let (changeset, counters) = plan_billing_sync(
-            &ctx,
-            request.period,
-            &inputs.lines,
-            &inputs.mappings,
-            &inputs.syncs,
-            &ledger,
-        )?;
-        let report = self.commit(&changeset, dry_run).await?;
-        Ok(outcome(json!(counters), &changeset, dry_run, report))
+        let (settings_uuid, period) = (request.settings_uuid.as_deref(), request.period);
+        self.plan_statements(
+            settings_uuid,
+            period,
+            "trigger_sync",
+            dry_run,
+            |ctx, inputs, ledger| {
+                let (changeset, counters) = plan_billing_sync(
+                    ctx,
+                    period,
+                    &inputs.lines,
+                    &inputs.mappings,
+                    &inputs.syncs,
+                    ledger,
+                )?;
+                Ok((changeset, json!(counters)))
+            },
+        )
+        .await
     }
 
     /// reconcile: validated statements against the current export; differences compensated once.
@@ -164,29 +158,56 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
         request: &ReconciliationRequest,
         dry_run: bool,
     ) -> Result<Value> {
-        const OP: &str = "reconcile";
-        let settings = self.settings(request.settings_uuid.as_deref()).await?;
-        let inputs = self.statement_inputs(&settings, request.period, OP).await?;
+        let (settings_uuid, period) = (request.settings_uuid.as_deref(), request.period);
+        self.plan_statements(
+            settings_uuid,
+            period,
+            "reconcile",
+            dry_run,
+            |ctx, inputs, ledger| {
+                let (changeset, counters) = plan_statement_reconciliation(
+                    ctx,
+                    period,
+                    request.force,
+                    &inputs.lines,
+                    &inputs.mappings,
+                    &inputs.syncs,
+                    ledger,
+                )?;
+                Ok((changeset, json!(counters)))
+            },
+        )
+        .await
+    }
+
+    /// One statement operation: read its inputs, plan on them, commit the plan (a dry run only reports it).
+    async fn plan_statements(
+        &self,
+        settings_uuid: Option<&str>,
+        period: Period,
+        operation: &str,
+        dry_run: bool,
+        plan: impl FnOnce(
+            &StatementContext,
+            &StatementInputs,
+            &StatementLedger,
+        ) -> Result<(Changeset, Value)>,
+    ) -> Result<Value> {
+        let settings = self.settings(settings_uuid).await?;
+        let mut inputs = self.statement_inputs(&settings, period, operation).await?;
         let ctx = StatementContext {
-            plan: self.plan_context("admin_arrow_billing_syncs_reconcile", &settings)?,
+            plan: self
+                .plan_context(&format!("admin_arrow_billing_syncs_{operation}"), &settings)?,
             settings: &settings,
-            statement_states: inputs.statement_states,
+            statement_states: std::mem::take(&mut inputs.statement_states),
         };
         let ledger = StatementLedger {
             ownership: &inputs.ownership,
             billing: &inputs.billing,
         };
-        let (changeset, counters) = plan_statement_reconciliation(
-            &ctx,
-            request.period,
-            request.force,
-            &inputs.lines,
-            &inputs.mappings,
-            &inputs.syncs,
-            &ledger,
-        )?;
+        let (changeset, counters) = plan(&ctx, &inputs, &ledger)?;
         let report = self.commit(&changeset, dry_run).await?;
-        Ok(outcome(json!(counters), &changeset, dry_run, report))
+        Ok(outcome(counters, &changeset, dry_run, report))
     }
 
     pub async fn list_billing_syncs(
