@@ -2,7 +2,7 @@
 
 mod common;
 
-use billsync::ledger::{ConsumptionRecord, InvoiceItem, WriteOp};
+use billsync::ledger::{ConsumptionRecord, InvoiceItem, RowJson, WriteOp};
 use billsync::money::{parse_amount, AmountFormat, Currency};
 use billsync::period::{Period, Zone};
 use billsync::timestamp::Timestamp;
@@ -260,12 +260,13 @@ fn defect_10_currency_is_kept_and_never_mixed() {
     let mut c = w.plan_consumption(period, &[(0, d("1000"), d("800"))]);
     // The payload named no currency here: the settings' JPY applies, not a hard-coded EUR.
     for write in &mut c.writes {
-        let row = write.row.as_mut().unwrap();
+        let mut row = write.row.as_ref().unwrap().to_value().unwrap();
         if write.table == "consumption_records" {
             assert_eq!(row["currency"], "EUR", "the payload's currency wins");
         }
         if row.get("currency").is_some() {
             row["currency"] = "JPY".into();
+            write.row = Some(RowJson::from_text(&row.to_string()).unwrap());
         }
     }
     w.apply(c);

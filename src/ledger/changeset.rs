@@ -16,7 +16,8 @@ use std::collections::BTreeMap;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
@@ -78,7 +79,84 @@ pub struct Write {
     /// The row, for put and create.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(test, ts(optional, type = "Record<string, unknown>"))]
-    pub row: Option<Value>,
+    pub row: Option<RowJson>,
+}
+
+/// A planned row as its JSON text: serialised once, when it is planned, and spliced as it is into whatever
+/// carries the changeset (a preview's result, a host store's commit). A changeset holds one per put and
+/// create, so a large plan is a list of texts, not a tree of values.
+#[derive(Debug, Clone)]
+pub struct RowJson(Box<RawValue>);
+
+impl RowJson {
+    /// The JSON text of `row`.
+    pub fn of<R: Serialize + ?Sized>(row: &R, what: impl FnOnce() -> String) -> Result<RowJson> {
+        serde_json::value::to_raw_value(row)
+            .map(RowJson)
+            .map_err(|e| Error::InvalidPayload {
+                payload: what(),
+                offset: 0,
+                reason: e.to_string(),
+            })
+    }
+
+    /// A row given as JSON text: it must be a JSON object.
+    pub fn from_text(text: &str) -> std::result::Result<RowJson, serde_json::Error> {
+        let raw = RawValue::from_string(text.trim().to_owned())?;
+        if !raw.get().starts_with('{') {
+            return Err(serde::de::Error::custom("a row is a JSON object"));
+        }
+        Ok(RowJson(raw))
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.get()
+    }
+
+    /// The row as a JSON value, for a store that compares or queries rows.
+    pub fn to_value(&self) -> Result<Value> {
+        serde_json::from_str(self.0.get()).map_err(|e| Error::InvalidPayload {
+            payload: "row".to_owned(),
+            offset: e.column(),
+            reason: e.to_string(),
+        })
+    }
+
+    /// The row as `R`.
+    pub fn parse<R: DeserializeOwned>(&self) -> serde_json::Result<R> {
+        serde_json::from_str(self.0.get())
+    }
+}
+
+/// Rows are equal when they hold the same JSON (whatever the order of their fields or the spelling of
+/// their numbers); equal texts are equal without parsing.
+impl PartialEq for RowJson {
+    fn eq(&self, other: &RowJson) -> bool {
+        self.as_str() == other.as_str()
+            || matches!((self.to_value(), other.to_value()), (Ok(a), Ok(b)) if a == b)
+    }
+}
+
+impl Serialize for RowJson {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+/// A row arrives as an object, or as its JSON text (the form a host store is handed).
+impl<'de> Deserialize<'de> for RowJson {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<RowJson, D::Error> {
+        use serde::de::Error as _;
+        match Value::deserialize(deserializer)? {
+            Value::String(text) => RowJson::from_text(&text).map_err(D::Error::custom),
+            object @ Value::Object(_) => serde_json::value::to_raw_value(&object)
+                .map(RowJson)
+                .map_err(D::Error::custom),
+            other => Err(D::Error::custom(format!(
+                "a row is an object or its JSON text, not {other}"
+            ))),
+        }
+    }
 }
 
 /// What one operation will write, in order.
@@ -130,12 +208,8 @@ fn slot_hash(table: &str, id: &str) -> u64 {
     BuildHasherDefault::<DefaultHasher>::default().hash_one((table, id))
 }
 
-fn row_value<R: Row>(row: &R) -> Result<Value> {
-    serde_json::to_value(row).map_err(|e| Error::InvalidPayload {
-        payload: format!("{} row {}", R::TABLE, row.id()),
-        offset: 0,
-        reason: e.to_string(),
-    })
+fn row_json<R: Row>(row: &R) -> Result<RowJson> {
+    RowJson::of(row, || format!("{} row {}", R::TABLE, row.id()))
 }
 
 impl Changeset {
@@ -150,13 +224,25 @@ impl Changeset {
 
     /// The changeset as it goes to a host store: each row as JSON text, ready to be stored as it is.
     pub fn to_host_json(&self) -> Value {
-        let mut value = serde_json::json!(self);
+        let mut value = serde_json::json!({
+            "operation": self.operation,
+            "as_of": self.as_of,
+            "writes": [],
+        });
         if let Some(writes) = value.get_mut("writes").and_then(Value::as_array_mut) {
-            for write in writes {
-                if let Some(row) = write.get_mut("row") {
-                    *row = Value::String(row.to_string());
+            writes.extend(self.writes.iter().map(|w| {
+                let mut write = serde_json::json!({
+                    "op": w.op,
+                    "table": w.table,
+                    "id": w.id,
+                    "expect": w.expect,
+                    "key": w.key,
+                });
+                if let (Some(row), Some(object)) = (&w.row, write.as_object_mut()) {
+                    object.insert("row".to_owned(), Value::String(row.as_str().to_owned()));
                 }
-            }
+                write
+            }));
         }
         value
     }
@@ -203,7 +289,7 @@ impl Changeset {
             id: row.id().to_owned(),
             expect: row.version(),
             key,
-            row: Some(row_value(row)?),
+            row: Some(row_json(row)?),
         });
         Ok(())
     }
@@ -216,7 +302,7 @@ impl Changeset {
             id: row.id().to_owned(),
             expect: 0,
             key,
-            row: Some(row_value(row)?),
+            row: Some(row_json(row)?),
         });
         Ok(())
     }
@@ -238,8 +324,8 @@ impl Changeset {
         self.writes
             .iter()
             .filter(|w| w.table == R::TABLE && w.op != WriteOp::Delete)
-            .filter_map(|w| w.row.clone())
-            .filter_map(|row| serde_json::from_value(row).ok())
+            .filter_map(|w| w.row.as_ref())
+            .filter_map(|row| row.parse().ok())
     }
 
     /// The ids this changeset deletes from `table`.

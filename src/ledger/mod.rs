@@ -42,7 +42,7 @@ pub use billed::{
     billed_for, checked_sum, compensation_item, compensation_name, kind_key, Billed, BilledItems,
     Billing,
 };
-pub use changeset::{Changeset, Row, Write, WriteOp};
+pub use changeset::{Changeset, Row, RowJson, Write, WriteOp};
 pub use consumption_record::{ConsumptionRecord, RecordKey};
 pub use consumption_sync::{plan_consumption_sync, ConsumptionSyncCounters, ResourceConsumption};
 pub use host::{Customer, Hosts, Project, Resource};

@@ -99,8 +99,8 @@ pub fn resolve_commit(
         };
         match write.op {
             WriteOp::Put => {
-                let row = write.row.as_ref().ok_or_else(missing_row)?;
-                if current.as_ref().is_some_and(|h| &h.row == row) {
+                let row = write.row.as_ref().ok_or_else(missing_row)?.to_value()?;
+                if current.as_ref().is_some_and(|h| h.row == row) {
                     report.unchanged += 1;
                     continue;
                 }
@@ -130,7 +130,7 @@ pub fn resolve_commit(
                 );
             }
             WriteOp::Create => {
-                let row = write.row.as_ref().ok_or_else(missing_row)?;
+                let row = write.row.as_ref().ok_or_else(missing_row)?.to_value()?;
                 if current.is_some() {
                     report.unchanged += 1;
                     continue;
