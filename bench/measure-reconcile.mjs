@@ -128,21 +128,29 @@ function jsPreview({ recordsText, exportPayload }, asOf = '2025-02-03T10:00:00Z'
     summary: { records: rows, totals: all.filter((t) => !t.customer_uuid), customers: all.filter((t) => t.customer_uuid), counters } };
 }
 
+// Every implementation ends with the whole result as one JSON text (what previewReconciliationJson returns,
+// and what a host stores or sends); RESULT_AS=objects ends with JS objects instead (previewReconciliation,
+// and the reference without its JSON.stringify).
+const asObjects = process.env.RESULT_AS === 'objects';
 let once;
 if (mode === 'wasm') {
   const billsync = require(process.env.BILLSYNC_JS ?? './build/billsync.js');
   // RECORDS_AS=objects: the records as an array of objects instead (converted field by field at the boundary).
   const records = process.env.RECORDS_AS === 'objects' ? input.records : input.recordsText;
-  once = () => billsync.previewReconciliation({ period: '2025-01', records, exportPayload: input.exportPayload, settings, asOf: '2025-02-03T10:00:00Z' });
+  const request = { period: '2025-01', records, exportPayload: input.exportPayload, settings, asOf: '2025-02-03T10:00:00Z' };
+  once = asObjects ? () => billsync.previewReconciliation(request) : () => billsync.previewReconciliationJson(request);
 } else {
-  once = () => jsPreview(input);
+  once = asObjects ? () => jsPreview(input) : () => JSON.stringify(jsPreview(input));
 }
-const { seconds, result } = time(once);
+const { seconds, result: output } = time(once);
+// Outside the timed region: the figures every implementation prints, read back from its result.
+const result = typeof output === 'string' ? JSON.parse(output) : output;
 console.log(JSON.stringify({
   impl: mode === 'wasm' ? 'wasm' : 'decimal.js',
   records: result.summary.records.length,
   seconds,
   adjustment: result.summary.totals[0].adjustment,
   compensations: result.summary.counters.compensation_items_created,
+  result_bytes: typeof output === 'string' ? Buffer.byteLength(output) : null,
   peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
 }));

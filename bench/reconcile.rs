@@ -1,5 +1,5 @@
-//! Native time of a whole consumption reconciliation preview: parse the export, match lines to records,
-//! plan the compensations and build the summary. The same work as `previewReconciliation` in wasm and the
+//! Native time of a whole consumption reconciliation preview: parse the export and the records (both JSON
+//! text), match lines to records, plan the compensations and build the summary. The same work as `previewReconciliation` in wasm and the
 //! decimal.js reference of bench/measure-reconcile.mjs, on the same file (bench/reconcile-data.mjs).
 //!
 //!   cargo bench --profile bench-native --bench reconcile -- FILE [RUNS]
@@ -22,20 +22,24 @@ fn main() -> Result<(), Box<dyn Error>> {
         .as_str()
         .ok_or("no exportPayload")?
         .to_owned();
+    // The records as one JSON text, as wasm gets them: parsed inside the timed region.
+    let records = serde_json::to_string(&input["records"])?;
     let rest = json!({
         "period": "2025-01",
-        "records": input["records"],
         "settings": {"invoice_price_source": "sell", "currency": "EUR"},
         "asOf": "2025-02-03T10:00:00Z",
     });
-    let once = || -> Result<ReconciliationPreview, Box<dyn Error>> {
+    // From both texts to the result as one JSON text: what `previewReconciliationJson` returns in wasm.
+    let once = || -> Result<(ReconciliationPreview, String), Box<dyn Error>> {
         let page = parse_billing_export(&export)?;
         let lines: Vec<BilledLine> = page
             .lines
             .iter()
             .map(|l| BilledLine::from_export(l, 1))
             .collect();
-        Ok(preview_reconciliation(&rest, &lines)?)
+        let preview = preview_reconciliation(&rest, Some(&records), &lines)?;
+        let text = preview.to_json()?;
+        Ok((preview, text))
     };
     let mut result = once()?;
     let mut seconds = Vec::with_capacity(runs);
@@ -44,7 +48,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         result = once()?;
         seconds.push(started.elapsed().as_secs_f64());
     }
-    let summary = &result.summary;
+    let (preview, text) = &result;
+    let summary = &preview.summary;
     println!(
         "{}",
         json!({
@@ -53,6 +58,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             "seconds": seconds,
             "adjustment": summary.totals.first().map(|t| t.adjustment.clone()),
             "compensations": summary.counters.compensation_items_created,
+            "result_bytes": text.len(),
             "peak_rss_mb": peak_rss_mb(),
         })
     );

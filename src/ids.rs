@@ -11,9 +11,16 @@ use crate::error::{Error, Result};
 /// billsync's UUID v5 namespace (itself the v5 of "billsync" in the URL namespace).
 const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6c1f_0b7e_93a4_5d2e_8f61_2b4c_9d07_e35a);
 
-/// A UUID in its canonical text form: lowercase, hyphenated.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Uuid(String);
+/// A UUID in its canonical text form: lowercase, hyphenated, held inline (36 ASCII bytes), so an id is
+/// copied, compared and hashed without touching the heap. Ordered as its text.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Uuid([u8; 36]);
+
+impl fmt::Debug for Uuid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
 
 impl Uuid {
     /// Accepts hyphenated or 32-hex-digit forms in any case, as the REST framework does.
@@ -60,34 +67,45 @@ impl Uuid {
         Uuid::from_uuid(uuid::Uuid::new_v5(&NAMESPACE, name))
     }
 
-    /// The canonical text of `uuid`, written straight into its string.
+    /// The canonical text of `uuid`, written straight into place.
     fn from_uuid(uuid: uuid::Uuid) -> Uuid {
-        let mut buffer = uuid::Uuid::encode_buffer();
-        Uuid(uuid.hyphenated().encode_lower(&mut buffer).to_owned())
+        let mut text = [0u8; 36];
+        uuid.hyphenated().encode_lower(&mut text);
+        Uuid(text)
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        // Only `from_uuid` builds one, from ASCII hex digits and hyphens: this never falls back.
+        std::str::from_utf8(&self.0).unwrap_or_default()
     }
 }
 
 impl fmt::Display for Uuid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl Serialize for Uuid {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
+        serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> Deserialize<'de> for Uuid {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Uuid, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        Uuid::parse(&text)
-            .ok_or_else(|| serde::de::Error::custom(format!("{text:?} is not a valid UUID")))
+        struct Text;
+        impl serde::de::Visitor<'_> for Text {
+            type Value = Uuid;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a UUID")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> std::result::Result<Uuid, E> {
+                Uuid::parse(text).ok_or_else(|| E::custom(format!("{text:?} is not a valid UUID")))
+            }
+        }
+        // Read in place: no string is allocated for the text.
+        deserializer.deserialize_str(Text)
     }
 }
 

@@ -91,9 +91,14 @@ pub struct RowJson(Box<RawValue>);
 impl RowJson {
     /// The JSON text of `row`.
     pub fn of<R: Serialize + ?Sized>(row: &R, what: impl FnOnce() -> String) -> Result<RowJson> {
-        serde_json::value::to_raw_value(row)
+        // Sized for a whole row up front: growing the buffer as it is written cost more than writing it.
+        let mut text = Vec::with_capacity(1024);
+        serde_json::to_writer(&mut text, row)
+            .map_err(serde::ser::Error::custom)
+            .and_then(|()| String::from_utf8(text).map_err(serde::ser::Error::custom))
+            .and_then(RawValue::from_string)
             .map(RowJson)
-            .map_err(|e| Error::InvalidPayload {
+            .map_err(|e: serde_json::Error| Error::InvalidPayload {
                 payload: what(),
                 offset: 0,
                 reason: e.to_string(),

@@ -33,6 +33,7 @@ mod invoice_item;
 mod policy;
 pub mod preview;
 mod reconciliation;
+mod record_input;
 mod source_key;
 pub mod sources;
 pub mod split;

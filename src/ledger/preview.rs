@@ -15,6 +15,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::changeset::Changeset;
+use super::record_input::{records_from_text, records_from_value, Cell, RecordSlot};
 use super::{
     kind_key, plan_consumption_reconciliation, Billing, ConsumptionRecord, FinalFigure,
     InvoiceItem, InvoiceItemKind, PlanContext, Policy, PriceSource, ReconciliationCounters,
@@ -22,7 +23,7 @@ use super::{
 };
 use crate::error::{Error, FieldErrors, Result};
 use crate::ids::Uuid;
-use crate::money::{amount_from_json, render, AmountFormat, Currency, Money};
+use crate::money::{amount_from_json, parse_amount, render, AmountFormat, Currency, Money};
 use crate::period::{parse_date, Period, Zone};
 use crate::timestamp::Timestamp;
 
@@ -160,31 +161,33 @@ fn take_at<T>(
     }
 }
 
-fn amount_at(problems: &mut Problems, index: usize, key: &str, value: &Value) -> Option<Decimal> {
-    take_at(problems, index, key, |field| {
-        amount_from_json(value, field, AmountFormat::Point).map(|p| p.amount)
+fn amount_at(problems: &mut Problems, index: usize, key: &str, cell: &Cell<'_>) -> Option<Decimal> {
+    take_at(problems, index, key, |field| match cell {
+        Cell::Text(t) => parse_amount(t, field, AmountFormat::Point).map(|p| p.amount),
+        other => amount_from_json(&other.to_value(), field, AmountFormat::Point).map(|p| p.amount),
     })
 }
 
 fn optional_amount(
-    object: &Map<String, Value>,
+    cell: &Cell<'_>,
     index: usize,
     key: &str,
     problems: &mut Problems,
 ) -> Option<Decimal> {
-    match object.get(key) {
-        None | Some(Value::Null) => None,
-        Some(v) => amount_at(problems, index, key, v),
+    if cell.is_null() {
+        return None;
     }
+    amount_at(problems, index, key, cell)
 }
 
 fn optional_instant(
-    object: &Map<String, Value>,
+    cell: &Cell<'_>,
     index: usize,
     key: &str,
     problems: &mut Problems,
 ) -> Option<Timestamp> {
-    text(object, key).and_then(|t| take_at(problems, index, key, |_| Timestamp::parse(t)))
+    cell.text()
+        .and_then(|t| take_at(problems, index, key, |_| Timestamp::parse(t)))
 }
 
 fn uuid_at(problems: &mut Problems, index: usize, key: &str, t: &str) -> Option<Uuid> {
@@ -205,7 +208,7 @@ struct RecordContext<'a, 'v> {
 
 fn record_from(
     index: usize,
-    value: &Value,
+    slot: &RecordSlot<'_>,
     shared: &RecordContext<'_, '_>,
     problems: &mut Problems,
 ) -> Option<PreviewRecord> {
@@ -216,7 +219,7 @@ fn record_from(
         as_of,
         ..
     } = *shared;
-    let Some(object) = value.as_object() else {
+    let Some(r) = slot else {
         problems.add(
             &format!("records[{index}]"),
             "Expected a consumption record object.",
@@ -224,40 +227,42 @@ fn record_from(
         return None;
     };
     let label = vendor.source_label;
-    let license_reference = text(object, label).map(str::to_owned);
+    let license_reference = r.source.text().map(str::to_owned);
     if license_reference.is_none() {
         problems.add(&at(index, label), "This field is required.");
     }
     // A preview of records that name no resource keys them by source; the source is what matching uses.
-    let resource_uuid = match text(object, "resource_uuid") {
+    let resource_uuid = match r.resource_uuid.text() {
         Some(t) => uuid_at(problems, index, "resource_uuid", t),
         None => license_reference
             .as_deref()
             .map(|l| Uuid::derive("resource", l)),
     };
     // Without its own billing_period, a record is of the month previewed.
-    let billing_period = match text(object, "billing_period") {
+    let billing_period = match r.billing_period.text() {
         Some(t) if t.len() == 7 => take_at(problems, index, "billing_period", |_| Period::parse(t)),
         Some(t) => take_at(problems, index, "billing_period", |_| {
             parse_date(t).and_then(Period::of_date)
         }),
         None => period,
     };
-    let consumed_sell = match object.get("consumed_sell") {
-        Some(v) if !v.is_null() => amount_at(problems, index, "consumed_sell", v),
+    let consumed_sell = match &r.consumed_sell {
+        v if !v.is_null() => amount_at(problems, index, "consumed_sell", v),
         _ => {
             problems.add(&at(index, "consumed_sell"), "This field is required.");
             None
         }
     };
-    let consumed_buy = optional_amount(object, index, "consumed_buy", problems);
-    let final_sell = optional_amount(object, index, "final_sell", problems);
-    let final_buy = optional_amount(object, index, "final_buy", problems);
-    let finalized_at = optional_instant(object, index, "finalized_at", problems);
-    let reconciled_at = optional_instant(object, index, "reconciled_at", problems);
+    let consumed_buy = optional_amount(&r.consumed_buy, index, "consumed_buy", problems);
+    let final_sell = optional_amount(&r.final_sell, index, "final_sell", problems);
+    let final_buy = optional_amount(&r.final_buy, index, "final_buy", problems);
+    let finalized_at = optional_instant(&r.finalized_at, index, "finalized_at", problems);
+    let reconciled_at = optional_instant(&r.reconciled_at, index, "reconciled_at", problems);
     let customer_uuid =
-        text(object, "customer_uuid").and_then(|t| uuid_at(problems, index, "customer_uuid", t));
-    let named_currency = text(object, "currency").and_then(|c| {
+        r.customer_uuid
+            .text()
+            .and_then(|t| uuid_at(problems, index, "customer_uuid", t));
+    let named_currency = r.currency.text().and_then(|c| {
         take_at(problems, index, "currency", |field| {
             Currency::parse(c, field)
         })
@@ -279,7 +284,9 @@ fn record_from(
                 .and_then(|c| c.get(license_reference.as_str()).copied())
         })
         .unwrap_or(Currency::XXX);
-    let uuid = text(object, "uuid")
+    let uuid = r
+        .uuid
+        .text()
         .and_then(Uuid::parse)
         .unwrap_or_else(|| {
             Uuid::derive(
@@ -287,8 +294,8 @@ fn record_from(
                 &format!("{resource_uuid}|{billing_period}|{license_reference}"),
             )
         });
-    let resource_name = text(object, "resource_name").unwrap_or_default().to_owned();
-    let customer_name = text(object, "customer_name").unwrap_or_default().to_owned();
+    let resource_name = r.resource_name.text().unwrap_or_default().to_owned();
+    let customer_name = r.customer_name.text().unwrap_or_default().to_owned();
     let customer = customer_uuid.unwrap_or_else(|| shared.unassigned.clone());
     Some(PreviewRecord {
         record: ConsumptionRecord {
@@ -302,9 +309,9 @@ fn record_from(
             consumed_buy: consumed_buy.unwrap_or(Decimal::ZERO),
             final_sell,
             final_buy,
-            invoice_item_uuid: text(object, "invoice_item_uuid").and_then(Uuid::parse),
-            compensation_item_uuid: text(object, "compensation_item_uuid").and_then(Uuid::parse),
-            last_sync_at: optional_instant(object, index, "last_sync_at", problems),
+            invoice_item_uuid: r.invoice_item_uuid.text().and_then(Uuid::parse),
+            compensation_item_uuid: r.compensation_item_uuid.text().and_then(Uuid::parse),
+            last_sync_at: optional_instant(&r.last_sync_at, index, "last_sync_at", problems),
             finalized_at,
             reconciled_at,
             raw_data: Value::Null,
@@ -382,9 +389,10 @@ fn inferred_items(
 }
 
 /// Runs the preview of `vendor`'s final figures against the records and settings of `input`, as the JS
-/// call passes them.
+/// call passes them. The records are `input.records`, or `records_text` (their JSON text) when given.
 pub fn preview_reconciliation(
     input: &Value,
+    records_text: Option<&str>,
     vendor: &PreviewVendor<'_>,
 ) -> Result<ReconciliationPreview> {
     let mut problems = Problems::default();
@@ -423,13 +431,16 @@ pub fn preview_reconciliation(
         }
     };
     let policy = policy_from(object.get("settings"), vendor, &mut problems);
-    let record_values = match object.get("records") {
-        Some(Value::Array(a)) => a.as_slice(),
-        _ => {
-            problems.add("records", "Expected a list of consumption records.");
-            &[]
-        }
+    let record_slots = match records_text {
+        Some(text) => records_from_text(text, vendor.source_label)?,
+        None => object
+            .get("records")
+            .and_then(|records| records_from_value(records, vendor.source_label)),
     };
+    let record_slots = record_slots.unwrap_or_else(|| {
+        problems.add("records", "Expected a list of consumption records.");
+        Vec::new()
+    });
     let given_items: Option<Vec<InvoiceItem>> = match object
         .get("invoiceItems")
         .or_else(|| object.get("invoice_items"))
@@ -460,7 +471,7 @@ pub fn preview_reconciliation(
         final_currencies,
         unassigned: Uuid::derive("customer", "unassigned"),
     };
-    let previews: Vec<PreviewRecord> = record_values
+    let previews: Vec<PreviewRecord> = record_slots
         .iter()
         .enumerate()
         .filter_map(|(i, v)| record_from(i, v, &shared, &mut problems))
@@ -556,6 +567,33 @@ pub fn preview_reconciliation(
 pub struct ReconciliationPreview {
     pub changeset: Changeset,
     pub summary: PreviewSummary,
+}
+
+impl ReconciliationPreview {
+    /// The preview as one JSON text, its buffer sized up front from the rows it holds (a large preview is
+    /// hundreds of megabytes: growing it by doubling would copy it several times and, in wasm, keep the
+    /// larger memory for good).
+    pub fn to_json(&self) -> Result<String> {
+        let rows: usize = self
+            .changeset
+            .writes
+            .iter()
+            .map(|w| w.row.as_ref().map_or(0, |r| r.as_str().len()))
+            .sum();
+        let capacity = rows
+            .saturating_add(self.changeset.writes.len().saturating_mul(192))
+            .saturating_add(self.summary.records.len().saturating_mul(448))
+            .saturating_add(4096);
+        let mut text = Vec::with_capacity(capacity);
+        serde_json::to_writer(&mut text, self)
+            .map_err(serde::ser::Error::custom)
+            .and_then(|()| String::from_utf8(text).map_err(serde::ser::Error::custom))
+            .map_err(|e: serde_json::Error| Error::InvalidPayload {
+                payload: "preview".to_owned(),
+                offset: 0,
+                reason: e.to_string(),
+            })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

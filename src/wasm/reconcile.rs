@@ -4,7 +4,7 @@ use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::arrow::billing_export_page;
-use super::{from_js, js_error, to_js_bulk};
+use super::{from_js, js_error};
 use crate::engine::Payload;
 use crate::vendors::arrow::line::BilledLine;
 use crate::vendors::arrow::preview::preview as arrow_preview;
@@ -95,14 +95,28 @@ export interface ReconciliationPreview {
 pub fn preview_reconciliation_js(
     #[wasm_bindgen(unchecked_param_type = "PreviewInput")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
-    super::args::require_object(&input, "input", "a PreviewInput object")?;
-    let vendor = Reflect::get(&input, &JsValue::from_str("vendor")).unwrap_or(JsValue::UNDEFINED);
+    js_sys::JSON::parse(&preview_json(&input)?)
+}
+
+/// `previewReconciliation` with the result as one JSON text, the form bulk data leaves wasm in: for a host
+/// that stores, sends or streams it, or parses only what it shows. Its shape is `ReconciliationPreview`.
+#[wasm_bindgen(js_name = previewReconciliationJson)]
+pub fn preview_reconciliation_json_js(
+    #[wasm_bindgen(unchecked_param_type = "PreviewInput")] input: JsValue,
+) -> Result<String, JsValue> {
+    preview_json(&input)
+}
+
+/// The preview of `input`, as JSON text.
+fn preview_json(input: &JsValue) -> Result<String, JsValue> {
+    super::args::require_object(input, "input", "a PreviewInput object")?;
+    let vendor = Reflect::get(input, &JsValue::from_str("vendor")).unwrap_or(JsValue::UNDEFINED);
     if vendor.as_string().as_deref() == Some("soracom") {
-        return soracom(&input);
+        return soracom(input);
     }
     // The export can be large: it is parsed from its own text, not converted along with the rest.
     let export_key = JsValue::from_str("exportPayload");
-    let export = Reflect::get(&input, &export_key).unwrap_or(JsValue::UNDEFINED);
+    let export = Reflect::get(input, &export_key).unwrap_or(JsValue::UNDEFINED);
     let pages: Vec<JsValue> = if Array::is_array(&export) {
         Array::from(&export).iter().collect()
     } else {
@@ -119,48 +133,34 @@ pub fn preview_reconciliation_js(
     }
     let rest = js_sys::Object::assign(&js_sys::Object::new(), &input.clone().into());
     let _ = Reflect::delete_property(&rest, &export_key);
-    // Records given as JSON text or bytes cross once and are parsed here, not object by object.
-    let records = records_text(&input)?;
+    // Records given as JSON text or bytes cross once and are read in place, not object by object.
+    let records = records_text(input)?;
     if records.is_some() {
         let _ = Reflect::delete_property(&rest, &JsValue::from_str("records"));
     }
-    let mut input = from_js(rest.into(), "preview input")?;
-    if let (Some(records), Some(object)) = (records, input.as_object_mut()) {
-        object.insert("records".to_owned(), records);
-    }
-    let preview = arrow_preview(&input, &lines).map_err(|e| js_error(&e))?;
-    to_js_bulk(&preview)
+    let input = from_js(rest.into(), "preview input")?;
+    arrow_preview(&input, records.as_deref(), &lines)
+        .and_then(|preview| preview.to_json())
+        .map_err(|e| js_error(&e))
 }
 
-/// `input.records` when it is JSON text or UTF-8 bytes, parsed; None when it is anything else (an array of
+/// `input.records` when it is JSON text or UTF-8 bytes, as text; None when it is anything else (an array of
 /// record objects is converted with the rest of the input).
-fn records_text(input: &JsValue) -> Result<Option<serde_json::Value>, JsValue> {
+fn records_text(input: &JsValue) -> Result<Option<String>, JsValue> {
     let value = Reflect::get(input, &JsValue::from_str("records")).unwrap_or(JsValue::UNDEFINED);
-    let parsed = if let Some(text) = value.as_string() {
+    if let Some(text) = value.as_string() {
         check_size(text.len())?;
-        serde_json::from_str(&text)
-    } else if let Some(bytes) = value.dyn_ref::<js_sys::Uint8Array>() {
-        check_size(bytes.length() as usize)?;
-        // Through `from_str`, the one JSON reader the module has for values anyway.
-        let bytes = bytes.to_vec();
-        match std::str::from_utf8(&bytes) {
-            Ok(text) => serde_json::from_str(text),
-            Err(e) => {
-                return Err(js_error(&crate::error::Error::InvalidPayload {
-                    payload: "input.records".to_owned(),
-                    offset: e.valid_up_to(),
-                    reason: "not UTF-8".to_owned(),
-                }))
-            }
-        }
-    } else {
+        return Ok(Some(text));
+    }
+    let Some(bytes) = value.dyn_ref::<js_sys::Uint8Array>() else {
         return Ok(None);
     };
-    parsed.map(Some).map_err(|e| {
+    check_size(bytes.length() as usize)?;
+    String::from_utf8(bytes.to_vec()).map(Some).map_err(|e| {
         js_error(&crate::error::Error::InvalidPayload {
             payload: "input.records".to_owned(),
-            offset: 0,
-            reason: e.to_string(),
+            offset: e.utf8_error().valid_up_to(),
+            reason: "not UTF-8".to_owned(),
         })
     })
 }
@@ -190,7 +190,7 @@ fn bulk(input: &JsValue, key: &str) -> Result<Option<Vec<u8>>, JsValue> {
 
 /// A Soracom preview: the closed month's `bill` (JSON text or an object) and its `csv` export (text or
 /// bytes, for records per subscriber), both read apart from the rest of the input.
-fn soracom(input: &JsValue) -> Result<JsValue, JsValue> {
+fn soracom(input: &JsValue) -> Result<String, JsValue> {
     let bill_value = Reflect::get(input, &JsValue::from_str("bill")).unwrap_or(JsValue::UNDEFINED);
     let bill = if let Some(text) = bill_value.as_string() {
         Payload::Text(text)
@@ -208,6 +208,7 @@ fn soracom(input: &JsValue) -> Result<JsValue, JsValue> {
         let _ = Reflect::delete_property(&rest, &JsValue::from_str(key));
     }
     let rest = from_js(rest.into(), "preview input")?;
-    let preview = soracom_preview(&rest, bill, csv.as_deref()).map_err(|e| js_error(&e))?;
-    to_js_bulk(&preview)
+    soracom_preview(&rest, bill, csv.as_deref())
+        .and_then(|preview| preview.to_json())
+        .map_err(|e| js_error(&e))
 }

@@ -3,7 +3,7 @@
 //!
 //! Memory stays flat whatever the size of the file or of a chunk: a chunk is copied into wasm 64 KiB at a
 //! time (text is UTF-8-encoded straight into wasm memory by the engine's `TextEncoder.encodeInto`), and the
-//! core aggregator holds one row and the sums. The result crosses back as one JSON text (as `to_js_bulk` does it),
+//! core aggregator holds one row and the sums. The result crosses back as one JSON text (as `previewReconciliation` returns its result),
 //! amounts as exact decimal strings.
 //!
 //! A text chunk may end between the two UTF-16 halves of a character: the high half waits for the next
@@ -295,7 +295,7 @@ impl JsSoracomCsvAggregator {
     }
 }
 
-/// The result as plain JS values, through one JSON text, as `to_js_bulk` does, with two differences that
+/// The result as plain JS values, through one JSON text, as `previewReconciliation` does, with two differences that
 /// matter for a result of tens of MB (bench/README.md): the buffer is sized up front from the number of sums
 /// (no doubling copies in a wasm memory that never shrinks), and characters beyond ASCII are written as
 /// `\uXXXX`, so the text JS decodes is one byte per character (a single label in Japanese would make the

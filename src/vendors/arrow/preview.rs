@@ -7,11 +7,17 @@ use super::VENDOR;
 use crate::error::Result;
 use crate::ledger::{preview_reconciliation, PreviewVendor, ReconciliationPreview};
 
-/// Runs the preview. `lines` is the parsed export; `input` holds the rest, as the JS call passes it.
-pub fn preview(input: &serde_json::Value, lines: &[BilledLine]) -> Result<ReconciliationPreview> {
+/// Runs the preview. `lines` is the parsed export; `input` holds the rest, as the JS call passes it, with
+/// the records in it or, as their JSON text, in `records_text`.
+pub fn preview(
+    input: &serde_json::Value,
+    records_text: Option<&str>,
+    lines: &[BilledLine],
+) -> Result<ReconciliationPreview> {
     let finals: Vec<_> = lines.iter().map(BilledLine::final_figure).collect();
     preview_reconciliation(
         input,
+        records_text,
         &PreviewVendor {
             name: VENDOR,
             operation: Operation::TriggerReconciliation.id(),

@@ -85,6 +85,7 @@ pub fn preview(
     let finals = finals(&bill, csv)?;
     preview_reconciliation(
         input,
+        None,
         &PreviewVendor {
             name: VENDOR,
             operation: Operation::TriggerReconciliation.id(),
