@@ -4,7 +4,9 @@
 //!
 //!   cargo bench --profile bench-native --bench reconcile -- FILE [RUNS]
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::error::Error;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use billsync::ledger::ReconciliationPreview;
@@ -12,6 +14,29 @@ use billsync::vendors::arrow::line::BilledLine;
 use billsync::vendors::arrow::parse_billing_export;
 use billsync::vendors::arrow::preview::preview as preview_reconciliation;
 use serde_json::{json, Value};
+
+/// The system allocator, counting allocations: the report gives allocations per record, the measure of
+/// "per-record churn" that time alone hides.
+struct Counting;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
 
 fn main() -> Result<(), Box<dyn Error>> {
     let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
@@ -29,26 +54,41 @@ fn main() -> Result<(), Box<dyn Error>> {
         "settings": {"invoice_price_source": "sell", "currency": "EUR"},
         "asOf": "2025-02-03T10:00:00Z",
     });
+    drop(input);
     // From both texts to the result as one JSON text: what `previewReconciliationJson` returns in wasm.
-    let once = || -> Result<(ReconciliationPreview, String), Box<dyn Error>> {
+    // Also the time of each phase: the export read, the preview planned, the result written.
+    let once = || -> Result<(ReconciliationPreview, String, [f64; 3]), Box<dyn Error>> {
+        let started = Instant::now();
         let page = parse_billing_export(&export)?;
         let lines: Vec<BilledLine> = page
             .lines
             .iter()
             .map(|l| BilledLine::from_export(l, 1))
             .collect();
+        let read = started.elapsed().as_secs_f64();
+        let a0 = ALLOCATIONS.load(Ordering::Relaxed);
         let preview = preview_reconciliation(&rest, Some(&records), &lines)?;
+        if std::env::var_os("PHASE_ALLOCATIONS").is_some() {
+            eprintln!(
+                "plan allocations: {}",
+                ALLOCATIONS.load(Ordering::Relaxed) - a0
+            );
+        }
+        let planned = started.elapsed().as_secs_f64();
         let text = preview.to_json()?;
-        Ok((preview, text))
+        let written = started.elapsed().as_secs_f64();
+        Ok((preview, text, [read, planned - read, written - planned]))
     };
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
     let mut result = once()?;
+    let allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
     let mut seconds = Vec::with_capacity(runs);
     for _ in 0..runs {
         let started = Instant::now();
         result = once()?;
         seconds.push(started.elapsed().as_secs_f64());
     }
-    let (preview, text) = &result;
+    let (preview, text, [read, planned, written]) = &result;
     let summary = &preview.summary;
     println!(
         "{}",
@@ -59,6 +99,8 @@ fn main() -> Result<(), Box<dyn Error>> {
             "adjustment": summary.totals.first().map(|t| t.adjustment.clone()),
             "compensations": summary.counters.compensation_items_created,
             "result_bytes": text.len(),
+            "allocations_per_record": allocations as f64 / summary.records.len().max(1) as f64,
+            "last_run_phases": {"export_read": read, "records_read_and_planned": planned, "result_written": written},
             "peak_rss_mb": peak_rss_mb(),
         })
     );

@@ -313,12 +313,34 @@ pub fn amount_from_json(
 
 /// Renders an amount with exactly 2 decimals, rounding half away from zero.
 pub fn render(amount: Decimal) -> String {
-    let rounded = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-    let mut text = format!("{rounded:.2}");
-    if text == "-0.00" {
-        text = "0.00".to_owned();
+    Rendered(amount).to_string()
+}
+
+/// An amount shown with exactly 2 decimals, rounding half away from zero ("-0.00" shows as "0.00"): what
+/// [`render`] returns, written straight into whatever formats it, with no string of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rendered(pub Decimal);
+
+impl fmt::Display for Rendered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rounded = self
+            .0
+            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        if rounded.is_zero() {
+            f.write_str("0.00")
+        } else {
+            write!(f, "{rounded:.2}")
+        }
     }
-    text
+}
+
+impl Serialize for Rendered {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 /// Renders an amount losslessly, with at least 2 decimals ("5" → "5.00", "0.125" → "0.125").

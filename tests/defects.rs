@@ -29,7 +29,7 @@ fn defect_01_a_statement_line_is_charged_its_amount_not_quantity_times_total() {
     assert_eq!(items.len(), 1);
     assert_eq!(items[0].total().unwrap().amount, d("30.00"));
     assert_eq!(items[0].quantity, d("1"));
-    assert_eq!(items[0].details["arrow_quantity"], "3");
+    assert_eq!(items[0].details.to_value()["arrow_quantity"], "3");
 }
 
 #[test]

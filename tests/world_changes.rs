@@ -69,8 +69,8 @@ fn statement_first_then_consumption() {
         .into_iter()
         .find(|i| i.source_key == line && i.kind == InvoiceItemKind::StatementCompensation)
         .unwrap();
-    assert_eq!(net.details["owner"], "consumption_records");
-    assert!(net.details["reason"]
+    assert_eq!(net.details.to_value()["owner"], "consumption_records");
+    assert!(net.details.to_value()["reason"]
         .as_str()
         .unwrap()
         .contains("consumption records"));
@@ -146,7 +146,7 @@ fn a_licensed_resource_with_no_record_for_the_month() {
         .into_iter()
         .find(|i| i.kind == InvoiceItemKind::StatementLine)
         .unwrap();
-    assert_eq!(item.details["owner"], "document_lines");
+    assert_eq!(item.details.to_value()["owner"], "document_lines");
 }
 
 #[test]

@@ -7,7 +7,9 @@ use crate::ids::Uuid;
 use crate::money::{Currency, Money};
 use crate::period::Period;
 
-use super::{Changeset, InvoiceItem, InvoiceItemKind, PlanContext, SourceKey, SourceRow, UnitKey};
+use super::{
+    Changeset, Details, InvoiceItem, InvoiceItemKind, PlanContext, SourceKey, SourceRow, UnitKey,
+};
 
 /// What has been billed so far for one source: the sum of its items, and how many compensations it has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,7 +198,7 @@ pub fn compensation_item(
     resource: Option<&Uuid>,
     name: String,
     difference: Money,
-    details: serde_json::Value,
+    details: Details,
 ) -> Result<(String, InvoiceItem)> {
     let key = format!("{}:{source_key}:{sequence}", kind_key(kind));
     let period = ctx.current_period()?;

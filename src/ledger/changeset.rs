@@ -150,7 +150,9 @@ impl Serialize for RowJson {
 
 /// A row arrives as an object, or as its JSON text (the form a host store is handed).
 impl<'de> Deserialize<'de> for RowJson {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<RowJson, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<RowJson, D::Error> {
         use serde::de::Error as _;
         match Value::deserialize(deserializer)? {
             Value::String(text) => RowJson::from_text(&text).map_err(D::Error::custom),

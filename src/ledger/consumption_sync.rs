@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 
 use super::changeset::Changeset;
 use super::{
-    kind_key, BilledItems, Billing, ConsumptionRecord, InvoiceItem, InvoiceItemKind, PlanContext,
-    RecordKey, Resource, UnitOwner,
+    kind_key, BilledItems, Billing, ConsumptionRecord, Details, InvoiceItem, InvoiceItemKind,
+    PlanContext, RecordKey, Resource, UnitOwner,
 };
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
@@ -180,13 +180,13 @@ fn plan_one(
             unit_price: ctx.invoice_price(consumption.sell, consumption.buy),
             quantity: Decimal::ONE,
             currency,
-            details: serde_json::json!({
+            details: Details::from_value(&serde_json::json!({
                 ctx.policy.source_label: consumption.source_ref,
                 "consumption_lines": consumption.lines,
                 "price_source": ctx.policy.price_source,
                 "owner": UnitOwner::Records.label(),
                 "reason": "the month's consumption so far, until the vendor's final figures",
-            }),
+            })),
             created: existing_item.map_or(ctx.as_of, |i| i.created),
             modified: ctx.as_of,
             version: existing_item.map_or(0, |i| i.version),

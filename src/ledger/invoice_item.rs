@@ -1,8 +1,13 @@
 //! An item on a host invoice that billsync planned. Every item says what money it is for (`source_key`),
 //! so the money billed for a record or an export line is the sum of its items, whatever ran how often.
 
+use std::fmt;
+
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
+use serde_json::Value;
 
 use super::SourceKey;
 use crate::error::{Error, Result};
@@ -59,7 +64,7 @@ pub struct InvoiceItem {
     pub currency: Currency,
     #[serde(default)]
     #[cfg_attr(test, ts(type = "unknown"))]
-    pub details: serde_json::Value,
+    pub details: Details,
     pub created: Timestamp,
     pub modified: Timestamp,
     /// The version the store holds this row at (0: not read from the store). Not part of the row.
@@ -84,3 +89,80 @@ impl InvoiceItem {
 }
 
 crate::stored_row!(InvoiceItem, "invoice_items");
+
+/// An item's details: free-form JSON that says where its money comes from, held as its text (written once
+/// when the item is planned; a store's row carries it as it is). Null when there are none.
+#[derive(Debug, Clone, Default)]
+pub struct Details(Option<Box<RawValue>>);
+
+impl Details {
+    /// Details from a JSON value. (Serialising a value cannot fail; if it did, the item would have none.)
+    pub fn from_value(value: &Value) -> Details {
+        if value.is_null() {
+            return Details(None);
+        }
+        Details(serde_json::value::to_raw_value(value).ok())
+    }
+
+    /// Details as one JSON object of text fields, in order, each written straight from its `Display`.
+    pub fn of_fields(fields: &[(&str, &dyn fmt::Display)]) -> Result<Details> {
+        struct Fields<'a, 'b>(&'a [(&'b str, &'b dyn fmt::Display)]);
+        impl Serialize for Fields<'_, '_> {
+            fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                let mut map = s.serialize_map(Some(self.0.len()))?;
+                for (key, value) in self.0 {
+                    map.serialize_entry(key, &Shown(*value))?;
+                }
+                map.end()
+            }
+        }
+        struct Shown<'a>(&'a dyn fmt::Display);
+        impl Serialize for Shown<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                s.collect_str(self.0)
+            }
+        }
+        serde_json::value::to_raw_value(&Fields(fields))
+            .map(|raw| Details(Some(raw)))
+            .map_err(|e| Error::InvalidPayload {
+                payload: "invoice item details".to_owned(),
+                offset: 0,
+                reason: e.to_string(),
+            })
+    }
+
+    /// The details as a JSON value (null when there are none).
+    pub fn to_value(&self) -> Value {
+        self.0
+            .as_ref()
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
+            .unwrap_or(Value::Null)
+    }
+}
+
+/// Details are equal when they hold the same JSON.
+impl PartialEq for Details {
+    fn eq(&self, other: &Details) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) if a.get() == b.get() => true,
+            _ => self.to_value() == other.to_value(),
+        }
+    }
+}
+
+impl Serialize for Details {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        match &self.0 {
+            Some(raw) => raw.serialize(serializer),
+            None => serializer.serialize_unit(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Details {
+    fn deserialize<D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Details, D::Error> {
+        Value::deserialize(deserializer).map(|value| Details::from_value(&value))
+    }
+}

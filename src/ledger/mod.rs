@@ -47,7 +47,7 @@ pub use changeset::{Changeset, Row, RowJson, Write, WriteOp};
 pub use consumption_record::{ConsumptionRecord, RecordKey};
 pub use consumption_sync::{plan_consumption_sync, ConsumptionSyncCounters, ResourceConsumption};
 pub use host::{Customer, Hosts, Project, Resource};
-pub use invoice_item::{InvoiceItem, InvoiceItemKind};
+pub use invoice_item::{Details, InvoiceItem, InvoiceItemKind};
 pub use policy::{PlanContext, Policy, PriceSource};
 pub use preview::{
     preview_reconciliation, PreviewRow, PreviewSummary, PreviewTotal, PreviewVendor,

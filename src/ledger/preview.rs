@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 use super::changeset::Changeset;
 use super::record_input::{records_from_text, records_from_value, Cell, RecordSlot};
 use super::{
-    kind_key, plan_consumption_reconciliation, Billing, ConsumptionRecord, FinalFigure,
+    kind_key, plan_consumption_reconciliation, Billing, ConsumptionRecord, Details, FinalFigure,
     InvoiceItem, InvoiceItemKind, PlanContext, Policy, PriceSource, ReconciliationCounters,
     RecordAction, RecordOutcome, RecordOwner, SourceKey,
 };
@@ -258,10 +258,10 @@ fn record_from(
     let final_buy = optional_amount(&r.final_buy, index, "final_buy", problems);
     let finalized_at = optional_instant(&r.finalized_at, index, "finalized_at", problems);
     let reconciled_at = optional_instant(&r.reconciled_at, index, "reconciled_at", problems);
-    let customer_uuid =
-        r.customer_uuid
-            .text()
-            .and_then(|t| uuid_at(problems, index, "customer_uuid", t));
+    let customer_uuid = r
+        .customer_uuid
+        .text()
+        .and_then(|t| uuid_at(problems, index, "customer_uuid", t));
     let named_currency = r.currency.text().and_then(|c| {
         take_at(problems, index, "currency", |field| {
             Currency::parse(c, field)
@@ -284,16 +284,12 @@ fn record_from(
                 .and_then(|c| c.get(license_reference.as_str()).copied())
         })
         .unwrap_or(Currency::XXX);
-    let uuid = r
-        .uuid
-        .text()
-        .and_then(Uuid::parse)
-        .unwrap_or_else(|| {
-            Uuid::derive(
-                "consumption_record",
-                &format!("{resource_uuid}|{billing_period}|{license_reference}"),
-            )
-        });
+    let uuid = r.uuid.text().and_then(Uuid::parse).unwrap_or_else(|| {
+        Uuid::derive(
+            "consumption_record",
+            &format!("{resource_uuid}|{billing_period}|{license_reference}"),
+        )
+    });
     let resource_name = r.resource_name.text().unwrap_or_default().to_owned();
     let customer_name = r.customer_name.text().unwrap_or_default().to_owned();
     let customer = customer_uuid.unwrap_or_else(|| shared.unassigned.clone());
@@ -364,7 +360,7 @@ fn inferred_items(
             unit_price: amount,
             quantity: Decimal::ONE,
             currency: record.currency,
-            details: Value::Null,
+            details: Details::default(),
             created: ctx.as_of,
             modified: ctx.as_of,
             version: 0,

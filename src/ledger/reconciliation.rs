@@ -20,12 +20,12 @@ use serde::Serialize;
 use super::changeset::Changeset;
 use super::{
     checked_sum, compensation_item, compensation_name, net_off, split_by_largest_remainder,
-    BilledItems, Billing, ConsumptionRecord, InvoiceItemKind, NetOff, Ownership, PlanContext,
-    SourceKey, UnitKey, UnitOwner,
+    BilledItems, Billing, ConsumptionRecord, Details, InvoiceItemKind, NetOff, Ownership,
+    PlanContext, SourceKey, UnitKey, UnitOwner,
 };
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
-use crate::money::{render, Currency, Money};
+use crate::money::{Currency, Money, Rendered};
 use crate::period::Period;
 
 /// What the vendor's closed month says about one source: one line of its final figures. A source may have
@@ -441,14 +441,14 @@ fn reconcile_record(
                 difference.amount,
             ),
             difference,
-            serde_json::json!({
-                ctx.policy.source_label: record.source_ref,
-                "billing_period": record.billing_period,
-                "final": render(final_amount),
-                "billed_before": render(billed.total.amount),
-                "owner": plan.ownership.owner(plan.unit).label(),
-                "reason": reason,
-            }),
+            Details::of_fields(&[
+                (ctx.policy.source_label, &record.source_ref),
+                ("billing_period", &record.billing_period),
+                ("final", &Rendered(final_amount)),
+                ("billed_before", &Rendered(billed.total.amount)),
+                ("owner", &plan.ownership.owner(plan.unit).label()),
+                ("reason", &reason),
+            ])?,
         )?;
         outcome.compensation = difference.amount;
         outcome.action = if difference.amount.is_sign_negative() {

@@ -123,7 +123,10 @@ impl<'de> Visitor<'de> for Records<'_> {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a list of consumption records")
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Self::Value, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
         let mut records = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 16));
         while let Some(record) = seq.next_element_seed(Record { label: self.label })? {
             records.push(record);
@@ -173,7 +176,10 @@ impl<'de> Visitor<'de> for Record<'_> {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a consumption record")
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Self::Value, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
         let mut r = RecordFields::default();
         while let Some(Key(key)) = map.next_key()? {
             let field = match key.as_ref() {
@@ -204,7 +210,10 @@ impl<'de> Visitor<'de> for Record<'_> {
         }
         Ok(Some(r))
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Self::Value, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(None)
     }
@@ -312,7 +321,10 @@ impl<'de> Visitor<'de> for CellVisitor {
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<Self::Value, A::Error> {
         drain_map(map).map(|()| Cell::Nested("an object"))
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Self::Value, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(Cell::Nested("an array"))
     }
@@ -331,7 +343,9 @@ mod tests {
 
     #[test]
     fn text_and_value_read_alike() {
-        let from_text = records_from_text(TEXT, "license_reference").unwrap().unwrap();
+        let from_text = records_from_text(TEXT, "license_reference")
+            .unwrap()
+            .unwrap();
         let value: Value = serde_json::from_str(TEXT).unwrap();
         let from_value = records_from_value(&value, "license_reference").unwrap();
         assert_eq!(from_text, from_value);
@@ -344,20 +358,32 @@ mod tests {
         assert_eq!(first.final_sell, Cell::Null);
         assert_eq!(first.final_buy, Cell::Absent);
         assert_eq!(first.resource_name.text(), Some("a\"b"));
-        assert_eq!(first.currency.text(), Some("USD"), "the last of a repeated key wins");
+        assert_eq!(
+            first.currency.text(),
+            Some("USD"),
+            "the last of a repeated key wins"
+        );
         assert!(from_text[1..5].iter().all(Option::is_none));
         assert_eq!(from_text[5], Some(RecordFields::default()));
         // Another vendor's label reads another field as the source.
-        let soracom = records_from_text(TEXT, "uuid").unwrap().unwrap();
-        assert_eq!(soracom[0].as_ref().unwrap().source.text(), Some("u1"));
+        let by_uuid = records_from_text(TEXT, "uuid").unwrap().unwrap();
+        assert_eq!(by_uuid[0].as_ref().unwrap().source.text(), Some("u1"));
     }
 
     #[test]
     fn not_a_list_and_bad_json_are_told_apart() {
         for text in ["{}", "3", "\"x\"", "null"] {
-            assert_eq!(records_from_text(text, "license_reference").unwrap(), None, "{text}");
+            assert_eq!(
+                records_from_text(text, "license_reference").unwrap(),
+                None,
+                "{text}"
+            );
             let value: Value = serde_json::from_str(text).unwrap();
-            assert_eq!(records_from_value(&value, "license_reference"), None, "{text}");
+            assert_eq!(
+                records_from_value(&value, "license_reference"),
+                None,
+                "{text}"
+            );
         }
         let e = records_from_text("[{\"a\": ", "license_reference").unwrap_err();
         assert_eq!(e.code(), "invalid_payload");

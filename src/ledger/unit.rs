@@ -19,12 +19,12 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{
-    compensation_item, compensation_name, BilledItems, Changeset, ConsumptionRecord, InvoiceItem,
-    PlanContext, RecordKey, SourceKey, UnitKey,
+    compensation_item, compensation_name, BilledItems, Changeset, ConsumptionRecord, Details,
+    InvoiceItem, PlanContext, RecordKey, SourceKey, UnitKey,
 };
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
-use crate::money::{render, Currency, Money};
+use crate::money::{Currency, Money, Rendered};
 use crate::period::Period;
 
 /// Which path bills a unit's money.
@@ -162,12 +162,12 @@ pub fn net_off(
             difference.amount,
         ),
         difference,
-        serde_json::json!({
-            "unit": unit,
-            "owner": why.owner.label(),
-            "reason": why.reason,
-            "billed_before": render(billed.total.amount),
-        }),
+        Details::of_fields(&[
+            ("unit", unit),
+            ("owner", &why.owner.label()),
+            ("reason", &why.reason),
+            ("billed_before", &Rendered(billed.total.amount)),
+        ])?,
     )?;
     items.settle(changeset, source_key, Some(unit), currency, &[&item])?;
     changeset.create(key, &item)?;

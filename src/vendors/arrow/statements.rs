@@ -28,6 +28,7 @@ use super::settings::ArrowSettings;
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
 use crate::ledger::changeset::Changeset;
+use crate::ledger::Details;
 use crate::ledger::{
     billed_for, checked_sum, compensation_item, compensation_name, kind_key, net_off, Billed,
     BilledItems, Billing, NetOff, Ownership, PlanContext, SourceKey, UnitKey, UnitOwner,
@@ -246,7 +247,7 @@ fn line_invoice_item(
         unit_price: ctx.invoice_price(line.sell, line.buy),
         quantity: Decimal::ONE,
         currency,
-        details: serde_json::json!({
+        details: Details::from_value(&serde_json::json!({
             "statement_reference": line.statement_reference,
             "arrow_line_reference": line.line_reference,
             "arrow_quantity": line.quantity.to_string(),
@@ -254,7 +255,7 @@ fn line_invoice_item(
             "license_reference": line.license_reference,
             "owner": UnitOwner::DocumentLines.label(),
             "reason": BILLED_BY_LINES,
-        }),
+        })),
         created: ctx.as_of,
         modified: ctx.as_of,
         version: 0,
@@ -767,14 +768,14 @@ fn reconcile_sync(
                 difference.total.amount,
             ),
             difference.total,
-            serde_json::json!({
+            Details::from_value(&serde_json::json!({
                 "statement_reference": sync.statement_reference,
                 "arrow_line_reference": item.arrow_line_reference,
                 "current_price": item.current_price.map(render),
                 "billed_before": render(billed.total.amount),
                 "owner": owner.label(),
                 "reason": reason,
-            }),
+            })),
         )?;
         item.compensation_item_uuid = Some(invoice_item.uuid.clone());
         let mut written = first_billed;
