@@ -12,6 +12,7 @@
 //! - any other write whose row is not at the version the plan read is a conflict: nothing is applied, and
 //!   the engine re-reads and re-plans.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 
@@ -68,7 +69,8 @@ pub enum WriteOp {
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Write {
     pub op: WriteOp,
-    pub table: String,
+    #[cfg_attr(test, ts(type = "string"))]
+    pub table: Cow<'static, str>,
     pub id: String,
     /// The version of the row the plan read; 0 when it read none (then the row must not exist).
     #[serde(default)]
@@ -211,6 +213,10 @@ impl Slot {
     }
 }
 
+/// Below this many writes a changeset finds a row's earlier write by looking at each one: the plan of one
+/// unit (a few writes) builds no index.
+const SCAN: usize = 16;
+
 fn slot_hash(table: &str, id: &str) -> u64 {
     BuildHasherDefault::<DefaultHasher>::default().hash_one((table, id))
 }
@@ -257,17 +263,32 @@ impl Changeset {
     /// Adds a write. A row written before in this changeset keeps one write: the later one, over the
     /// version the first one read (a plan may settle one source twice as it goes).
     pub fn push(&mut self, write: Write) {
+        let same_row = |w: &Write| w.table == write.table && w.id == write.id;
+        if self.index.is_empty() {
+            if self.writes.len() < SCAN {
+                match self.writes.iter_mut().find(|w| same_row(w)) {
+                    Some(earlier) => {
+                        let expect = earlier.expect;
+                        *earlier = Write { expect, ..write };
+                    }
+                    None => self.writes.push(write),
+                }
+                return;
+            }
+            for (i, w) in self.writes.iter().enumerate() {
+                self.index
+                    .entry(slot_hash(&w.table, &w.id))
+                    .or_default()
+                    .add(i);
+            }
+        }
         let hash = slot_hash(&write.table, &write.id);
         let slot = self.index.entry(hash).or_default();
         let writes = &mut self.writes;
         let earlier = slot
             .positions()
             .iter()
-            .find(|&&i| {
-                writes
-                    .get(i)
-                    .is_some_and(|w| w.table == write.table && w.id == write.id)
-            })
+            .find(|&&i| writes.get(i).is_some_and(same_row))
             .copied();
         match earlier.and_then(|i| writes.get_mut(i)) {
             Some(earlier) => {
@@ -292,7 +313,7 @@ impl Changeset {
     pub fn put<R: Row>(&mut self, key: String, row: &R) -> Result<()> {
         self.push(Write {
             op: WriteOp::Put,
-            table: R::TABLE.to_owned(),
+            table: Cow::Borrowed(R::TABLE),
             id: row.id().to_owned(),
             expect: row.version(),
             key,
@@ -305,7 +326,7 @@ impl Changeset {
     pub fn create<R: Row>(&mut self, key: String, row: &R) -> Result<()> {
         self.push(Write {
             op: WriteOp::Create,
-            table: R::TABLE.to_owned(),
+            table: Cow::Borrowed(R::TABLE),
             id: row.id().to_owned(),
             expect: 0,
             key,
@@ -318,7 +339,7 @@ impl Changeset {
     pub fn delete<R: Row>(&mut self, key: String, row: &R) {
         self.push(Write {
             op: WriteOp::Delete,
-            table: R::TABLE.to_owned(),
+            table: Cow::Borrowed(R::TABLE),
             id: row.id().to_owned(),
             expect: row.version(),
             key,

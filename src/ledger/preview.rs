@@ -23,7 +23,7 @@ use super::{
 };
 use crate::error::{Error, FieldErrors, Result};
 use crate::ids::Uuid;
-use crate::money::{amount_from_json, parse_amount, render, AmountFormat, Currency, Money};
+use crate::money::{amount_from_json, parse_amount, AmountFormat, Currency, Money, Rendered};
 use crate::period::{parse_date, Period, Zone};
 use crate::timestamp::Timestamp;
 
@@ -544,14 +544,16 @@ pub fn preview_reconciliation(
             row.customer_name = customer_names.get(uuid).map(|n| (*n).to_owned());
         }
     }
+    let totals = totals(&outcomes, |_| None)?;
+    let label = ctx.policy.source_label;
     Ok(ReconciliationPreview {
         changeset,
         summary: PreviewSummary {
             records: outcomes
-                .iter()
-                .map(|o| PreviewRow::of(o, ctx.policy.source_label))
+                .into_iter()
+                .map(|o| PreviewRow::of(o, label))
                 .collect(),
-            totals: totals(&outcomes, |_| None)?,
+            totals,
             customers,
             counters,
         },
@@ -604,35 +606,61 @@ pub struct PreviewSummary {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PreviewRow {
     #[serde(flatten)]
-    pub source: BTreeMap<&'static str, String>,
-    pub billing_period: String,
+    pub source: Labelled,
+    /// The month's first day ("YYYY-MM-01").
+    #[serde(serialize_with = "first_day")]
+    pub billing_period: Period,
     pub resource_uuid: Uuid,
     pub resource_name: String,
     pub currency: Currency,
-    pub consumed_sell: String,
-    pub final_sell: Option<String>,
-    pub adjustment: Option<String>,
-    pub compensation: String,
+    pub consumed_sell: Rendered,
+    pub final_sell: Option<Rendered>,
+    pub adjustment: Option<Rendered>,
+    pub compensation: Rendered,
     pub action: RecordAction,
     pub compensation_item_uuid: Option<Uuid>,
     pub error: Option<String>,
 }
 
+/// A value under a name chosen at run time (the vendor's name for a record's source).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Labelled {
+    pub label: &'static str,
+    pub value: String,
+}
+
+impl Serialize for Labelled {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(1))?;
+        map.serialize_entry(self.label, &self.value)?;
+        map.end()
+    }
+}
+
+fn first_day<S: serde::Serializer>(period: &Period, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.collect_str(&period.first_day())
+}
+
 impl PreviewRow {
-    fn of(o: &RecordOutcome, label: &'static str) -> PreviewRow {
+    /// The row of an outcome, which it takes over.
+    fn of(o: RecordOutcome, label: &'static str) -> PreviewRow {
         PreviewRow {
-            source: BTreeMap::from([(label, o.source_ref.clone())]),
-            billing_period: o.billing_period.first_day().to_string(),
-            resource_uuid: o.resource_uuid.clone(),
-            resource_name: o.resource_name.clone(),
+            source: Labelled {
+                label,
+                value: o.source_ref,
+            },
+            billing_period: o.billing_period,
+            resource_uuid: o.resource_uuid,
+            resource_name: o.resource_name,
             currency: o.currency,
-            consumed_sell: render(o.consumed_sell),
-            final_sell: o.final_sell.map(render),
-            adjustment: o.adjustment.map(render),
-            compensation: render(o.compensation),
+            consumed_sell: Rendered(o.consumed_sell),
+            final_sell: o.final_sell.map(Rendered),
+            adjustment: o.adjustment.map(Rendered),
+            compensation: Rendered(o.compensation),
             action: o.action,
-            compensation_item_uuid: o.compensation_item_uuid.clone(),
-            error: o.error.clone(),
+            compensation_item_uuid: o.compensation_item_uuid,
+            error: o.error,
         }
     }
 }

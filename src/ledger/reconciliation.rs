@@ -278,6 +278,12 @@ fn unit_currency(ctx: &PlanContext, plan: &UnitPlan<'_, '_>, location: &str) -> 
         })
 }
 
+/// Runs `check` with no location, and only when it fails, again with `location()` so its error names where:
+/// a plan over many units formats no location for the units that pass.
+fn named<T>(check: impl Fn(&str) -> Result<T>, location: impl Fn() -> String) -> Result<T> {
+    check("").or_else(|_| check(&location()))
+}
+
 /// Plans one unit; returns how many other sources it netted off.
 fn reconcile_unit(
     ctx: &PlanContext,
@@ -286,10 +292,10 @@ fn reconcile_unit(
     changeset: &mut Changeset,
 ) -> Result<u64> {
     let source_ref = plan.records.first().map_or("", |r| r.source_ref.as_str());
-    let location = format!("final figures of {source_ref}");
-    let currency = unit_currency(ctx, &plan, &location)?;
-    let final_sell = checked_sum(plan.lines.iter().map(|l| l.sell), &location)?;
-    let final_buy = checked_sum(plan.lines.iter().map(|l| l.buy), &location)?;
+    let location = || format!("final figures of {source_ref}");
+    let currency = named(|at| unit_currency(ctx, &plan, at), location)?;
+    let final_sell = named(|at| checked_sum(plan.lines.iter().map(|l| l.sell), at), location)?;
+    let final_buy = named(|at| checked_sum(plan.lines.iter().map(|l| l.buy), at), location)?;
     let owning: Vec<bool> = plan
         .records
         .iter()
@@ -302,8 +308,10 @@ fn reconcile_unit(
         .filter(|(_, owns)| **owns)
         .map(|(r, _)| ctx.invoice_price(r.consumed_sell, r.consumed_buy))
         .collect();
-    let mut sells = split_by_largest_remainder(final_sell, &weights, &location)?.into_iter();
-    let mut buys = split_by_largest_remainder(final_buy, &weights, &location)?.into_iter();
+    let mut sells =
+        named(|at| split_by_largest_remainder(final_sell, &weights, at), location)?.into_iter();
+    let mut buys =
+        named(|at| split_by_largest_remainder(final_buy, &weights, at), location)?.into_iter();
     let shared = weights.len() > 1;
     for ((record, owns), outcome) in plan.records.iter().zip(&owning).zip(outcomes.iter_mut()) {
         let (sell, buy, reason) = if *owns {
@@ -339,9 +347,10 @@ fn reconcile_unit(
     // The records own the unit: any other source of it (a document line billed before a resource appeared,
     // a record cleaned up since) is brought back to zero.
     let mut netted = 0;
-    if !weights.is_empty() {
+    let sources = plan.items.unit_sources(plan.unit);
+    if !weights.is_empty() && !sources.is_empty() {
         let own: Vec<_> = plan.records.iter().map(|r| r.key().natural_key()).collect();
-        for source in plan.items.unit_sources(plan.unit) {
+        for source in sources {
             if own.contains(source) {
                 continue;
             }

@@ -71,7 +71,7 @@ pub fn resolve_commit(
     let mut effects = Vec::new();
     let mut report = ApplyReport::default();
     for (index, (write, stored)) in changeset.writes.iter().zip(held).enumerate() {
-        let slot = (write.table.as_str(), write.id.as_str());
+        let slot = (write.table.as_ref(), write.id.as_str());
         // A row written earlier in this changeset was checked against the plan's read then; a later write
         // of it (a plan may settle one source twice) replaces that write.
         let (current, checked) = match overlay.get(&slot) {
@@ -116,7 +116,7 @@ pub fn resolve_commit(
                     report.created += 1;
                 }
                 effects.push(Effect::Write {
-                    table: write.table.clone(),
+                    table: write.table.to_string(),
                     id: write.id.clone(),
                     version: next,
                     row: row.clone(),
@@ -137,7 +137,7 @@ pub fn resolve_commit(
                 }
                 report.created += 1;
                 effects.push(Effect::Write {
-                    table: write.table.clone(),
+                    table: write.table.to_string(),
                     id: write.id.clone(),
                     version: 1,
                     row: row.clone(),
@@ -160,7 +160,7 @@ pub fn resolve_commit(
                 }
                 report.deleted += 1;
                 effects.push(Effect::Remove {
-                    table: write.table.clone(),
+                    table: write.table.to_string(),
                     id: write.id.clone(),
                 });
                 overlay.insert(slot, None);
