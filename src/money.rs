@@ -345,11 +345,21 @@ impl Serialize for Rendered {
 
 /// Renders an amount losslessly, with at least 2 decimals ("5" → "5.00", "0.125" → "0.125").
 pub fn render_exact(amount: Decimal) -> String {
-    let normalized = amount.normalize();
-    if normalized.scale() < 2 {
-        render(normalized)
-    } else {
-        normalized.to_string()
+    Exact(amount).to_string()
+}
+
+/// An amount shown losslessly with at least 2 decimals: what [`render_exact`] returns, written in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exact(pub Decimal);
+
+impl fmt::Display for Exact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let normalized = self.0.normalize();
+        if normalized.scale() < 2 {
+            Rendered(normalized).fmt(f)
+        } else {
+            normalized.fmt(f)
+        }
     }
 }
 
@@ -463,7 +473,7 @@ pub mod decimal_string {
         amount: &Decimal,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(&render_exact(*amount))
+        serializer.collect_str(&Exact(*amount))
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(

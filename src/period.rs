@@ -46,12 +46,13 @@ impl Period {
     pub const MAX_YEAR: u16 = 2100;
 
     pub fn new(year: i64, month: i64) -> Result<Period> {
-        let input = format!("{year}-{month}");
+        // The input is formatted only for the error.
+        let input = || format!("{year}-{month}");
         if !(i64::from(Self::MIN_YEAR)..=i64::from(Self::MAX_YEAR)).contains(&year) {
-            return Err(invalid(&input, "year must be between 2000 and 2100"));
+            return Err(invalid(&input(), "year must be between 2000 and 2100"));
         }
         if !(1..=12).contains(&month) {
-            return Err(invalid(&input, "month must be between 1 and 12"));
+            return Err(invalid(&input(), "month must be between 1 and 12"));
         }
         // Both were range-checked just above, so the narrowing cannot truncate.
         Ok(Period {

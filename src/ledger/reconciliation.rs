@@ -294,8 +294,14 @@ fn reconcile_unit(
     let source_ref = plan.records.first().map_or("", |r| r.source_ref.as_str());
     let location = || format!("final figures of {source_ref}");
     let currency = named(|at| unit_currency(ctx, &plan, at), location)?;
-    let final_sell = named(|at| checked_sum(plan.lines.iter().map(|l| l.sell), at), location)?;
-    let final_buy = named(|at| checked_sum(plan.lines.iter().map(|l| l.buy), at), location)?;
+    let final_sell = named(
+        |at| checked_sum(plan.lines.iter().map(|l| l.sell), at),
+        location,
+    )?;
+    let final_buy = named(
+        |at| checked_sum(plan.lines.iter().map(|l| l.buy), at),
+        location,
+    )?;
     let owning: Vec<bool> = plan
         .records
         .iter()
@@ -308,10 +314,16 @@ fn reconcile_unit(
         .filter(|(_, owns)| **owns)
         .map(|(r, _)| ctx.invoice_price(r.consumed_sell, r.consumed_buy))
         .collect();
-    let mut sells =
-        named(|at| split_by_largest_remainder(final_sell, &weights, at), location)?.into_iter();
-    let mut buys =
-        named(|at| split_by_largest_remainder(final_buy, &weights, at), location)?.into_iter();
+    let mut sells = named(
+        |at| split_by_largest_remainder(final_sell, &weights, at),
+        location,
+    )?
+    .into_iter();
+    let mut buys = named(
+        |at| split_by_largest_remainder(final_buy, &weights, at),
+        location,
+    )?
+    .into_iter();
     let shared = weights.len() > 1;
     for ((record, owns), outcome) in plan.records.iter().zip(&owning).zip(outcomes.iter_mut()) {
         let (sell, buy, reason) = if *owns {
