@@ -63,12 +63,17 @@ fn declare<T: TS>(out: &mut String) {
 pub fn generated() -> String {
     use crate::ledger as changeset;
     use crate::ledger as consumption_record;
-    use crate::ledger as consumption_sync;
     use crate::ledger as host;
     use crate::ledger as invoice_item;
     use crate::ledger as policy;
-    use crate::vendors::arrow::{billing_sync, settings as arrow_settings, validate as arrow};
-    use crate::vendors::soracom::{settings as soracom_settings, validate as soracom};
+    use crate::vendors::arrow::{
+        billing_sync, query as arrow_query, render as arrow_render, responses as arrow_responses,
+        settings as arrow_settings, statements, validate as arrow,
+    };
+    use crate::vendors::soracom::{
+        daily_vs_monthly as soracom_daily, records as soracom_records,
+        responses as soracom_responses, settings as soracom_settings, validate as soracom,
+    };
 
     let mut out = String::from(
         "// GENERATED from the Rust types by src/typegen.rs (ts-rs): do not edit. Regenerate with `make types`.\n",
@@ -98,6 +103,7 @@ pub fn generated() -> String {
     declare::<arrow::ReconciliationRequest>(&mut out);
     declare::<arrow::SyncPauseRequest>(&mut out);
     declare::<arrow::NoParameters>(&mut out);
+    declare::<responses::DryRunOption>(&mut out);
     declare::<soracom::MonthRequest>(&mut out);
     declare::<soracom::RecordQuery>(&mut out);
 
@@ -123,14 +129,58 @@ pub fn generated() -> String {
     declare::<changeset::Write>(&mut out);
     declare::<changeset::Changeset>(&mut out);
 
-    out.push_str("\n// Responses.\n");
-    declare::<consumption_sync::ConsumptionSyncCounters>(&mut out);
+    out.push_str("\n// Responses: what each engine method resolves to.\n");
+    declare::<responses::OperationDryRun>(&mut out);
+    declare::<responses::OperationCommitted>(&mut out);
+    declare::<responses::OperationOutcome>(&mut out);
+    declare::<responses::ConsumptionSyncError>(&mut out);
+    declare::<responses::UnbillableResource>(&mut out);
+    declare::<responses::ConsumptionSyncErrorDetail>(&mut out);
+    declare::<responses::ConsumptionSyncCounters>(&mut out);
+    declare::<responses::ConsumptionSyncResponse>(&mut out);
+    declare::<responses::ReconciliationCounters>(&mut out);
+    declare::<responses::ConsumptionReconciliationResponse>(&mut out);
+    declare::<statements::StatementSyncError>(&mut out);
+    declare::<statements::BillingSyncCounters>(&mut out);
+    declare::<responses::StatementSyncResponse>(&mut out);
+    declare::<statements::StatementReconciliationError>(&mut out);
+    declare::<statements::StatementCounters>(&mut out);
+    declare::<responses::StatementReconciliationResponse>(&mut out);
+    declare::<arrow_responses::SyncPaused>(&mut out);
+    declare::<arrow_responses::SyncResumed>(&mut out);
     declare::<responses::PeriodStatistics>(&mut out);
     declare::<responses::CurrencyTotals>(&mut out);
     declare::<responses::ConsumptionStatistics>(&mut out);
+    declare::<arrow_query::ConsumptionStatus>(&mut out);
+    declare::<arrow_render::ConsumptionRecordView>(&mut out);
+    declare::<arrow_render::PendingRecordView>(&mut out);
+    declare::<arrow_render::BillingSyncItemView>(&mut out);
+    declare::<arrow_render::BillingSyncView>(&mut out);
+    declare::<arrow_responses::BillingExportResponse>(&mut out);
+    declare::<arrow_responses::ConsumptionFetchResponse>(&mut out);
+    declare::<arrow_responses::LicenseInfoResponse>(&mut out);
+    declare::<arrow_responses::HistoricalConsumptionResponse>(&mut out);
+    declare::<arrow_responses::ResourceSyncResponse>(&mut out);
+    declare::<arrow_query::CleanupResponse>(&mut out);
+    declare::<responses::SoracomUnbillableResource>(&mut out);
+    declare::<responses::SoracomConsumptionSyncErrorDetail>(&mut out);
+    declare::<responses::SoracomConsumptionSyncCounters>(&mut out);
+    declare::<responses::SoracomConsumptionSyncResponse>(&mut out);
+    declare::<responses::SoracomMonthReconciled>(&mut out);
+    declare::<soracom_responses::MonthNotClosed>(&mut out);
+    declare::<responses::SoracomReconciliationResponse>(&mut out);
+    declare::<soracom_daily::DifferenceReason>(&mut out);
+    declare::<soracom_daily::DailyMonthlyExplanation>(&mut out);
     declare::<responses::SoracomCurrencyTotals>(&mut out);
     declare::<responses::SoracomPeriodStatistics>(&mut out);
     declare::<responses::SoracomConsumptionStatistics>(&mut out);
+    declare::<soracom_responses::SoracomConsumptionStatus>(&mut out);
+    declare::<soracom_records::SoracomRecordView>(&mut out);
+    declare::<soracom_records::SoracomMonthlyBill>(&mut out);
+    declare::<soracom_records::SoracomLatestBill>(&mut out);
+    declare::<soracom_records::SoracomDailyBill>(&mut out);
+    declare::<soracom_records::SoracomDailyBills>(&mut out);
+    declare::<soracom_records::SoracomBillingHistory>(&mut out);
     out
 }
 
