@@ -98,6 +98,35 @@ export type SoracomMonthRequest = { settings_uuid?: string, resource_uuid?: stri
  * The list of consumption records: filters and the page.
  */
 export type SoracomRecordQuery = { billing_period?: string, resource_uuid?: string, subscriber?: string, is_finalized?: boolean, is_reconciled?: boolean, page?: number, page_size?: number, };
+/**
+ * A request as `validateRequest` returns it: every field present. A field the input may leave out is
+ * its default (the `Defaulted` keys) or null.
+ */
+export type Validated<T, Defaulted extends keyof T = never> = { [K in keyof T]-?: undefined extends T[K] ? (K extends Defaulted ? Exclude<T[K], undefined> : Exclude<T[K], undefined> | null) : T[K] };
+/** The operation ids of Arrow's API (the seeds' API source names). */
+export type ArrowOperationId = "admin_arrow_billing_syncs_list" | "admin_arrow_billing_syncs_retrieve" | "admin_arrow_billing_syncs_pause_sync" | "admin_arrow_billing_syncs_reconcile" | "admin_arrow_billing_syncs_resume_sync" | "admin_arrow_billing_syncs_trigger_consumption_sync" | "admin_arrow_billing_syncs_trigger_reconciliation" | "admin_arrow_billing_syncs_trigger_sync" | "admin_arrow_billing_syncs_consumption_statistics_retrieve" | "admin_arrow_billing_syncs_consumption_status_retrieve" | "admin_arrow_billing_syncs_pending_records_list" | "admin_arrow_billing_syncs_fetch_billing_export" | "admin_arrow_billing_syncs_fetch_consumption" | "admin_arrow_billing_syncs_fetch_license_info" | "admin_arrow_billing_syncs_sync_resource_historical_consumption" | "admin_arrow_billing_syncs_sync_resources" | "admin_arrow_billing_syncs_cleanup_consumption" | "admin_arrow_consumption_records_list" | "admin_arrow_consumption_records_retrieve";
+/** What `validateRequest(operationId, input)` returns, by operation id. */
+export type ValidatedRequests = {
+  admin_arrow_billing_syncs_list: Validated<BillingSyncQuery, "page" | "page_size">;
+  admin_arrow_billing_syncs_retrieve: Validated<UuidLookup>;
+  admin_arrow_billing_syncs_pause_sync: Validated<SyncPauseRequest, "pause_global">;
+  admin_arrow_billing_syncs_reconcile: Validated<ReconciliationRequest, "force">;
+  admin_arrow_billing_syncs_resume_sync: Validated<SyncPauseRequest, "pause_global">;
+  admin_arrow_billing_syncs_trigger_consumption_sync: Validated<ConsumptionSyncRequest>;
+  admin_arrow_billing_syncs_trigger_reconciliation: Validated<ReconciliationRequest, "force">;
+  admin_arrow_billing_syncs_trigger_sync: Validated<StatementSyncRequest>;
+  admin_arrow_billing_syncs_consumption_statistics_retrieve: Validated<NoParameters>;
+  admin_arrow_billing_syncs_consumption_status_retrieve: Validated<NoParameters>;
+  admin_arrow_billing_syncs_pending_records_list: Validated<BillingSyncQuery, "page" | "page_size">;
+  admin_arrow_billing_syncs_fetch_billing_export: Validated<BillingExportRequest>;
+  admin_arrow_billing_syncs_fetch_consumption: Validated<ConsumptionFetchRequest>;
+  admin_arrow_billing_syncs_fetch_license_info: Validated<LicenseInfoRequest>;
+  admin_arrow_billing_syncs_sync_resource_historical_consumption: Validated<HistoricalConsumptionRequest>;
+  admin_arrow_billing_syncs_sync_resources: Validated<ResourceSyncRequest, "force_import">;
+  admin_arrow_billing_syncs_cleanup_consumption: Validated<CleanupConsumptionRequest, "only_finalized" | "only_unfinalized" | "dry_run">;
+  admin_arrow_consumption_records_list: Validated<ConsumptionRecordQuery, "page" | "page_size">;
+  admin_arrow_consumption_records_retrieve: Validated<UuidLookup>;
+};
 
 // Records and settings: the rows of the store's tables.
 export type ConsumptionRecord = { uuid: string, 
