@@ -59,16 +59,106 @@ fn declare<T: TS>(out: &mut String) {
     out.push('\n');
 }
 
+/// The TypeScript name of the request `operation` takes, and the smallest input it accepts (its required
+/// fields only).
+fn request_of(
+    operation: crate::vendors::arrow::validate::Operation,
+) -> (String, serde_json::Value) {
+    use crate::vendors::arrow::validate::{self as arrow, Operation as O};
+    use serde_json::json;
+    let month = json!({ "year": 2025, "month": 1 });
+    let none = json!({});
+    match operation {
+        O::BillingSyncsList | O::PendingRecords => (arrow::BillingSyncQuery::name(), none),
+        O::BillingSyncsRetrieve | O::ConsumptionRecordsRetrieve => (
+            arrow::UuidLookup::name(),
+            json!({ "uuid": "5e771a65-0000-4000-8000-000000000001" }),
+        ),
+        O::PauseSync | O::ResumeSync => (arrow::SyncPauseRequest::name(), none),
+        O::Reconcile | O::TriggerReconciliation => (arrow::ReconciliationRequest::name(), month),
+        O::TriggerConsumptionSync => (arrow::ConsumptionSyncRequest::name(), month),
+        O::TriggerSync => (arrow::StatementSyncRequest::name(), month),
+        O::ConsumptionStatistics | O::ConsumptionStatus => (arrow::NoParameters::name(), none),
+        O::FetchBillingExport => (
+            arrow::BillingExportRequest::name(),
+            json!({ "period_from": "2025-01", "period_to": "2025-01" }),
+        ),
+        O::FetchConsumption => (
+            arrow::ConsumptionFetchRequest::name(),
+            json!({ "license_reference": "XSP1", "period": "2025-01" }),
+        ),
+        O::FetchLicenseInfo => (
+            arrow::LicenseInfoRequest::name(),
+            json!({ "license_reference": "XSP1" }),
+        ),
+        O::SyncResourceHistoricalConsumption => (
+            arrow::HistoricalConsumptionRequest::name(),
+            json!({ "resource_uuid": "aaaaaaaa-0000-4000-8000-000000000001" }),
+        ),
+        O::SyncResources => (arrow::ResourceSyncRequest::name(), none),
+        O::CleanupConsumption => (arrow::CleanupConsumptionRequest::name(), none),
+        O::ConsumptionRecordsList => (arrow::ConsumptionRecordQuery::name(), none),
+    }
+}
+
+/// `ArrowOperationId`, and `ValidatedRequests`: what `validateRequest` returns for each operation id. A
+/// field the input may leave out comes back with its default, or null: which, is read from what the
+/// validation really returns for the smallest input.
+fn validated_requests(out: &mut String) {
+    use crate::vendors::arrow::validate::{validate_request, Operation};
+    out.push_str(
+        "/**\n * A request as `validateRequest` returns it: every field present. A field the input may leave \
+         out is\n * its default (the `Defaulted` keys) or null.\n */\n\
+         export type Validated<T, Defaulted extends keyof T = never> = { [K in keyof T]-?: undefined extends \
+         T[K] ? (K extends Defaulted ? Exclude<T[K], undefined> : Exclude<T[K], undefined> | null) : T[K] };\n",
+    );
+    let ids: Vec<String> = Operation::ALL
+        .iter()
+        .map(|op| format!("\"{}\"", op.id()))
+        .collect();
+    out.push_str("/** The operation ids of Arrow's API (the seeds' API source names). */\n");
+    out.push_str(&format!(
+        "export type ArrowOperationId = {};\n",
+        ids.join(" | ")
+    ));
+    out.push_str("/** What `validateRequest(operationId, input)` returns, by operation id. */\n");
+    out.push_str("export type ValidatedRequests = {\n");
+    for operation in Operation::ALL {
+        let (name, smallest) = request_of(operation);
+        let output = validate_request(operation.id(), &smallest)
+            .unwrap_or_else(|e| panic!("{} refused {smallest}: {e}", operation.id()));
+        let defaulted: Vec<String> = output
+            .as_object()
+            .unwrap_or_else(|| panic!("{} did not return an object", operation.id()))
+            .iter()
+            .filter(|(key, value)| !value.is_null() && smallest.get(key.as_str()).is_none())
+            .map(|(key, _)| format!("\"{key}\""))
+            .collect();
+        let validated = if defaulted.is_empty() {
+            format!("Validated<{name}>")
+        } else {
+            format!("Validated<{name}, {}>", defaulted.join(" | "))
+        };
+        out.push_str(&format!("  {}: {validated};\n", operation.id()));
+    }
+    out.push_str("};\n");
+}
+
 /// The whole generated file.
 pub fn generated() -> String {
     use crate::ledger as changeset;
     use crate::ledger as consumption_record;
-    use crate::ledger as consumption_sync;
     use crate::ledger as host;
     use crate::ledger as invoice_item;
     use crate::ledger as policy;
-    use crate::vendors::arrow::{billing_sync, settings as arrow_settings, validate as arrow};
-    use crate::vendors::soracom::{settings as soracom_settings, validate as soracom};
+    use crate::vendors::arrow::{
+        billing_sync, query as arrow_query, render as arrow_render, responses as arrow_responses,
+        settings as arrow_settings, statements, validate as arrow,
+    };
+    use crate::vendors::soracom::{
+        daily_vs_monthly as soracom_daily, records as soracom_records,
+        responses as soracom_responses, settings as soracom_settings, validate as soracom,
+    };
 
     let mut out = String::from(
         "// GENERATED from the Rust types by src/typegen.rs (ts-rs): do not edit. Regenerate with `make types`.\n",
@@ -98,8 +188,10 @@ pub fn generated() -> String {
     declare::<arrow::ReconciliationRequest>(&mut out);
     declare::<arrow::SyncPauseRequest>(&mut out);
     declare::<arrow::NoParameters>(&mut out);
+    declare::<responses::DryRunOption>(&mut out);
     declare::<soracom::MonthRequest>(&mut out);
     declare::<soracom::RecordQuery>(&mut out);
+    validated_requests(&mut out);
 
     out.push_str("\n// Records and settings: the rows of the store's tables.\n");
     declare::<consumption_record::ConsumptionRecord>(&mut out);
@@ -123,14 +215,58 @@ pub fn generated() -> String {
     declare::<changeset::Write>(&mut out);
     declare::<changeset::Changeset>(&mut out);
 
-    out.push_str("\n// Responses.\n");
-    declare::<consumption_sync::ConsumptionSyncCounters>(&mut out);
+    out.push_str("\n// Responses: what each engine method resolves to.\n");
+    declare::<responses::OperationDryRun>(&mut out);
+    declare::<responses::OperationCommitted>(&mut out);
+    declare::<responses::OperationOutcome>(&mut out);
+    declare::<responses::ConsumptionSyncError>(&mut out);
+    declare::<responses::UnbillableResource>(&mut out);
+    declare::<responses::ConsumptionSyncErrorDetail>(&mut out);
+    declare::<responses::ConsumptionSyncCounters>(&mut out);
+    declare::<responses::ConsumptionSyncResponse>(&mut out);
+    declare::<responses::ReconciliationCounters>(&mut out);
+    declare::<responses::ConsumptionReconciliationResponse>(&mut out);
+    declare::<statements::StatementSyncError>(&mut out);
+    declare::<statements::BillingSyncCounters>(&mut out);
+    declare::<responses::StatementSyncResponse>(&mut out);
+    declare::<statements::StatementReconciliationError>(&mut out);
+    declare::<statements::StatementCounters>(&mut out);
+    declare::<responses::StatementReconciliationResponse>(&mut out);
+    declare::<arrow_responses::SyncPaused>(&mut out);
+    declare::<arrow_responses::SyncResumed>(&mut out);
     declare::<responses::PeriodStatistics>(&mut out);
     declare::<responses::CurrencyTotals>(&mut out);
     declare::<responses::ConsumptionStatistics>(&mut out);
+    declare::<arrow_query::ConsumptionStatus>(&mut out);
+    declare::<arrow_render::ConsumptionRecordView>(&mut out);
+    declare::<arrow_render::PendingRecordView>(&mut out);
+    declare::<arrow_render::BillingSyncItemView>(&mut out);
+    declare::<arrow_render::BillingSyncView>(&mut out);
+    declare::<arrow_responses::BillingExportResponse>(&mut out);
+    declare::<arrow_responses::ConsumptionFetchResponse>(&mut out);
+    declare::<arrow_responses::LicenseInfoResponse>(&mut out);
+    declare::<arrow_responses::HistoricalConsumptionResponse>(&mut out);
+    declare::<arrow_responses::ResourceSyncResponse>(&mut out);
+    declare::<arrow_query::CleanupResponse>(&mut out);
+    declare::<responses::SoracomUnbillableResource>(&mut out);
+    declare::<responses::SoracomConsumptionSyncErrorDetail>(&mut out);
+    declare::<responses::SoracomConsumptionSyncCounters>(&mut out);
+    declare::<responses::SoracomConsumptionSyncResponse>(&mut out);
+    declare::<responses::SoracomMonthReconciled>(&mut out);
+    declare::<soracom_responses::MonthNotClosed>(&mut out);
+    declare::<responses::SoracomReconciliationResponse>(&mut out);
+    declare::<soracom_daily::DifferenceReason>(&mut out);
+    declare::<soracom_daily::DailyMonthlyExplanation>(&mut out);
     declare::<responses::SoracomCurrencyTotals>(&mut out);
     declare::<responses::SoracomPeriodStatistics>(&mut out);
     declare::<responses::SoracomConsumptionStatistics>(&mut out);
+    declare::<soracom_responses::SoracomConsumptionStatus>(&mut out);
+    declare::<soracom_records::SoracomRecordView>(&mut out);
+    declare::<soracom_records::SoracomMonthlyBill>(&mut out);
+    declare::<soracom_records::SoracomLatestBill>(&mut out);
+    declare::<soracom_records::SoracomDailyBill>(&mut out);
+    declare::<soracom_records::SoracomDailyBills>(&mut out);
+    declare::<soracom_records::SoracomBillingHistory>(&mut out);
     out
 }
 

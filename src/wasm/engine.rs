@@ -591,7 +591,7 @@ impl JsArrowEngine {
         )
     }
 
-    #[wasm_bindgen(js_name = listBillingSyncs, unchecked_return_type = "Promise<Array<Record<string, unknown>>>")]
+    #[wasm_bindgen(js_name = listBillingSyncs, unchecked_return_type = "Promise<Array<BillingSyncView>>")]
     pub fn list_billing_syncs(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "BillingSyncQuery | null")] query: JsValue,
@@ -599,7 +599,9 @@ impl JsArrowEngine {
         self.operation(Operation::BillingSyncsList, query)
     }
 
-    #[wasm_bindgen(js_name = retrieveBillingSync)]
+    /// One billing sync. Rejects with `not_found` when the store has none with that uuid (it never
+    /// resolves to null).
+    #[wasm_bindgen(js_name = retrieveBillingSync, unchecked_return_type = "Promise<BillingSyncView>")]
     pub fn retrieve_billing_sync(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] uuid: JsValue,
@@ -610,7 +612,7 @@ impl JsArrowEngine {
         }
     }
 
-    #[wasm_bindgen(js_name = pauseSync, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    #[wasm_bindgen(js_name = pauseSync, unchecked_return_type = "Promise<SyncPaused>")]
     pub fn pause_sync(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "SyncPauseRequest | null")] body: JsValue,
@@ -618,7 +620,7 @@ impl JsArrowEngine {
         self.operation(Operation::PauseSync, body)
     }
 
-    #[wasm_bindgen(js_name = resumeSync, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    #[wasm_bindgen(js_name = resumeSync, unchecked_return_type = "Promise<SyncResumed>")]
     pub fn resume_sync(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "SyncPauseRequest | null")] body: JsValue,
@@ -626,34 +628,37 @@ impl JsArrowEngine {
         self.operation(Operation::ResumeSync, body)
     }
 
-    #[wasm_bindgen(unchecked_return_type = "Promise<Record<string, unknown>>")]
+    #[wasm_bindgen(unchecked_return_type = "Promise<StatementReconciliationResponse>")]
     pub fn reconcile(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "ReconciliationRequest")] body: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ReconciliationRequest & DryRunOption")]
+        body: JsValue,
     ) -> Promise {
         self.operation(Operation::Reconcile, body)
     }
 
-    #[wasm_bindgen(js_name = triggerConsumptionSync, unchecked_return_type = "Promise<ConsumptionSyncCounters>")]
+    #[wasm_bindgen(js_name = triggerConsumptionSync, unchecked_return_type = "Promise<ConsumptionSyncResponse>")]
     pub fn trigger_consumption_sync(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "ConsumptionSyncRequest")] body: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ConsumptionSyncRequest & DryRunOption")]
+        body: JsValue,
     ) -> Promise {
         self.operation(Operation::TriggerConsumptionSync, body)
     }
 
-    #[wasm_bindgen(js_name = triggerReconciliation, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    #[wasm_bindgen(js_name = triggerReconciliation, unchecked_return_type = "Promise<ConsumptionReconciliationResponse>")]
     pub fn trigger_reconciliation(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "ReconciliationRequest")] body: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ReconciliationRequest & DryRunOption")]
+        body: JsValue,
     ) -> Promise {
         self.operation(Operation::TriggerReconciliation, body)
     }
 
-    #[wasm_bindgen(js_name = triggerSync, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    #[wasm_bindgen(js_name = triggerSync, unchecked_return_type = "Promise<StatementSyncResponse>")]
     pub fn trigger_sync(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "StatementSyncRequest")] body: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "StatementSyncRequest & DryRunOption")] body: JsValue,
     ) -> Promise {
         self.operation(Operation::TriggerSync, body)
     }
@@ -663,12 +668,12 @@ impl JsArrowEngine {
         self.operation(Operation::ConsumptionStatistics, JsValue::NULL)
     }
 
-    #[wasm_bindgen(js_name = consumptionStatus, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    #[wasm_bindgen(js_name = consumptionStatus, unchecked_return_type = "Promise<ConsumptionStatus>")]
     pub fn consumption_status(&self) -> Promise {
         self.operation(Operation::ConsumptionStatus, JsValue::NULL)
     }
 
-    #[wasm_bindgen(js_name = pendingRecords, unchecked_return_type = "Promise<Array<Record<string, unknown>>>")]
+    #[wasm_bindgen(js_name = pendingRecords, unchecked_return_type = "Promise<Array<PendingRecordView>>")]
     pub fn pending_records(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "BillingSyncQuery | null")] query: JsValue,
@@ -676,7 +681,7 @@ impl JsArrowEngine {
         self.operation(Operation::PendingRecords, query)
     }
 
-    #[wasm_bindgen(js_name = fetchBillingExport, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    #[wasm_bindgen(js_name = fetchBillingExport, unchecked_return_type = "Promise<BillingExportResponse>")]
     pub fn fetch_billing_export(
         &self,
         #[wasm_bindgen(unchecked_param_type = "BillingExportRequest")] body: JsValue,
@@ -684,7 +689,7 @@ impl JsArrowEngine {
         self.operation(Operation::FetchBillingExport, body)
     }
 
-    #[wasm_bindgen(js_name = fetchConsumption, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    #[wasm_bindgen(js_name = fetchConsumption, unchecked_return_type = "Promise<ConsumptionFetchResponse>")]
     pub fn fetch_consumption(
         &self,
         #[wasm_bindgen(unchecked_param_type = "ConsumptionFetchRequest")] body: JsValue,
@@ -692,7 +697,7 @@ impl JsArrowEngine {
         self.operation(Operation::FetchConsumption, body)
     }
 
-    #[wasm_bindgen(js_name = fetchLicenseInfo, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    #[wasm_bindgen(js_name = fetchLicenseInfo, unchecked_return_type = "Promise<LicenseInfoResponse>")]
     pub fn fetch_license_info(
         &self,
         #[wasm_bindgen(unchecked_param_type = "LicenseInfoRequest")] body: JsValue,
@@ -700,23 +705,26 @@ impl JsArrowEngine {
         self.operation(Operation::FetchLicenseInfo, body)
     }
 
-    #[wasm_bindgen(js_name = syncResourceHistoricalConsumption, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    #[wasm_bindgen(js_name = syncResourceHistoricalConsumption, unchecked_return_type = "Promise<HistoricalConsumptionResponse>")]
     pub fn sync_resource_historical_consumption(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "HistoricalConsumptionRequest")] body: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "HistoricalConsumptionRequest & DryRunOption")] body: JsValue,
     ) -> Promise {
         self.operation(Operation::SyncResourceHistoricalConsumption, body)
     }
 
-    #[wasm_bindgen(js_name = syncResources, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    #[wasm_bindgen(js_name = syncResources, unchecked_return_type = "Promise<ResourceSyncResponse>")]
     pub fn sync_resources(
         &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "ResourceSyncRequest | null")] body: JsValue,
+        #[wasm_bindgen(
+            unchecked_optional_param_type = "(ResourceSyncRequest & DryRunOption) | null"
+        )]
+        body: JsValue,
     ) -> Promise {
         self.operation(Operation::SyncResources, body)
     }
 
-    #[wasm_bindgen(js_name = cleanupConsumption, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    #[wasm_bindgen(js_name = cleanupConsumption, unchecked_return_type = "Promise<CleanupResponse>")]
     pub fn cleanup_consumption(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "CleanupConsumptionRequest | null")]
@@ -725,7 +733,7 @@ impl JsArrowEngine {
         self.operation(Operation::CleanupConsumption, body)
     }
 
-    #[wasm_bindgen(js_name = listConsumptionRecords, unchecked_return_type = "Promise<Array<Record<string, unknown>>>")]
+    #[wasm_bindgen(js_name = listConsumptionRecords, unchecked_return_type = "Promise<Array<ConsumptionRecordView>>")]
     pub fn list_consumption_records(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "ConsumptionRecordQuery | null")]
@@ -734,7 +742,9 @@ impl JsArrowEngine {
         self.operation(Operation::ConsumptionRecordsList, query)
     }
 
-    #[wasm_bindgen(js_name = retrieveConsumptionRecord)]
+    /// One of Arrow's consumption records. Rejects with `not_found` when the store has no Arrow record with
+    /// that uuid (it never resolves to null).
+    #[wasm_bindgen(js_name = retrieveConsumptionRecord, unchecked_return_type = "Promise<ConsumptionRecordView>")]
     pub fn retrieve_consumption_record(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] uuid: JsValue,

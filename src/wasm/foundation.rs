@@ -13,6 +13,14 @@ const TS_FOUNDATION: &str = r#"
 export interface PeriodParts { year: number; month: number }
 /** An exact amount (a decimal string) and its ISO 4217 currency. */
 export interface MoneyValue { amount: string; currency: string }
+/**
+ * Validates and normalises the request of an API operation (the seed's operation id, e.g.
+ * "admin_arrow_billing_syncs_trigger_sync"): the request as the engine reads it, every field present.
+ * Throws `validation_failed` with `.fields`; an unknown id is a field error on `operation_id`.
+ */
+export function validateRequest<K extends ArrowOperationId>(operationId: K, input?: Record<string, unknown> | null): ValidatedRequests[K];
+/** An id only known at run time: one of the validated requests. */
+export function validateRequest(operationId: string, input?: Record<string, unknown> | null): ValidatedRequests[ArrowOperationId];
 "#;
 
 /// The package version.
@@ -75,13 +83,10 @@ pub fn parse_money(
 }
 
 /// Validates and normalises the request of an API operation (the seed's operation id, e.g.
-/// "admin_arrow_billing_syncs_trigger_sync"). Throws `validation_failed` with `.fields`.
-#[wasm_bindgen(js_name = validateRequest)]
-pub fn validate_request(
-    #[wasm_bindgen(unchecked_param_type = "string")] operation_id: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "Record<string, unknown> | null")]
-    input: JsValue,
-) -> Result<JsValue, JsValue> {
+/// "admin_arrow_billing_syncs_trigger_sync"). Throws `validation_failed` with `.fields`. Declared in
+/// `TS_FOUNDATION`, so that its result is typed by the operation id (`ValidatedRequests`).
+#[wasm_bindgen(js_name = validateRequest, skip_typescript)]
+pub fn validate_request(operation_id: JsValue, input: JsValue) -> Result<JsValue, JsValue> {
     let operation_id = string_arg(&operation_id, "operationId")?;
     let input = optional_object_arg(input, "input", "an object of request fields, or null")?;
     let normalized = crate::vendors::arrow::validate::validate_request(&operation_id, &input)

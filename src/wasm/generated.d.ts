@@ -85,6 +85,11 @@ export type SyncPauseRequest = { settings_uuid?: string, pause_global?: boolean,
  */
 export type NoParameters = Record<string, never>;
 /**
+ * What every Arrow operation that plans a changeset (reconcile, the triggers, the resource syncs) takes
+ * besides its own fields: with `dry_run: true` it answers with the plan and writes nothing.
+ */
+export type DryRunOption = { dry_run?: boolean, };
+/**
  * A month's operation: `year` and `month`, the settings (the active ones if absent), and for a sync
  * optionally one resource, for a reconciliation `force`.
  */
@@ -93,6 +98,35 @@ export type SoracomMonthRequest = { settings_uuid?: string, resource_uuid?: stri
  * The list of consumption records: filters and the page.
  */
 export type SoracomRecordQuery = { billing_period?: string, resource_uuid?: string, subscriber?: string, is_finalized?: boolean, is_reconciled?: boolean, page?: number, page_size?: number, };
+/**
+ * A request as `validateRequest` returns it: every field present. A field the input may leave out is
+ * its default (the `Defaulted` keys) or null.
+ */
+export type Validated<T, Defaulted extends keyof T = never> = { [K in keyof T]-?: undefined extends T[K] ? (K extends Defaulted ? Exclude<T[K], undefined> : Exclude<T[K], undefined> | null) : T[K] };
+/** The operation ids of Arrow's API (the seeds' API source names). */
+export type ArrowOperationId = "admin_arrow_billing_syncs_list" | "admin_arrow_billing_syncs_retrieve" | "admin_arrow_billing_syncs_pause_sync" | "admin_arrow_billing_syncs_reconcile" | "admin_arrow_billing_syncs_resume_sync" | "admin_arrow_billing_syncs_trigger_consumption_sync" | "admin_arrow_billing_syncs_trigger_reconciliation" | "admin_arrow_billing_syncs_trigger_sync" | "admin_arrow_billing_syncs_consumption_statistics_retrieve" | "admin_arrow_billing_syncs_consumption_status_retrieve" | "admin_arrow_billing_syncs_pending_records_list" | "admin_arrow_billing_syncs_fetch_billing_export" | "admin_arrow_billing_syncs_fetch_consumption" | "admin_arrow_billing_syncs_fetch_license_info" | "admin_arrow_billing_syncs_sync_resource_historical_consumption" | "admin_arrow_billing_syncs_sync_resources" | "admin_arrow_billing_syncs_cleanup_consumption" | "admin_arrow_consumption_records_list" | "admin_arrow_consumption_records_retrieve";
+/** What `validateRequest(operationId, input)` returns, by operation id. */
+export type ValidatedRequests = {
+  admin_arrow_billing_syncs_list: Validated<BillingSyncQuery, "page" | "page_size">;
+  admin_arrow_billing_syncs_retrieve: Validated<UuidLookup>;
+  admin_arrow_billing_syncs_pause_sync: Validated<SyncPauseRequest, "pause_global">;
+  admin_arrow_billing_syncs_reconcile: Validated<ReconciliationRequest, "force">;
+  admin_arrow_billing_syncs_resume_sync: Validated<SyncPauseRequest, "pause_global">;
+  admin_arrow_billing_syncs_trigger_consumption_sync: Validated<ConsumptionSyncRequest>;
+  admin_arrow_billing_syncs_trigger_reconciliation: Validated<ReconciliationRequest, "force">;
+  admin_arrow_billing_syncs_trigger_sync: Validated<StatementSyncRequest>;
+  admin_arrow_billing_syncs_consumption_statistics_retrieve: Validated<NoParameters>;
+  admin_arrow_billing_syncs_consumption_status_retrieve: Validated<NoParameters>;
+  admin_arrow_billing_syncs_pending_records_list: Validated<BillingSyncQuery, "page" | "page_size">;
+  admin_arrow_billing_syncs_fetch_billing_export: Validated<BillingExportRequest>;
+  admin_arrow_billing_syncs_fetch_consumption: Validated<ConsumptionFetchRequest>;
+  admin_arrow_billing_syncs_fetch_license_info: Validated<LicenseInfoRequest>;
+  admin_arrow_billing_syncs_sync_resource_historical_consumption: Validated<HistoricalConsumptionRequest>;
+  admin_arrow_billing_syncs_sync_resources: Validated<ResourceSyncRequest, "force_import">;
+  admin_arrow_billing_syncs_cleanup_consumption: Validated<CleanupConsumptionRequest, "only_finalized" | "only_unfinalized" | "dry_run">;
+  admin_arrow_consumption_records_list: Validated<ConsumptionRecordQuery, "page" | "page_size">;
+  admin_arrow_consumption_records_retrieve: Validated<UuidLookup>;
+};
 
 // Records and settings: the rows of the store's tables.
 export type ConsumptionRecord = { uuid: string, 
@@ -235,8 +269,120 @@ operation: string,
  */
 as_of: string, writes: Array<Write>, };
 
-// Responses.
-export type ConsumptionSyncCounters = { synced: number, skipped_finalized: number, errors: number, error_details: Array<Record<string, unknown>>, };
+// Responses: what each engine method resolves to.
+/**
+ * What a planned operation (triggerSync, reconcile, triggerConsumptionSync, triggerReconciliation) answers
+ * after its counters on a dry run: nothing was written.
+ */
+export type OperationDryRun = { dry_run: true, 
+/**
+ * What the operation would write.
+ */
+changeset: Changeset, };
+/**
+ * What a planned operation answers after its counters when it ran for real.
+ */
+export type OperationCommitted = { dry_run: false, 
+/**
+ * What the store's commit reported; absent when there was nothing to write.
+ */
+applied?: ApplyReport, };
+/**
+ * The end of a planned operation's response: `dry_run`, then the changeset (a dry run) or the store's
+ * report (otherwise).
+ */
+export type OperationOutcome = OperationDryRun | OperationCommitted;
+/**
+ * A resource the consumption sync could not plan (say, its amounts name no currency); the others are
+ * synced.
+ */
+export type ConsumptionSyncError = { resource_uuid: string, 
+/**
+ * The vendor's unit: a licence, a SIM, a device.
+ */
+source_ref: string, code: BillsyncErrorCode, error: string, };
+/**
+ * An Arrow resource whose project or customer is not in the store: it cannot be billed, so it is not
+ * synced.
+ */
+export type UnbillableResource = { resource_uuid: string, license_reference: string, code: "not_found", error: string, };
+/**
+ * One of Arrow's consumption sync error details.
+ */
+export type ConsumptionSyncErrorDetail = ConsumptionSyncError | UnbillableResource;
+/**
+ * What Arrow's consumption sync did, resource by resource (the ledger's `ConsumptionSyncCounters`).
+ */
+export type ConsumptionSyncCounters = { synced: number, 
+/**
+ * Resources whose record is finalized: left alone.
+ */
+skipped_finalized: number, errors: number, error_details: Array<ConsumptionSyncErrorDetail>, };
+/**
+ * `ArrowEngine.triggerConsumptionSync()`.
+ */
+export type ConsumptionSyncResponse = { synced: number, 
+/**
+ * Resources whose record is finalized: left alone.
+ */
+skipped_finalized: number, errors: number, error_details: Array<ConsumptionSyncErrorDetail>, } & (OperationDryRun | OperationCommitted);
+/**
+ * What a consumption reconciliation did, record by record (the ledger's `ReconciliationCounters`).
+ */
+export type ReconciliationCounters = { finalized: number, reconciled: number, compensation_items_created: number, 
+/**
+ * Records the vendor's final figures have nothing for yet.
+ */
+no_billing_data: number, 
+/**
+ * Reconciled before and not forced: left alone.
+ */
+already_reconciled: number, errors: number, };
+/**
+ * `ArrowEngine.triggerReconciliation()`: the consumption reconciliation.
+ */
+export type ConsumptionReconciliationResponse = { finalized: number, reconciled: number, compensation_items_created: number, 
+/**
+ * Records the vendor's final figures have nothing for yet.
+ */
+no_billing_data: number, 
+/**
+ * Reconciled before and not forced: left alone.
+ */
+already_reconciled: number, errors: number, } & (OperationDryRun | OperationCommitted);
+/**
+ * A statement trigger_sync could not plan; the others are synced.
+ */
+export type StatementSyncError = { statement_reference: string, customer_mapping_uuid: string, code: BillsyncErrorCode, error: string, };
+/**
+ * What trigger_sync did, statement by statement.
+ */
+export type BillingSyncCounters = { syncs_created: number, syncs_updated: number, invoice_items_created: number, skipped_zero: number, skipped_unmapped: number, skipped_consumption: number, errors: number, error_details: Array<StatementSyncError>, };
+/**
+ * `ArrowEngine.triggerSync()`: the month's statements synced.
+ */
+export type StatementSyncResponse = { syncs_created: number, syncs_updated: number, invoice_items_created: number, skipped_zero: number, skipped_unmapped: number, skipped_consumption: number, errors: number, error_details: Array<StatementSyncError>, } & (OperationDryRun | OperationCommitted);
+/**
+ * A billing sync reconcile could not plan (its customer mapping is gone, or its plan failed); the others
+ * are reconciled.
+ */
+export type StatementReconciliationError = { billing_sync_uuid: string, code: BillsyncErrorCode, error: string, };
+/**
+ * What reconcile did, billing sync by billing sync.
+ */
+export type StatementCounters = { reconciled: number, skipped_not_validated: number, compensation_items_created: number, invoice_items_created: number, errors: number, error_details: Array<StatementReconciliationError>, };
+/**
+ * `ArrowEngine.reconcile()`: the statement reconciliation.
+ */
+export type StatementReconciliationResponse = { reconciled: number, skipped_not_validated: number, compensation_items_created: number, invoice_items_created: number, errors: number, error_details: Array<StatementReconciliationError>, } & (OperationDryRun | OperationCommitted);
+/**
+ * `ArrowEngine.pauseSync()`: what was paused, "global" and/or a settings uuid.
+ */
+export type SyncPaused = { paused: Array<string>, };
+/**
+ * `ArrowEngine.resumeSync()`: what was resumed, "global" and/or a settings uuid.
+ */
+export type SyncResumed = { resumed: Array<string>, };
 /**
  * One period of Arrow's statistics. `consumed_sell` is null when the period spans several currencies;
  * `consumed_sell_by_currency` is then present.
@@ -255,6 +401,323 @@ export type CurrencyTotals = { total_consumed_sell: string, total_adjustments: s
  * currencies; `totals_by_currency` is then present.
  */
 export type ConsumptionStatistics = { total_records: number, pending_records: number, finalized_records: number, reconciled_records: number, total_consumed_sell: string | null, total_adjustments: string | null, period_breakdown: Array<PeriodStatistics>, totals_by_currency?: { [key in string]?: CurrencyTotals }, };
+/**
+ * `ArrowEngine.consumptionStatus()` (seed 000).
+ */
+export type ConsumptionStatus = { global_sync_enabled: boolean, 
+/**
+ * false when there are no settings.
+ */
+settings_sync_enabled: boolean, 
+/**
+ * The active settings; null when there are none.
+ */
+settings_uuid: string | null, 
+/**
+ * The newest last_sync_at of any record (RFC 3339); null before the first sync.
+ */
+last_sync_run: string | null, };
+/**
+ * `ArrowEngine.listConsumptionRecords()` and `retrieveConsumptionRecord()`: a consumption record with every
+ * field of seed 001, in the seed's order. Host names are joined at render time: null when the store does
+ * not know the object.
+ */
+export type ConsumptionRecordView = { uuid: string, url: string, 
+/**
+ * The resource's URL.
+ */
+resource: string, resource_uuid: string, resource_name: string | null, project_uuid: string | null, project_name: string | null, 
+/**
+ * Known from the project even when the customer object itself is not.
+ */
+customer_uuid: string | null, customer_name: string | null, license_reference: string, 
+/**
+ * "YYYY-MM-DD": the first day of the month.
+ */
+billing_period: string, 
+/**
+ * Decimal strings, rounded to cents.
+ */
+consumed_sell: string, consumed_buy: string, final_sell: string | null, final_buy: string | null, invoice_item_uuid: string | null, compensation_item_uuid: string | null, last_sync_at: string | null, finalized_at: string | null, reconciled_at: string | null, is_finalized: boolean, is_reconciled: boolean, 
+/**
+ * final_sell − consumed_sell; null until finalized.
+ */
+adjustment_amount: string | null, 
+/**
+ * Vendor data: the consumption lines Arrow reported for the record, free-form as Arrow sent them.
+ */
+raw_data: unknown, created: string, modified: string, };
+/**
+ * `ArrowEngine.pendingRecords()`: a row of pending_records, exactly the seed's seven fields.
+ */
+export type PendingRecordView = { uuid: string, resource_uuid: string, resource_name: string | null, license_reference: string, 
+/**
+ * "YYYY-MM-DD": the first day of the month.
+ */
+billing_period: string, consumed_sell: string, last_sync_at: string | null, };
+/**
+ * One item of a billing sync, as the API serves it (seed 000).
+ */
+export type BillingSyncItemView = { uuid: string, arrow_line_reference: string, invoice_item_uuid: string | null, 
+/**
+ * Decimal string, rounded to cents.
+ */
+original_price: string, compensation_item_uuid: string | null, vendor_name: string, subscription_reference: string, classification: string, description: string, 
+/**
+ * Decimal string, lossless (at least 2 decimals): quantities are not money.
+ */
+quantity: string, created: string, };
+/**
+ * `ArrowEngine.listBillingSyncs()` and `retrieveBillingSync()`: a billing sync with every field of seed
+ * 000, in the seed's order. The mapping's Arrow reference and customer name are null when the store does
+ * not know them.
+ */
+export type BillingSyncView = { uuid: string, url: string, 
+/**
+ * The customer mapping's URL.
+ */
+customer_mapping: string, customer_mapping_uuid: string, arrow_reference: string | null, waldur_customer_name: string | null, statement_reference: string, 
+/**
+ * "YYYY-MM".
+ */
+report_period: string, arrow_state: ArrowState, state: 1 | 2 | 3 | 4, state_display: "Pending" | "Synced" | "Validated" | "Reconciled", 
+/**
+ * Decimal strings, rounded to cents.
+ */
+buy_total: string, sell_total: string, currency: string, invoice_uuid: string | null, error_message: string, synced_at: string | null, validated_at: string | null, reconciled_at: string | null, items: Array<BillingSyncItemView>, created: string, modified: string, };
+/**
+ * `ArrowEngine.fetchBillingExport()`: Arrow's export rows, passed through.
+ */
+export type BillingExportResponse = { 
+/**
+ * "YYYY-MM".
+ */
+period_from: string, 
+/**
+ * "YYYY-MM".
+ */
+period_to: string, 
+/**
+ * The classification asked for; null when every row is returned.
+ */
+classification: string | null, 
+/**
+ * The number of rows in `data`.
+ */
+row_count: number, 
+/**
+ * Vendor data: one object per export row, Arrow's cells keyed by the export's headers, as Arrow sent
+ * them (their JSON types are Arrow's, so they are not typed further).
+ */
+data: Array<Record<string, unknown>>, };
+/**
+ * `ArrowEngine.fetchConsumption()`: Arrow's consumption lines of one licence, passed through.
+ */
+export type ConsumptionFetchResponse = { license_reference: string, 
+/**
+ * "YYYY-MM".
+ */
+period: string, 
+/**
+ * The number of rows in `data`.
+ */
+row_count: number, 
+/**
+ * Vendor data: one object per consumption line, Arrow's cells keyed by its headers, as Arrow sent
+ * them.
+ */
+data: Array<Record<string, unknown>>, };
+/**
+ * `ArrowEngine.fetchLicenseInfo()`: Arrow's licence details, passed through.
+ */
+export type LicenseInfoResponse = { 
+/**
+ * Vendor data: the `data` of Arrow's licence payload (or the whole payload when it has none), free-form
+ * as Arrow's API returns it.
+ */
+data: unknown, };
+/**
+ * `ArrowEngine.syncResourceHistoricalConsumption()` (seed 000). On a dry run, `dry_run` and `changeset`
+ * follow.
+ */
+export type HistoricalConsumptionResponse = { resource_uuid: string, resource_name: string, 
+/**
+ * Months synced.
+ */
+periods_synced: number, 
+/**
+ * Months whose record is finalized, left alone.
+ */
+periods_skipped: number, 
+/**
+ * The consumption sync's error details of every month, each with its `period` ("YYYY-MM").
+ */
+errors: Array<ConsumptionSyncErrorDetail & { period: string }>, 
+/**
+ * Present, and true, on a dry run only.
+ */
+dry_run?: true, 
+/**
+ * On a dry run only: what the sync would write.
+ */
+changeset?: Changeset, };
+/**
+ * `ArrowEngine.syncResources()` (seed 000). On a dry run, `dry_run` and `changeset` follow the counts.
+ */
+export type ResourceSyncResponse = { 
+/**
+ * Subscription-months read from the export.
+ */
+synced: number, 
+/**
+ * Resources created.
+ */
+created: number, 
+/**
+ * Resources whose usages changed.
+ */
+updated: number, 
+/**
+ * Always 0: billsync creates no marketplace orders (kept for the seed's shape).
+ */
+orders_created: number, customers_created: number, projects_created: number, mappings_created: number, 
+/**
+ * Always 0: syncing resources bills nothing (kept for the seed's shape).
+ */
+invoices_created: number, 
+/**
+ * Always 0, as `invoices_created`.
+ */
+invoice_items_created: number, 
+/**
+ * Always empty: a problem fails the whole request instead (kept for the seed's shape).
+ */
+errors: [], 
+/**
+ * Present, and true, on a dry run only.
+ */
+dry_run?: true, 
+/**
+ * On a dry run only: what the sync would write.
+ */
+changeset?: Changeset, };
+/**
+ * `ArrowEngine.cleanupConsumption()`: the seed's response, counts only.
+ */
+export type CleanupResponse = { dry_run: boolean, 
+/**
+ * How many records match.
+ */
+records_to_delete: number, 
+/**
+ * How many were deleted: 0 on a dry run.
+ */
+records_deleted: number, compensation_items_affected: number, invoice_items_affected: number, };
+/**
+ * A Soracom resource whose project or customer is not in the store: it cannot be billed, so it is not
+ * synced.
+ */
+export type SoracomUnbillableResource = { resource_uuid: string, 
+/**
+ * The SIM or device.
+ */
+subscriber: string, code: "not_found", error: string, };
+/**
+ * One of Soracom's consumption sync error details.
+ */
+export type SoracomConsumptionSyncErrorDetail = ConsumptionSyncError | SoracomUnbillableResource;
+/**
+ * What Soracom's consumption sync did, resource by resource (the ledger's `ConsumptionSyncCounters`).
+ */
+export type SoracomConsumptionSyncCounters = { synced: number, 
+/**
+ * Resources whose record is finalized: left alone.
+ */
+skipped_finalized: number, errors: number, error_details: Array<SoracomConsumptionSyncErrorDetail>, };
+/**
+ * `SoracomEngine.triggerConsumptionSync()`.
+ */
+export type SoracomConsumptionSyncResponse = { synced: number, 
+/**
+ * Resources whose record is finalized: left alone.
+ */
+skipped_finalized: number, errors: number, error_details: Array<SoracomConsumptionSyncErrorDetail>, } & (OperationDryRun | OperationCommitted);
+/**
+ * `SoracomEngine.triggerReconciliation()` once Soracom has closed the month.
+ */
+export type SoracomMonthReconciled = { month_closed: true, finalized: number, reconciled: number, compensation_items_created: number, 
+/**
+ * Records the vendor's final figures have nothing for yet.
+ */
+no_billing_data: number, 
+/**
+ * Reconciled before and not forced: left alone.
+ */
+already_reconciled: number, errors: number, } & (OperationDryRun | OperationCommitted);
+/**
+ * `SoracomEngine.triggerReconciliation()` before Soracom has closed the month: nothing is reconciled.
+ */
+export type SoracomMonthNotClosed = { 
+/**
+ * Always false here.
+ */
+month_closed: false, 
+/**
+ * Always 0 here.
+ */
+reconciled: 0, 
+/**
+ * Why, in words.
+ */
+detail: string, };
+/**
+ * `SoracomEngine.triggerReconciliation()`: `month_closed` says which.
+ */
+export type SoracomReconciliationResponse = SoracomMonthReconciled | SoracomMonthNotClosed;
+/**
+ * What can make the days differ from the month.
+ */
+export type SoracomDifferenceReason = "monthly_basis_fees" | "per_line_rounding" | "coupon";
+/**
+ * The explanation of one month (`SoracomEngine.dailyCheck()`). Amounts serialize as exact decimal strings.
+ */
+export type SoracomDailyCheck = { 
+/**
+ * "YYYY-MM".
+ */
+month: string, currency: string, 
+/**
+ * How many daily entries were summed.
+ */
+days: number, days_sum: string, month_amount: string, 
+/**
+ * `month_amount − days_sum`.
+ */
+difference: string, 
+/**
+ * What per-line rounding can account for: one minor unit per daily entry.
+ */
+rounding_tolerance: string, 
+/**
+ * The month's coupon (0 when none).
+ */
+coupon: string, 
+/**
+ * The reasons that can explain the difference (empty when there is none, or when nothing can).
+ */
+reasons: Array<SoracomDifferenceReason>, 
+/**
+ * Whether the reasons account for the whole difference.
+ */
+explained: boolean, 
+/**
+ * How much of a negative difference is beyond every reason (0 when explained).
+ */
+shortfall: string, 
+/**
+ * Whether the monthly bill is final; a temporary month may still grow.
+ */
+month_is_final: boolean, };
 /**
  * Per currency: the sums of the records of one month (Soracom).
  */
@@ -287,3 +750,110 @@ export type SoracomConsumptionStatistics = { total_records: number, pending_reco
  * Newest first.
  */
 by_period: Array<SoracomPeriodStatistics>, };
+/**
+ * `SoracomEngine.consumptionStatus()`.
+ */
+export type SoracomConsumptionStatus = { global_sync_enabled: boolean, 
+/**
+ * The active settings; null when there are none.
+ */
+settings_uuid: string | null, 
+/**
+ * Scheduled syncs run: the global switch and the active settings' are both on.
+ */
+sync_enabled: boolean, 
+/**
+ * "YYYY-MM": the month "now" is in, in the engine's timezone.
+ */
+current_period: string, 
+/**
+ * "YYYY-MM" of the newest record; null when there are none.
+ */
+latest_period: string | null, 
+/**
+ * Records not finalized yet.
+ */
+pending_records: number, 
+/**
+ * The newest last_sync_at of any record (RFC 3339); null before the first sync.
+ */
+last_sync_at: string | null, };
+/**
+ * `SoracomEngine.listConsumptionRecords()` and `retrieveConsumptionRecord()`: a Soracom consumption record
+ * as the admin API serves it. Host names are joined at render time: null when the store does not know the
+ * object.
+ */
+export type SoracomRecordView = { uuid: string, url: string, resource_uuid: string, resource_name: string | null, customer_uuid: string | null, customer_name: string | null, 
+/**
+ * The SIM or device: an IMSI, a device id.
+ */
+subscriber: string, 
+/**
+ * "YYYY-MM".
+ */
+billing_period: string, currency: string, 
+/**
+ * Decimal strings, rounded to the currency's cents.
+ */
+consumed_amount: string, final_amount: string | null, 
+/**
+ * final − consumed; null until finalized.
+ */
+adjustment_amount: string | null, is_finalized: boolean, is_reconciled: boolean, invoice_item_uuid: string | null, compensation_item_uuid: string | null, last_sync_at: string | null, finalized_at: string | null, reconciled_at: string | null, 
+/**
+ * Vendor data: what the record was read from (Soracom's figures, and the billing CSV's dated rows under
+ * `dates`), free-form.
+ */
+raw_data: unknown, created: string, modified: string, };
+/**
+ * Soracom's `MonthlyBill`, of the host customer's records: `SoracomEngine.monthlyBill()`, and the months of
+ * `billingHistory()`. Of Soracom's fields (every one optional in its API) billsync gives these four, always.
+ */
+export type SoracomMonthlyBill = { 
+/**
+ * A JSON number, as Soracom writes amounts: exact for yen, and for amounts of up to 15 significant
+ * digits.
+ */
+amount: number, currency: string, 
+/**
+ * "closed" once every record of the month is finalized.
+ */
+state: "temporary" | "closed", 
+/**
+ * "yyyyMM".
+ */
+yearMonth: string, };
+/**
+ * Soracom's `GetLatestBill`, of the host customer's records: `SoracomEngine.latestBill()`.
+ */
+export type SoracomLatestBill = { 
+/**
+ * A JSON number, as in [`SoracomMonthlyBill`].
+ */
+amount: number, currency: string, 
+/**
+ * "yyyyMMddHHmmss" (UTC) of the month's latest sync; null when none was synced.
+ */
+lastEvaluatedTime: string | null, };
+/**
+ * One day of Soracom's `DailyBillResponse`.
+ */
+export type SoracomDailyBill = { 
+/**
+ * A JSON number, as in [`SoracomMonthlyBill`].
+ */
+amount: number, currency: string, 
+/**
+ * "yyyyMMdd".
+ */
+date: string, };
+/**
+ * Soracom's `DailyBillResponse`, of the host customer's records: `SoracomEngine.dailyBills()`. Newest day
+ * first; monthly-basis fees have no day, as in Soracom's own.
+ */
+export type SoracomDailyBills = { billList: Array<SoracomDailyBill>, };
+/**
+ * Soracom's `GetBillingHistoryResponse`, of the host customer's records: `SoracomEngine.billingHistory()`.
+ * Closed months only, newest first.
+ */
+export type SoracomBillingHistory = { billList: Array<SoracomMonthlyBill>, };

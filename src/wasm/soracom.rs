@@ -211,7 +211,7 @@ impl JsSoracomEngine {
         self.operation(operation, input)
     }
 
-    #[wasm_bindgen(js_name = triggerConsumptionSync, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    #[wasm_bindgen(js_name = triggerConsumptionSync, unchecked_return_type = "Promise<SoracomConsumptionSyncResponse>")]
     pub fn trigger_consumption_sync(
         &self,
         #[wasm_bindgen(unchecked_param_type = "SoracomMonthRequest")] body: JsValue,
@@ -219,7 +219,7 @@ impl JsSoracomEngine {
         self.body(Operation::TriggerConsumptionSync, body)
     }
 
-    #[wasm_bindgen(js_name = triggerReconciliation, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    #[wasm_bindgen(js_name = triggerReconciliation, unchecked_return_type = "Promise<SoracomReconciliationResponse>")]
     pub fn trigger_reconciliation(
         &self,
         #[wasm_bindgen(unchecked_param_type = "SoracomMonthRequest")] body: JsValue,
@@ -228,7 +228,7 @@ impl JsSoracomEngine {
     }
 
     /// The month's daily bills against its monthly bill, explained.
-    #[wasm_bindgen(js_name = dailyCheck, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    #[wasm_bindgen(js_name = dailyCheck, unchecked_return_type = "Promise<SoracomDailyCheck>")]
     pub fn daily_check(
         &self,
         #[wasm_bindgen(unchecked_param_type = "SoracomMonthRequest")] body: JsValue,
@@ -241,12 +241,12 @@ impl JsSoracomEngine {
         self.body(Operation::ConsumptionStatistics, JsValue::NULL)
     }
 
-    #[wasm_bindgen(js_name = consumptionStatus, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    #[wasm_bindgen(js_name = consumptionStatus, unchecked_return_type = "Promise<SoracomConsumptionStatus>")]
     pub fn consumption_status(&self) -> Promise {
         self.body(Operation::ConsumptionStatus, JsValue::NULL)
     }
 
-    #[wasm_bindgen(js_name = listConsumptionRecords, unchecked_return_type = "Promise<Array<Record<string, unknown>>>")]
+    #[wasm_bindgen(js_name = listConsumptionRecords, unchecked_return_type = "Promise<Array<SoracomRecordView>>")]
     pub fn list_consumption_records(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "SoracomRecordQuery | null")] query: JsValue,
@@ -254,7 +254,9 @@ impl JsSoracomEngine {
         self.body(Operation::RecordsList, query)
     }
 
-    #[wasm_bindgen(js_name = retrieveConsumptionRecord)]
+    /// One of Soracom's consumption records. Rejects with `not_found` when the store has no Soracom record
+    /// with that uuid (it never resolves to null).
+    #[wasm_bindgen(js_name = retrieveConsumptionRecord, unchecked_return_type = "Promise<SoracomRecordView>")]
     pub fn retrieve_consumption_record(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] uuid: JsValue,
@@ -263,8 +265,9 @@ impl JsSoracomEngine {
         self.operation(Operation::RecordsRetrieve, input)
     }
 
-    /// A host customer's bill of a month, in Soracom's MonthlyBill shape.
-    #[wasm_bindgen(js_name = monthlyBill)]
+    /// A host customer's bill of a month, in Soracom's MonthlyBill shape. Rejects with `not_found` when the
+    /// customer, or its records of that month, do not exist.
+    #[wasm_bindgen(js_name = monthlyBill, unchecked_return_type = "Promise<SoracomMonthlyBill>")]
     pub fn monthly_bill(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] customer_uuid: JsValue,
@@ -273,8 +276,9 @@ impl JsSoracomEngine {
         self.customer(Operation::MonthlyBill, &customer_uuid, Some(&yyyy_mm))
     }
 
-    /// A host customer's latest month, in Soracom's GetLatestBill shape.
-    #[wasm_bindgen(js_name = latestBill)]
+    /// A host customer's latest month, in Soracom's GetLatestBill shape. Rejects with `not_found` when the
+    /// customer, or any record of it, does not exist.
+    #[wasm_bindgen(js_name = latestBill, unchecked_return_type = "Promise<SoracomLatestBill>")]
     pub fn latest_bill(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] customer_uuid: JsValue,
@@ -282,8 +286,9 @@ impl JsSoracomEngine {
         self.customer(Operation::LatestBill, &customer_uuid, None)
     }
 
-    /// A host customer's days of a month, in Soracom's DailyBillResponse shape.
-    #[wasm_bindgen(js_name = dailyBills)]
+    /// A host customer's days of a month, in Soracom's DailyBillResponse shape (an empty `billList` when
+    /// there are none).
+    #[wasm_bindgen(js_name = dailyBills, unchecked_return_type = "Promise<SoracomDailyBills>")]
     pub fn daily_bills(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] customer_uuid: JsValue,
@@ -292,8 +297,9 @@ impl JsSoracomEngine {
         self.customer(Operation::DailyBills, &customer_uuid, Some(&yyyy_mm))
     }
 
-    /// A host customer's closed months, in Soracom's GetBillingHistoryResponse shape.
-    #[wasm_bindgen(js_name = billingHistory)]
+    /// A host customer's closed months, in Soracom's GetBillingHistoryResponse shape (an empty `billList`
+    /// when there are none).
+    #[wasm_bindgen(js_name = billingHistory, unchecked_return_type = "Promise<SoracomBillingHistory>")]
     pub fn billing_history(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] customer_uuid: JsValue,

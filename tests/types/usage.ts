@@ -129,3 +129,170 @@ const net: string = csvSums.total.net;
 // @ts-expect-error: a chunk is bytes or text, not a number
 csvAggregator.push(42);
 void [rowsSoFar, net];
+
+// Every engine method resolves to its generated response type: positive uses compile, and a misspelled response
+// field does not (records, planned operations and their outcome, Soracom's bills).
+import type {
+  BillingExportResponse,
+  BillingSyncView,
+  CleanupResponse,
+  ConsumptionRecordView,
+  ConsumptionStatus,
+  HistoricalConsumptionResponse,
+  PendingRecordView,
+  ResourceSyncResponse,
+  SoracomBillingHistory,
+  SoracomDailyBills,
+  SoracomDailyCheck,
+  SoracomDifferenceReason,
+  SoracomLatestBill,
+  SoracomMonthlyBill,
+  SoracomRecordView,
+  SoracomReconciliationResponse,
+  StatementReconciliationResponse,
+  SyncPaused,
+} from "../../pkg/index.js";
+async function typedResponses(): Promise<void> {
+  // Arrow's records.
+  const records: ConsumptionRecordView[] = await engine.listConsumptionRecords({ is_finalized: false });
+  const record: ConsumptionRecordView = await engine.retrieveConsumptionRecord("c0570be2-0000-4000-8000-00000000000a");
+  const licence: string = record.license_reference;
+  const adjustment: string | null = record.adjustment_amount;
+  const rawData: unknown = record.raw_data;
+  // @ts-expect-error: `licence_reference` is not a field of ConsumptionRecordView (it is `license_reference`)
+  void record.licence_reference;
+  // @ts-expect-error: a rendered record is not the stored row: it has no `source_ref`
+  void record.source_ref;
+  const syncs: BillingSyncView[] = await engine.listBillingSyncs(null);
+  const sync: BillingSyncView = await engine.retrieveBillingSync("c0570be2-0000-4000-8000-00000000000a");
+  const state: 1 | 2 | 3 | 4 = sync.state;
+  const display: "Pending" | "Synced" | "Validated" | "Reconciled" = sync.state_display;
+  const quantity: string | undefined = sync.items[0]?.quantity;
+  // @ts-expect-error: `statment_reference` is not a field of BillingSyncView
+  void sync.statment_reference;
+  const pending: PendingRecordView[] = await engine.pendingRecords({ page: 2 });
+  // @ts-expect-error: a pending row has exactly the seed's seven fields: no `final_sell`
+  void pending[0]?.final_sell;
+  void [records, licence, adjustment, rawData, syncs, state, display, quantity];
+
+  // Arrow's planned operations: their counters, then the changeset of a dry run or the store's report.
+  const reconciled: StatementReconciliationResponse = await engine.reconcile({ year: 2025, month: 1, dry_run: true });
+  const skipped: number = reconciled.skipped_not_validated;
+  const failedSync: string | undefined = reconciled.error_details[0]?.billing_sync_uuid;
+  if (reconciled.dry_run) {
+    const writes: number = reconciled.changeset.writes.length;
+    void writes;
+  } else {
+    const created: number | undefined = reconciled.applied?.created;
+    // @ts-expect-error: only a dry run answers with its changeset
+    void reconciled.changeset;
+    void created;
+  }
+  // @ts-expect-error: `reconcilled` is not a field of StatementReconciliationResponse
+  void reconciled.reconcilled;
+  const statements = await engine.triggerSync({ year: 2025, month: 1 });
+  const created: number = statements.syncs_created;
+  const statement: string | undefined = statements.error_details[0]?.statement_reference;
+  // @ts-expect-error: `syncs_creatd` is not a field of StatementSyncResponse
+  void statements.syncs_creatd;
+  const finals = await engine.triggerReconciliation({ year: 2025, month: 1, force: true });
+  const finalized: number = finals.finalized;
+  // @ts-expect-error: `finalised` is not a field of ConsumptionReconciliationResponse
+  void finals.finalised;
+  const consumption = await engine.triggerConsumptionSync({ year: 2025, month: 1 });
+  for (const detail of consumption.error_details) {
+    const code: BillsyncErrorCode = detail.code;
+    const unit: string = "license_reference" in detail ? detail.license_reference : detail.source_ref;
+    // @ts-expect-error: an error detail names the resource by `resource_uuid`
+    void detail.resource;
+    void [code, unit];
+  }
+  const paused: SyncPaused = await engine.pauseSync(null);
+  const pausedWhat: string[] = paused.paused;
+  // @ts-expect-error: pauseSync answers `paused`; `resumed` is resumeSync's
+  void paused.resumed;
+  const resumed: string[] = (await engine.resumeSync({ pause_global: true })).resumed;
+  const status: ConsumptionStatus = await engine.consumptionStatus();
+  const lastRun: string | null = status.last_sync_run;
+  const cleanup: CleanupResponse = await engine.cleanupConsumption(null);
+  const toDelete: number = cleanup.records_to_delete;
+  // @ts-expect-error: cleanup reports counts: `records_to_delete` is a number, not a list
+  void cleanup.records_to_delete.length;
+  const exported: BillingExportResponse = await engine.fetchBillingExport({ period_from: "2025-01", period_to: "2025-01" });
+  const rows: number = exported.row_count;
+  const cell: unknown = exported.data[0]?.["Vendor Subscription ID"];
+  const licenceData: unknown = (await engine.fetchLicenseInfo({ license_reference: "XSP1" })).data;
+  const lines: number = (await engine.fetchConsumption({ license_reference: "XSP1", period: "2025-01" })).row_count;
+  const history: HistoricalConsumptionResponse = await engine.syncResourceHistoricalConsumption({ resource_uuid: "c0570be2-0000-4000-8000-00000000000a" });
+  const month: string | undefined = history.errors[0]?.period;
+  const resources: ResourceSyncResponse = await engine.syncResources(null);
+  const resourcesCreated: number = resources.created;
+  // @ts-expect-error: `periods_synced` is the historical sync's, not sync_resources'
+  void resources.periods_synced;
+  void [skipped, failedSync, created, statement, finalized, pausedWhat, resumed, lastRun, toDelete, rows, cell, licenceData, lines, month, resourcesCreated];
+
+  // Soracom: records, the planned operations, and the customers' bills in Soracom's own shapes.
+  const soracomRecords: SoracomRecordView[] = await soracomEngine.listConsumptionRecords({ is_finalized: true });
+  const subscriber: string | undefined = soracomRecords[0]?.subscriber;
+  // @ts-expect-error: Soracom's records name the `subscriber`, not a `license_reference`
+  void soracomRecords[0]?.license_reference;
+  const soracomRecord: SoracomRecordView = await soracomEngine.retrieveConsumptionRecord("c0570be2-0000-4000-8000-00000000000a");
+  const finalAmount: string | null = soracomRecord.final_amount;
+  const closing: SoracomReconciliationResponse = await soracomEngine.triggerReconciliation({ year: 2025, month: 1 });
+  if (closing.month_closed) {
+    const compensations: number = closing.compensation_items_created;
+    // @ts-expect-error: a closed month has no `detail`: it was reconciled
+    void closing.detail;
+    void compensations;
+  } else {
+    const why: string = closing.detail;
+    const none: 0 = closing.reconciled;
+    void [why, none];
+  }
+  const soracomSync = await soracomEngine.triggerConsumptionSync({ year: 2025, month: 1, dry_run: true });
+  for (const detail of soracomSync.error_details) {
+    const unit: string = "subscriber" in detail ? detail.subscriber : detail.source_ref;
+    void unit;
+  }
+  // @ts-expect-error: `skiped_finalized` is not a field of SoracomConsumptionSyncResponse
+  void soracomSync.skiped_finalized;
+  const check: SoracomDailyCheck = await soracomEngine.dailyCheck({ year: 2025, month: 1 });
+  const reasons: SoracomDifferenceReason[] = check.reasons;
+  // @ts-expect-error: not a reason the daily check gives
+  const reason: SoracomDifferenceReason = "rounding";
+  const current: string = (await soracomEngine.consumptionStatus()).current_period;
+  const bill: SoracomMonthlyBill = await soracomEngine.monthlyBill("c0570be2-0000-4000-8000-00000000000a", "202501");
+  const amount: number = bill.amount;
+  const billState: "temporary" | "closed" = bill.state;
+  const yearMonth: string = bill.yearMonth;
+  // @ts-expect-error: Soracom writes `yearMonth`, not `year_month`
+  void bill.year_month;
+  // @ts-expect-error: a bill's amount is a JSON number, as Soracom writes it, not a decimal string
+  const amountText: string = bill.amount;
+  const latest: SoracomLatestBill = await soracomEngine.latestBill("c0570be2-0000-4000-8000-00000000000a");
+  const evaluated: string | null = latest.lastEvaluatedTime;
+  // @ts-expect-error: `lastEvaluatedTim` is not a field of SoracomLatestBill
+  void latest.lastEvaluatedTim;
+  const days: SoracomDailyBills = await soracomEngine.dailyBills("c0570be2-0000-4000-8000-00000000000a", "202501");
+  const day: string | undefined = days.billList[0]?.date;
+  // @ts-expect-error: Soracom writes `billList`, not `bill_list`
+  void days.bill_list;
+  const closed: SoracomBillingHistory = await soracomEngine.billingHistory("c0570be2-0000-4000-8000-00000000000a");
+  const closedMonth: "temporary" | "closed" | undefined = closed.billList[0]?.state;
+  void [subscriber, finalAmount, reasons, reason, current, amount, billState, yearMonth, amountText, evaluated, day, closedMonth];
+
+  // validateRequest: the normalised request of the operation named, defaults filled in, absent fields null.
+  const normalised = validateRequest("admin_arrow_billing_syncs_cleanup_consumption", {});
+  const dryRun: boolean = normalised.dry_run;
+  const from: string | null = normalised.period_from;
+  // @ts-expect-error: dry_run defaults to true: it is never null
+  const dryRunNull: null = normalised.dry_run;
+  // @ts-expect-error: `dryrun` is not a field of the cleanup request
+  void normalised.dryrun;
+  const trigger = validateRequest("admin_arrow_billing_syncs_trigger_sync", { year: 2025, month: 1 });
+  const year: number = trigger.year;
+  const settings: string | null = trigger.settings_uuid;
+  const unknownOperation = validateRequest(String("admin_arrow_billing_syncs_list"), null);
+  void [dryRun, from, dryRunNull, year, settings, unknownOperation];
+}
+void typedResponses;

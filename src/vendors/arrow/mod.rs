@@ -31,6 +31,7 @@ pub mod preview;
 pub mod query;
 pub mod records;
 pub mod render;
+pub mod responses;
 pub mod routes;
 pub mod settings;
 pub mod statement_status;

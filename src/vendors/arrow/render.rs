@@ -1,18 +1,19 @@
 //! The seed-shaped JSON of consumption records (seed 001), billing syncs (seed 000) and pending-record rows.
 //!
-//! Keys are inserted in the seed's order (serde_json keeps insertion order), so a response reads like the
-//! reference API's. Host names (resource, project, customer) are joined at render time through a [`Lookup`]:
+//! Each is a struct whose fields are in the seed's order (serde_json keeps that order), so a response reads
+//! like the reference API's, and its TypeScript is generated from the struct itself (src/typegen). Host names (resource, project, customer) are joined at render time through a [`Lookup`]:
 //! the stored record keeps only ids, so a renamed project shows its current name. An object the lookup does
 //! not know renders its joined fields as null rather than failing the whole list.
 
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
-use crate::money::{render, render_exact};
+use crate::money::{render, render_exact, Currency};
 use crate::period::Period;
 use crate::timestamp::Timestamp;
 
@@ -20,7 +21,7 @@ use crate::ledger::Hosts;
 
 use super::records::{
     ArrowState, BillingSync, BillingSyncItem, ConsumptionRecord, Customer, CustomerMapping,
-    Project, Resource,
+    Project, Resource, SyncState,
 };
 
 /// The host objects a rendered record or sync is joined with ([`Hosts`]), plus Arrow's customer mappings.
@@ -79,22 +80,6 @@ fn base(base_url: &str) -> &str {
     base_url.trim_end_matches('/')
 }
 
-fn timestamp(t: Option<&Timestamp>) -> Value {
-    t.map_or(Value::Null, |t| Value::String(t.to_rfc3339()))
-}
-
-fn uuid(u: Option<&Uuid>) -> Value {
-    u.map_or(Value::Null, |u| Value::String(u.to_string()))
-}
-
-fn text(s: Option<&str>) -> Value {
-    s.map_or(Value::Null, |s| Value::String(s.to_owned()))
-}
-
-fn amount(a: Option<Decimal>) -> Value {
-    a.map_or(Value::Null, |a| Value::String(render(a)))
-}
-
 /// "YYYY-MM-DD" of the first day of the month: how the seed writes billing_period.
 pub fn billing_period_date(period: Period) -> String {
     // NaiveDate displays as YYYY-MM-DD; chrono's strftime machinery would add to the wasm for nothing.
@@ -135,6 +120,47 @@ pub fn customer_mapping_url(base_url: &str, uuid: &Uuid) -> String {
     )
 }
 
+/// `ArrowEngine.listConsumptionRecords()` and `retrieveConsumptionRecord()`: a consumption record with every
+/// field of seed 001, in the seed's order. Host names are joined at render time: null when the store does
+/// not know the object.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ConsumptionRecordView<'a> {
+    pub uuid: &'a Uuid,
+    pub url: String,
+    /// The resource's URL.
+    pub resource: String,
+    pub resource_uuid: &'a Uuid,
+    pub resource_name: Option<&'a str>,
+    pub project_uuid: Option<&'a Uuid>,
+    pub project_name: Option<&'a str>,
+    /// Known from the project even when the customer object itself is not.
+    pub customer_uuid: Option<&'a Uuid>,
+    pub customer_name: Option<&'a str>,
+    pub license_reference: &'a str,
+    /// "YYYY-MM-DD": the first day of the month.
+    pub billing_period: String,
+    /// Decimal strings, rounded to cents.
+    pub consumed_sell: String,
+    pub consumed_buy: String,
+    pub final_sell: Option<String>,
+    pub final_buy: Option<String>,
+    pub invoice_item_uuid: Option<&'a Uuid>,
+    pub compensation_item_uuid: Option<&'a Uuid>,
+    pub last_sync_at: Option<&'a Timestamp>,
+    pub finalized_at: Option<&'a Timestamp>,
+    pub reconciled_at: Option<&'a Timestamp>,
+    pub is_finalized: bool,
+    pub is_reconciled: bool,
+    /// final_sell − consumed_sell; null until finalized.
+    pub adjustment_amount: Option<String>,
+    /// Vendor data: the consumption lines Arrow reported for the record, free-form as Arrow sent them.
+    #[cfg_attr(test, ts(type = "unknown"))]
+    pub raw_data: &'a Value,
+    pub created: &'a Timestamp,
+    pub modified: &'a Timestamp,
+}
+
 /// A consumption record with every field of seed 001, in the seed's order.
 pub fn render_consumption_record(
     record: &ConsumptionRecord,
@@ -144,102 +170,171 @@ pub fn render_consumption_record(
     let resource = lookup.resource(&record.resource_uuid);
     let project = lookup.project_of_resource(&record.resource_uuid);
     let customer = project.and_then(|p| lookup.customer(&p.customer_uuid));
-    Ok(json!({
-        "uuid": record.uuid.to_string(),
-        "url": consumption_record_url(base_url, &record.uuid),
-        "resource": resource_url(base_url, &record.resource_uuid),
-        "resource_uuid": record.resource_uuid.to_string(),
-        "resource_name": text(resource.map(|r| r.name.as_str())),
-        "project_uuid": uuid(project.map(|p| &p.uuid)),
-        "project_name": text(project.map(|p| p.name.as_str())),
-        // The customer's uuid is known from the project even when the customer object itself is not.
-        "customer_uuid": uuid(project.map(|p| &p.customer_uuid)),
-        "customer_name": text(customer.map(|c| c.name.as_str())),
-        "license_reference": record.source_ref,
-        "billing_period": billing_period_date(record.billing_period),
-        "consumed_sell": render(record.consumed_sell),
-        "consumed_buy": render(record.consumed_buy),
-        "final_sell": amount(record.final_sell),
-        "final_buy": amount(record.final_buy),
-        "invoice_item_uuid": uuid(record.invoice_item_uuid.as_ref()),
-        "compensation_item_uuid": uuid(record.compensation_item_uuid.as_ref()),
-        "last_sync_at": timestamp(record.last_sync_at.as_ref()),
-        "finalized_at": timestamp(record.finalized_at.as_ref()),
-        "reconciled_at": timestamp(record.reconciled_at.as_ref()),
-        "is_finalized": record.is_finalized(),
-        "is_reconciled": record.is_reconciled(),
-        "adjustment_amount": amount(checked_adjustment(record)?),
-        "raw_data": record.raw_data,
-        "created": record.created.to_rfc3339(),
-        "modified": record.modified.to_rfc3339(),
+    Ok(json!(ConsumptionRecordView {
+        uuid: &record.uuid,
+        url: consumption_record_url(base_url, &record.uuid),
+        resource: resource_url(base_url, &record.resource_uuid),
+        resource_uuid: &record.resource_uuid,
+        resource_name: resource.map(|r| r.name.as_str()),
+        project_uuid: project.map(|p| &p.uuid),
+        project_name: project.map(|p| p.name.as_str()),
+        customer_uuid: project.map(|p| &p.customer_uuid),
+        customer_name: customer.map(|c| c.name.as_str()),
+        license_reference: &record.source_ref,
+        billing_period: billing_period_date(record.billing_period),
+        consumed_sell: render(record.consumed_sell),
+        consumed_buy: render(record.consumed_buy),
+        final_sell: record.final_sell.map(render),
+        final_buy: record.final_buy.map(render),
+        invoice_item_uuid: record.invoice_item_uuid.as_ref(),
+        compensation_item_uuid: record.compensation_item_uuid.as_ref(),
+        last_sync_at: record.last_sync_at.as_ref(),
+        finalized_at: record.finalized_at.as_ref(),
+        reconciled_at: record.reconciled_at.as_ref(),
+        is_finalized: record.is_finalized(),
+        is_reconciled: record.is_reconciled(),
+        adjustment_amount: checked_adjustment(record)?.map(render),
+        raw_data: &record.raw_data,
+        created: &record.created,
+        modified: &record.modified,
     }))
+}
+
+/// `ArrowEngine.pendingRecords()`: a row of pending_records, exactly the seed's seven fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct PendingRecordView<'a> {
+    pub uuid: &'a Uuid,
+    pub resource_uuid: &'a Uuid,
+    pub resource_name: Option<&'a str>,
+    pub license_reference: &'a str,
+    /// "YYYY-MM-DD": the first day of the month.
+    pub billing_period: String,
+    pub consumed_sell: String,
+    pub last_sync_at: Option<&'a Timestamp>,
 }
 
 /// A row of pending_records: exactly the seed's seven fields.
 pub fn render_pending_record(record: &ConsumptionRecord, lookup: &Lookup) -> Value {
-    json!({
-        "uuid": record.uuid.to_string(),
-        "resource_uuid": record.resource_uuid.to_string(),
-        "resource_name": text(lookup.resource(&record.resource_uuid).map(|r| r.name.as_str())),
-        "license_reference": record.source_ref,
-        "billing_period": billing_period_date(record.billing_period),
-        "consumed_sell": render(record.consumed_sell),
-        "last_sync_at": timestamp(record.last_sync_at.as_ref()),
+    json!(PendingRecordView {
+        uuid: &record.uuid,
+        resource_uuid: &record.resource_uuid,
+        resource_name: lookup
+            .resource(&record.resource_uuid)
+            .map(|r| r.name.as_str()),
+        license_reference: &record.source_ref,
+        billing_period: billing_period_date(record.billing_period),
+        consumed_sell: render(record.consumed_sell),
+        last_sync_at: record.last_sync_at.as_ref(),
     })
 }
 
-fn arrow_state(state: ArrowState) -> &'static str {
-    match state {
-        ArrowState::Pending => "pending",
-        ArrowState::Validated => "validated",
-    }
+/// One item of a billing sync, as the API serves it (seed 000).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct BillingSyncItemView<'a> {
+    pub uuid: &'a Uuid,
+    pub arrow_line_reference: &'a str,
+    pub invoice_item_uuid: Option<&'a Uuid>,
+    /// Decimal string, rounded to cents.
+    pub original_price: String,
+    pub compensation_item_uuid: Option<&'a Uuid>,
+    pub vendor_name: &'a str,
+    pub subscription_reference: &'a str,
+    pub classification: &'a str,
+    pub description: &'a str,
+    /// Decimal string, lossless (at least 2 decimals): quantities are not money.
+    pub quantity: String,
+    pub created: &'a Timestamp,
 }
 
 /// One item of a billing sync. Quantities are not money, so they are shown losslessly (at least 2 decimals)
 /// instead of being rounded to cents.
+fn billing_sync_item_view(item: &BillingSyncItem) -> BillingSyncItemView<'_> {
+    BillingSyncItemView {
+        uuid: &item.uuid,
+        arrow_line_reference: &item.arrow_line_reference,
+        invoice_item_uuid: item.invoice_item_uuid.as_ref(),
+        original_price: render(item.original_price),
+        compensation_item_uuid: item.compensation_item_uuid.as_ref(),
+        vendor_name: &item.vendor_name,
+        subscription_reference: &item.subscription_reference,
+        classification: &item.classification,
+        description: &item.description,
+        quantity: render_exact(item.quantity),
+        created: &item.created,
+    }
+}
+
+/// `ArrowEngine.listBillingSyncs()` and `retrieveBillingSync()`: a billing sync with every field of seed
+/// 000, in the seed's order. The mapping's Arrow reference and customer name are null when the store does
+/// not know them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct BillingSyncView<'a> {
+    pub uuid: &'a Uuid,
+    pub url: String,
+    /// The customer mapping's URL.
+    pub customer_mapping: String,
+    pub customer_mapping_uuid: &'a Uuid,
+    pub arrow_reference: Option<&'a str>,
+    pub waldur_customer_name: Option<&'a str>,
+    pub statement_reference: &'a str,
+    /// "YYYY-MM".
+    pub report_period: Period,
+    pub arrow_state: ArrowState,
+    pub state: SyncState,
+    #[cfg_attr(
+        test,
+        ts(type = "\"Pending\" | \"Synced\" | \"Validated\" | \"Reconciled\"")
+    )]
+    pub state_display: &'static str,
+    /// Decimal strings, rounded to cents.
+    pub buy_total: String,
+    pub sell_total: String,
+    pub currency: Currency,
+    pub invoice_uuid: Option<&'a Uuid>,
+    pub error_message: &'a str,
+    pub synced_at: Option<&'a Timestamp>,
+    pub validated_at: Option<&'a Timestamp>,
+    pub reconciled_at: Option<&'a Timestamp>,
+    pub items: Vec<BillingSyncItemView<'a>>,
+    pub created: &'a Timestamp,
+    pub modified: &'a Timestamp,
+}
+
+/// One item of a billing sync, as JSON.
 pub fn render_billing_sync_item(item: &BillingSyncItem) -> Value {
-    json!({
-        "uuid": item.uuid.to_string(),
-        "arrow_line_reference": item.arrow_line_reference,
-        "invoice_item_uuid": uuid(item.invoice_item_uuid.as_ref()),
-        "original_price": render(item.original_price),
-        "compensation_item_uuid": uuid(item.compensation_item_uuid.as_ref()),
-        "vendor_name": item.vendor_name,
-        "subscription_reference": item.subscription_reference,
-        "classification": item.classification,
-        "description": item.description,
-        "quantity": render_exact(item.quantity),
-        "created": item.created.to_rfc3339(),
-    })
+    json!(billing_sync_item_view(item))
 }
 
 /// A billing sync with every field of seed 000, in the seed's order.
 pub fn render_billing_sync(sync: &BillingSync, lookup: &Lookup, base_url: &str) -> Value {
     let mapping = lookup.mapping(&sync.customer_mapping_uuid);
     let customer = lookup.customer_of_mapping(&sync.customer_mapping_uuid);
-    json!({
-        "uuid": sync.uuid.to_string(),
-        "url": billing_sync_url(base_url, &sync.uuid),
-        "customer_mapping": customer_mapping_url(base_url, &sync.customer_mapping_uuid),
-        "customer_mapping_uuid": sync.customer_mapping_uuid.to_string(),
-        "arrow_reference": text(mapping.map(|m| m.arrow_reference.as_str())),
-        "waldur_customer_name": text(customer.map(|c| c.name.as_str())),
-        "statement_reference": sync.statement_reference,
-        "report_period": sync.report_period.to_string(),
-        "arrow_state": arrow_state(sync.arrow_state),
-        "state": sync.state.code(),
-        "state_display": sync.state.display(),
-        "buy_total": render(sync.buy_total),
-        "sell_total": render(sync.sell_total),
-        "currency": sync.currency.as_str(),
-        "invoice_uuid": uuid(sync.invoice_uuid.as_ref()),
-        "error_message": sync.error_message,
-        "synced_at": timestamp(sync.synced_at.as_ref()),
-        "validated_at": timestamp(sync.validated_at.as_ref()),
-        "reconciled_at": timestamp(sync.reconciled_at.as_ref()),
-        "items": sync.items.iter().map(render_billing_sync_item).collect::<Vec<_>>(),
-        "created": sync.created.to_rfc3339(),
-        "modified": sync.modified.to_rfc3339(),
+    json!(BillingSyncView {
+        uuid: &sync.uuid,
+        url: billing_sync_url(base_url, &sync.uuid),
+        customer_mapping: customer_mapping_url(base_url, &sync.customer_mapping_uuid),
+        customer_mapping_uuid: &sync.customer_mapping_uuid,
+        arrow_reference: mapping.map(|m| m.arrow_reference.as_str()),
+        waldur_customer_name: customer.map(|c| c.name.as_str()),
+        statement_reference: &sync.statement_reference,
+        report_period: sync.report_period,
+        arrow_state: sync.arrow_state,
+        state: sync.state,
+        state_display: sync.state.display(),
+        buy_total: render(sync.buy_total),
+        sell_total: render(sync.sell_total),
+        currency: sync.currency,
+        invoice_uuid: sync.invoice_uuid.as_ref(),
+        error_message: &sync.error_message,
+        synced_at: sync.synced_at.as_ref(),
+        validated_at: sync.validated_at.as_ref(),
+        reconciled_at: sync.reconciled_at.as_ref(),
+        items: sync.items.iter().map(billing_sync_item_view).collect(),
+        created: &sync.created,
+        modified: &sync.modified,
     })
 }
 

@@ -40,26 +40,64 @@ use crate::vendors::arrow::records::{
     SyncState, ValidationRule,
 };
 
+/// What trigger_sync did, statement by statement.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct BillingSyncCounters {
+    #[cfg_attr(test, ts(type = "number"))]
     pub syncs_created: u64,
+    #[cfg_attr(test, ts(type = "number"))]
     pub syncs_updated: u64,
+    #[cfg_attr(test, ts(type = "number"))]
     pub invoice_items_created: u64,
+    #[cfg_attr(test, ts(type = "number"))]
     pub skipped_zero: u64,
+    #[cfg_attr(test, ts(type = "number"))]
     pub skipped_unmapped: u64,
+    #[cfg_attr(test, ts(type = "number"))]
     pub skipped_consumption: u64,
+    #[cfg_attr(test, ts(type = "number"))]
     pub errors: u64,
-    pub error_details: Vec<serde_json::Value>,
+    pub error_details: Vec<StatementSyncError>,
 }
 
+/// A statement trigger_sync could not plan; the others are synced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct StatementSyncError {
+    pub statement_reference: String,
+    pub customer_mapping_uuid: Uuid,
+    #[cfg_attr(test, ts(type = "BillsyncErrorCode"))]
+    pub code: &'static str,
+    pub error: String,
+}
+
+/// What reconcile did, billing sync by billing sync.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StatementCounters {
+    #[cfg_attr(test, ts(type = "number"))]
     pub reconciled: u64,
+    #[cfg_attr(test, ts(type = "number"))]
     pub skipped_not_validated: u64,
+    #[cfg_attr(test, ts(type = "number"))]
     pub compensation_items_created: u64,
+    #[cfg_attr(test, ts(type = "number"))]
     pub invoice_items_created: u64,
+    #[cfg_attr(test, ts(type = "number"))]
     pub errors: u64,
-    pub error_details: Vec<serde_json::Value>,
+    pub error_details: Vec<StatementReconciliationError>,
+}
+
+/// A billing sync reconcile could not plan (its customer mapping is gone, or its plan failed); the others
+/// are reconciled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct StatementReconciliationError {
+    pub billing_sync_uuid: Uuid,
+    #[cfg_attr(test, ts(type = "BillsyncErrorCode"))]
+    pub code: &'static str,
+    pub error: String,
 }
 
 /// What Arrow's statement plans need: the ledger's context, Arrow's own settings, and Arrow's state of
@@ -580,12 +618,12 @@ pub fn plan_billing_sync(
             }
             Err(e) => {
                 counters.errors += 1;
-                counters.error_details.push(serde_json::json!({
-                    "statement_reference": group.statement_reference,
-                    "customer_mapping_uuid": group.mapping.uuid,
-                    "code": e.code(),
-                    "error": e.to_string(),
-                }));
+                counters.error_details.push(StatementSyncError {
+                    statement_reference: group.statement_reference.clone(),
+                    customer_mapping_uuid: group.mapping.uuid.clone(),
+                    code: e.code(),
+                    error: e.to_string(),
+                });
             }
         }
     }
@@ -639,11 +677,11 @@ pub fn plan_statement_reconciliation(
             .find(|m| m.uuid == sync.customer_mapping_uuid)
         else {
             counters.errors += 1;
-            counters.error_details.push(serde_json::json!({
-                "billing_sync_uuid": sync.uuid,
-                "code": "not_found",
-                "error": "customer mapping of the sync not found",
-            }));
+            counters.error_details.push(StatementReconciliationError {
+                billing_sync_uuid: sync.uuid.clone(),
+                code: "not_found",
+                error: "customer mapping of the sync not found".into(),
+            });
             continue;
         };
         // An empty group: every line of the statement has gone from the export.
@@ -665,11 +703,11 @@ pub fn plan_statement_reconciliation(
             }
             Err(e) => {
                 counters.errors += 1;
-                counters.error_details.push(serde_json::json!({
-                    "billing_sync_uuid": sync.uuid,
-                    "code": e.code(),
-                    "error": e.to_string(),
-                }));
+                counters.error_details.push(StatementReconciliationError {
+                    billing_sync_uuid: sync.uuid.clone(),
+                    code: e.code(),
+                    error: e.to_string(),
+                });
             }
         }
     }

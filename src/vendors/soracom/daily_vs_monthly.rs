@@ -31,6 +31,8 @@ use crate::period::Period;
 
 /// What can make the days differ from the month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "SoracomDifferenceReason"))]
 #[serde(rename_all = "snake_case")]
 pub enum DifferenceReason {
     /// Monthly-basis fees are in the month and not in the days.
@@ -41,25 +43,34 @@ pub enum DifferenceReason {
     Coupon,
 }
 
-/// The explanation of one month. Amounts serialize as exact decimal strings.
+/// The explanation of one month (`SoracomEngine.dailyCheck()`). Amounts serialize as exact decimal strings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "SoracomDailyCheck"))]
 pub struct DailyMonthlyExplanation {
+    /// "YYYY-MM".
     pub month: Period,
     pub currency: Currency,
     /// How many daily entries were summed.
+    #[cfg_attr(test, ts(type = "number"))]
     pub days: usize,
     #[serde(with = "crate::money::decimal_string")]
+    #[cfg_attr(test, ts(type = "string"))]
     pub days_sum: Decimal,
     #[serde(with = "crate::money::decimal_string")]
+    #[cfg_attr(test, ts(type = "string"))]
     pub month_amount: Decimal,
     /// `month_amount − days_sum`.
     #[serde(with = "crate::money::decimal_string")]
+    #[cfg_attr(test, ts(type = "string"))]
     pub difference: Decimal,
     /// What per-line rounding can account for: one minor unit per daily entry.
     #[serde(with = "crate::money::decimal_string")]
+    #[cfg_attr(test, ts(type = "string"))]
     pub rounding_tolerance: Decimal,
     /// The month's coupon (0 when none).
     #[serde(with = "crate::money::decimal_string")]
+    #[cfg_attr(test, ts(type = "string"))]
     pub coupon: Decimal,
     /// The reasons that can explain the difference (empty when there is none, or when nothing can).
     pub reasons: Vec<DifferenceReason>,
@@ -67,6 +78,7 @@ pub struct DailyMonthlyExplanation {
     pub explained: bool,
     /// How much of a negative difference is beyond every reason (0 when explained).
     #[serde(with = "crate::money::decimal_string")]
+    #[cfg_attr(test, ts(type = "string"))]
     pub shortfall: Decimal,
     /// Whether the monthly bill is final; a temporary month may still grow.
     pub month_is_final: bool,

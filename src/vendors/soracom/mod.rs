@@ -29,6 +29,7 @@ mod ops;
 pub mod port;
 pub mod preview;
 pub mod records;
+pub mod responses;
 pub mod routes;
 pub mod settings;
 pub mod status;

@@ -7,6 +7,7 @@ use super::port::SoracomApi;
 use super::records::{
     billing_history, daily_bills, latest_bill, monthly_bill, render_record, statistics,
 };
+use super::responses::{month_reconciled, MonthNotClosed, SoracomConsumptionStatus};
 use super::settings::subscriber_of;
 use super::validate::{MonthRequest, Operation, PathRequest, RecordQuery};
 use super::{
@@ -75,23 +76,22 @@ impl<S: Store, B: SoracomApi, C: Clock, P: Progress> Engine<S, Soracom<B>, C, P>
                 )
                 .await?
             else {
-                return Ok(json!({
-                    "month_closed": false,
-                    "reconciled": 0,
-                    "detail": format!("Soracom has not closed {} yet: nothing is final to reconcile.", request.period.compact()),
+                return Ok(json!(MonthNotClosed {
+                    month_closed: false,
+                    reconciled: 0,
+                    detail: format!(
+                        "Soracom has not closed {} yet: nothing is final to reconcile.",
+                        request.period.compact()
+                    ),
                 }));
             };
             let report = self.commit(&planned.changeset, request.dry_run).await?;
-            let mut body = outcome(
+            Ok(month_reconciled(outcome(
                 json!(planned.counters),
                 &planned.changeset,
                 request.dry_run,
                 report,
-            );
-            if let Some(object) = body.as_object_mut() {
-                object.insert("month_closed".into(), json!(true));
-            }
-            Ok(body)
+            )))
         })
         .await
     }
@@ -134,14 +134,14 @@ impl<S: Store, B: SoracomApi, C: Clock, P: Progress> Engine<S, Soracom<B>, C, P>
         let global = self.global_switch().await?;
         let settings = self.settings(None).await.ok();
         let records = self.records(Map::new()).await?;
-        Ok(json!({
-            "global_sync_enabled": global.enabled,
-            "settings_uuid": settings.as_ref().map(|s| s.uuid.clone()),
-            "sync_enabled": global.enabled && settings.as_ref().is_some_and(|s| s.sync_enabled),
-            "current_period": self.current_period()?,
-            "latest_period": records.iter().map(|r| r.billing_period).max(),
-            "pending_records": records.iter().filter(|r| !r.is_finalized()).count(),
-            "last_sync_at": records.iter().filter_map(|r| r.last_sync_at).max().map(|t| t.to_rfc3339()),
+        Ok(json!(SoracomConsumptionStatus {
+            global_sync_enabled: global.enabled,
+            settings_uuid: settings.as_ref().map(|s| s.uuid.clone()),
+            sync_enabled: global.enabled && settings.as_ref().is_some_and(|s| s.sync_enabled),
+            current_period: self.current_period()?,
+            latest_period: records.iter().map(|r| r.billing_period).max(),
+            pending_records: records.iter().filter(|r| !r.is_finalized()).count(),
+            last_sync_at: records.iter().filter_map(|r| r.last_sync_at).max(),
         }))
     }
 
@@ -219,6 +219,7 @@ impl<S: Store, B: SoracomApi, C: Clock, P: Progress> Engine<S, Soracom<B>, C, P>
             .ok_or_else(|| Error::field("yyyyMM", "This field is required."))?;
         let records = self.customer_records(&request.uuid).await?;
         monthly_bill(&records.iter().collect::<Vec<_>>(), month)?
+            .map(|bill| json!(bill))
             .ok_or_else(|| Error::not_found(format!("bill of {}", month.compact())))
     }
 
@@ -226,6 +227,7 @@ impl<S: Store, B: SoracomApi, C: Clock, P: Progress> Engine<S, Soracom<B>, C, P>
     pub async fn customer_latest_bill(&self, request: &PathRequest) -> Result<Value> {
         let records = self.customer_records(&request.uuid).await?;
         latest_bill(&records.iter().collect::<Vec<_>>())?
+            .map(|bill| json!(bill))
             .ok_or_else(|| Error::not_found("latest bill"))
     }
 
@@ -235,12 +237,15 @@ impl<S: Store, B: SoracomApi, C: Clock, P: Progress> Engine<S, Soracom<B>, C, P>
             .month
             .ok_or_else(|| Error::field("yyyyMM", "This field is required."))?;
         let records = self.customer_records(&request.uuid).await?;
-        daily_bills(&records.iter().collect::<Vec<_>>(), month)
+        Ok(json!(daily_bills(
+            &records.iter().collect::<Vec<_>>(),
+            month
+        )?))
     }
 
     /// `billingHistory(customerUuid)`.
     pub async fn customer_billing_history(&self, request: &PathRequest) -> Result<Value> {
         let records = self.customer_records(&request.uuid).await?;
-        billing_history(&records.iter().collect::<Vec<_>>())
+        Ok(json!(billing_history(&records.iter().collect::<Vec<_>>())?))
     }
 }

@@ -11,6 +11,7 @@ use crate::ledger::ConsumptionRecord;
 use crate::period::Period;
 use crate::vendors::arrow::query::{self, CleanupFilter, RecordFilter};
 use crate::vendors::arrow::records::{render_consumption_record, render_pending_record, Lookup};
+use crate::vendors::arrow::responses::HistoricalConsumptionResponse;
 use crate::vendors::arrow::settings::license_of;
 use crate::vendors::arrow::validate::{
     CleanupConsumptionRequest, ConsumptionRecordQuery, ConsumptionSyncRequest,
@@ -172,19 +173,16 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
             }));
         }
         let changeset = planned.changeset;
-        let report = self.commit(&changeset, dry_run).await?;
-        let body = json!({
-            "resource_uuid": resource.uuid,
-            "resource_name": resource.name,
-            "periods_synced": synced,
-            "periods_skipped": skipped,
-            "errors": errors,
-        });
-        Ok(if dry_run {
-            outcome(body, &changeset, true, report)
-        } else {
-            body
-        })
+        self.commit(&changeset, dry_run).await?;
+        Ok(json!(HistoricalConsumptionResponse {
+            resource_uuid: resource.uuid,
+            resource_name: resource.name,
+            periods_synced: synced,
+            periods_skipped: skipped,
+            errors,
+            dry_run: dry_run.then_some(true),
+            changeset: dry_run.then_some(changeset),
+        }))
     }
 
     /// cleanup_consumption: delete matching records (a dry run by default). Their invoice items stay.

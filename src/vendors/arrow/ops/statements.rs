@@ -15,6 +15,7 @@ use crate::vendors::arrow::query::{self, SyncFilter};
 use crate::vendors::arrow::records::{
     render_billing_sync, ArrowSettings, ArrowState, BillingSync, CustomerMapping, SyncState,
 };
+use crate::vendors::arrow::responses::{SyncPaused, SyncResumed};
 use crate::vendors::arrow::statements::plan_billing_sync;
 use crate::vendors::arrow::statements::plan_statement_reconciliation;
 use crate::vendors::arrow::statements::{StatementContext, StatementLedger};
@@ -266,7 +267,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
     }
 
     /// pause_sync / resume_sync: the global switch, one settings' switch, or (with neither named) the
-    /// active settings'. Answers {"paused": [...]} or {"resumed": [...]}.
+    /// active settings'. Answers [`SyncPaused`] or [`SyncResumed`].
     pub async fn switch_sync(&self, request: &SyncPauseRequest, enabled: bool) -> Result<Value> {
         self.with_retries("switch_sync", async || {
             self.switch_sync_once(request, enabled).await
@@ -298,7 +299,10 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
             switched.push(settings.uuid.to_string());
         }
         self.commit(&changeset, false).await?;
-        let key = if enabled { "resumed" } else { "paused" };
-        Ok(json!({ key: switched }))
+        Ok(if enabled {
+            json!(SyncResumed { resumed: switched })
+        } else {
+            json!(SyncPaused { paused: switched })
+        })
     }
 }

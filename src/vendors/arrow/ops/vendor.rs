@@ -5,13 +5,16 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
-use crate::engine::{outcome, Clock, Engine, Payload, Progress, Store};
+use crate::engine::{Clock, Engine, Payload, Progress, Store};
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
 use crate::ledger::changeset::Changeset;
 use crate::money::{render_exact, Currency};
 use crate::period::{Period, SYNC_RESOURCES_MONTHS};
 use crate::vendors::arrow::records::{Customer, CustomerMapping, Project, Resource};
+use crate::vendors::arrow::responses::{
+    BillingExportResponse, ConsumptionFetchResponse, LicenseInfoResponse, ResourceSyncResponse,
+};
 use crate::vendors::arrow::settings::LICENSE_ATTRIBUTE;
 use crate::vendors::arrow::validate::{
     BillingExportRequest, ConsumptionFetchRequest, LicenseInfoRequest, Operation,
@@ -102,12 +105,12 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
             .filter(|(_, line)| wanted.is_none_or(|c| line.classification.eq_ignore_ascii_case(c)))
             .map(|(page, line)| Value::Object(page.raw_data(line)))
             .collect();
-        Ok(json!({
-            "period_from": request.period_from,
-            "period_to": request.period_to,
-            "classification": request.classification,
-            "row_count": data.len(),
-            "data": data,
+        Ok(json!(BillingExportResponse {
+            period_from: request.period_from,
+            period_to: request.period_to,
+            classification: request.classification.clone(),
+            row_count: data.len(),
+            data,
         }))
     }
 
@@ -119,11 +122,11 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
             .await?;
         let payload = payload_value(payload, "arrow consumption")?;
         let data = rows_as_objects(&payload, "lines", "arrow consumption")?;
-        Ok(json!({
-            "license_reference": request.license_reference,
-            "period": request.period,
-            "row_count": data.len(),
-            "data": data,
+        Ok(json!(ConsumptionFetchResponse {
+            license_reference: request.license_reference.clone(),
+            period: request.period,
+            row_count: data.len(),
+            data,
         }))
     }
 
@@ -136,7 +139,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
             Some(data) => data.clone(),
             None => payload,
         };
-        Ok(json!({ "data": data }))
+        Ok(json!(LicenseInfoResponse { data }))
     }
 
     /// sync_resources: IAAS export rows summed per Vendor Subscription ID and month, written onto the host
@@ -360,24 +363,21 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
                 changeset.put(format!("resource:{}", resource.uuid), resource)?;
             }
         }
-        let report = self.commit(&changeset, dry_run).await?;
+        self.commit(&changeset, dry_run).await?;
         let count = |k: &str| counters.get(k).copied().unwrap_or(0);
-        let body = json!({
-            "synced": count("synced"),
-            "created": count("created"),
-            "updated": count("updated"),
-            "orders_created": 0,
-            "customers_created": count("customers_created"),
-            "projects_created": count("projects_created"),
-            "mappings_created": count("mappings_created"),
-            "invoices_created": 0,
-            "invoice_items_created": 0,
-            "errors": [],
-        });
-        Ok(if dry_run {
-            outcome(body, &changeset, true, report)
-        } else {
-            body
-        })
+        Ok(json!(ResourceSyncResponse {
+            synced: count("synced"),
+            created: count("created"),
+            updated: count("updated"),
+            orders_created: 0,
+            customers_created: count("customers_created"),
+            projects_created: count("projects_created"),
+            mappings_created: count("mappings_created"),
+            invoices_created: 0,
+            invoice_items_created: 0,
+            errors: Vec::new(),
+            dry_run: dry_run.then_some(true),
+            changeset: dry_run.then_some(changeset),
+        }))
     }
 }

@@ -4,6 +4,7 @@
 //! compensation items a deleted record points at are counted, not deleted: money billed stays billed, and a
 //! re-sync finds those items again by their source key (defect 5).
 
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::error::{Error, Result, NON_FIELD_ERRORS};
@@ -50,17 +51,38 @@ pub struct CleanupPlan {
     pub invoice_items_affected: usize,
 }
 
+/// `ArrowEngine.cleanupConsumption()`: the seed's response, counts only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct CleanupResponse {
+    pub dry_run: bool,
+    /// How many records match.
+    #[cfg_attr(test, ts(type = "number"))]
+    pub records_to_delete: usize,
+    /// How many were deleted: 0 on a dry run.
+    #[cfg_attr(test, ts(type = "number"))]
+    pub records_deleted: usize,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub compensation_items_affected: usize,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub invoice_items_affected: usize,
+}
+
 impl CleanupPlan {
     /// The seed response. records_deleted is what applying the plan deletes: 0 on a dry run.
-    pub fn to_json(&self) -> Value {
+    pub fn response(&self) -> CleanupResponse {
         let count = self.records_to_delete.len();
-        json!({
-            "dry_run": self.dry_run,
-            "records_to_delete": count,
-            "records_deleted": if self.dry_run { 0 } else { count },
-            "compensation_items_affected": self.compensation_items_affected,
-            "invoice_items_affected": self.invoice_items_affected,
-        })
+        CleanupResponse {
+            dry_run: self.dry_run,
+            records_to_delete: count,
+            records_deleted: if self.dry_run { 0 } else { count },
+            compensation_items_affected: self.compensation_items_affected,
+            invoice_items_affected: self.invoice_items_affected,
+        }
+    }
+
+    pub fn to_json(&self) -> Value {
+        json!(self.response())
     }
 }
 

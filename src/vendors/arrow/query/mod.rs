@@ -21,7 +21,7 @@ pub use crate::rest::page::{
     decode, effective_page_size, encode, page_items, page_url, paginate, Page, DEFAULT_PAGE_SIZE,
     INVALID_PAGE, MAX_PAGE_SIZE,
 };
-pub use cleanup::{plan_cleanup, CleanupFilter, CleanupPlan};
+pub use cleanup::{plan_cleanup, CleanupFilter, CleanupPlan, CleanupResponse};
 pub use filter::{
     pending_order, record_order, select_records, select_syncs, sync_order, uuid_from_uri,
     RecordFilter, SyncFilter,

@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::error::{Error, Result};
@@ -212,24 +213,22 @@ pub fn pending_records(records: &[ConsumptionRecord]) -> Vec<&ConsumptionRecord>
     out
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `ArrowEngine.consumptionStatus()` (seed 000).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ConsumptionStatus {
     pub global_sync_enabled: bool,
     /// false when there are no settings.
     pub settings_sync_enabled: bool,
+    /// The active settings; null when there are none.
     pub settings_uuid: Option<Uuid>,
-    /// The newest last_sync_at of any record.
+    /// The newest last_sync_at of any record (RFC 3339); null before the first sync.
     pub last_sync_run: Option<Timestamp>,
 }
 
 impl ConsumptionStatus {
     pub fn to_json(&self) -> Value {
-        json!({
-            "global_sync_enabled": self.global_sync_enabled,
-            "settings_sync_enabled": self.settings_sync_enabled,
-            "settings_uuid": self.settings_uuid.as_ref().map(Uuid::to_string),
-            "last_sync_run": self.last_sync_run.map(Timestamp::to_rfc3339),
-        })
+        json!(self)
     }
 }
 
