@@ -110,6 +110,14 @@ impl<'a> BilledItems<'a> {
             .map(|i| &i.customer_uuid)
     }
 
+    /// The currency the items of `source_key` bill in (the first item's).
+    pub fn currency_of(&self, source_key: &SourceKey) -> Option<Currency> {
+        self.by_source
+            .get(source_key)
+            .and_then(|items| items.first())
+            .map(|i| i.currency)
+    }
+
     /// The compensation kind of a source: a record's, or a document line's, after its first item.
     pub fn compensation_kind(&self, source_key: &SourceKey) -> InvoiceItemKind {
         match self

@@ -141,7 +141,7 @@ fn group_lines<'a>(
     lines: &'a [BilledLine],
     mappings: &'a [CustomerMapping],
     counters: &mut BillingSyncCounters,
-) -> Result<Vec<StatementGroup<'a>>> {
+) -> Result<Grouped<'a>> {
     let of_period: Vec<BilledLine> = lines.iter().filter(|l| l.is_for(period)).cloned().collect();
     check_unique_lines(&of_period)?;
     let by_reference: BTreeMap<&str, &CustomerMapping> = mappings
@@ -150,6 +150,7 @@ fn group_lines<'a>(
         .map(|m| (m.arrow_reference.trim(), m))
         .collect();
     let mut groups: BTreeMap<(String, Uuid), StatementGroup<'a>> = BTreeMap::new();
+    let mut zero = Vec::new();
     for line in lines.iter().filter(|l| l.is_for(period)) {
         let Some(mapping) = by_reference.get(line.customer_reference.trim()) else {
             counters.skipped_unmapped += 1;
@@ -157,6 +158,7 @@ fn group_lines<'a>(
         };
         if ctx.invoice_price(line.sell, line.buy).is_zero() {
             counters.skipped_zero += 1;
+            zero.push((line, *mapping));
             continue;
         }
         groups
@@ -169,8 +171,14 @@ fn group_lines<'a>(
             .lines
             .push(line);
     }
-    Ok(groups.into_values().collect())
+    Ok((groups.into_values().collect(), zero))
 }
+
+/// A month's mapped lines: grouped per statement and customer, and apart, those that bill nothing.
+type Grouped<'a> = (
+    Vec<StatementGroup<'a>>,
+    Vec<(&'a BilledLine, &'a CustomerMapping)>,
+);
 
 /// Arrow's state of each statement as the export's state column says, on any of its lines (any customer's:
 /// a customer whose lines have all moved away still learns that the statement is validated).
@@ -558,7 +566,8 @@ pub fn plan_billing_sync(
         states: export_states(lines, period),
     };
     let mut netted_units = BTreeSet::new();
-    for group in group_lines(ctx, period, lines, mappings, &mut counters)? {
+    let (groups, zero_lines) = group_lines(ctx, period, lines, mappings, &mut counters)?;
+    for group in groups {
         let natural = BillingSync::natural_key(
             &ctx.settings.uuid,
             &group.statement_reference,
@@ -627,6 +636,43 @@ pub fn plan_billing_sync(
             }
         }
     }
+    // A licence whose lines own it but bill nothing makes no sync; what its records billed (a record of a
+    // resource gone, or cleaned up since) is netted off all the same, so the licence bills its final: zero.
+    for (line, mapping) in zero_lines {
+        let Some(unit) = line.unit(period) else {
+            continue;
+        };
+        if ledger.ownership.owner(&unit) != UnitOwner::DocumentLines || netted_units.contains(&unit)
+        {
+            continue;
+        }
+        let Some(currency) = line.currency.or(ctx.policy.currency).or_else(|| {
+            ledger
+                .items
+                .unit_sources(&unit)
+                .iter()
+                .find_map(|s| ledger.items.currency_of(s))
+        }) else {
+            continue;
+        };
+        let mut planned = Changeset::new(&ctx.operation, ctx.as_of);
+        match net_off_records(ctx, &ledger, &mut planned, &unit, currency, period) {
+            Ok(netted) => {
+                counters.invoice_items_created += netted;
+                netted_units.insert(unit);
+                changeset.extend(planned);
+            }
+            Err(e) => {
+                counters.errors += 1;
+                counters.error_details.push(StatementSyncError {
+                    statement_reference: line.statement_reference.clone(),
+                    customer_mapping_uuid: mapping.uuid.clone(),
+                    code: e.code(),
+                    error: e.to_string(),
+                });
+            }
+        }
+    }
     Ok((changeset, counters))
 }
 
@@ -648,7 +694,7 @@ pub fn plan_statement_reconciliation(
     let mut changeset = Changeset::new(&ctx.operation, ctx.as_of);
     let mut counters = StatementCounters::default();
     let mut ignored = BillingSyncCounters::default();
-    let groups = group_lines(ctx, period, lines, mappings, &mut ignored)?;
+    let (groups, _) = group_lines(ctx, period, lines, mappings, &mut ignored)?;
     let by_sync: BTreeMap<Uuid, &StatementGroup<'_>> = groups
         .iter()
         .map(|g| {
