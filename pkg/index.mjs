@@ -16,6 +16,7 @@ export const {
   SoracomCsvAggregator,
   parseBillingExport,
   previewReconciliation,
+  previewReconciliationJson,
   ArrowEngine,
   SoracomEngine,
   MemoryStore,

@@ -60,6 +60,7 @@ const FUNCTIONS = {
   aggregateConsumption: [[{ ...tag, payload: consumption }], { currency: 'EUR' }],
   parseBillingExport: [exportPage],
   previewReconciliation: [{ period: '2025-01', records: [], exportPayload: exportPage, asOf: '2025-02-03T10:00:00Z' }],
+  previewReconciliationJson: [{ period: '2025-01', records: [], exportPayload: exportPage, asOf: '2025-02-03T10:00:00Z' }],
   createMemoryStore: [tables()],
   isBillsyncError: [new Error('x')],
   runStoreConformance: [async (initial) => billsync.createMemoryStore(initial), { only: () => false }],

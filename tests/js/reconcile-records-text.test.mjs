@@ -45,3 +45,14 @@ test('records text that is not JSON, or not a list, is a coded error', () => {
   assert.throws(() => preview('[{"license_reference": '), (e) => e.code === 'invalid_payload');
   assert.throws(() => preview('{"a": 1}'), (e) => e.code === 'validation_failed');
 });
+
+test('previewReconciliationJson returns the same result as one JSON text', () => {
+  const request = { period: '2025-01', records: JSON.stringify(records), exportPayload, settings: { currency: 'EUR' }, asOf: '2025-02-03T10:00:00Z' };
+  const text = billsync.previewReconciliationJson(request);
+  assert.equal(typeof text, 'string');
+  assert.deepEqual(JSON.parse(text), billsync.previewReconciliation(request));
+  // Planned rows are spliced in as objects, not as strings of JSON.
+  const writes = JSON.parse(text).changeset.writes;
+  assert.ok(writes.length > 0 && writes.every((w) => w.op === 'delete' || typeof w.row === 'object'));
+  assert.throws(() => billsync.previewReconciliationJson({ ...request, records: '[1' }), (e) => e.code === 'invalid_payload');
+});
