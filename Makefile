@@ -7,7 +7,11 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := test
 
 WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
+# Two builds of one crate: the browser's is built for size (the `release` profile, opt-level "z": it is
+# downloaded), Node's for speed (`release-node`, opt-level 3: a bulk preview runs 2x faster, the file is
+# 1.5x larger and nobody downloads it). README, "Measurements".
 WASM := target/wasm32-unknown-unknown/release/billsync.wasm
+WASM_NODE := target/wasm32-unknown-unknown/release-node/billsync.wasm
 DIST := pkg/dist
 CHROMIUM ?= /usr/bin/chromium
 # Debian's Node ships its headers in /usr/include/node: native npm modules build against them offline.
@@ -58,8 +62,9 @@ build: setup $(DIST)/.stamp
 
 $(DIST)/.stamp: Cargo.toml Cargo.lock $(shell find src -type f) node_modules/.package-lock.json
 	cargo build --lib --release --target wasm32-unknown-unknown
+	cargo build --lib --profile release-node --target wasm32-unknown-unknown
 	rm -rf $(DIST) && mkdir -p $(DIST)/node $(DIST)/web
-	wasm-bindgen $(WASM) --out-dir $(DIST)/node --target nodejs
+	wasm-bindgen $(WASM_NODE) --out-dir $(DIST)/node --target nodejs
 	wasm-bindgen $(WASM) --out-dir $(DIST)/web --target web
 	# The Node glue is CommonJS; the error-class snippet it requires is an ES module (require(esm), Node >= 20.19).
 	echo '{"type": "commonjs"}' > $(DIST)/node/package.json
@@ -145,14 +150,17 @@ run: build
 bench: build
 	bash bench/run.sh
 
-# The gzipped wasm may not grow past this. It was 338,479 bytes before the ledger, Soracom and issue 10's
-# ownership rules; with them, the Soracom CSV class and the generated types it is 444,156, and the budget is
-# that rounded up to the next 10 KB (README: "Measurements"). The goal is 250 KB with Soracom: not met yet.
-WASM_GZIP_BUDGET := 450000
+# The gzipped wasm may not grow past these, each the last measured size rounded up to the next 10 KB (README:
+# "Measurements"). The browser's build (what is downloaded) was 338,479 bytes before the ledger, Soracom and
+# issue 10's rules, 444,156 with them, and is 467,112 with the typed responses and the preview's text paths;
+# the goal is 250 KB, not met. Node's build (opt-level 3, for speed) is 722,213.
+WASM_GZIP_BUDGET := 470000
+WASM_NODE_GZIP_BUDGET := 730000
 
 ## size: raw, gzip and brotli sizes of the wasm the package ships; fails over the gzip budget
 size: $(DIST)/.stamp
 	@node tests/support/wasm-size.mjs $(DIST)/web/billsync_bg.wasm $(WASM_GZIP_BUDGET)
+	@node tests/support/wasm-size.mjs $(DIST)/node/billsync_bg.wasm $(WASM_NODE_GZIP_BUDGET)
 
 clean:
 	cargo clean

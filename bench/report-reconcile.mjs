@@ -10,9 +10,16 @@ const js = by['decimal.js'].median;
 console.log(`\nreconciliation preview, ${by.native.records} records (median of ${by.native.seconds.length} runs)`);
 for (const r of Object.values(by)) {
   const perSecond = Math.round(r.records / r.median).toLocaleString('en');
-  console.log(`${r.impl.padEnd(12)} ${r.median.toFixed(3).padStart(7)} s  ${perSecond.padStart(10)} records/s  ` +
+  console.log(`${r.impl.padEnd(26)} ${r.median.toFixed(3).padStart(7)} s  ${perSecond.padStart(10)} records/s  ` +
     `${(r.median / native).toFixed(2)}x native time  ${(js / r.median).toFixed(2)}x decimal.js speed  ` +
-    `peak RSS ${r.peak_rss_mb ?? '?'} MB`);
+    `peak RSS ${r.peak_rss_mb ?? '?'} MB  result ${r.result_bytes?.toLocaleString('en') ?? '?'} bytes`);
+}
+const n = by.native;
+if (n.last_run_phases) {
+  const p = n.last_run_phases;
+  console.log(`native phases (last run): export read ${p.export_read.toFixed(3)} s, records read and planned ` +
+    `${p.records_read_and_planned.toFixed(3)} s, result written ${p.result_written.toFixed(3)} s; ` +
+    `${n.allocations_per_record.toFixed(1)} allocations per record`);
 }
 const same = rows.every((r) => r.adjustment === rows[0].adjustment && r.compensations === rows[0].compensations);
 console.log(`checksums (Σ adjustment, compensations): ${same ? 'all equal' : 'DIFFER'}: ${rows.map((r) => `${r.impl} ${r.adjustment}/${r.compensations}`).join(', ')}`);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Soracom's billing CSV, streamed from a file in 64 KiB chunks and aggregated three ways on the same file:
-#   native Rust (bench-native profile), billsync's SoracomCsvAggregator (wasm, release profile) in Node,
+#   native Rust (bench-native profile), billsync's SoracomCsvAggregator (wasm: the package's Node build, pkg/dist/node) in Node,
 #   plain JS doing the same work with decimal.js.
 # Prints rows/s, MB/s, peak RSS and the ratios, and fails unless all three agree on every sum.
 #
@@ -21,9 +21,9 @@ mkdir -p "$BUILD"
 echo "generating $ROWS rows (once; bench/data/ keeps it)..." >&2
 DATA=$(node bench/soracom-data.mjs "$ROWS" "$SUBSCRIBERS")
 
-echo "building the wasm (release profile) and the native bench (bench-native profile)..." >&2
-cargo build --quiet --target wasm32-unknown-unknown --release
-wasm-bindgen target/wasm32-unknown-unknown/release/billsync.wasm --out-dir "$BUILD" --target nodejs
+echo "building the package (make build) and the native bench (bench-native profile)..." >&2
+make --no-print-directory build >&2
+cp -r pkg/dist/node/. "$BUILD/"
 cargo bench --quiet --profile bench-native --bench soracom_csv --no-run 2>/dev/null
 
 : > "$RESULTS"

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Parse + aggregate Arrow consumption payloads three ways on the same data, and print lines/s and ratios:
-#   native Rust (bench-native profile), billsync's wasm in Node (release profile), plain JS with decimal.js.
+#   native Rust (bench-native profile), billsync's wasm in Node (the package's own Node build, pkg/dist/node:
+#   release-node profile, wasm-opt'd), plain JS with decimal.js.
 # Then the peak RSS of the streaming wasm path for 10% of the lines and for all of them, a reconciliation
 # preview at scale, and the Soracom billing CSV benchmark (bench/run-soracom.sh).
 #
 #   bench/run.sh                          1,000 licences x 1,000 lines (1M lines), 3 runs each
 #   LICENCES=100 LINES=1000 bench/run.sh  a quick 100k-line run
-#   WASM_OPT3=1 bench/run.sh              also the wasm build at opt-level 3 (the bench-native profile)
+#   WASM_SMALL=1 bench/run.sh             also the browser's build (release profile, opt-level "z") in Node
 #   RECORDS=10000 bench/run.sh            the reconciliation preview of 10,000 records (default 100,000)
 #   RECONCILE_ONLY=1 bench/run.sh         only the reconciliation preview
 set -euo pipefail
@@ -20,9 +21,10 @@ RESULTS=$BUILD/results.jsonl
 [ -d bench/node_modules/decimal.js ] || (cd bench && npm ci --no-audit --no-fund --silent)
 mkdir -p "$BUILD"
 
-echo "building the wasm (release profile) and the native bench (bench-native profile)..." >&2
-cargo build --quiet --target wasm32-unknown-unknown --release
-wasm-bindgen target/wasm32-unknown-unknown/release/billsync.wasm --out-dir "$BUILD" --target nodejs
+echo "building the package (make build) and the native bench (bench-native profile)..." >&2
+make --no-print-directory build >&2
+# What is measured is what is shipped: the package's Node build, as npm installs it.
+cp -r pkg/dist/node/. "$BUILD/"
 cargo bench --quiet --profile bench-native --bench consumption --no-run 2>/dev/null
 
 if [ -z "${RECONCILE_ONLY:-}" ]; then
@@ -38,11 +40,10 @@ echo "peak RSS of the streaming path..." >&2
 node bench/measure.mjs rss "$(( (LICENCES + 9) / 10 ))" "$LINES" >> "$RESULTS"
 node bench/measure.mjs rss "$LICENCES" "$LINES" >> "$RESULTS"
 
-if [ -n "${WASM_OPT3:-}" ]; then
-  echo "wasm at opt-level 3..." >&2
-  cargo build --quiet --target wasm32-unknown-unknown --profile bench-native
-  wasm-bindgen target/wasm32-unknown-unknown/bench-native/billsync.wasm --out-dir "$BUILD/opt3" --target nodejs
-  BILLSYNC_BUILD=opt3 node bench/measure.mjs wasm "$DATA" "$RUNS" | sed 's/"impl":"wasm"/"impl":"wasm (opt-level 3)"/' >> "$RESULTS"
+if [ -n "${WASM_SMALL:-}" ]; then
+  echo "the browser's build (opt-level z) in Node..." >&2
+  wasm-bindgen target/wasm32-unknown-unknown/release/billsync.wasm --out-dir "$BUILD/small" --target nodejs
+  BILLSYNC_BUILD=small node bench/measure.mjs wasm "$DATA" "$RUNS" | sed 's/"impl":"wasm"/"impl":"wasm (browser build, z)"/' >> "$RESULTS"
 fi
 
 node bench/report.mjs "$RESULTS"
@@ -56,6 +57,11 @@ echo "reconciliation preview of $RECORDS records..." >&2
 {
   cargo bench --quiet --profile bench-native --bench reconcile -- "$RDATA" "$RUNS"
   node bench/measure-reconcile.mjs wasm "$RDATA" "$RUNS"
+  if [ -n "${WASM_SMALL:-}" ]; then
+    wasm-bindgen target/wasm32-unknown-unknown/release/billsync.wasm --out-dir "$BUILD/small" --target nodejs
+    BILLSYNC_JS=./build/small/billsync.js node bench/measure-reconcile.mjs wasm "$RDATA" "$RUNS" \
+      | sed 's/"impl":"wasm"/"impl":"wasm (browser build, z)"/'
+  fi
   node bench/measure-reconcile.mjs js "$RDATA" "$RUNS"
 } > "$BUILD/reconcile.jsonl"
 node bench/report-reconcile.mjs "$BUILD/reconcile.jsonl"

@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::changeset::Changeset;
-use super::record_input::{records_from_text, records_from_value, Cell, RecordSlot};
+use super::record_input::{records_from_text, Cell, RecordSlot};
 use super::{
     kind_key, plan_consumption_reconciliation, Billing, ConsumptionRecord, Details, FinalFigure,
     InvoiceItem, InvoiceItemKind, PlanContext, Policy, PriceSource, ReconciliationCounters,
@@ -427,11 +427,16 @@ pub fn preview_reconciliation(
         }
     };
     let policy = policy_from(object.get("settings"), vendor, &mut problems);
-    let record_slots = match records_text {
-        Some(text) => records_from_text(text, vendor.source_label)?,
-        None => object
-            .get("records")
-            .and_then(|records| records_from_value(records, vendor.source_label)),
+    // Records given as values are read through their text: one reader for both (a second, over values,
+    // costs the wasm more than the copy costs the call).
+    let records_as_text;
+    let record_slots = match (records_text, object.get("records")) {
+        (Some(text), _) => records_from_text(text, vendor.source_label)?,
+        (None, Some(records @ Value::Array(_))) => {
+            records_as_text = records.to_string();
+            records_from_text(&records_as_text, vendor.source_label)?
+        }
+        (None, _) => None,
     };
     let record_slots = record_slots.unwrap_or_else(|| {
         problems.add("records", "Expected a list of consumption records.");

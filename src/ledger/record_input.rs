@@ -1,7 +1,6 @@
 //! Consumption records as a caller sends them to a preview: a JSON array of objects in the shape of the
-//! consumption-records API. They are read in place, field by field, from the JSON text (or from a parsed
-//! value): a record's strings borrow from its input, and fields the preview does not use are skipped
-//! without being built. Nothing is checked here beyond JSON types; [`super::preview`] checks every field.
+//! consumption-records API. They are read in place, field by field, from the JSON text: a record's strings
+//! borrow from its input, and fields the preview does not use are skipped without being built. Nothing is checked here beyond JSON types; [`super::preview`] checks every field.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -93,17 +92,6 @@ pub fn records_from_text<'a>(
     .map_err(invalid)?;
     reader.end().map_err(invalid)?;
     Ok(records)
-}
-
-/// Reads the records array from a parsed value (its strings are borrowed, not copied); None when it is not
-/// an array. (Every visitor here accepts every JSON type, so reading a value cannot fail otherwise.)
-pub fn records_from_value<'a>(value: &'a Value, source_label: &str) -> Option<Vec<RecordSlot<'a>>> {
-    Records {
-        label: source_label,
-    }
-    .deserialize(value)
-    .ok()
-    .flatten()
 }
 
 /// The array: None when the input is not an array.
@@ -342,13 +330,10 @@ mod tests {
     ]"#;
 
     #[test]
-    fn text_and_value_read_alike() {
+    fn fields_are_read_as_given() {
         let from_text = records_from_text(TEXT, "license_reference")
             .unwrap()
             .unwrap();
-        let value: Value = serde_json::from_str(TEXT).unwrap();
-        let from_value = records_from_value(&value, "license_reference").unwrap();
-        assert_eq!(from_text, from_value);
         assert_eq!(from_text.len(), 6);
         let first = from_text[0].as_ref().unwrap();
         assert_eq!(first.source.text(), Some("L1"));
@@ -375,12 +360,6 @@ mod tests {
         for text in ["{}", "3", "\"x\"", "null"] {
             assert_eq!(
                 records_from_text(text, "license_reference").unwrap(),
-                None,
-                "{text}"
-            );
-            let value: Value = serde_json::from_str(text).unwrap();
-            assert_eq!(
-                records_from_value(&value, "license_reference"),
                 None,
                 "{text}"
             );
