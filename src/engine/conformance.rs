@@ -66,21 +66,21 @@ impl World {
         let mut store = MemoryStore::default();
         store.insert(&settings)?;
         store.insert(&Customer {
-            uuid: customer.clone(),
+            uuid: customer,
             name: "Contoso".into(),
             version: 0,
         })?;
         store.insert(&Project {
             uuid: id(3)?,
             name: "Azure".into(),
-            customer_uuid: customer.clone(),
+            customer_uuid: customer,
             version: 0,
         })?;
         store.insert(&CustomerMapping {
             uuid: id(4)?,
-            settings_uuid: Some(settings.uuid.clone()),
+            settings_uuid: Some(settings.uuid),
             arrow_reference: "XSP661245".into(),
-            customer_uuid: customer.clone(),
+            customer_uuid: customer,
             version: 0,
         })?;
         // Inserted out of id order: a store must sort, not keep insertion order.
@@ -102,7 +102,7 @@ impl World {
             store.insert(&resource)?;
             resources.push(resource);
         }
-        resources.sort_by(|a, b| a.uuid.cmp(&b.uuid));
+        resources.sort_by_key(|a| a.uuid);
         Ok(World {
             store,
             settings,
@@ -136,7 +136,7 @@ impl World {
             .enumerate()
             .map(|(n, (resource, c))| ResourceConsumption {
                 resource: resource.clone(),
-                customer_uuid: self.customer.clone(),
+                customer_uuid: self.customer,
                 source_ref: format!("XSP1000{n}"),
                 sell: money(*c),
                 buy: money(c.saturating_mul(8) / 10),
@@ -157,10 +157,10 @@ impl World {
             .iter()
             .map(|r| {
                 (
-                    r.uuid.clone(),
+                    r.uuid,
                     RecordOwner {
                         resource_name: r.name.clone(),
-                        customer_uuid: self.customer.clone(),
+                        customer_uuid: self.customer,
                         live: r.is_live(),
                     },
                 )

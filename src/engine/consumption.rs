@@ -48,10 +48,10 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
                 let customer = hosts.customer_uuid_of_resource(&r.resource_uuid)?;
                 let resource = hosts.resource(&r.resource_uuid);
                 Some((
-                    r.resource_uuid.clone(),
+                    r.resource_uuid,
                     RecordOwner {
                         resource_name: resource.map(|x| x.name.clone()).unwrap_or_default(),
-                        customer_uuid: customer.clone(),
+                        customer_uuid: *customer,
                         live: resource.is_some_and(Resource::is_live),
                     },
                 ))
@@ -126,7 +126,7 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
                 .into_iter()
                 .filter_map(|f| {
                     let resource = hosts.resource(&f.resource_uuid)?.clone();
-                    let customer_uuid = hosts.customer_uuid_of_resource(&f.resource_uuid)?.clone();
+                    let customer_uuid = *hosts.customer_uuid_of_resource(&f.resource_uuid)?;
                     Some(ResourceConsumption {
                         resource,
                         customer_uuid,

@@ -213,7 +213,7 @@ pub fn compensation_item(
     let item = InvoiceItem {
         uuid: Uuid::derive("invoice_item", &key),
         invoice_uuid: InvoiceItem::invoice_uuid_for(customer, period),
-        customer_uuid: customer.clone(),
+        customer_uuid: *customer,
         project_uuid: None,
         resource_uuid: resource.cloned(),
         billing_period: period,

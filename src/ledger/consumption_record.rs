@@ -80,7 +80,7 @@ pub struct ConsumptionRecord {
 impl ConsumptionRecord {
     pub fn key(&self) -> RecordKey {
         RecordKey {
-            resource_uuid: self.resource_uuid.clone(),
+            resource_uuid: self.resource_uuid,
             billing_period: self.billing_period,
             source_ref: self.source_ref.clone(),
         }

@@ -90,7 +90,7 @@ fn plan_one(
     changeset: &mut Changeset,
 ) -> Result<bool> {
     let key = RecordKey {
-        resource_uuid: consumption.resource.uuid.clone(),
+        resource_uuid: consumption.resource.uuid,
         billing_period: period,
         source_ref: consumption.source_ref.clone(),
     };
@@ -132,7 +132,7 @@ fn plan_one(
     let record = ConsumptionRecord {
         uuid: key.record_uuid(),
         vendor: ctx.vendor.to_owned(),
-        resource_uuid: key.resource_uuid.clone(),
+        resource_uuid: key.resource_uuid,
         source_ref: key.source_ref.clone(),
         billing_period: period,
         currency,
@@ -141,11 +141,11 @@ fn plan_one(
         final_sell: existing.and_then(|r| r.final_sell),
         final_buy: existing.and_then(|r| r.final_buy),
         invoice_item_uuid: if known {
-            Some(item_uuid.clone())
+            Some(item_uuid)
         } else {
-            existing.and_then(|r| r.invoice_item_uuid.clone())
+            existing.and_then(|r| r.invoice_item_uuid)
         },
-        compensation_item_uuid: existing.and_then(|r| r.compensation_item_uuid.clone()),
+        compensation_item_uuid: existing.and_then(|r| r.compensation_item_uuid),
         last_sync_at: Some(ctx.as_of),
         finalized_at: None,
         reconciled_at: existing.and_then(|r| r.reconciled_at),
@@ -170,9 +170,9 @@ fn plan_one(
         let item = InvoiceItem {
             uuid: item_uuid,
             invoice_uuid: InvoiceItem::invoice_uuid_for(&consumption.customer_uuid, period),
-            customer_uuid: consumption.customer_uuid.clone(),
-            project_uuid: Some(consumption.resource.project_uuid.clone()),
-            resource_uuid: Some(consumption.resource.uuid.clone()),
+            customer_uuid: consumption.customer_uuid,
+            project_uuid: Some(consumption.resource.project_uuid),
+            resource_uuid: Some(consumption.resource.uuid),
             billing_period: period,
             kind: InvoiceItemKind::Provisional,
             source_key: natural.clone(),

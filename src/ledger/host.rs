@@ -109,9 +109,9 @@ impl Hosts {
         resources: impl IntoIterator<Item = Resource>,
     ) -> Hosts {
         Hosts {
-            customers: customers.into_iter().map(|c| (c.uuid.clone(), c)).collect(),
-            projects: projects.into_iter().map(|p| (p.uuid.clone(), p)).collect(),
-            resources: resources.into_iter().map(|r| (r.uuid.clone(), r)).collect(),
+            customers: customers.into_iter().map(|c| (c.uuid, c)).collect(),
+            projects: projects.into_iter().map(|p| (p.uuid, p)).collect(),
+            resources: resources.into_iter().map(|r| (r.uuid, r)).collect(),
         }
     }
 
@@ -121,15 +121,15 @@ impl Hosts {
     }
 
     pub fn add_customer(&mut self, customer: Customer) {
-        self.customers.insert(customer.uuid.clone(), customer);
+        self.customers.insert(customer.uuid, customer);
     }
 
     pub fn add_project(&mut self, project: Project) {
-        self.projects.insert(project.uuid.clone(), project);
+        self.projects.insert(project.uuid, project);
     }
 
     pub fn add_resource(&mut self, resource: Resource) {
-        self.resources.insert(resource.uuid.clone(), resource);
+        self.resources.insert(resource.uuid, resource);
     }
 
     pub fn customer(&self, uuid: &Uuid) -> Option<&Customer> {

@@ -292,7 +292,7 @@ fn record_from(
     });
     let resource_name = r.resource_name.text().unwrap_or_default().to_owned();
     let customer_name = r.customer_name.text().unwrap_or_default().to_owned();
-    let customer = customer_uuid.unwrap_or_else(|| shared.unassigned.clone());
+    let customer = customer_uuid.unwrap_or(shared.unassigned);
     Some(PreviewRecord {
         record: ConsumptionRecord {
             uuid,
@@ -339,20 +339,19 @@ fn inferred_items(
         &record.source_ref,
     );
     let consumed = ctx.invoice_price(record.consumed_sell, record.consumed_buy);
-    let invoice_uuid = invoices
-        .entry((owner.customer_uuid.clone(), record.billing_period))
+    let invoice_uuid = *invoices
+        .entry((owner.customer_uuid, record.billing_period))
         .or_insert_with(|| {
             InvoiceItem::invoice_uuid_for(&owner.customer_uuid, record.billing_period)
-        })
-        .clone();
+        });
     let item = |kind: InvoiceItemKind, amount: Decimal| {
         let key = format!("{}:{natural}", kind_key(kind));
         InvoiceItem {
             uuid: Uuid::derive("invoice_item", &key),
-            invoice_uuid: invoice_uuid.clone(),
-            customer_uuid: owner.customer_uuid.clone(),
+            invoice_uuid,
+            customer_uuid: owner.customer_uuid,
             project_uuid: None,
-            resource_uuid: Some(record.resource_uuid.clone()),
+            resource_uuid: Some(record.resource_uuid),
             billing_period: record.billing_period,
             kind,
             source_key: natural.clone(),
@@ -506,7 +505,7 @@ pub fn preview_reconciliation(
     let owners: BTreeMap<Uuid, RecordOwner> = records
         .iter()
         .zip(&record_owners)
-        .map(|(r, o)| (r.resource_uuid.clone(), o.clone()))
+        .map(|(r, o)| (r.resource_uuid, o.clone()))
         .collect();
     let items = match given_items {
         Some(items) => items,
@@ -542,7 +541,7 @@ pub fn preview_reconciliation(
         .map(|(r, o)| (&r.uuid, &o.customer_uuid))
         .collect();
     let mut customers = totals(&outcomes, |o| {
-        customer_of.get(&o.record_uuid).map(|c| (*c).clone())
+        customer_of.get(&o.record_uuid).map(|c| *(*c))
     })?;
     for row in &mut customers {
         if let Some(uuid) = &row.customer_uuid {

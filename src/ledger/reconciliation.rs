@@ -218,8 +218,8 @@ fn outcome_of(
         .zip(record.final_buy)
         .map(|(s, b)| ctx.invoice_price(s, b));
     RecordOutcome {
-        record_uuid: record.uuid.clone(),
-        resource_uuid: record.resource_uuid.clone(),
+        record_uuid: record.uuid,
+        resource_uuid: record.resource_uuid,
         resource_name: owners
             .get(&record.resource_uuid)
             .map(|o| o.resource_name.clone())
@@ -477,8 +477,8 @@ fn reconcile_record(
         } else {
             RecordAction::AdditionalCharge
         };
-        outcome.compensation_item_uuid = Some(item.uuid.clone());
-        updated.compensation_item_uuid = Some(item.uuid.clone());
+        outcome.compensation_item_uuid = Some(item.uuid);
+        updated.compensation_item_uuid = Some(item.uuid);
         plan.items
             .settle(changeset, &natural, unit, currency, &[&item])?;
         changeset.create(key, &item)?;

@@ -71,7 +71,7 @@ impl Ownership {
                 owners
                     .entry(record.unit())
                     .or_default()
-                    .push((record.key(), record.uuid.clone()));
+                    .push((record.key(), record.uuid));
             }
         }
         Ownership { owners }
@@ -93,7 +93,7 @@ impl Ownership {
     pub fn owning_records(&self, period: Period, source_ref: &str) -> Vec<Uuid> {
         self.owners
             .get(&SourceKey::unit(period, source_ref))
-            .map(|r| r.iter().map(|(_, uuid)| uuid.clone()).collect())
+            .map(|r| r.iter().map(|(_, uuid)| *uuid).collect())
             .unwrap_or_default()
     }
 

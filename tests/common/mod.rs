@@ -253,7 +253,7 @@ impl World {
             .into_iter()
             .map(|r| {
                 (
-                    r.uuid.clone(),
+                    r.uuid,
                     RecordOwner {
                         resource_name: r.name.clone(),
                         customer_uuid: uuid(CUSTOMER),

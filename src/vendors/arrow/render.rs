@@ -48,7 +48,7 @@ impl Lookup {
     ) -> Lookup {
         Lookup {
             hosts: Hosts::new(customers, projects, resources),
-            mappings: mappings.into_iter().map(|m| (m.uuid.clone(), m)).collect(),
+            mappings: mappings.into_iter().map(|m| (m.uuid, m)).collect(),
         }
     }
 
@@ -62,7 +62,7 @@ impl Lookup {
     }
 
     pub fn add_mapping(&mut self, mapping: CustomerMapping) {
-        self.mappings.insert(mapping.uuid.clone(), mapping);
+        self.mappings.insert(mapping.uuid, mapping);
     }
 
     pub fn mapping(&self, uuid: &Uuid) -> Option<&CustomerMapping> {

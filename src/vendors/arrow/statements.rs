@@ -162,7 +162,7 @@ fn group_lines<'a>(
             continue;
         }
         groups
-            .entry((line.statement_reference.clone(), mapping.uuid.clone()))
+            .entry((line.statement_reference.clone(), mapping.uuid))
             .or_insert_with(|| StatementGroup {
                 statement_reference: line.statement_reference.clone(),
                 mapping,
@@ -283,7 +283,7 @@ fn line_invoice_item(
     let item = InvoiceItem {
         uuid: Uuid::derive("invoice_item", &key),
         invoice_uuid: InvoiceItem::invoice_uuid_for(&group.mapping.customer_uuid, period),
-        customer_uuid: group.mapping.customer_uuid.clone(),
+        customer_uuid: group.mapping.customer_uuid,
         project_uuid: None,
         resource_uuid: None,
         billing_period: period,
@@ -334,7 +334,7 @@ fn merge_items(
         let source_key = line.source_key();
         if ledger.items.billed(&source_key, currency)?.items == 0 {
             let (key, invoice_item) = line_invoice_item(ctx, period, group, line, currency);
-            item.invoice_item_uuid = Some(invoice_item.uuid.clone());
+            item.invoice_item_uuid = Some(invoice_item.uuid);
             new_invoice_items.push((key, invoice_item));
         }
         Ok(())
@@ -431,8 +431,8 @@ fn build_sync(
     );
     let sync = BillingSync {
         uuid: Uuid::derive("billing_sync", &natural),
-        settings_uuid: ctx.settings.uuid.clone(),
-        customer_mapping_uuid: group.mapping.uuid.clone(),
+        settings_uuid: ctx.settings.uuid,
+        customer_mapping_uuid: group.mapping.uuid,
         statement_reference: group.statement_reference.clone(),
         report_period: period,
         arrow_state,
@@ -629,7 +629,7 @@ pub fn plan_billing_sync(
                 counters.errors += 1;
                 counters.error_details.push(StatementSyncError {
                     statement_reference: group.statement_reference.clone(),
-                    customer_mapping_uuid: group.mapping.uuid.clone(),
+                    customer_mapping_uuid: group.mapping.uuid,
                     code: e.code(),
                     error: e.to_string(),
                 });
@@ -666,7 +666,7 @@ pub fn plan_billing_sync(
                 counters.errors += 1;
                 counters.error_details.push(StatementSyncError {
                     statement_reference: line.statement_reference.clone(),
-                    customer_mapping_uuid: mapping.uuid.clone(),
+                    customer_mapping_uuid: mapping.uuid,
                     code: e.code(),
                     error: e.to_string(),
                 });
@@ -724,7 +724,7 @@ pub fn plan_statement_reconciliation(
         else {
             counters.errors += 1;
             counters.error_details.push(StatementReconciliationError {
-                billing_sync_uuid: sync.uuid.clone(),
+                billing_sync_uuid: sync.uuid,
                 code: "not_found",
                 error: "customer mapping of the sync not found".into(),
             });
@@ -750,7 +750,7 @@ pub fn plan_statement_reconciliation(
             Err(e) => {
                 counters.errors += 1;
                 counters.error_details.push(StatementReconciliationError {
-                    billing_sync_uuid: sync.uuid.clone(),
+                    billing_sync_uuid: sync.uuid,
                     code: e.code(),
                     error: e.to_string(),
                 });
@@ -861,7 +861,7 @@ fn reconcile_sync(
                 "reason": reason,
             })),
         )?;
-        item.compensation_item_uuid = Some(invoice_item.uuid.clone());
+        item.compensation_item_uuid = Some(invoice_item.uuid);
         let mut written = first_billed;
         written.push(&invoice_item);
         ledger.items.settle(

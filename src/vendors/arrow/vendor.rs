@@ -164,7 +164,7 @@ impl<A: ArrowApi> Vendor for Arrow<A> {
                 Payload::Text(text) => aggregator.push(&tag, &text)?,
                 Payload::Json(value) => aggregator.push_value(&tag, &value)?,
             };
-            lines_of.insert(resource.uuid.clone(), lines);
+            lines_of.insert(resource.uuid, lines);
             progress(
                 done,
                 total,
@@ -184,7 +184,7 @@ impl<A: ArrowApi> Vendor for Arrow<A> {
                 let row = by_resource.get(resource.uuid.as_str()).copied();
                 let lines = lines_of.get(&resource.uuid).copied().unwrap_or(0);
                 Some(Preliminary {
-                    resource_uuid: resource.uuid.clone(),
+                    resource_uuid: resource.uuid,
                     source_ref: license.to_owned(),
                     sell: row.map(|r| r.consumed_sell).unwrap_or_default(),
                     buy: row.map(|r| r.consumed_buy).unwrap_or_default(),

@@ -136,7 +136,7 @@ impl<S: Store, B: SoracomApi, C: Clock, P: Progress> Engine<S, Soracom<B>, C, P>
         let records = self.records(Map::new()).await?;
         Ok(json!(SoracomConsumptionStatus {
             global_sync_enabled: global.enabled,
-            settings_uuid: settings.as_ref().map(|s| s.uuid.clone()),
+            settings_uuid: settings.as_ref().map(|s| s.uuid),
             sync_enabled: global.enabled && settings.as_ref().is_some_and(|s| s.sync_enabled),
             current_period: self.current_period()?,
             latest_period: records.iter().map(|r| r.billing_period).max(),

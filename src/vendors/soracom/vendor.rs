@@ -210,7 +210,7 @@ impl<B: SoracomApi> Vendor for Soracom<B> {
             super::Granularity::Account => Ok(units
                 .filter(|(_, key)| key.is_account())
                 .map(|(resource, key)| Preliminary {
-                    resource_uuid: resource.uuid.clone(),
+                    resource_uuid: resource.uuid,
                     source_ref: key.as_str().to_owned(),
                     sell: bill.amount.amount,
                     buy: bill.amount.amount,
@@ -230,7 +230,7 @@ impl<B: SoracomApi> Vendor for Soracom<B> {
                             .copied()
                             .unwrap_or_default();
                         Preliminary {
-                            resource_uuid: resource.uuid.clone(),
+                            resource_uuid: resource.uuid,
                             source_ref: key.as_str().to_owned(),
                             sell: totals.net,
                             buy: totals.net,

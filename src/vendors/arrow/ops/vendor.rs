@@ -281,7 +281,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
             let project_uuid = if request.force_import {
                 let natural = format!("{}|{}", settings.uuid, u.customer_reference);
                 let customer_uuid = match mappings.get(&u.customer_reference) {
-                    Some(m) => m.customer_uuid.clone(),
+                    Some(m) => m.customer_uuid,
                     None => {
                         let customer_uuid = Uuid::derive("customer", &natural);
                         if created_hosts.insert(natural.clone(), ()).is_none() {
@@ -289,7 +289,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
                             changeset.create(
                                 format!("customer:{natural}"),
                                 &Customer {
-                                    uuid: customer_uuid.clone(),
+                                    uuid: customer_uuid,
                                     name: u.customer_name.clone(),
                                     version: 0,
                                 },
@@ -298,9 +298,9 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
                                 format!("customer_mapping:{natural}"),
                                 &CustomerMapping {
                                     uuid: Uuid::derive("customer_mapping", &natural),
-                                    settings_uuid: Some(settings.uuid.clone()),
+                                    settings_uuid: Some(settings.uuid),
                                     arrow_reference: u.customer_reference.clone(),
-                                    customer_uuid: customer_uuid.clone(),
+                                    customer_uuid,
                                     version: 0,
                                 },
                             )?;
@@ -318,7 +318,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
                     changeset.create(
                         format!("project:{project_uuid}"),
                         &Project {
-                            uuid: project_uuid.clone(),
+                            uuid: project_uuid,
                             name: IMPORT_PROJECT_NAME.to_owned(),
                             customer_uuid,
                             version: 0,
@@ -329,7 +329,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
                 project_uuid
             } else {
                 match (&project, &offering) {
-                    (Some(p), Some(_)) => p.uuid.clone(),
+                    (Some(p), Some(_)) => p.uuid,
                     _ => continue,
                 }
             };
@@ -341,7 +341,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
                     uuid: Uuid::derive("resource", &format!("{}|{subscription}", settings.uuid)),
                     name: u.name.clone(),
                     project_uuid,
-                    offering_uuid: offering.clone(),
+                    offering_uuid: offering,
                     backend_id: subscription.clone(),
                     state: "OK".to_owned(),
                     attributes: Some(u.license_reference.clone())

@@ -113,6 +113,6 @@ pub fn plan_cleanup(
             .iter()
             .filter(|r| r.invoice_item_uuid.is_some())
             .count(),
-        records_to_delete: selected.into_iter().map(|r| r.uuid.clone()).collect(),
+        records_to_delete: selected.into_iter().map(|r| r.uuid).collect(),
     })
 }

@@ -240,7 +240,7 @@ pub fn consumption_status(
     ConsumptionStatus {
         global_sync_enabled,
         settings_sync_enabled: settings.is_some_and(|s| s.sync_enabled),
-        settings_uuid: settings.map(|s| s.uuid.clone()),
+        settings_uuid: settings.map(|s| s.uuid),
         last_sync_run: records.iter().filter_map(|r| r.last_sync_at).max(),
     }
 }

@@ -140,8 +140,8 @@ fn resource_by_url_or_uuid() {
 #[test]
 fn uuid_from_uri_forms() {
     let u = id(7);
-    assert_eq!(uuid_from_uri(u.as_str()), Some(u.clone()));
-    assert_eq!(uuid_from_uri(&format!("/api/x/{u}/")), Some(u.clone()));
+    assert_eq!(uuid_from_uri(u.as_str()), Some(u));
+    assert_eq!(uuid_from_uri(&format!("/api/x/{u}/")), Some(u));
     assert_eq!(uuid_from_uri(&format!("http://h/api/x/{u}#frag")), Some(u));
     assert_eq!(uuid_from_uri("http://h/api/x/"), None);
     assert_eq!(uuid_from_uri(""), None);
@@ -179,7 +179,7 @@ fn pick_syncs(filter: &SyncFilter) -> Vec<Uuid> {
     let ss = syncs();
     select_syncs(&ss, filter)
         .into_iter()
-        .map(|s| s.uuid.clone())
+        .map(|s| s.uuid)
         .collect()
 }
 

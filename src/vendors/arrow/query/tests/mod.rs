@@ -124,5 +124,5 @@ pub fn sync(n: u8, mapping: u8, report_period: &str, statement: &str) -> Billing
 }
 
 pub fn uuids<'a>(items: impl IntoIterator<Item = &'a ConsumptionRecord>) -> Vec<Uuid> {
-    items.into_iter().map(|r| r.uuid.clone()).collect()
+    items.into_iter().map(|r| r.uuid).collect()
 }
