@@ -25,6 +25,12 @@ echo "building the package (make build) and the native bench (bench-native profi
 make --no-print-directory build >&2
 # What is measured is what is shipped: the package's Node build, as npm installs it.
 cp -r pkg/dist/node/. "$BUILD/"
+# The browser's build (opt-level "z", before wasm-opt), with Node glue, for WASM_SMALL=1.
+small_build() {
+  wasm-bindgen target/wasm32-unknown-unknown/release/billsync.wasm --out-dir "$BUILD/small" --target nodejs
+  # As in pkg/dist/node: the error-class snippet is an ES module under CommonJS glue.
+  echo '{"type": "module"}' > "$BUILD/small/snippets/package.json"
+}
 cargo bench --quiet --profile bench-native --bench consumption --no-run 2>/dev/null
 
 if [ -z "${RECONCILE_ONLY:-}" ]; then
@@ -42,7 +48,7 @@ node bench/measure.mjs rss "$LICENCES" "$LINES" >> "$RESULTS"
 
 if [ -n "${WASM_SMALL:-}" ]; then
   echo "the browser's build (opt-level z) in Node..." >&2
-  wasm-bindgen target/wasm32-unknown-unknown/release/billsync.wasm --out-dir "$BUILD/small" --target nodejs
+  small_build
   BILLSYNC_BUILD=small node bench/measure.mjs wasm "$DATA" "$RUNS" | sed 's/"impl":"wasm"/"impl":"wasm (browser build, z)"/' >> "$RESULTS"
 fi
 
@@ -58,7 +64,7 @@ echo "reconciliation preview of $RECORDS records..." >&2
   cargo bench --quiet --profile bench-native --bench reconcile -- "$RDATA" "$RUNS"
   node bench/measure-reconcile.mjs wasm "$RDATA" "$RUNS"
   if [ -n "${WASM_SMALL:-}" ]; then
-    wasm-bindgen target/wasm32-unknown-unknown/release/billsync.wasm --out-dir "$BUILD/small" --target nodejs
+    small_build
     BILLSYNC_JS=./build/small/billsync.js node bench/measure-reconcile.mjs wasm "$RDATA" "$RUNS" \
       | sed 's/"impl":"wasm"/"impl":"wasm (browser build, z)"/'
   fi
