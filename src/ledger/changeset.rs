@@ -13,7 +13,7 @@
 //!   the engine re-reads and re-plans.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 
 use serde::de::DeserializeOwned;
@@ -180,7 +180,7 @@ pub struct Changeset {
     /// Where each row's write is in `writes`: a changeset writes a row once. Keyed by a hash of
     /// (table, id), so a push allocates no key; a slot lists every write whose row hashes there.
     #[serde(skip)]
-    index: BTreeMap<u64, Slot>,
+    index: HashMap<u64, Slot, BuildHasherDefault<DefaultHasher>>,
 }
 
 /// The writes whose (table, id) hash alike: almost always one.
@@ -231,7 +231,7 @@ impl Changeset {
             operation: operation.to_owned(),
             as_of,
             writes: Vec::new(),
-            index: BTreeMap::new(),
+            index: HashMap::default(),
         }
     }
 
