@@ -62,8 +62,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         let page = parse_billing_export(&export)?;
         let lines: Vec<BilledLine> = page
             .lines
-            .iter()
-            .map(|l| BilledLine::from_export(l, 1))
+            .into_iter()
+            .map(|l| BilledLine::of_export(l, 1))
             .collect();
         let read = started.elapsed().as_secs_f64();
         let a0 = ALLOCATIONS.load(Ordering::Relaxed);

@@ -375,8 +375,8 @@ fn arrows_statement_state_is_read() {
     .unwrap();
     let lines: Vec<BilledLine> = page
         .lines
-        .iter()
-        .map(|l| BilledLine::from_export(l, 1))
+        .into_iter()
+        .map(|l| BilledLine::of_export(l, 1))
         .collect();
     assert_eq!(lines[0].statement_state, Some(ArrowState::Validated));
     assert_eq!(lines[1].statement_state, Some(ArrowState::Pending));

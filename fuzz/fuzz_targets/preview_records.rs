@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(page) = parse_billing_export(EXPORT) else {
         panic!("the fixed export parses");
     };
-    let lines: Vec<BilledLine> = page.lines.iter().map(|l| BilledLine::from_export(l, 1)).collect();
+    let lines: Vec<BilledLine> = page.lines.into_iter().map(|l| BilledLine::of_export(l, 1)).collect();
     let input = serde_json::json!({
         "period": "2025-01",
         "settings": {"currency": "EUR"},

@@ -127,8 +127,8 @@ fn preview_json(input: &JsValue) -> Result<String, JsValue> {
         let page = billing_export_page(page, "input.exportPayload")?;
         lines.extend(
             page.lines
-                .iter()
-                .map(|l| BilledLine::from_export(l, number)),
+                .into_iter()
+                .map(|l| BilledLine::of_export(l, number)),
         );
     }
     let rest = js_sys::Object::assign(&js_sys::Object::new(), &input.clone().into());

@@ -74,29 +74,30 @@ pub fn check_unique_lines(lines: &[BilledLine]) -> Result<()> {
 }
 
 impl BilledLine {
-    /// The reconciliation's view of a parsed export line on `page`. A line without a Sequence / Order Id is
-    /// known by its page and row, unique across the export (and only stable while the export is).
-    pub fn from_export(line: &BillingLine, page: u32) -> BilledLine {
+    /// The reconciliation's view of a parsed export line on `page`, taking the line over (its text moves,
+    /// it is not copied). A line without a Sequence / Order Id is known by its page and row, unique across
+    /// the export (and only stable while the export is).
+    pub fn of_export(line: BillingLine, page: u32) -> BilledLine {
+        let position = format!("page {page}, row {}", line.row);
         BilledLine {
             line_reference: line
                 .line_reference
-                .clone()
                 .unwrap_or_else(|| SourceKey::position(page, line.row)),
-            statement_reference: line.statement_reference.clone().unwrap_or_default(),
-            customer_reference: line.customer_reference.clone().unwrap_or_default(),
-            customer_name: line.customer_name.clone(),
-            license_reference: line.license_reference.clone().unwrap_or_default(),
-            vendor_subscription_id: line.vendor_subscription_id.clone(),
-            vendor_name: line.vendor_name.clone().unwrap_or_default(),
-            classification: line.classification.clone(),
-            description: line.description.clone().unwrap_or_default(),
+            statement_reference: line.statement_reference.unwrap_or_default(),
+            customer_reference: line.customer_reference.unwrap_or_default(),
+            customer_name: line.customer_name,
+            license_reference: line.license_reference.unwrap_or_default(),
+            vendor_subscription_id: line.vendor_subscription_id,
+            vendor_name: line.vendor_name.unwrap_or_default(),
+            classification: line.classification,
+            description: line.description.unwrap_or_default(),
             quantity: line.quantity.unwrap_or(Decimal::ONE),
             sell: line.sell,
             buy: line.buy,
             currency: line.currency,
             report_period: line.report_period,
             statement_state: line.statement_status.map(|s| s.arrow_state()),
-            position: format!("page {page}, row {}", line.row),
+            position,
         }
     }
 

@@ -36,13 +36,13 @@ impl Export {
     }
 
     /// Every line as reconciliation reads it, each known across the whole export.
-    pub fn billed_lines(&self) -> Vec<BilledLine> {
+    pub fn into_billed_lines(self) -> Vec<BilledLine> {
         (1u32..)
-            .zip(&self.pages)
+            .zip(self.pages)
             .flat_map(|(page, p)| {
                 p.lines
-                    .iter()
-                    .map(move |l| BilledLine::from_export(l, page))
+                    .into_iter()
+                    .map(move |l| BilledLine::of_export(l, page))
             })
             .collect()
     }
@@ -116,7 +116,7 @@ impl<A: ArrowApi> Arrow<A> {
         Ok(self
             .export(settings, period, period, progress)
             .await?
-            .billed_lines())
+            .into_billed_lines())
     }
 }
 

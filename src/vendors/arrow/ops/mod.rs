@@ -36,6 +36,6 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
         Ok(self
             .export(settings, period, period, operation)
             .await?
-            .billed_lines())
+            .into_billed_lines())
     }
 }
