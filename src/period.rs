@@ -207,9 +207,33 @@ fn is_leap(year: u16) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
 
+impl Period {
+    /// "YYYY-MM" as ASCII, digit by digit (keys are built from periods once per record).
+    fn text(self) -> [u8; 7] {
+        let digit = |n: u16| b'0' + (n % 10) as u8;
+        let (year, month) = (self.year, u16::from(self.month));
+        [
+            digit(year / 1000),
+            digit(year / 100),
+            digit(year / 10),
+            digit(year),
+            b'-',
+            digit(month / 10),
+            digit(month),
+        ]
+    }
+
+    /// Appends "YYYY-MM" to `out`.
+    pub fn write_to(self, out: &mut String) {
+        out.extend(self.text().map(char::from));
+    }
+}
+
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}", self.year, self.month)
+        let text = self.text();
+        // ASCII digits and a hyphen: always UTF-8.
+        f.write_str(std::str::from_utf8(&text).unwrap_or_default())
     }
 }
 

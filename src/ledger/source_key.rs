@@ -16,7 +16,14 @@ pub struct SourceKey(String);
 impl SourceKey {
     /// A consumption record's key: one resource's use of one vendor unit in one month.
     pub fn of_record(resource: &str, period: Period, source_ref: &str) -> SourceKey {
-        SourceKey(format!("{resource}|{period}|{source_ref}"))
+        // Sized once ("YYYY-MM" and two bars): a plan builds one per record.
+        let mut key = String::with_capacity(resource.len() + source_ref.len() + 9);
+        key.push_str(resource);
+        key.push('|');
+        period.write_to(&mut key);
+        key.push('|');
+        key.push_str(source_ref);
+        SourceKey(key)
     }
 
     /// A line of a vendor's final document (a statement line). `line` must be unique within the
@@ -34,7 +41,12 @@ impl SourceKey {
     /// The key of one vendor unit's money in one month, whatever path bills it (its consumption records, or
     /// the lines of the vendor's final document that name it): the unit every source of that money belongs to.
     pub fn unit(period: Period, source_ref: &str) -> UnitKey {
-        UnitKey(format!("{period}|{}", source_ref.trim()))
+        let source_ref = source_ref.trim();
+        let mut key = String::with_capacity(source_ref.len() + 8);
+        period.write_to(&mut key);
+        key.push('|');
+        key.push_str(source_ref);
+        UnitKey(key)
     }
 
     pub fn as_str(&self) -> &str {

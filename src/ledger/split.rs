@@ -43,6 +43,14 @@ pub fn split_by_largest_remainder(
     let overflow = || Error::overflow(location);
     let scale = step_scale(total);
     let units = steps(total.abs(), scale, location)?;
+    let part = |p: i128| {
+        let signed = if total.is_sign_negative() { -p } else { p };
+        Decimal::try_from_i128_with_scale(signed, scale).map_err(|_| overflow())
+    };
+    // One record, the usual case, takes the whole total: what the rule gives, without its bookkeeping.
+    if weights.len() == 1 {
+        return Ok(vec![part(units)?]);
+    }
     let weight_scale = weights.iter().map(|w| w.scale()).max().unwrap_or(0);
     let mut integer_weights = weights
         .iter()
@@ -78,13 +86,7 @@ pub fn split_by_largest_remainder(
             *part = part.checked_add(1).ok_or_else(overflow)?;
         }
     }
-    parts
-        .into_iter()
-        .map(|p| {
-            let signed = if total.is_sign_negative() { -p } else { p };
-            Decimal::try_from_i128_with_scale(signed, scale).map_err(|_| overflow())
-        })
-        .collect()
+    parts.into_iter().map(part).collect()
 }
 
 #[cfg(test)]
