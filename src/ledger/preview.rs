@@ -566,6 +566,7 @@ pub fn preview_reconciliation(
 
 /// What the preview returns: the changeset that would be committed, and the summary a person checks.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ReconciliationPreview {
     pub changeset: Changeset,
     pub summary: PreviewSummary,
@@ -598,21 +599,28 @@ impl ReconciliationPreview {
     }
 }
 
+/// Per record what reconciliation decides, totals per currency and per customer, and the counters.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PreviewSummary {
     pub records: Vec<PreviewRow>,
     pub totals: Vec<PreviewTotal>,
     pub customers: Vec<PreviewTotal>,
+    #[cfg_attr(test, ts(type = "ReconciliationCounters"))]
     pub counters: ReconciliationCounters,
 }
 
 /// One record of the preview, amounts rendered with 2 decimals; its source under the vendor's label.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "PreviewRecordRow"))]
 pub struct PreviewRow {
+    /// The record's source, under the vendor's name for it.
     #[serde(flatten)]
+    #[cfg_attr(test, ts(flatten))]
     pub source: Labelled,
     /// The month's first day ("YYYY-MM-01").
     #[serde(serialize_with = "first_day")]
+    #[cfg_attr(test, ts(type = "string"))]
     pub billing_period: Period,
     pub resource_uuid: Uuid,
     pub resource_name: String,
@@ -669,12 +677,16 @@ impl PreviewRow {
     }
 }
 
-/// Sums of one currency, and of one customer where the rows are per customer.
+/// Sums of one currency, and of one customer where the rows are per customer. Amounts are decimal strings
+/// with 2 decimals.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PreviewTotal {
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub customer_uuid: Option<Uuid>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub customer_name: Option<String>,
     pub currency: Currency,
     pub consumed: String,

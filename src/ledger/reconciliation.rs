@@ -71,7 +71,9 @@ pub struct ReconciliationCounters {
     pub errors: u64,
 }
 
+/// What reconciliation decides for one record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum RecordAction {
     /// A compensation item that charges the difference.

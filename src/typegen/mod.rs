@@ -44,6 +44,9 @@ ts_as! {
     crate::timestamp::Timestamp => "string";
     crate::period::Period => "string", flattened "{ year: number, month: number }";
     crate::vendors::arrow::billing_sync::SyncState => "1 | 2 | 3 | 4";
+    crate::money::Rendered => "string";
+    // A preview row's source, under each vendor's name for it (only ever flattened into the row).
+    crate::ledger::preview::Labelled => "never", flattened "{ license_reference?: string, subscriber?: string }";
 }
 
 /// `export type X = ...;` with its doc comment.
@@ -214,6 +217,11 @@ pub fn generated() -> String {
     declare::<changeset::WriteOp>(&mut out);
     declare::<changeset::Write>(&mut out);
     declare::<changeset::Changeset>(&mut out);
+    declare::<crate::ledger::RecordAction>(&mut out);
+    declare::<crate::ledger::PreviewRow>(&mut out);
+    declare::<crate::ledger::PreviewTotal>(&mut out);
+    declare::<crate::ledger::PreviewSummary>(&mut out);
+    declare::<crate::ledger::ReconciliationPreview>(&mut out);
 
     out.push_str("\n// Responses: what each engine method resolves to.\n");
     declare::<responses::OperationDryRun>(&mut out);

@@ -268,6 +268,31 @@ operation: string,
  * The instant it was planned at: the host clock's "now", passed in.
  */
 as_of: string, writes: Array<Write>, };
+/**
+ * What reconciliation decides for one record.
+ */
+export type RecordAction = "additional_charge" | "credit" | "no_compensation" | "already_reconciled" | "no_billing_data" | "error";
+/**
+ * One record of the preview, amounts rendered with 2 decimals; its source under the vendor's label.
+ */
+export type PreviewRecordRow = { 
+/**
+ * The month's first day ("YYYY-MM-01").
+ */
+billing_period: string, resource_uuid: string, resource_name: string, currency: string, consumed_sell: string, final_sell: string | null, adjustment: string | null, compensation: string, action: RecordAction, compensation_item_uuid: string | null, error: string | null, license_reference?: string, subscriber?: string };
+/**
+ * Sums of one currency, and of one customer where the rows are per customer. Amounts are decimal strings
+ * with 2 decimals.
+ */
+export type PreviewTotal = { customer_uuid?: string, customer_name?: string, currency: string, consumed: string, final: string, adjustment: string, };
+/**
+ * Per record what reconciliation decides, totals per currency and per customer, and the counters.
+ */
+export type PreviewSummary = { records: Array<PreviewRecordRow>, totals: Array<PreviewTotal>, customers: Array<PreviewTotal>, counters: ReconciliationCounters, };
+/**
+ * What the preview returns: the changeset that would be committed, and the summary a person checks.
+ */
+export type ReconciliationPreview = { changeset: Changeset, summary: PreviewSummary, };
 
 // Responses: what each engine method resolves to.
 /**

@@ -48,45 +48,8 @@ export interface PreviewInput {
   /** The invoice items already billed for these records; inferred from the records when absent. */
   invoiceItems?: Array<Record<string, unknown>>;
 }
-/** What reconciliation decides for one record. */
-export type RecordAction = "additional_charge" | "credit" | "no_compensation" | "already_reconciled" | "no_billing_data" | "error";
-/** One record of the preview. Amounts are decimal strings with 2 decimals. */
-export interface PreviewRecordRow {
-  /** The record's source, under the vendor's name for it. */
-  license_reference?: string;
-  subscriber?: string;
-  billing_period: string;
-  resource_uuid: string;
-  resource_name: string;
-  currency: string;
-  consumed_sell: string;
-  final_sell: string | null;
-  adjustment: string | null;
-  compensation: string;
-  action: RecordAction;
-  compensation_item_uuid: string | null;
-  error: string | null;
-}
-/** Sums of one currency (and customer). */
-export interface PreviewTotal { currency: string; consumed: string; final: string; adjustment: string; customer_uuid?: string; customer_name?: string }
-/* Changeset and Write are generated from the Rust types (src/wasm/generated.d.ts). */
-/** The result of `previewReconciliation`. */
-export interface ReconciliationPreview {
-  changeset: Changeset;
-  summary: {
-    records: PreviewRecordRow[];
-    totals: PreviewTotal[];
-    customers: PreviewTotal[];
-    counters: {
-      finalized: number;
-      reconciled: number;
-      compensation_items_created: number;
-      no_billing_data: number;
-      already_reconciled: number;
-      errors: number;
-    };
-  };
-}
+/* RecordAction, PreviewRecordRow, PreviewTotal, PreviewSummary and ReconciliationPreview (the result) are
+ * generated from the Rust types, with Changeset and Write (src/wasm/generated.d.ts). */
 "#;
 
 /// Runs a whole consumption reconciliation on in-memory input and returns the changeset it would commit,

@@ -38,6 +38,7 @@ import {
   ArrowEngine,
   createMemoryStore,
   previewReconciliation,
+  previewReconciliationJson,
   aggregateConsumption,
   ConsumptionAggregator,
   parseBillingExport,
@@ -65,6 +66,19 @@ const engine = new ArrowEngine({ arrow, store: asPort, clock: { now: () => new D
 const response: Promise<BillsyncHttpResponse> = engine.handle({ method: "GET", path: "/api/admin/arrow/billing-syncs/", user: { is_staff: true } });
 const preview: ReconciliationPreview = previewReconciliation({ period: "2025-01", records: [], exportPayload: "{}", asOf: "2025-02-03T10:00:00Z" });
 const changeset: Changeset = preview.summary.records.length > 0 ? preview.changeset : { operation: "x", as_of: "y", writes: [] };
+// The preview's result is generated from the Rust types: its fields are exact.
+const firstRow = preview.summary.records[0];
+const action: "credit" | "additional_charge" | "no_compensation" | "already_reconciled" | "no_billing_data" | "error" = firstRow.action;
+const licence: string | undefined = firstRow.license_reference;
+const reconciled: number = preview.summary.counters.reconciled;
+const asText: string = previewReconciliationJson({ period: "2025-01", records: "[]", exportPayload: "{}", asOf: "2025-02-03T10:00:00Z" });
+// @ts-expect-error: `adjustement` is not a field of a preview row
+void firstRow.adjustement;
+// @ts-expect-error: `compensations_created` is not a counter (it is compensation_items_created)
+void preview.summary.counters.compensations_created;
+// @ts-expect-error: a total's final amount is `final`, a string
+const finalTotal: number = preview.summary.totals[0].final;
+void [action, licence, reconciled, asText, finalTotal];
 const rows: ConsumptionAggregateRow[] = aggregateConsumption([], { currency: "EUR" });
 const aggregator = new ConsumptionAggregator({ currency: "EUR" });
 const parsed = parseBillingExport("{}");
