@@ -1,4 +1,5 @@
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, DefaultHasher};
 
 use rust_decimal::Decimal;
 
@@ -65,25 +66,31 @@ pub struct Billing {
     pub sources: Vec<SourceRow>,
 }
 
-/// The invoice items billsync made, indexed once per plan by the money they bill and by id, so a plan over
-/// N records stays O(N log N); and the source rows read, for the versions a plan relies on.
+/// A hash map for lookups only (never iterated, so its order cannot reach a plan), with a fixed hasher: no
+/// seed to draw, the same in wasm and natively. Keys here share long prefixes (a source key starts with a
+/// resource id), and a B-tree compares them byte by byte at every level: in wasm, with no vector `memcmp`,
+/// that was the largest single cost of a preview.
+pub(crate) type Lookup<K, V> = HashMap<K, V, BuildHasherDefault<DefaultHasher>>;
+
+/// The invoice items billsync made, indexed once per plan by the money they bill and by id; and the source
+/// rows read, for the versions a plan relies on.
 pub struct BilledItems<'a> {
-    by_source: BTreeMap<&'a SourceKey, Vec<&'a InvoiceItem>>,
-    by_uuid: BTreeMap<&'a Uuid, &'a InvoiceItem>,
-    sources: BTreeMap<&'a SourceKey, &'a SourceRow>,
-    by_unit: BTreeMap<&'a UnitKey, Vec<&'a SourceKey>>,
+    by_source: Lookup<&'a SourceKey, Vec<&'a InvoiceItem>>,
+    by_uuid: Lookup<&'a Uuid, &'a InvoiceItem>,
+    sources: Lookup<&'a SourceKey, &'a SourceRow>,
+    by_unit: Lookup<&'a UnitKey, Vec<&'a SourceKey>>,
 }
 
 impl<'a> BilledItems<'a> {
     pub fn new(billing: &'a Billing) -> BilledItems<'a> {
-        let mut by_source: BTreeMap<&SourceKey, Vec<&InvoiceItem>> = BTreeMap::new();
-        let mut by_uuid = BTreeMap::new();
+        let mut by_source: Lookup<&SourceKey, Vec<&InvoiceItem>> = Lookup::default();
+        let mut by_uuid = Lookup::default();
         for item in &billing.items {
             by_source.entry(&item.source_key).or_default().push(item);
             by_uuid.insert(&item.uuid, item);
         }
         let sources = billing.sources.iter().map(|s| (&s.source_key, s)).collect();
-        let mut by_unit: BTreeMap<&UnitKey, Vec<&SourceKey>> = BTreeMap::new();
+        let mut by_unit: Lookup<&UnitKey, Vec<&SourceKey>> = Lookup::default();
         for source in &billing.sources {
             if let Some(unit) = &source.unit {
                 by_unit.entry(unit).or_default().push(&source.source_key);

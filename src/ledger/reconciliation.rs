@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::billed::Lookup;
 use super::changeset::Changeset;
 use super::{
     checked_sum, compensation_item, compensation_name, net_off, split_by_largest_remainder,
@@ -130,7 +131,7 @@ pub fn plan_consumption_reconciliation(
     let mut outcomes = Vec::with_capacity(records.len());
 
     // Figures by source, once: a closed month can have tens of thousands of lines.
-    let mut by_source: BTreeMap<&str, Vec<&FinalFigure>> = BTreeMap::new();
+    let mut by_source: Lookup<&str, Vec<&FinalFigure>> = Lookup::default();
     for figure in finals.iter().filter(|f| f.is_for(period)) {
         by_source
             .entry(figure.source_ref.trim())

@@ -14,10 +14,9 @@
 //! resource is deleted after its consumption was billed), the new owner nets off what the old one billed,
 //! and the unit's total stays the vendor's final amount.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
+use super::billed::Lookup;
 use super::{
     compensation_item, compensation_name, BilledItems, Changeset, ConsumptionRecord, Details,
     InvoiceItem, PlanContext, RecordKey, SourceKey, UnitKey,
@@ -49,7 +48,7 @@ impl UnitOwner {
 /// The owning records of each unit, from the records of a month and which resources are live.
 #[derive(Debug, Clone, Default)]
 pub struct Ownership {
-    owners: BTreeMap<UnitKey, Vec<(RecordKey, Uuid)>>,
+    owners: Lookup<UnitKey, Vec<(RecordKey, Uuid)>>,
 }
 
 impl ConsumptionRecord {
@@ -65,7 +64,7 @@ impl Ownership {
         records: impl IntoIterator<Item = &'a ConsumptionRecord>,
         live: impl Fn(&Uuid) -> bool,
     ) -> Ownership {
-        let mut owners: BTreeMap<UnitKey, Vec<(RecordKey, Uuid)>> = BTreeMap::new();
+        let mut owners: Lookup<UnitKey, Vec<(RecordKey, Uuid)>> = Lookup::default();
         for record in records {
             if live(&record.resource_uuid) {
                 owners
