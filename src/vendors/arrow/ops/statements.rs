@@ -114,17 +114,6 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
         request: &StatementSyncRequest,
         dry_run: bool,
     ) -> Result<Value> {
-        self.with_retries("trigger_sync", async || {
-            self.trigger_sync_once(request, dry_run).await
-        })
-        .await
-    }
-
-    async fn trigger_sync_once(
-        &self,
-        request: &StatementSyncRequest,
-        dry_run: bool,
-    ) -> Result<Value> {
         let (settings_uuid, period) = (request.settings_uuid.as_deref(), request.period);
         self.plan_statements(
             settings_uuid,
@@ -148,17 +137,6 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
 
     /// reconcile: validated statements against the current export; differences compensated once.
     pub async fn reconcile(&self, request: &ReconciliationRequest, dry_run: bool) -> Result<Value> {
-        self.with_retries("reconcile", async || {
-            self.reconcile_once(request, dry_run).await
-        })
-        .await
-    }
-
-    async fn reconcile_once(
-        &self,
-        request: &ReconciliationRequest,
-        dry_run: bool,
-    ) -> Result<Value> {
         let (settings_uuid, period) = (request.settings_uuid.as_deref(), request.period);
         self.plan_statements(
             settings_uuid,
@@ -181,34 +159,38 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
         .await
     }
 
-    /// One statement operation: read its inputs, plan on them, commit the plan (a dry run only reports it).
+    /// One statement operation: read its inputs, plan on them, commit the plan (a dry run only reports it);
+    /// re-read and re-planned when the commit finds that something it read has moved.
     async fn plan_statements(
         &self,
         settings_uuid: Option<&str>,
         period: Period,
         operation: &str,
         dry_run: bool,
-        plan: impl FnOnce(
+        plan: impl Fn(
             &StatementContext,
             &StatementInputs,
             &StatementLedger,
         ) -> Result<(Changeset, Value)>,
     ) -> Result<Value> {
-        let settings = self.settings(settings_uuid).await?;
-        let mut inputs = self.statement_inputs(&settings, period, operation).await?;
-        let ctx = StatementContext {
-            plan: self
-                .plan_context(&format!("admin_arrow_billing_syncs_{operation}"), &settings)?,
-            settings: &settings,
-            statement_states: std::mem::take(&mut inputs.statement_states),
-        };
-        let ledger = StatementLedger {
-            ownership: &inputs.ownership,
-            billing: &inputs.billing,
-        };
-        let (changeset, counters) = plan(&ctx, &inputs, &ledger)?;
-        let report = self.commit(&changeset, dry_run).await?;
-        Ok(outcome(counters, &changeset, dry_run, report))
+        self.with_retries(operation, async || {
+            let settings = self.settings(settings_uuid).await?;
+            let mut inputs = self.statement_inputs(&settings, period, operation).await?;
+            let ctx = StatementContext {
+                plan: self
+                    .plan_context(&format!("admin_arrow_billing_syncs_{operation}"), &settings)?,
+                settings: &settings,
+                statement_states: std::mem::take(&mut inputs.statement_states),
+            };
+            let ledger = StatementLedger {
+                ownership: &inputs.ownership,
+                billing: &inputs.billing,
+            };
+            let (changeset, counters) = plan(&ctx, &inputs, &ledger)?;
+            let report = self.commit(&changeset, dry_run).await?;
+            Ok(outcome(counters, &changeset, dry_run, report))
+        })
+        .await
     }
 
     pub async fn list_billing_syncs(
