@@ -7,7 +7,6 @@ use billsync::money::{parse_amount, AmountFormat, Currency};
 use billsync::period::{Period, Zone};
 use billsync::timestamp::Timestamp;
 use billsync::vendors::arrow::billing_sync::BillingSync;
-use billsync::vendors::arrow::line::BilledLine;
 use billsync::vendors::arrow::records::{
     ArrowState, InvoiceItemKind, PriceSource, SyncState, ValidationRule,
 };
@@ -274,18 +273,7 @@ fn defect_10_currency_is_kept_and_never_mixed() {
     w.set_final(period, 0, d("950"), d("700"));
     w.export[0].currency = Some(Currency::USD);
     w.at("2025-02-03T10:00:00Z");
-    let records: Vec<ConsumptionRecord> = w.rows();
-    let finals: Vec<_> = w.export.iter().map(BilledLine::final_figure).collect();
-    let (changeset, counters, outcomes) = billsync::ledger::plan_consumption_reconciliation(
-        &w.ctx(),
-        period,
-        false,
-        &records,
-        &w.owners(),
-        &finals,
-        &w.billing(),
-    )
-    .unwrap();
+    let (changeset, counters, outcomes) = w.reconciliation_in(&w.ctx(), period, false);
     assert!(changeset.is_empty());
     assert_eq!(counters.errors, 1);
     assert!(outcomes[0].error.as_deref().unwrap().contains("USD"));
@@ -310,20 +298,9 @@ fn defect_11_the_month_is_the_hosts_zone_not_the_process_local_date() {
     w.set_final(period, 0, d("90.00"), d("70.00"));
     w.at("2025-02-28T23:30:00Z");
     let ctx_zone = Zone::parse("+02:00").unwrap();
-    let records: Vec<ConsumptionRecord> = w.rows();
-    let finals: Vec<_> = w.export.iter().map(BilledLine::final_figure).collect();
     let mut ctx = w.ctx();
     ctx.zone = ctx_zone;
-    let (c, _, _) = billsync::ledger::plan_consumption_reconciliation(
-        &ctx,
-        period,
-        false,
-        &records,
-        &w.owners(),
-        &finals,
-        &w.billing(),
-    )
-    .unwrap();
+    let (c, _, _) = w.reconciliation_in(&ctx, period, false);
     let comp = c.rows::<InvoiceItem>().next().unwrap();
     assert_eq!(comp.billing_period, p("2025-03"));
 }

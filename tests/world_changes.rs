@@ -96,18 +96,7 @@ fn a_resource_deleted_after_its_consumption_sync() {
     trigger_sync(&mut w, period);
     assert_eq!(billed_to(&w, CUSTOMER), d("177.31"));
     w.at("2025-02-03T10:00:00Z");
-    let records: Vec<ConsumptionRecord> = w.rows();
-    let finals: Vec<_> = w.export.iter().map(BilledLine::final_figure).collect();
-    let (changeset, counters, _) = billsync::ledger::plan_consumption_reconciliation(
-        &w.ctx(),
-        period,
-        false,
-        &records,
-        &w.owners(),
-        &finals,
-        &w.billing(),
-    )
-    .unwrap();
+    let (changeset, counters, _) = w.reconciliation_in(&w.ctx(), period, false);
     assert_eq!(counters.errors, 0, "the reconciliation no longer fails");
     w.apply(changeset);
     reconcile_statements(&mut w, period, true);

@@ -10,8 +10,8 @@ use billsync::ids::Uuid;
 use billsync::ledger::PriceSource;
 use billsync::ledger::{
     plan_consumption_reconciliation, plan_consumption_sync, Billing, Changeset, ConsumptionRecord,
-    Customer, InvoiceItem, Ownership, PlanContext, Project, RecordOwner, Resource,
-    ResourceConsumption, Row, WriteOp,
+    Customer, InvoiceItem, Ownership, PlanContext, Project, ReconciliationCounters, RecordOutcome,
+    RecordOwner, Resource, ResourceConsumption, Row, WriteOp,
 };
 use billsync::money::Currency;
 use billsync::period::{Period, Zone};
@@ -265,10 +265,21 @@ impl World {
     }
 
     pub fn plan_reconciliation(&self, period: Period, force: bool) -> Changeset {
+        self.reconciliation_in(&self.ctx(), period, force).0
+    }
+
+    /// The consumption reconciliation of `period` planned in `ctx` on the world as it stands, with its
+    /// counters and each record's outcome.
+    pub fn reconciliation_in(
+        &self,
+        ctx: &PlanContext,
+        period: Period,
+        force: bool,
+    ) -> (Changeset, ReconciliationCounters, Vec<RecordOutcome>) {
         let records: Vec<ConsumptionRecord> = self.rows();
         let finals: Vec<_> = self.export.iter().map(BilledLine::final_figure).collect();
         plan_consumption_reconciliation(
-            &self.ctx(),
+            ctx,
             period,
             force,
             &records,
@@ -277,7 +288,6 @@ impl World {
             &self.billing(),
         )
         .unwrap()
-        .0
     }
 
     pub fn reconcile_consumption(&mut self, period: Period, force: bool) {
