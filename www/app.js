@@ -1,107 +1,194 @@
-// The page's entry: loads the billsync browser build, wires the form, runs previews.
-//
-// The package is resolved against this module, not the page: '../pkg/web.js' from /www/app.js and from
-// /app.js both land on /pkg/web.js, so the page works when the repo root is served statically
-// (/www/index.html) and when the admin backend serves www/ at / and pkg/ at /pkg/.
+// The page's entry: starts the worker that runs billsync, wires the form, shows progress, results and errors.
+// The page's thread never runs the wasm and never holds the whole result: it sends the inputs (files as
+// File objects) and receives totals, one page of rows at a time, and downloads as Blobs.
 
-import { clearErrors, showError, PageError } from './errors.js';
-import { loadDemo, readRequest, setDefaults, wireFilePicker, nowIso } from './form.js';
+import { clearErrors, showError } from './errors.js';
+import { buildInputs, chosenVendor, clearInputs, loadDemo, nowIso, readInputs, readParams, setDefaults, showVendorInputs } from './form.js';
 import { renderPreview } from './render.js';
 
 const $ = (id) => document.getElementById(id);
 
-let billsync = null;
-let changesetText = null;
+let worker = null;
+let ready = null;
+let running = null; // { id, resolve, reject } of the preview in progress
+const pending = new Map(); // rows and download requests by id
+let nextId = 1;
+let version = '';
 
-async function loadEngine() {
-  const status = $('engine-status');
-  try {
-    billsync = await import(new URL('../pkg/web.js', import.meta.url).href);
-  } catch (e) {
-    status.textContent = `Could not load the billsync package (is pkg/ built? run "make build"): ${e.message}`;
-    status.classList.add('is-error');
-    return;
+/** A new worker; the previous one (if any) is terminated: that is how a run is cancelled. */
+function startWorker() {
+  worker?.terminate();
+  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  ready = new Promise((resolve, reject) => {
+    worker.onmessage = ({ data }) => {
+      if (data.type === 'ready') {
+        version = data.version;
+        resolve();
+      } else if (data.type === 'error' && data.id === null) reject(data.error);
+      else onMessage(data);
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      const error = { code: 'worker_failed', message: `The preview's worker failed: ${event.message || 'it could not start (is this browser too old for module workers?)'}` };
+      reject(error);
+      running?.reject(error);
+    };
+  });
+  return ready;
+}
+
+function onMessage(data) {
+  if (data.type === 'progress' && running?.id === data.id) return showProgress(data);
+  if (running?.id === data.id && (data.type === 'result' || data.type === 'error')) {
+    const { resolve, reject } = running;
+    running = null;
+    return data.type === 'result' ? resolve(data.view) : reject(data.error);
   }
-  if (typeof billsync.previewReconciliation !== 'function') {
-    status.textContent = `billsync ${billsync.version?.() ?? ''} has no previewReconciliation: rebuild pkg/ from a version that has it.`;
-    status.classList.add('is-error');
-    return;
+  const request = pending.get(data.id);
+  if (request) {
+    pending.delete(data.id);
+    if (data.type === 'error') request.reject(data.error);
+    else request.resolve(data);
   }
-  status.textContent = `billsync ${billsync.version()} ready (WebAssembly, in this browser).`;
-  $('preview').disabled = false;
+}
+
+function ask(message) {
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    worker.postMessage({ ...message, id });
+  });
+}
+
+// Progress: reading counts for the first 40% (by bytes), the preview itself up to 90%, the sums the rest.
+const STAGES = { read: [0, 40], preview: [40, 90], daily_check: [88, 90], summary: [90, 100] };
+
+function showProgress({ operation, done, total, message }) {
+  const [from, to] = STAGES[operation] ?? STAGES.daily_check;
+  const share = total > 0 ? Math.min(done / total, 1) : 0;
+  const value = Math.max(Number($('progress-bar').value), from + (to - from) * share);
+  $('progress-bar').value = value;
+  $('progress-text').textContent = `${message} (${Math.round(value)}%)`;
+}
+
+function setBusy(busy) {
+  $('progress').hidden = !busy;
+  $('preview').disabled = busy || !version;
+  if (busy) {
+    $('preview').setAttribute('aria-busy', 'true');
+    $('progress-bar').value = 0;
+    $('progress-text').textContent = 'Starting…';
+  } else $('preview').removeAttribute('aria-busy');
 }
 
 function clearResults() {
-  changesetText = null;
   $('results').hidden = true;
   $('results-body').replaceChildren();
 }
 
 async function preview(event) {
   event.preventDefault();
-  if (!billsync) return;
+  if (running) return;
   clearErrors();
   // A failed run must not leave an earlier run's figures on screen, as if they were its result.
   clearResults();
-  const button = $('preview');
-  button.disabled = true;
-  button.setAttribute('aria-busy', 'true');
+  setBusy(true);
+  const vendor = chosenVendor();
+  const id = nextId++;
   try {
-    const request = readRequest();
-    const result = await billsync.previewReconciliation(request);
-    changesetText = renderPreview($('results-body'), result, { onDownload: downloadChangeset });
-    $('results').hidden = false;
-    $('results').focus();
+    await ready;
+    const view = await new Promise((resolve, reject) => {
+      running = { id, resolve, reject };
+      worker.postMessage({ type: 'preview', id, vendor, inputs: readInputs(), params: readParams(vendor) });
+    });
+    if (vendor === 'auto') $('vendor-hint').textContent = `Detected from the records: ${view.vendor === 'soracom' ? 'Soracom' : 'Arrow'}.`;
+    await renderPreview($('results-body'), view, {
+      onDownload: download,
+      query: (query) => ask({ type: 'rows', query }).then((m) => m.page, (e) => showError(e) && null),
+    }, () => {
+      $('results').hidden = false;
+      $('results').focus();
+    });
   } catch (error) {
-    if (!(error instanceof PageError) && !billsync.isBillsyncError?.(error)) {
-      // A bug rather than bad input: keep it visible in the console too.
-      console.error(error);
-    }
+    if (error?.code === 'cancelled') return;
+    if (error?.code === 'internal_error') console.error(error.message, error.stack);
     showError(error).focus();
   } finally {
-    button.disabled = false;
-    button.removeAttribute('aria-busy');
+    running = null;
+    setBusy(false);
   }
 }
 
-/** Saves the changeset through a Blob URL: the file is made in the browser, nothing is uploaded. */
-function downloadChangeset() {
-  if (changesetText === null) return;
-  const url = URL.createObjectURL(new Blob([changesetText + '\n'], { type: 'application/json' }));
+/** Cancelling terminates the worker (the wasm stops at once) and starts a fresh one for the next run. */
+function cancel() {
+  const run = running;
+  if (!run) return;
+  running = null;
+  for (const request of pending.values()) request.reject({ code: 'cancelled', message: 'Cancelled.' });
+  pending.clear();
+  startWorker().catch(engineFailed);
+  run.reject({ code: 'cancelled', message: 'Cancelled.' });
+  $('engine-status').textContent = `Cancelled. billsync ${version} ready again.`;
+  $('preview').focus();
+}
+
+/** Saves a Blob the worker made: nothing is uploaded. */
+async function download(kind) {
+  const { blob, name } = await ask({ type: 'download', kind });
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
-  link.download = 'changeset.json';
+  link.download = name;
   document.body.append(link);
   link.click();
   link.remove();
-  // Revoked on the next task: the download has taken its copy by then.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  // Revoked later: the download has taken its copy by then.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-async function onLoadDemo() {
+async function onLoadDemo(which) {
   clearErrors();
   clearResults();
   try {
-    await loadDemo();
+    await loadDemo(which);
   } catch (error) {
-    showError(error instanceof PageError ? error : new PageError('demo_unavailable', error.message)).focus();
+    showError({ code: error.code ?? 'demo_unavailable', message: error.message }).focus();
   }
 }
 
-function onClear() {
-  for (const id of ['records', 'export']) $(id).value = '';
-  for (const id of ['records-file-status', 'export-file-status']) $(id).textContent = '';
-  clearErrors();
-  clearResults();
+function engineFailed(error) {
+  $('engine-status').textContent = error.message;
+  $('engine-status').classList.add('is-error');
 }
 
+buildInputs(() => clearResults());
 setDefaults();
+showVendorInputs();
+for (const radio of document.querySelectorAll('input[name="vendor"]')) {
+  radio.addEventListener('change', () => {
+    showVendorInputs();
+    clearErrors();
+  });
+}
 $('preview-form').addEventListener('submit', preview);
-$('load-demo').addEventListener('click', onLoadDemo);
-$('clear').addEventListener('click', onClear);
+$('cancel').addEventListener('click', cancel);
+$('load-demo').addEventListener('click', () => onLoadDemo('arrow'));
+$('load-soracom-demo').addEventListener('click', () => onLoadDemo('soracom'));
+$('clear').addEventListener('click', () => {
+  clearInputs();
+  clearErrors();
+  clearResults();
+});
 $('as-of-now').addEventListener('click', () => {
   $('as-of').value = nowIso();
 });
-wireFilePicker('records-file', 'records', 'records-file-status', clearResults);
-wireFilePicker('export-file', 'export', 'export-file-status', clearResults);
-await loadEngine();
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && running) cancel();
+});
+startWorker().then(
+  () => {
+    $('engine-status').textContent = `billsync ${version} ready (WebAssembly, in a worker in this browser).`;
+    $('preview').disabled = false;
+  },
+  engineFailed,
+);

@@ -1,24 +1,9 @@
-// Errors, shown where they were caused: a BillsyncError (code, message, fields, details) or a PageError
-// (the page's own checks) goes next to the input it is about, and into one summary with role="alert".
+// Errors, shown where they were caused: an error from the worker (the package's BillsyncError as plain data:
+// code, message, fields, details; or the page's own reading of an input: code, message, target) goes next to
+// the input it is about, in words that name the file, the record or row and column, and the field, and into
+// one summary with role="alert".
 
 const $ = (id) => document.getElementById(id);
-
-/** An error the page found before calling billsync. `target` is the input key (see TARGETS). */
-export class PageError extends Error {
-  constructor(code, message, target = null) {
-    super(message);
-    this.name = 'PageError';
-    this.code = code;
-    this.target = target;
-  }
-
-  /** Several page errors at once (e.g. both text areas empty), shown together. */
-  static many(errors) {
-    const error = new PageError(errors[0].code, errors.map((e) => e.message).join(' '));
-    error.parts = errors;
-    return error;
-  }
-}
 
 // Input key → [element id, error-paragraph id].
 const TARGETS = {
@@ -30,8 +15,13 @@ const TARGETS = {
   prefix: ['item-prefix', 'item-prefix-error'],
   currency: ['currency', 'currency-error'],
   tolerance: ['tolerance', 'tolerance-error'],
+  granularity: ['granularity', 'granularity-error'],
   records: ['records', 'records-error'],
   export: ['export', 'export-error'],
+  bill: ['bill', 'bill-error'],
+  csv: ['csv', 'csv-error'],
+  latest: ['latest', 'latest-error'],
+  daily: ['daily', 'daily-error'],
 };
 
 // Validation field names (Django REST shape, possibly nested as "settings.currency" or "records[3].x")
@@ -46,10 +36,13 @@ const FIELD_TARGETS = {
   invoice_item_prefix: 'prefix',
   currency: 'currency',
   reconciliation_tolerance: 'tolerance',
+  granularity: 'granularity',
   records: 'records',
   export_payload: 'export',
   exportpayload: 'export',
   export: 'export',
+  bill: 'bill',
+  csv: 'csv',
 };
 
 /** The input a validation field name is about, or null for non_field_errors and the unknown. */
@@ -59,7 +52,7 @@ export function targetOfField(field) {
     .split(/[./]/)
     .map((p) => p.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase());
   // "settings.currency" → currency; "records.0.consumed_sell" → records (the first part that names an input).
-  for (const part of parts.length > 1 && parts[0] === 'settings' ? parts.slice(1) : parts) {
+  for (const part of parts[0] === 'input' ? parts.slice(1) : parts.length > 1 && parts[0] === 'settings' ? parts.slice(1) : parts) {
     if (FIELD_TARGETS[part]) return FIELD_TARGETS[part];
   }
   return null;
@@ -67,12 +60,12 @@ export function targetOfField(field) {
 
 /**
  * The input a non-validation error is about. The package's messages start with what was being read
- * ("billing export: row 3, …", "records: …"), which tells the two text areas apart.
+ * ("arrow billing export: row 3, …", "soracom billing csv: …", "records: …").
  */
 export function targetOfError(error) {
-  if (error.target !== undefined) return error.target;
+  if (error.target !== undefined && error.target !== null) return error.target;
   const message = String(error.message ?? '');
-  const where = `${error.details?.location ?? ''} ${message}`.toLowerCase();
+  const where = `${error.details?.location ?? ''} ${error.details?.argument ?? ''} ${message}`.toLowerCase();
   switch (error.code) {
     case 'invalid_period':
       return 'period';
@@ -81,24 +74,42 @@ export function targetOfError(error) {
     case 'invalid_currency':
     case 'currency_mismatch':
       if (/record/.test(where)) return 'records';
+      if (/csv/.test(where)) return 'csv';
       if (/export|line/.test(where)) return 'export';
+      if (/\bbill\b/.test(where)) return 'bill';
       return 'currency';
     case 'missing_column':
     case 'invalid_cell':
-      return 'export';
+      if (/csv/.test(where)) return 'csv';
+      if (/export/.test(where)) return 'export';
+      if (/\bbill\b/.test(where)) return 'bill';
+      return error.vendor === 'soracom' ? 'csv' : 'export';
     default:
       if (/tolerance/.test(where)) return 'tolerance';
       if (/record/.test(where)) return 'records';
-      if (/export|statement|payload/.test(where)) return 'export';
+      if (/csv/.test(where)) return 'csv';
+      if (/export|statement/.test(where)) return 'export';
+      if (/\bbill\b|monthly ?bill/.test(where)) return 'bill';
+      if (/payload/.test(where)) return error.vendor === 'soracom' ? 'bill' : 'export';
       return null;
   }
+}
+
+/** "records[2].consumed_sell" → "record 3 (records[2]), field consumed_sell": the field in words. */
+export function describeField(field) {
+  const m = /^(?:input\.)?records\[(\d+)\](?:\.(.+))?$/.exec(field);
+  if (m) return `record ${Number(m[1]) + 1} (records[${m[1]}])${m[2] ? `, field ${m[2]}` : ''}`;
+  const s = /^settings\.(.+)$/.exec(field);
+  if (s) return `setting ${s[1]}`;
+  return `field ${field}`;
 }
 
 /** Removes every shown error. */
 export function clearErrors() {
   for (const [inputId, errorId] of Object.values(TARGETS)) {
-    $(inputId).removeAttribute('aria-invalid');
+    $(inputId)?.removeAttribute('aria-invalid');
     const p = $(errorId);
+    if (!p) continue;
     p.hidden = true;
     p.replaceChildren();
   }
@@ -107,9 +118,24 @@ export function clearErrors() {
   summary.replaceChildren();
 }
 
+/** Where the cell is, in words: "Row 3, column "amount", value "4x0"." */
+export function describeDetails(details) {
+  if (!details || typeof details !== 'object') return '';
+  const parts = [];
+  if (details.line !== undefined && details.line !== null) parts.push(`line ${details.line}`);
+  if (details.row !== undefined && details.row !== null) parts.push(`row ${details.row}`);
+  if (details.column) parts.push(`column ${typeof details.column === 'number' ? details.column : `"${details.column}"`}`);
+  if (details.value !== undefined && details.value !== null) parts.push(`value "${details.value}"`);
+  if (details.location) parts.push(`in ${details.location}`);
+  if (!parts.length) return '';
+  const text = parts.join(', ');
+  return text[0].toUpperCase() + text.slice(1) + '.';
+}
+
 /** Shows `error` inline and in the summary; returns the element to move focus to. */
 export function showError(error) {
   clearErrors();
+  const names = error.names ?? {};
   const summary = $('form-error');
   const heading = document.createElement('p');
   const code = document.createElement('code');
@@ -118,10 +144,10 @@ export function showError(error) {
   heading.append(code, ' ', error.message ?? String(error));
   summary.append(heading);
 
-  // Where the cell is, in words, unless the message already says it (the package's usually does).
+  // Where the cell is, unless the message already says it (the package's usually does).
   const details = describeDetails(error.details);
   const value = error.details?.value;
-  if (details && !(value !== undefined && String(error.message).includes(String(value)))) {
+  if (details && !(value !== undefined && String(error.message).includes(String(value))) && !/line \d+, column \d+/.test(error.message)) {
     const p = document.createElement('p');
     p.className = 'error-details';
     p.textContent = details;
@@ -129,15 +155,17 @@ export function showError(error) {
   }
 
   let firstInvalid = null;
-  const mark = (target, text) => {
+  // The file's name first, unless the message starts with it already (the page's own messages do).
+  const inFile = (target, text) => (names[target] && !text.startsWith(names[target]) ? `${names[target]}: ${text}` : text);
+  const mark = (target, code, text) => {
     const entry = TARGETS[target];
-    if (!entry) return false;
+    if (!entry || !$(entry[0]) || $(entry[0]).closest('[hidden]')) return false;
     const [inputId, errorId] = entry;
     $(inputId).setAttribute('aria-invalid', 'true');
     const p = $(errorId);
     const line = document.createElement('span');
     line.className = 'field-error-line';
-    line.textContent = text;
+    line.textContent = `${code}: ${inFile(target, text)}`;
     p.append(line);
     p.hidden = false;
     firstInvalid ??= $(inputId);
@@ -149,33 +177,18 @@ export function showError(error) {
     // Validation: each field's messages next to its input, and all of them listed in the summary.
     const list = document.createElement('ul');
     for (const [field, messages] of fields) {
-      const text = [].concat(messages).join(' ');
+      const text = `${describeField(field)}: ${[].concat(messages).join(' ')}`;
       const li = document.createElement('li');
-      li.textContent = `${field}: ${text}`;
+      const target = targetOfField(field);
+      li.textContent = target ? inFile(target, text) : text;
       list.append(li);
-      mark(targetOfField(field), `${error.code}: ${text}`);
+      mark(target, error.code, text);
     }
     summary.append(list);
-  } else if (error.parts) {
-    for (const part of error.parts) mark(part.target, `${part.code}: ${part.message}`);
   } else {
-    const target = targetOfError(error);
-    mark(target, `${error.code ?? 'error'}: ${error.message}`);
+    mark(targetOfError(error), error.code ?? 'error', String(error.message));
   }
 
   summary.hidden = false;
   return firstInvalid ?? summary;
-}
-
-/** "Row 3, column "Customer Total Price", value "abc"": where a bad cell is, in words. */
-export function describeDetails(details) {
-  if (!details || typeof details !== 'object') return '';
-  const parts = [];
-  if (details.row !== undefined && details.row !== null) parts.push(`row ${details.row}`);
-  if (details.column) parts.push(`column "${details.column}"`);
-  if (details.value !== undefined && details.value !== null) parts.push(`value "${details.value}"`);
-  if (details.location) parts.push(`in ${details.location}`);
-  if (!parts.length) return '';
-  const text = parts.join(', ');
-  return text[0].toUpperCase() + text.slice(1) + '.';
 }

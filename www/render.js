@@ -1,16 +1,11 @@
-// Renders a preview: per-record summary, totals per currency, counters and the changeset.
-// Amounts are decimal strings from billsync and are shown exactly as given: no parsing, no float
+// Renders a preview: what to bill now per currency and per customer (kept apart from what earlier
+// adjustments billed), the chart, the records, Soracom's latest bill and daily check, the counters, the
+// downloads and the changeset. Amounts are decimal strings from billsync, shown exactly as given: no float
 // arithmetic, no locale formatting (which would round or reformat what the invoices will say).
-// Everything is built with textContent, so names from pasted data can never inject markup.
 
-const ACTION_LABELS = {
-  credit: 'Credit',
-  additional_charge: 'Additional charge',
-  no_compensation: 'No compensation',
-  already_reconciled: 'Already reconciled',
-  no_billing_data: 'No billing data',
-  error: 'Error',
-};
+import { el, text, amountCell, table, plural, labelCells } from './dom.js';
+import { renderCharts } from './chart.js';
+import { recordsTable } from './table.js';
 
 const COUNTER_LABELS = {
   finalized: 'Finalized',
@@ -21,192 +16,138 @@ const COUNTER_LABELS = {
   errors: 'Errors',
 };
 
-/** Builds an element: el('td', { className: 'x' }, 'text', child). */
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === 'dataset') Object.assign(node.dataset, value);
-    else if (key in node) node[key] = value;
-    else node.setAttribute(key, value);
-  }
-  for (const child of children) if (child !== null && child !== undefined) node.append(child);
-  return node;
-}
+const MONEY_HEADERS = [['Consumed', 'amount'], ['Final', 'amount'], ['Already adjusted', 'amount'], ['To bill now', 'amount']];
 
-/** A missing value, announced as "none" rather than read out as a dash. */
-function none() {
-  return el('span', { className: 'none', title: 'none', 'aria-label': 'none' }, '—');
-}
-
-function text(value) {
-  return value === null || value === undefined || value === '' ? none() : String(value);
-}
-
-/** An amount cell; negative amounts (a leading "-" in the string) get a class, not a recomputation. */
-function amountCell(value, column) {
-  const isNegative = typeof value === 'string' && value.trim().startsWith('-');
-  return el(
-    'td',
-    { className: `amount${isNegative ? ' negative' : ''}`, dataset: { col: column } },
-    text(value),
-  );
-}
-
-export function badge(action) {
-  const key = ACTION_LABELS[action] ? action : 'error';
-  return el('span', { className: `badge badge-${key}`, dataset: { action: String(action) } }, ACTION_LABELS[action] ?? String(action));
-}
-
-function table(id, captionText, headers, rows) {
-  const head = el('tr', {}, ...headers.map(([label, cls]) => el('th', { scope: 'col', className: cls ?? '' }, label)));
-  return el(
-    'div',
-    // Focusable so keyboard users can scroll a wide table on a narrow screen.
-    { className: 'table-wrap', tabIndex: 0, role: 'region', 'aria-label': captionText },
-    el('table', { id }, el('caption', {}, captionText), el('thead', {}, head), el('tbody', {}, ...rows)),
-  );
-}
-
-function summaryTable(records) {
-  const rows = records.map((r) => {
-    const action = el('td', { dataset: { col: 'action' } }, badge(r.action));
-    if (r.error) action.append(el('span', { className: 'row-error' }, r.error));
-    return el(
-      'tr',
-      { dataset: { license: r.license_reference ?? '', action: r.action ?? '' } },
-      el('th', { scope: 'row', dataset: { col: 'license' } }, text(r.license_reference)),
-      el('td', { className: 'wrap', dataset: { col: 'resource' } }, text(r.resource_name)),
-      el('td', { dataset: { col: 'period' } }, text(r.billing_period)),
-      el('td', { dataset: { col: 'currency' } }, text(r.currency)),
-      amountCell(r.consumed_sell, 'consumed'),
-      amountCell(r.final_sell, 'final'),
-      amountCell(r.adjustment, 'adjustment'),
-      amountCell(r.compensation, 'compensation'),
-      action,
-    );
-  });
-  return table(
-    'summary-table',
-    `${records.length} ${records.length === 1 ? 'record' : 'records'}`,
-    [
-      ['Licence'],
-      ['Resource'],
-      ['Period'],
-      ['Currency'],
-      ['Consumed (sell)', 'amount'],
-      ['Final (sell)', 'amount'],
-      ['Adjustment', 'amount'],
-      ['Compensation', 'amount'],
-      ['Action'],
-    ],
-    rows,
-  );
+function moneyCells(t) {
+  return [amountCell(t.consumed, 'consumed'), amountCell(t.final, 'final'), amountCell(t.already_adjusted, 'already'), amountCell(t.to_bill_now, 'now')];
 }
 
 function totalsTable(totals) {
   const rows = totals.map((t) =>
-    el(
-      'tr',
-      { dataset: { currency: t.currency ?? '' } },
-      el('th', { scope: 'row', dataset: { col: 'currency' } }, text(t.currency)),
-      amountCell(t.consumed, 'consumed'),
-      amountCell(t.final, 'final'),
-      amountCell(t.adjustment, 'adjustment'),
-    ),
+    el('tr', { dataset: { currency: t.currency } },
+      el('th', { scope: 'row', dataset: { col: 'currency' } }, t.currency),
+      el('td', { className: 'amount', dataset: { col: 'records' } }, t.records.toLocaleString('en')),
+      ...moneyCells(t),
+      el('td', { dataset: { col: 'items' } }, `${plural(t.credits, 'credit')}, ${plural(t.charges, 'charge')}`)),
   );
-  return table('totals-table', 'Totals per currency, over the records the export finalizes (consumed + adjustment = final)', [['Currency'], ['Consumed', 'amount'], ['Final', 'amount'], ['Adjustment', 'amount']], rows);
+  return table('totals-table', 'Per currency: consumed + already adjusted + to bill now = final (over the records the vendor finalizes)',
+    [['Currency'], ['Records', 'amount'], ...MONEY_HEADERS, ['Items this run creates']], rows);
 }
 
+const CUSTOMER_ROWS = 50;
+
+function customerRow(t) {
+  return el('tr', { dataset: { customer: t.customer_uuid ?? '', currency: t.currency } },
+    el('th', { scope: 'row', className: 'wrap', dataset: { col: 'customer' } }, text(t.customer_name ?? t.customer_uuid ?? 'No customer named')),
+    el('td', { dataset: { col: 'currency' } }, t.currency),
+    el('td', { className: 'amount', dataset: { col: 'records' } }, t.records.toLocaleString('en')),
+    ...moneyCells(t));
+}
+
+/** Per customer, by name, 50 at a time (a month can have thousands of customers). */
 function customersTable(customers) {
-  const rows = customers.map((t) =>
-    el(
-      'tr',
-      { dataset: { customer: t.customer_uuid ?? '', currency: t.currency ?? '' } },
-      el('th', { scope: 'row', className: 'wrap', dataset: { col: 'customer' } }, text(t.customer_name ?? t.customer_uuid)),
-      el('td', { dataset: { col: 'currency' } }, text(t.currency)),
-      amountCell(t.consumed, 'consumed'),
-      amountCell(t.final, 'final'),
-      amountCell(t.adjustment, 'adjustment'),
-    ),
-  );
-  return table(
-    'customers-table',
-    'Totals per customer and currency',
-    [['Customer'], ['Currency'], ['Consumed', 'amount'], ['Final', 'amount'], ['Adjustment', 'amount']],
-    rows,
-  );
+  const sorted = [...customers].sort((a, b) => `${a.customer_name ?? a.customer_uuid ?? ''}|${a.currency}`.localeCompare(`${b.customer_name ?? b.customer_uuid ?? ''}|${b.currency}`));
+  const wrap = table('customers-table', `Per customer and currency (${plural(sorted.length, 'row')})`, [['Customer'], ['Currency'], ['Records', 'amount'], ...MONEY_HEADERS], []);
+  const body = wrap.querySelector('tbody');
+  const status = el('p', { className: 'pager-status', id: 'customers-status', 'aria-live': 'polite' });
+  const pages = Math.ceil(sorted.length / CUSTOMER_ROWS);
+  let at = 0;
+  const prev = el('button', { type: 'button', className: 'secondary', id: 'customers-prev' }, 'Previous customers');
+  const next = el('button', { type: 'button', className: 'secondary', id: 'customers-next' }, 'Next customers');
+  const show = () => {
+    body.replaceChildren(...sorted.slice(at * CUSTOMER_ROWS, (at + 1) * CUSTOMER_ROWS).map(customerRow));
+    labelCells(wrap.querySelector('table'));
+    status.textContent = `Customers ${at * CUSTOMER_ROWS + 1}–${Math.min((at + 1) * CUSTOMER_ROWS, sorted.length)} of ${sorted.length.toLocaleString('en')}.`;
+    prev.disabled = at === 0;
+    next.disabled = at >= pages - 1;
+  };
+  prev.addEventListener('click', () => { at -= 1; show(); });
+  next.addEventListener('click', () => { at += 1; show(); });
+  show();
+  return pages > 1 ? el('div', {}, wrap, el('nav', { className: 'pager', 'aria-label': 'Pages of customers' }, prev, status, next)) : wrap;
 }
 
 function counterList(counters) {
   // Known counters in a fixed order, then any the package adds later.
   const keys = [...Object.keys(COUNTER_LABELS).filter((k) => k in counters), ...Object.keys(counters).filter((k) => !(k in COUNTER_LABELS))];
-  return el(
-    'dl',
-    { className: 'counters', id: 'counters' },
-    ...keys.map((k) => el('div', { dataset: { counter: k } }, el('dt', {}, COUNTER_LABELS[k] ?? k.replaceAll('_', ' ')), el('dd', {}, String(counters[k])))),
-  );
+  return el('dl', { className: 'counters', id: 'counters' },
+    ...keys.map((k) => el('div', { dataset: { counter: k } }, el('dt', {}, COUNTER_LABELS[k] ?? k.replaceAll('_', ' ')), el('dd', {}, String(counters[k])))));
 }
 
-/** JSON text of the changeset. Maps and BigInts are made JSON-safe in case the boundary ever yields them. */
-export function changesetJson(changeset) {
-  return JSON.stringify(
-    changeset,
-    (_key, value) => {
-      if (value instanceof Map) return Object.fromEntries(value);
-      if (typeof value === 'bigint') return value.toString();
-      return value;
-    },
-    2,
-  );
-}
-
-/** "2 create invoice_items, 7 put consumption_records". */
-function writeSummary(writes) {
-  const counts = new Map();
-  for (const w of writes) {
-    const what = `${w.op} ${w.table}`;
-    counts.set(what, (counts.get(what) ?? 0) + 1);
+function soracomExtras(extras) {
+  const parts = [];
+  if (extras.latest) {
+    const { amount, currency, lastEvaluatedTime: t } = extras.latest;
+    const when = /^\d{14}$/.test(t ?? '') ? `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)} ${t.slice(8, 10)}:${t.slice(10, 12)}:${t.slice(12)} UTC` : t ?? 'an unknown time';
+    parts.push(el('p', { id: 'latest-bill' }, `Soracom's latest bill: ${amount ?? '?'} ${currency ?? ''}, evaluated ${when}. It is preliminary (the month in progress), so it is consumption, not a final, and this preview does not reconcile against it.`));
   }
-  return [...counts].map(([what, n]) => `${n} ${what}`).join(', ') || 'no writes';
+  if (extras.dailyCheck) {
+    const { ok, check, error } = extras.dailyCheck;
+    if (ok) {
+      const reasons = (check.reasons ?? []).map((r) => r.replaceAll('_', ' ')).join(', ');
+      parts.push(el('dl', { className: 'daily-check', id: 'daily-check' },
+        ...Object.entries(check).filter(([, v]) => typeof v !== 'object' || v === null).map(([k, v]) => el('div', {}, el('dt', {}, k.replaceAll('_', ' ')), el('dd', {}, text(v)))),
+        reasons ? el('div', {}, el('dt', {}, 'explained by'), el('dd', {}, reasons)) : null));
+    } else {
+      parts.push(el('p', { className: 'field-error', id: 'daily-check' }, `The daily check failed: ${error.code}: ${error.message}`));
+    }
+  }
+  return parts.length ? [el('h3', {}, "Soracom's preliminary figures"), ...parts] : [];
 }
 
-function changesetSection(changeset, json, onDownload) {
-  const writes = Array.isArray(changeset?.writes) ? changeset.writes : [];
-  const download = el('button', { type: 'button', className: 'secondary', id: 'download-changeset' }, 'Download changeset.json');
-  download.addEventListener('click', onDownload);
+function changesetSection(changeset, onDownload) {
+  const writes = changeset.writes.map(({ what, count }) => `${count.toLocaleString('en')} ${what}`).join(', ') || 'no writes';
+  const button = (id, label, kind) => {
+    const b = el('button', { type: 'button', className: 'secondary', id }, label);
+    b.addEventListener('click', () => onDownload(kind));
+    return b;
+  };
   return [
     el('p', { className: 'intent-summary', id: 'intent-summary' },
-      `Operation ${changeset?.operation ?? '?'} as of ${changeset?.as_of ?? '?'}: ${writeSummary(writes)}. Nothing has been applied.`),
-    el(
-      'details',
-      { className: 'changeset', id: 'changeset' },
-      el('summary', {}, `Changeset JSON (${writes.length} ${writes.length === 1 ? 'write' : 'writes'})`),
-      el('pre', { tabIndex: 0, 'aria-label': 'Changeset JSON' }, el('code', { id: 'changeset-json' }, json)),
-    ),
-    el('div', { className: 'changeset-actions' }, download),
+      `Operation ${changeset.operation ?? '?'} as of ${changeset.as_of ?? '?'}: ${writes}. Nothing has been applied.`),
+    el('div', { className: 'changeset-actions' },
+      button('download-changeset', 'Download changeset.json', 'changeset'),
+      button('download-csv', 'Download preview.csv', 'csv'),
+      el('span', { className: 'hint' }, 'Made in this browser. A FOCUS-style CSV comes with the ledger export.')),
+    changeset.text !== null
+      ? el('details', { className: 'changeset', id: 'changeset' },
+        el('summary', {}, `Changeset JSON (${plural(changeset.writes.reduce((n, w) => n + w.count, 0), 'write')})`),
+        el('pre', { tabIndex: 0, 'aria-label': 'Changeset JSON' }, el('code', { id: 'changeset-json' }, JSON.stringify(JSON.parse(changeset.text), null, 2))))
+      : el('p', { className: 'hint' }, `The changeset is ${(changeset.bytes / 1e6).toFixed(1)} MB: download it to read it.`),
   ];
 }
 
-/** Replaces the results with `preview`; returns the changeset's JSON text (for the download). */
-export function renderPreview(container, preview, { onDownload }) {
-  const summary = preview?.summary ?? {};
-  const records = Array.isArray(summary.records) ? summary.records : [];
-  const totals = Array.isArray(summary.totals) ? summary.totals : [];
-  // Per-customer totals are an extra of the package's summary; shown when present.
-  const customers = Array.isArray(summary.customers) ? summary.customers : [];
-  const json = changesetJson(preview?.changeset ?? null);
+/** Lets the page's thread handle input and paint between the parts of a large result. */
+const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Replaces the results with `view` (from the worker), part by part, yielding between them so that no
+ * single task of the page's thread grows with the result. `data-complete` is set once everything is shown.
+ */
+export async function renderPreview(container, view, { onDownload, query }, onFirstPart = () => {}) {
+  const vendor = view.vendor === 'soracom' ? 'Soracom' : 'Arrow';
+  delete container.dataset.complete;
+  container.replaceChildren(
+    el('p', { className: 'lede', id: 'results-lede' }, `${vendor}: ${plural(view.recordCount, 'record')}, ${plural(view.customers.length, 'customer')}.`),
+    el('h3', {}, 'To bill now, per currency'),
+    totalsTable(view.totals),
+  );
+  onFirstPart();
   const parts = [
-    el('h3', {}, 'Records'),
-    summaryTable(records),
-    el('h3', {}, 'Totals'),
-    totalsTable(totals),
-    customers.length ? el('h3', {}, 'Per customer') : null,
-    customers.length ? customersTable(customers) : null,
-    el('h3', {}, 'Counters'),
-    counterList(summary.counters ?? {}),
-    el('h3', {}, 'Changeset'),
-    ...changesetSection(preview?.changeset, json, onDownload),
+    () => [el('h3', {}, 'Consumed against final, per customer'), renderCharts(view.chart)],
+    () => [el('h3', {}, 'Per customer'), customersTable(view.customers)],
+    () => [el('h3', {}, 'Records'), recordsTable(view, query)],
+    () => [
+      ...soracomExtras(view.extras ?? {}),
+      el('h3', {}, 'Counters'),
+      counterList(view.counters ?? {}),
+      el('h3', {}, 'Changeset and downloads'),
+      ...changesetSection(view.changeset, onDownload),
+    ],
   ];
-  container.replaceChildren(...parts.filter(Boolean));
-  return json;
+  for (const part of parts) {
+    await yieldToPage();
+    container.append(...part());
+  }
+  container.dataset.complete = 'true';
 }
