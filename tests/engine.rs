@@ -7,9 +7,14 @@ use std::collections::BTreeMap;
 
 use billsync::engine::{Engine, NoProgress, Payload};
 use billsync::error::Result;
-use billsync::ledger::{ConsumptionRecord, InvoiceItem, Resource};
+use billsync::ledger::{
+    Changeset, ConsumptionRecord, InvoiceItem, InvoiceItemKind, Resource, WriteOp,
+};
 use billsync::period::{Period, Zone};
 use billsync::store::MemoryStore;
+use billsync::vendors::arrow::export::parse_billing_export;
+use billsync::vendors::arrow::line::BilledLine;
+use billsync::vendors::arrow::preview::preview as arrow_preview;
 use billsync::vendors::arrow::{Arrow, ArrowApi, ExportRequest};
 use common::fake_arrow::*;
 use serde_json::{json, Value};
@@ -787,4 +792,91 @@ fn consumption_reconciliation_needs_only_the_licence_and_the_prices() {
         .as_str()
         .unwrap()
         .contains("Classification"));
+}
+
+/// The compensations of a set of invoice items: per source, the amount and the item's name.
+fn compensations_of(
+    items: impl Iterator<Item = InvoiceItem>,
+) -> BTreeMap<String, (rust_decimal::Decimal, String)> {
+    items
+        .filter(|i| i.kind == InvoiceItemKind::ConsumptionCompensation)
+        .map(|i| (i.source_key.to_string(), (i.unit_price, i.name)))
+        .collect()
+}
+
+fn created_items(changeset: &Changeset) -> impl Iterator<Item = InvoiceItem> + '_ {
+    changeset
+        .writes
+        .iter()
+        .filter(|w| w.op == WriteOp::Create && w.table == "invoice_items")
+        .filter_map(|w| w.row.as_ref()?.parse::<InvoiceItem>().ok())
+}
+
+/// Issue 18: the preview takes the records exactly as the engine lists them and as the store holds them
+/// (`source_ref` where the API says `license_reference`), and bills the same compensations as the engine.
+#[test]
+fn the_preview_takes_the_listed_and_the_stored_records_and_agrees_with_the_engine() {
+    let arrow = arrow();
+    let export =
+        json!({"data": {"headers": EXPORT_HEADERS, "values": arrow.export["2025-01"]}}).to_string();
+    let engine = engine(arrow);
+    let sync = post(
+        &engine,
+        &format!("{SYNCS}trigger_consumption_sync/"),
+        json!({"year": 2025, "month": 1}),
+    );
+    assert!(sync.status < 300, "{}", sync.body);
+    let listed = get(&engine, RECORDS, json!({})).body;
+    let stored: Vec<Value> = snapshot(&engine)
+        .typed::<ConsumptionRecord>()
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::to_value(r).unwrap())
+        .collect();
+    assert!(stored[0].get("source_ref").is_some() && stored[0].get("license_reference").is_none());
+
+    let lines: Vec<BilledLine> = parse_billing_export(&export)
+        .unwrap()
+        .lines
+        .into_iter()
+        .map(|l| BilledLine::of_export(l, 1))
+        .collect();
+    let previewed = |records: &Value| {
+        let input = json!({"period": "2025-01", "asOf": "2025-02-03T10:00:00Z", "records": records,
+                           "settings": {"currency": "EUR"}});
+        compensations_of(created_items(
+            &arrow_preview(&input, None, &lines).unwrap().changeset,
+        ))
+    };
+    let from_list = previewed(&listed);
+    let from_store = previewed(&Value::Array(stored));
+
+    engine.clock.0.set("2025-02-03T10:00:00Z");
+    let done = post(
+        &engine,
+        &format!("{SYNCS}trigger_reconciliation/"),
+        json!({"year": 2025, "month": 1}),
+    );
+    assert!(done.status < 300, "{}", done.body);
+    let engine_made = compensations_of(
+        snapshot(&engine)
+            .typed::<InvoiceItem>()
+            .unwrap()
+            .into_iter(),
+    );
+    assert!(engine_made.len() >= 2, "{engine_made:?}");
+    assert_eq!(
+        from_list, engine_made,
+        "listed records: the same compensations, names included"
+    );
+    let amounts = |c: &BTreeMap<String, (rust_decimal::Decimal, String)>| {
+        c.iter()
+            .map(|(k, (a, _))| (k.clone(), *a))
+            .collect::<BTreeMap<_, _>>()
+    };
+    assert_eq!(
+        amounts(&from_store),
+        amounts(&engine_made),
+        "stored records: the same amounts"
+    );
 }

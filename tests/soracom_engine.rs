@@ -10,10 +10,11 @@ use std::collections::BTreeMap;
 
 use billsync::engine::{tables, Clock, Engine, HttpRequest, HttpResponse, NoProgress, Payload};
 use billsync::error::Result;
-use billsync::ledger::{ConsumptionRecord, InvoiceItem};
+use billsync::ledger::{Changeset, ConsumptionRecord, InvoiceItem, InvoiceItemKind, WriteOp};
 use billsync::period::{Period, Zone};
 use billsync::store::MemoryStore;
 use billsync::timestamp::Timestamp;
+use billsync::vendors::soracom::preview::preview as soracom_preview;
 use billsync::vendors::soracom::{ExportMode, Soracom, SoracomApi};
 use common::fake_arrow::block_on;
 use rust_decimal::Decimal;
@@ -459,4 +460,124 @@ fn the_daily_check_explains_monthly_fees_instead_of_flagging_them() {
         .as_array()
         .unwrap()
         .contains(&json!("monthly_basis_fees")));
+}
+
+/// The compensations a changeset creates: per source, the amount and the item's name.
+fn compensations_of(
+    items: impl Iterator<Item = InvoiceItem>,
+) -> BTreeMap<String, (Decimal, String)> {
+    items
+        .filter(|i| i.kind == InvoiceItemKind::ConsumptionCompensation)
+        .map(|i| (i.source_key.to_string(), (i.unit_price, i.name)))
+        .collect()
+}
+
+fn created_items(changeset: &Changeset) -> impl Iterator<Item = InvoiceItem> + '_ {
+    changeset
+        .writes
+        .iter()
+        .filter(|w| w.op == WriteOp::Create && w.table == "invoice_items")
+        .filter_map(|w| w.row.as_ref()?.parse::<InvoiceItem>().ok())
+}
+
+/// Issue 18: the preview takes the records exactly as the engine lists them (`consumed_amount`,
+/// `subscriber`) and as the store holds them (`source_ref`, `consumed_sell`), and bills the same
+/// compensations as the engine's own reconciliation. Without a resource name, no name has an empty part.
+#[test]
+fn the_preview_takes_the_listed_and_the_stored_records_and_agrees_with_the_engine() {
+    let engine = engine();
+    let jan = JAN();
+    engine.vendor.api.months.borrow_mut().insert(
+        jan,
+        Month {
+            closed: false,
+            amount: 9_999,
+            csv: csv(jan, &preliminary_days(), 200),
+        },
+    );
+    let sync = call(
+        &engine,
+        "POST",
+        "billing-syncs/trigger_consumption_sync/",
+        json!({"year": 2025, "month": 1}),
+    );
+    assert_eq!(sync.status, 200, "{}", sync.body);
+    let listed = call(&engine, "GET", "consumption-records/", Value::Null).body;
+    let stored: Vec<Value> = engine
+        .store
+        .borrow()
+        .typed::<ConsumptionRecord>()
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::to_value(r).unwrap())
+        .collect();
+    assert!(listed[0].get("consumed_amount").is_some() && listed[0].get("consumed_sell").is_none());
+    assert!(stored[0].get("source_ref").is_some() && stored[0].get("subscriber").is_none());
+
+    let final_csv = csv(jan, &final_days(), 200);
+    engine.vendor.api.months.borrow_mut().insert(
+        jan,
+        Month {
+            closed: true,
+            amount: 10_005,
+            csv: final_csv.clone(),
+        },
+    );
+    engine.clock.0.set("2025-02-04T09:00:00Z");
+    let bill =
+        json!({"amount": 10_005, "currency": "JPY", "state": "closed", "yearMonth": "202501"});
+    let previewed = |records: &Value| {
+        let input = json!({
+            "vendor": "soracom", "period": "2025-01", "asOf": "2025-02-04T09:00:00Z", "records": records,
+            "settings": {"currency": "JPY", "reconciliation_tolerance": "1"},
+        });
+        let preview = soracom_preview(
+            &input,
+            None,
+            Payload::Json(bill.clone()),
+            Some(final_csv.as_bytes()),
+        )
+        .unwrap();
+        compensations_of(created_items(&preview.changeset))
+    };
+    let from_list = previewed(&listed);
+    let from_store = previewed(&Value::Array(stored));
+
+    let done = call(
+        &engine,
+        "POST",
+        "billing-syncs/trigger_reconciliation/",
+        json!({"year": 2025, "month": 1}),
+    );
+    assert_eq!(done.status, 200, "{}", done.body);
+    let engine_made = compensations_of(
+        engine
+            .store
+            .borrow()
+            .typed::<InvoiceItem>()
+            .unwrap()
+            .into_iter(),
+    );
+    assert_eq!(engine_made.len(), 3);
+    assert_eq!(
+        from_list, engine_made,
+        "listed records: the same compensations, names included"
+    );
+    let amounts = |c: &BTreeMap<String, (Decimal, String)>| -> BTreeMap<String, Decimal> {
+        c.iter()
+            .map(|(k, (amount, _))| (k.clone(), *amount))
+            .collect()
+    };
+    assert_eq!(
+        amounts(&from_store),
+        amounts(&engine_made),
+        "stored records: the same amounts"
+    );
+    for (_, name) in from_store.values() {
+        assert!(!name.contains("  ") && !name.contains(": ("), "{name}");
+        assert!(
+            name.contains("imsi:") || name.contains("deviceId:"),
+            "named after its subscriber: {name}"
+        );
+    }
 }

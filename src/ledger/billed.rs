@@ -189,15 +189,31 @@ impl<'a> BilledItems<'a> {
     }
 }
 
-/// "{prefix} adjustment: {what} (additional charge for YYYY-MM-DD)", or "(credit for …)" when negative.
+/// "{prefix}: {what}", with no empty part: a blank prefix or subject is left out with its separator, so a
+/// name never reads "Soracom: " or ": sim-1".
+pub fn item_name(prefix: &str, what: &str) -> String {
+    match (prefix.trim(), what.trim()) {
+        ("", what) => what.to_owned(),
+        (prefix, "") => prefix.to_owned(),
+        (prefix, what) => format!("{prefix}: {what}"),
+    }
+}
+
+/// "{prefix} adjustment: {what} (additional charge for YYYY-MM-DD)", or "(credit for …)" when negative. A
+/// blank part is left out with its separator ([`item_name`]): never "adjustment:  (…)".
 pub fn compensation_name(prefix: &str, what: &str, period: Period, difference: Decimal) -> String {
     let kind = if difference.is_sign_negative() {
         "credit"
     } else {
         "additional charge"
     };
+    let head = match prefix.trim() {
+        "" => "Adjustment".to_owned(),
+        prefix => format!("{prefix} adjustment"),
+    };
     format!(
-        "{prefix} adjustment: {what} ({kind} for {})",
+        "{} ({kind} for {})",
+        item_name(&head, what),
         period.first_day()
     )
 }
@@ -252,4 +268,30 @@ pub fn checked_sum<I: IntoIterator<Item = Decimal>>(values: I, location: &str) -
     values.into_iter().try_fold(Decimal::ZERO, |acc, v| {
         acc.checked_add(v).ok_or_else(|| Error::overflow(location))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_never_have_empty_parts() {
+        let period = Period::parse("2025-01").unwrap();
+        let minus = Decimal::new(-5, 0);
+        assert_eq!(
+            compensation_name("Soracom", "sim-1", period, minus),
+            "Soracom adjustment: sim-1 (credit for 2025-01-01)"
+        );
+        assert_eq!(
+            compensation_name("Soracom", " ", period, Decimal::ONE),
+            "Soracom adjustment (additional charge for 2025-01-01)"
+        );
+        assert_eq!(
+            compensation_name("", "sim-1", period, minus),
+            "Adjustment: sim-1 (credit for 2025-01-01)"
+        );
+        assert_eq!(item_name("Soracom", ""), "Soracom");
+        assert_eq!(item_name("", "sim-1"), "sim-1");
+        assert_eq!(item_name("Soracom", "sim-1"), "Soracom: sim-1");
+    }
 }

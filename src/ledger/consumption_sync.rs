@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 
 use super::changeset::Changeset;
 use super::{
-    kind_key, BilledItems, Billing, ConsumptionRecord, Details, InvoiceItem, InvoiceItemKind,
-    PlanContext, RecordKey, Resource, UnitOwner,
+    item_name, kind_key, BilledItems, Billing, ConsumptionRecord, Details, InvoiceItem,
+    InvoiceItemKind, PlanContext, RecordKey, Resource, UnitOwner,
 };
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
@@ -176,7 +176,12 @@ fn plan_one(
             billing_period: period,
             kind: InvoiceItemKind::Provisional,
             source_key: natural.clone(),
-            name: format!("{}: {}", ctx.policy.item_prefix, consumption.resource.name),
+            name: item_name(
+                &ctx.policy.item_prefix,
+                Some(consumption.resource.name.as_str())
+                    .filter(|name| !name.trim().is_empty())
+                    .unwrap_or(&consumption.source_ref),
+            ),
             unit_price: ctx.invoice_price(consumption.sell, consumption.buy),
             quantity: Decimal::ONE,
             currency,

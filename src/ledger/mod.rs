@@ -40,8 +40,8 @@ pub mod split;
 pub mod unit;
 
 pub use billed::{
-    billed_for, checked_sum, compensation_item, compensation_name, kind_key, Billed, BilledItems,
-    Billing,
+    billed_for, checked_sum, compensation_item, compensation_name, item_name, kind_key, Billed,
+    BilledItems, Billing,
 };
 pub use changeset::{Changeset, Row, RowJson, Write, WriteOp};
 pub use consumption_record::{ConsumptionRecord, RecordKey};

@@ -450,7 +450,10 @@ fn reconcile_record(
                     record.resource_uuid
                 ))
             })?;
-        let what = owner.map_or(record.source_ref.as_str(), |o| o.resource_name.as_str());
+        let what = owner
+            .map(|o| o.resource_name.as_str())
+            .filter(|name| !name.trim().is_empty())
+            .unwrap_or(record.source_ref.as_str());
         let (key, item) = compensation_item(
             ctx,
             InvoiceItemKind::ConsumptionCompensation,

@@ -1,5 +1,8 @@
 //! Consumption records as a caller sends them to a preview: a JSON array of objects in the shape of the
-//! consumption-records API. They are read in place, field by field, from the JSON text: a record's strings
+//! consumption-records API, or as the store holds them (the three shapes a host has at hand: what a list
+//! endpoint or method returned, and the stored rows). A record's source is read under the vendor's label or
+//! the stored `source_ref`; its amounts under `consumed_sell`/`final_sell` or the `consumed_amount`/
+//! `final_amount` of a vendor with one price. They are read in place, field by field, from the JSON text: a record's strings
 //! borrow from its input, and fields the preview does not use are skipped without being built. Nothing is checked here beyond JSON types; [`super::preview`] checks every field.
 
 use std::borrow::Cow;
@@ -180,6 +183,8 @@ impl<'de> Visitor<'de> for Record<'_> {
         while let Some(Key(key)) = map.next_key()? {
             let field = match key.as_ref() {
                 k if k == self.label => &mut r.source,
+                // The stored row's name for the source, whatever the vendor calls it.
+                "source_ref" => &mut r.source,
                 "uuid" => &mut r.uuid,
                 "resource_uuid" => &mut r.resource_uuid,
                 "resource_name" => &mut r.resource_name,
@@ -187,9 +192,10 @@ impl<'de> Visitor<'de> for Record<'_> {
                 "customer_name" => &mut r.customer_name,
                 "billing_period" => &mut r.billing_period,
                 "currency" => &mut r.currency,
-                "consumed_sell" => &mut r.consumed_sell,
+                // A vendor with one price lists it as `consumed_amount` and `final_amount`.
+                "consumed_sell" | "consumed_amount" => &mut r.consumed_sell,
                 "consumed_buy" => &mut r.consumed_buy,
-                "final_sell" => &mut r.final_sell,
+                "final_sell" | "final_amount" => &mut r.final_sell,
                 "final_buy" => &mut r.final_buy,
                 "invoice_item_uuid" => &mut r.invoice_item_uuid,
                 "compensation_item_uuid" => &mut r.compensation_item_uuid,
@@ -341,6 +347,27 @@ mod tests {
         // Another vendor's label reads another field as the source.
         let by_uuid = records_from_text(TEXT, "uuid").unwrap().unwrap();
         assert_eq!(by_uuid[0].as_ref().unwrap().source.text(), Some("u1"));
+    }
+
+    #[test]
+    fn the_listed_and_the_stored_shapes_are_read_alike() {
+        let listed = r#"[{"subscriber": "imsi:1", "consumed_amount": "13.00", "final_amount": "9.00",
+            "adjustment_amount": "-4.00", "billing_period": "2025-01"}]"#;
+        let stored = r#"[{"source_ref": "imsi:1", "consumed_sell": "13", "consumed_buy": "13",
+            "final_sell": "9", "vendor": "soracom", "raw_data": {"rows": 3}, "billing_period": "2025-01"}]"#;
+        for text in [listed, stored] {
+            let records = records_from_text(text, "subscriber").unwrap().unwrap();
+            let r = records[0].as_ref().unwrap();
+            assert_eq!(r.source.text(), Some("imsi:1"), "{text}");
+            assert!(
+                matches!(&r.consumed_sell, Cell::Text(t) if t.starts_with("13")),
+                "{text}"
+            );
+            assert!(
+                matches!(&r.final_sell, Cell::Text(t) if t.starts_with('9')),
+                "{text}"
+            );
+        }
     }
 
     #[test]

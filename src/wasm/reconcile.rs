@@ -29,9 +29,11 @@ export interface PreviewInput {
   vendor?: "arrow" | "soracom";
   /** "YYYY-MM". */
   period: string;
-  /** Consumption records in the shape of the consumption-records API: each names its source under
-   * `license_reference` (Arrow) or `subscriber` (Soracom: "imsi:…", "deviceId:…", "account").
-   * Arrow: also as one JSON text or its UTF-8 bytes, parsed in wasm: much faster for many records. */
+  /** Consumption records exactly as the engine's consumption-records endpoint and `listConsumptionRecords()`
+   * return them, or as the store holds them: each names its source under `license_reference` (Arrow) or
+   * `subscriber` (Soracom: "imsi:…", "deviceId:…", "account"), or as stored under `source_ref`; amounts as
+   * `consumed_sell`/`final_sell` or Soracom's `consumed_amount`/`final_amount`. Also as one JSON text or its
+   * UTF-8 bytes, parsed in wasm: much faster for many records. */
   records: Array<Record<string, unknown>> | string | Uint8Array;
   /** Arrow's billing export: one page or a list of pages, each as JSON text, bytes or an object. */
   exportPayload?: ArrowPayload<ArrowBillingExportResponse> | Array<ArrowPayload<ArrowBillingExportResponse>>;
@@ -166,12 +168,16 @@ fn soracom(input: &JsValue) -> Result<String, JsValue> {
         )));
     };
     let csv = bulk(input, "csv")?;
+    let records = records_text(input)?;
     let rest = js_sys::Object::assign(&js_sys::Object::new(), &input.clone().into());
     for key in ["bill", "csv", "vendor"] {
         let _ = Reflect::delete_property(&rest, &JsValue::from_str(key));
     }
+    if records.is_some() {
+        let _ = Reflect::delete_property(&rest, &JsValue::from_str("records"));
+    }
     let rest = from_js(rest.into(), "preview input")?;
-    soracom_preview(&rest, bill, csv.as_deref())
+    soracom_preview(&rest, records.as_deref(), bill, csv.as_deref())
         .and_then(|preview| preview.to_json())
         .map_err(|e| js_error(&e))
 }

@@ -47,9 +47,12 @@ fn finals(bill: &MonthlyBill, csv: Option<&[u8]>) -> Result<Vec<FinalFigure>> {
 }
 
 /// Runs the preview: `bill` is Soracom's MonthlyBill (text or value), `csv` the month's export when the
-/// records are per subscriber; `input` holds the records, `period`, `asOf` and the settings.
+/// records are per subscriber; `input` holds the records (or `records_text`, their JSON text, when given),
+/// `period`, `asOf` and the settings. Records are taken as the admin API lists them (`subscriber`,
+/// `consumed_amount`, `final_amount`) or as the store holds them (`source_ref`, `consumed_sell`, …).
 pub fn preview(
     input: &serde_json::Value,
+    records_text: Option<&str>,
     bill: Payload,
     csv: Option<&[u8]>,
 ) -> Result<ReconciliationPreview> {
@@ -85,7 +88,7 @@ pub fn preview(
     let finals = finals(&bill, csv)?;
     preview_reconciliation(
         input,
-        None,
+        records_text,
         &PreviewVendor {
             name: VENDOR,
             operation: Operation::TriggerReconciliation.id(),
