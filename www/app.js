@@ -68,7 +68,12 @@ function showProgress({ operation, done, total, message }) {
   const share = total > 0 ? Math.min(done / total, 1) : 0;
   const value = Math.max(Number($('progress-bar').value), from + (to - from) * share);
   $('progress-bar').value = value;
-  $('progress-text').textContent = `${message} (${Math.round(value)}%)`;
+  // The words change with the step, or every 5%: a screen reader is not read every chunk of a file.
+  const text = $('progress-text');
+  if (text.dataset.message !== message || value - Number(text.dataset.value ?? 0) >= 5) {
+    Object.assign(text.dataset, { message, value });
+    text.textContent = `${message} (${Math.round(value)}%)`;
+  }
 }
 
 function setBusy(busy) {
@@ -78,6 +83,8 @@ function setBusy(busy) {
     $('preview').setAttribute('aria-busy', 'true');
     $('progress-bar').value = 0;
     $('progress-text').textContent = 'Starting…';
+    delete $('progress-text').dataset.message;
+    delete $('progress-text').dataset.value;
   } else $('preview').removeAttribute('aria-busy');
 }
 

@@ -117,6 +117,14 @@ function changesetSection(changeset, onDownload) {
   ];
 }
 
+function timings(t) {
+  if (!t) return '';
+  const total = t.read + t.preview + t.summary;
+  if (total < 1000) return `In ${Math.max(Math.round(total), 1)} ms.`;
+  const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
+  return `In ${s(total)}: reading ${s(t.read)}, reconciling ${s(t.preview)}, adding up ${s(t.summary)}.`;
+}
+
 /** Lets the page's thread handle input and paint between the parts of a large result. */
 const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -128,7 +136,7 @@ export async function renderPreview(container, view, { onDownload, query }, onFi
   const vendor = view.vendor === 'soracom' ? 'Soracom' : 'Arrow';
   delete container.dataset.complete;
   container.replaceChildren(
-    el('p', { className: 'lede', id: 'results-lede' }, `${vendor}: ${plural(view.recordCount, 'record')}, ${plural(view.customers.length, 'customer')}.`),
+    el('p', { className: 'lede', id: 'results-lede' }, `${vendor}: ${plural(view.recordCount, 'record')}, ${plural(view.customers.length, 'customer')}. ${timings(view.timings)}`),
     el('h3', {}, 'To bill now, per currency'),
     totalsTable(view.totals),
   );

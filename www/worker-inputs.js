@@ -125,7 +125,8 @@ export async function readInputs(vendor, inputs, onProgress) {
   if (docs.export) {
     throw new InputError('wrong_vendor', `${docs.export.name}: this is an Arrow input, and the vendor is Soracom: choose Arrow, or clear it.`, 'export');
   }
-  read.request = { vendor: 'soracom', records: list };
+  // As their text: the package reads them in place (records as listed, stored, or in its own shape).
+  read.request = { vendor: 'soracom', records: text };
   if (!docs.bill) throw new InputError('missing_input', REQUIRED.bill, 'bill');
   const bill = json(docs.bill, 'bill');
   const [billFound] = bill.found;

@@ -138,6 +138,31 @@ test('Soracom: closed bill, CSV, latest bill and daily bills, the same figures a
   await page.close();
 });
 
+test("Soracom's records as billsync's API lists them (consumed_amount, in pages) give the same figures as in Node", async () => {
+  const [recordsText, bill, csv] = await Promise.all([demo('soracom/records.json'), demo('soracom/bill-202501.json'), demo('soracom/billing-202501.csv')]);
+  // GET …/soracom/consumption-records/ names the amounts consumed_amount and final_amount.
+  const listed = JSON.parse(recordsText).map(({ consumed_sell: consumed, final_sell: final, final_buy: _, ...r }) => ({
+    ...r, consumed_amount: consumed, final_amount: final ?? null, is_reconciled: Boolean(r.reconciled_at),
+  }));
+  const node = previewReconciliation({
+    vendor: 'soracom', period: '2025-01', asOf: '2025-02-05T10:00:00Z', records: JSON.stringify(listed), bill, csv, force: false,
+    settings: { granularity: 'subscriber', currency: 'JPY', reconciliation_tolerance: '1' },
+  });
+  const expected = expectedFigures(node, (r) => listed.find((x) => x.subscriber === r.subscriber)?.customer_name);
+  const { page } = await openPage(browser, server);
+  await loadDemo(page, 'soracom');
+  await page.check('input[name="vendor"][value="auto"]');
+  await page.fill('#records', `${JSON.stringify(listed.slice(0, 4), null, 2)}\n${JSON.stringify(listed.slice(4), null, 2)}`);
+  await preview(page);
+  assert.equal(await page.isVisible('#form-error'), false, await page.textContent('#form-error'));
+  assert.match(await page.textContent('#vendor-hint'), /Detected from the records: Soracom/);
+  const shown = await shownFigures(page);
+  assert.deepEqual(shown.totals, expected.totals);
+  assert.deepEqual(sortRows(shown.customers), sortRows(expected.customers));
+  assert.equal(shown.totals[0].now, '-33.20');
+  await page.close();
+});
+
 test('the vendor is detected from the records, and billsync\'s own fetch_billing_export response is taken', async () => {
   const exportPayload = JSON.parse(await demo('export.json'));
   // What POST …/fetch_billing_export/ returns: the rows as objects keyed by the export's headers.
@@ -327,6 +352,13 @@ test('at 390 px wide the page fits the screen; screenshots at both widths are ke
   await preview(wide.page);
   assert.equal(await wide.page.isVisible('#form-error'), false, await wide.page.textContent('#form-error'));
   await wide.page.locator('#results').screenshot({ path: screenshotPath('www-results-1280.png') });
+  // The README's picture (www/screenshot.jpg is a copy of one run's): the figures, the chart, the customers.
+  const clip = await wide.page.evaluate(() => {
+    const results = document.getElementById('results').getBoundingClientRect();
+    const customers = document.getElementById('customers-table').getBoundingClientRect();
+    return { x: results.x, y: results.y + window.scrollY, width: results.width, height: customers.bottom - results.y + 16 };
+  });
+  await wide.page.screenshot({ path: screenshotPath('www-readme.png'), fullPage: true, clip });
   await wide.page.close();
 });
 
