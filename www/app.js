@@ -168,6 +168,7 @@ function engineFailed(error) {
   $('engine-status').classList.add('is-error');
 }
 
+const vendorHint = $('vendor-hint').textContent;
 buildInputs(() => clearResults());
 setDefaults();
 showVendorInputs();
@@ -175,6 +176,7 @@ for (const radio of document.querySelectorAll('input[name="vendor"]')) {
   radio.addEventListener('change', () => {
     showVendorInputs();
     clearErrors();
+    $('vendor-hint').textContent = vendorHint;
   });
 }
 $('preview-form').addEventListener('submit', preview);

@@ -66,6 +66,7 @@ export function buildInputs(onChange) {
     const status = el('span', { className: 'hint', id: `${key}-file-status`, 'aria-live': 'polite' });
     area.addEventListener('input', () => {
       files.delete(key);
+      area.placeholder = spec.placeholder;
       status.textContent = '';
       onChange?.(key);
     });
@@ -74,6 +75,7 @@ export function buildInputs(onChange) {
       if (!file) return;
       files.set(key, file);
       area.value = '';
+      area.placeholder = `Using the file ${file.name}. Type or paste here to use text instead.`;
       status.textContent = `Using ${file.name} (${formatBytes(file.size)}); it is read when you preview.`;
       // The same file can be picked again after an edit.
       picker.value = '';
@@ -160,8 +162,9 @@ export function readParams(vendor) {
 }
 
 export function clearInputs() {
-  for (const { key } of INPUTS) {
+  for (const { key, placeholder } of INPUTS) {
     $(key).value = '';
+    $(key).placeholder = placeholder;
     delete $(key).dataset.source;
     $(`${key}-file-status`).textContent = '';
   }

@@ -103,7 +103,9 @@ test('a run can be cancelled: the worker is stopped, and the next run works', as
   const { page } = await openPage(browser, server);
   await setUp(page);
   await page.click('#preview');
-  await page.waitForFunction(() => Number(document.getElementById('progress-bar').value) > 0);
+  // Cancelled while the wasm runs (the bar's preview step starts at 40%): terminating the worker stops it.
+  await page.waitForFunction(() => /Reconciling 100,000 records/.test(document.getElementById('progress-text').textContent), null, { timeout: 60_000 });
+  assert.ok(Number(await page.$eval('#progress-bar', (bar) => bar.value)) >= 40);
   await page.click('#cancel');
   await page.waitForSelector('#progress', { state: 'hidden' });
   assert.match(await page.textContent('#engine-status'), /Cancelled/);
