@@ -51,8 +51,13 @@ function decode(bytes, name, target) {
 async function load(input, target, onProgress, keepBytes = false) {
   if (input?.file) {
     const bytes = await readBytes(input.file, target, onProgress);
-    const text = decode(bytes, input.file.name, target);
-    return { name: input.file.name, text, bytes: keepBytes ? bytes : undefined };
+    if (keepBytes) {
+      // A CSV goes to the package as its bytes (it decodes and checks them itself, row by row): only the head
+      // is decoded here, to recognise the document, so a 100 MB export is not also held as a string.
+      const head = new TextDecoder('utf-8').decode(bytes.subarray(0, 64 * 1024));
+      return { name: input.file.name, text: bytes.length <= 64 * 1024 ? decode(bytes, input.file.name, target) : head, bytes };
+    }
+    return { name: input.file.name, text: decode(bytes, input.file.name, target) };
   }
   const text = String(input?.text ?? '').trim();
   return text ? { name: input?.name || `the pasted ${target}`, text } : null;
@@ -151,7 +156,7 @@ export async function readInputs(vendor, inputs, onProgress) {
     if (!looksLikeSoracomCsv(docs.csv.text)) {
       let found = null;
       try {
-        found = identify(JSON.parse(docs.csv.text));
+        found = identify(JSON.parse(docs.csv.bytes ? decode(docs.csv.bytes, docs.csv.name, 'csv') : docs.csv.text));
       } catch {
         // Not JSON either: said below.
       }
