@@ -66,6 +66,8 @@ export function buildInputs(onChange) {
     const status = el('span', { className: 'hint', id: `${key}-file-status`, 'aria-live': 'polite' });
     area.addEventListener('input', () => {
       files.delete(key);
+      // Edited, the text is no longer the file it was loaded from.
+      delete area.dataset.source;
       area.placeholder = spec.placeholder;
       status.textContent = '';
       onChange?.(key);
@@ -111,10 +113,10 @@ export function showVendorInputs(vendor = chosenVendor()) {
 /** The inputs to send to the worker: { key: { file } | { text, name } } for the visible ones. */
 export function readInputs() {
   const inputs = {};
-  for (const { key } of INPUTS) {
+  for (const { key, label } of INPUTS) {
     if ($(key).closest('.field').hidden) continue;
     const file = files.get(key);
-    inputs[key] = file ? { file } : { text: $(key).value, name: $(key).dataset.source || undefined };
+    inputs[key] = file ? { file } : { text: $(key).value, name: $(key).dataset.source || `${label} (pasted text)` };
   }
   return inputs;
 }

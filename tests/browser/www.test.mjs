@@ -209,7 +209,7 @@ test('a bad file in each input is reported next to it, in words', async () => {
   // Malformed JSON in the export: where, in lines and columns.
   await loadDemo(page, 'arrow');
   await page.fill('#export', '{"data": {"headers": ["Classification"] "values": []}}');
-  await expectErrorAt(page, 'export', /export\.json: malformed JSON at line 1, column 41: Expected ',' or '}'/);
+  await expectErrorAt(page, 'export', /Billing export \(pasted text\): malformed JSON at line 1, column 41: Expected ',' or '}'/);
 
   // An amount cell "abc" in the export: row, column and value.
   await loadDemo(page, 'arrow');
