@@ -12,6 +12,8 @@ const TYPES = {
   '.json': 'application/json',
   '.wasm': 'application/wasm',
   '.svg': 'image/svg+xml',
+  '.csv': 'text/csv; charset=utf-8',
+  '.png': 'image/png',
 };
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
