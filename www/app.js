@@ -2,7 +2,7 @@
 // The page's thread never runs the wasm and never holds the whole result: it sends the inputs (files as
 // File objects) and receives totals, one page of rows at a time, and downloads as Blobs.
 
-import { clearErrors, showError } from './errors.js';
+import { clearErrors, markInput, showError } from './errors.js';
 import { buildInputs, chosenVendor, clearInputs, loadDemo, nowIso, readInputs, readParams, setDefaults, showVendorInputs } from './form.js';
 import { renderPreview } from './render.js';
 
@@ -108,6 +108,9 @@ async function preview(event) {
       running = { id, resolve, reject };
       worker.postMessage({ type: 'preview', id, vendor, inputs: readInputs(), params: readParams(vendor) });
     });
+    // The daily bills are checked after the preview: their error goes next to them, beside the results.
+    const daily = view.extras?.dailyCheck;
+    if (daily && !daily.ok) markInput('daily', daily.error.code, `${view.names?.daily ?? 'Daily bills'}: the daily check failed: ${daily.error.message}`);
     if (vendor === 'auto') $('vendor-hint').textContent = `Detected from the records: ${view.vendor === 'soracom' ? 'Soracom' : 'Arrow'}.`;
     await renderPreview($('results-body'), view, {
       onDownload: download,

@@ -132,6 +132,21 @@ export function describeDetails(details) {
   return text[0].toUpperCase() + text.slice(1) + '.';
 }
 
+/** Marks one input as invalid and writes `code: text` under it; returns the input, or null if it is not shown. */
+export function markInput(target, code, text) {
+  const entry = TARGETS[target];
+  if (!entry || !$(entry[0]) || $(entry[0]).closest('[hidden]')) return null;
+  const [inputId, errorId] = entry;
+  $(inputId).setAttribute('aria-invalid', 'true');
+  const p = $(errorId);
+  const line = document.createElement('span');
+  line.className = 'field-error-line';
+  line.textContent = `${code}: ${text}`;
+  p.append(line);
+  p.hidden = false;
+  return $(inputId);
+}
+
 /** Shows `error` inline and in the summary; returns the element to move focus to. */
 export function showError(error) {
   clearErrors();
@@ -158,18 +173,9 @@ export function showError(error) {
   // The file's name first, unless the message starts with it already (the page's own messages do).
   const inFile = (target, text) => (names[target] && !text.startsWith(names[target]) ? `${names[target]}: ${text}` : text);
   const mark = (target, code, text) => {
-    const entry = TARGETS[target];
-    if (!entry || !$(entry[0]) || $(entry[0]).closest('[hidden]')) return false;
-    const [inputId, errorId] = entry;
-    $(inputId).setAttribute('aria-invalid', 'true');
-    const p = $(errorId);
-    const line = document.createElement('span');
-    line.className = 'field-error-line';
-    line.textContent = `${code}: ${inFile(target, text)}`;
-    p.append(line);
-    p.hidden = false;
-    firstInvalid ??= $(inputId);
-    return true;
+    const input = markInput(target, code, inFile(target, text));
+    firstInvalid ??= input;
+    return input !== null;
   };
 
   const fields = error.fields && typeof error.fields === 'object' ? Object.entries(error.fields) : [];

@@ -147,8 +147,10 @@ export async function readInputs(vendor, inputs, onProgress) {
       `${docs.bill.name}: this is Soracom's latest bill (GetLatestBill), which is preliminary: it is this month's consumption so far, not a final. Put it under "Latest bill", and here the closed month's MonthlyBill (GET /bills/{yyyyMM} once its state is "closed").`,
       'bill',
     );
-  } else if (billFound.kind !== 'bill' || bill.values.length > 1) {
+  } else if (billFound.kind !== 'bill') {
     throw misplaced('bill', docs.bill.name, billFound, 'soracom');
+  } else if (bill.values.length > 1) {
+    throw new InputError('wrong_document', `${docs.bill.name}: this holds ${bill.values.length} JSON documents; put here the one closed month's MonthlyBill.`, 'bill');
   } else {
     read.request.bill = docs.bill.text;
   }

@@ -62,6 +62,7 @@ async function preview({ id, vendor, inputs, params }) {
   if (read.daily !== undefined) read.extras.dailyCheck = await dailyCheck(request, read.daily, onProgress);
   model = PreviewModel.of(text, read, onProgress);
   const view = model.view();
+  view.names = read.names;
   // Where the time went, in seconds: reading and recognising the inputs, the wasm, the sums.
   view.timings = { read: reconciling - started, preview: reconciled - reconciling, summary: performance.now() - reconciled };
   return view;

@@ -268,6 +268,16 @@ test('a bad file in each input is reported next to it, in words', async () => {
   await page.fill('#daily', '{"billList": [{"amount": 285, "currency": "JPY", "date": "20250102"}');
   await expectErrorAt(page, 'daily', /truncated/);
 
+  // Daily bills in another currency than the bill: the preview is shown, and the daily check's failure is
+  // next to the daily bills.
+  await loadDemo(page, 'soracom');
+  await page.fill('#daily', (await demo('soracom/daily-202501.json')).replaceAll('"JPY"', '"USD"'));
+  await preview(page);
+  assert.equal(await page.isVisible('#results'), true);
+  assert.match(await page.textContent('#daily-error'), /Daily bills \(pasted text\): the daily check failed: .*USD/);
+  assert.equal(await page.getAttribute('#daily', 'aria-invalid'), 'true');
+  assert.match(await page.textContent('#daily-check'), /daily check failed/);
+
   // A bad period: next to the period.
   await loadDemo(page, 'arrow');
   await page.fill('#period', '2025-13');
