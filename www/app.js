@@ -63,7 +63,22 @@ function ask(message) {
 // Progress: reading counts for the first 40% (by bytes), the preview itself up to 90%, the sums the rest.
 const STAGES = { read: [0, 40], preview: [40, 90], daily_check: [88, 90], summary: [90, 100] };
 
+// While the one wasm call runs, the words count the seconds: the bar cannot move, but the page shows it is alive.
+let ticking = null;
+
+function tick(running) {
+  clearInterval(ticking);
+  ticking = null;
+  $('progress-elapsed').textContent = '';
+  if (!running) return;
+  const started = performance.now();
+  ticking = setInterval(() => {
+    $('progress-elapsed').textContent = `${Math.round((performance.now() - started) / 1000)} s`;
+  }, 1000);
+}
+
 function showProgress({ operation, done, total, message }) {
+  tick(operation === 'preview' && done === 0);
   const [from, to] = STAGES[operation] ?? STAGES.daily_check;
   const share = total > 0 ? Math.min(done / total, 1) : 0;
   const value = Math.max(Number($('progress-bar').value), from + (to - from) * share);
@@ -77,6 +92,7 @@ function showProgress({ operation, done, total, message }) {
 }
 
 function setBusy(busy) {
+  tick(false);
   $('progress').hidden = !busy;
   $('preview').disabled = busy || !version;
   if (busy) {
