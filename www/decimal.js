@@ -45,6 +45,24 @@ export class DecimalSum {
   toString() {
     return formatUnits(this.units, this.scale);
   }
+
+  /** The sum to `places` decimals, half away from zero: as the package renders amounts ("-0.005" → "-0.01"). */
+  rounded(places = 2) {
+    if (this.scale <= places) return formatUnits(rescale(this, places), places);
+    const divisor = 10n ** BigInt(this.scale - places);
+    let q = this.units / divisor; // BigInt division truncates toward zero
+    const r = this.units % divisor;
+    if ((r < 0n ? -r : r) * 2n >= divisor) q += this.units < 0n ? -1n : 1n;
+    return formatUnits(q, places);
+  }
+}
+
+/** a × b, exactly, as a decimal string. */
+export function multiply(a, b) {
+  const x = parseDecimal(a);
+  const y = parseDecimal(b);
+  if (!x || !y) throw new Error(`not a decimal amount: ${x ? b : a}`);
+  return formatUnits(x.units * y.units, x.scale + y.scale);
 }
 
 /** "−0.00" never shows: zero is "0.00", as the package renders it. */

@@ -2,12 +2,34 @@
 // customer (from the records given), what it bills now and what was adjusted before, the totals, pages of
 // rows sorted and filtered, and the downloads. Figures are the package's; the sums are exact (decimal.js).
 
-import { DecimalSum, compareDecimal, parseDecimal } from './decimal.js';
+import { DecimalSum, compareDecimal, multiply, parseDecimal } from './decimal.js';
 import { previewCsvParts } from './csv.js';
 
 const SUMMARY_KEY = ',"summary":';
 const PREFIX = '{"changeset":';
 const CHART_CUSTOMERS = 20;
+
+/**
+ * What each invoice item the changeset creates bills, exactly (unit_price × quantity), by the item's uuid: the
+ * records' `compensation` is rendered to the cent, the items keep every decimal (Soracom's CSV has 7).
+ * Read from the changeset's text without parsing it: each create of invoice_items is found by its opening,
+ * and its row's uuid and price by the package's field order (names are JSON strings, so none can hold them).
+ */
+function itemAmounts(changesetText) {
+  const amounts = new Map();
+  const marker = '{"op":"create","table":"invoice_items"';
+  const price = /"unit_price":"(-?\d+(?:\.\d+)?)","quantity":"(-?\d+(?:\.\d+)?)"/g;
+  for (let at = changesetText.indexOf(marker); at !== -1; at = changesetText.indexOf(marker, at + marker.length)) {
+    const row = changesetText.indexOf('"row":{"uuid":"', at);
+    if (row === -1) break;
+    const uuid = changesetText.slice(row + 15, row + 51);
+    price.lastIndex = row;
+    const m = price.exec(changesetText);
+    if (!m) break;
+    amounts.set(uuid, multiply(m[1], m[2]));
+  }
+  return amounts;
+}
 
 /** The customer of each input record, keyed by what the preview's rows carry. */
 function customerIndex(records, label) {
@@ -38,7 +60,8 @@ function group(keyed, key, seed) {
 }
 
 function finish(g, packageRow) {
-  const toBillNow = g.toBillNow.toString();
+  // Rounded once, from the items' exact amounts, as the package rounds its own totals.
+  const toBillNow = g.toBillNow.rounded(2);
   const adjustment = packageRow?.adjustment ?? '0.00';
   return {
     ...(g.customer_uuid !== undefined ? { customer_uuid: g.customer_uuid, customer_name: g.customer_name } : {}),
@@ -92,6 +115,7 @@ export class PreviewModel {
     const byCurrency = new Map();
     const actions = new Map();
     const total = summary.records.length;
+    const exact = itemAmounts(changesetText);
     this.rows = summary.records.map((r, i) => {
       const row = { ...r, source: String(r[this.label] ?? '') };
       const customer = customerOf(row);
@@ -106,7 +130,7 @@ export class PreviewModel {
         group(byCurrency, r.currency, { currency: r.currency }),
       ]) {
         g.records += 1;
-        g.toBillNow.add(r.compensation);
+        g.toBillNow.add(exact.get(r.compensation_item_uuid) ?? r.compensation);
         if (r.action === 'credit') g.credits += 1;
         if (r.action === 'additional_charge') g.charges += 1;
       }

@@ -89,8 +89,13 @@ function expect(doc, target, kind, vendor) {
 export async function readInputs(vendor, inputs, onProgress) {
   const docs = {};
   const missing = [];
+  // Reading is one step over all the files, by bytes.
+  const total = Object.values(inputs).reduce((n, input) => n + (input?.file?.size ?? 0), 0);
+  let before = 0;
   for (const target of ['records', 'export', 'bill', 'csv', 'latest', 'daily']) {
-    docs[target] = await load(inputs[target], target, onProgress, target === 'csv');
+    const offset = before;
+    docs[target] = await load(inputs[target], target, (e) => onProgress({ ...e, done: offset + e.done, total }), target === 'csv');
+    before += inputs[target]?.file?.size ?? 0;
   }
   if (!docs.records) throw new InputError('missing_input', REQUIRED.records, 'records');
 

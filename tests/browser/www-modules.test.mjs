@@ -8,7 +8,7 @@ import { previewReconciliationJson } from 'billsync';
 import { REPO_ROOT } from '../support/static-server.mjs';
 import { readJsonValues, identify, recordsFrom, exportFromFetchResponse, looksLikeSoracomCsv, misplaced, lineColumn } from '../../www/inputs.js';
 import { csvCell, previewCsvParts } from '../../www/csv.js';
-import { DecimalSum, compareDecimal, formatUnits } from '../../www/decimal.js';
+import { DecimalSum, compareDecimal, formatUnits, multiply } from '../../www/decimal.js';
 import { PreviewModel } from '../../www/model.js';
 
 const demo = (path) => readFileSync(join(REPO_ROOT, 'www/demo', path), 'utf8');
@@ -96,6 +96,14 @@ test('exact sums and order of decimal strings', () => {
   assert.equal(new DecimalSum().add('99999999999999999999.99').add('0.01').toString(), '100000000000000000000.00');
   assert.throws(() => new DecimalSum().add('1e3'), /not a decimal amount/);
   assert.equal(formatUnits(-5n, 2), '-0.05');
+  // Rounded once, to the cent, half away from zero (the package's rendering).
+  assert.equal(new DecimalSum().add('-98.2788131').add('-0.0011869').rounded(2), '-98.28');
+  assert.equal(new DecimalSum().add('0.005').rounded(2), '0.01');
+  assert.equal(new DecimalSum().add('-0.005').rounded(2), '-0.01');
+  assert.equal(new DecimalSum().add('-0.004').rounded(2), '0.00');
+  assert.equal(new DecimalSum().add('7').rounded(2), '7.00');
+  assert.equal(multiply('-12.5', '1.00'), '-12.500');
+  assert.equal(multiply('0.0000002', '1000'), '0.0002000');
   assert.deepEqual(['10.00', '-2.00', '9.5', 'x', '-10'].sort(compareDecimal), ['x', '-10', '-2.00', '9.5', '10.00']);
 });
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../support/static-server.mjs';
-import { sum, fromUnits, toUnits } from '../support/decimal.mjs';
+import { fromUnits, toUnits, times } from '../support/decimal.mjs';
 
 /** Where the tests put their screenshots: git-ignored (target/), kept as the run's artifacts. */
 export const SCREENSHOTS = join(REPO_ROOT, 'target', 'screenshots');
@@ -52,13 +52,25 @@ export async function countersOf(page) {
   return page.$$eval('#counters [data-counter]', (items) => Object.fromEntries(items.map((d) => [d.dataset.counter, Number(d.querySelector('dd').textContent)])));
 }
 
+/** Units of 10^-10 (decimal.mjs) rounded to the cent, half away from zero, as a decimal string. */
+function cents(units) {
+  const step = 10n ** 8n;
+  let q = units / step;
+  const r = units % step;
+  if ((r < 0n ? -r : r) * 2n >= step) q += units < 0n ? -1n : 1n;
+  return fromUnits(q * step);
+}
+
 /**
  * What the page should show, from previewReconciliation's result in Node: per currency and per customer
- * the package's consumed and final, "to bill now" as the sum of its records' compensations, and "already
- * adjusted" as the package's adjustment less that. `customerOf(row)` is a row's customer name.
+ * the package's consumed and final; "to bill now" as the sum of the compensation items the changeset creates
+ * for those records (unit_price × quantity, exact), rounded once to the cent; "already adjusted" as the
+ * package's adjustment less that. `customerOf(row)` is a row's customer name.
  */
 export function expectedFigures(result, customerOf) {
-  const money = (list) => fromUnits(sum(list));
+  const items = new Map(result.changeset.writes
+    .filter((w) => w.op === 'create' && w.table === 'invoice_items')
+    .map((w) => [w.row.uuid, times(w.row.unit_price, w.row.quantity)]));
   const group = (key) => {
     const out = new Map();
     for (const r of result.summary.records) {
@@ -69,13 +81,13 @@ export function expectedFigures(result, customerOf) {
     return out;
   };
   const figures = (total, rows) => {
-    const now = money(rows.map((r) => r.compensation));
+    const now = cents(rows.reduce((n, r) => n + (items.get(r.compensation_item_uuid) ?? toUnits(r.compensation)), 0n));
     return {
       consumed: total.consumed,
       final: total.final,
       already: fromUnits(toUnits(total.adjustment) - toUnits(now)),
       now,
-      records: String(rows.length),
+      records: rows.length.toLocaleString('en'),
     };
   };
   const byCurrency = group((r) => r.currency);
