@@ -92,7 +92,7 @@ function soracomExtras(extras) {
       parts.push(el('p', { className: 'field-error', id: 'daily-check' }, `The daily check failed: ${error.code}: ${error.message}`));
     }
   }
-  return parts.length ? [el('h3', {}, "Soracom's preliminary figures"), ...parts] : [];
+  return parts.length ? [el('h3', {}, "Soracom's latest bill and daily check"), ...parts] : [];
 }
 
 function changesetSection(changeset, onDownload) {
