@@ -788,3 +788,80 @@ fn consumption_reconciliation_needs_only_the_licence_and_the_prices() {
         .unwrap()
         .contains("Classification"));
 }
+
+/// A month after the current one (in the engine's zone) is a 400 naming `month` (or `period_to`) for every
+/// Arrow operation that bills, dry runs included, before any call to Arrow and with nothing written: the
+/// same rule as Soracom's (tests/soracom_engine.rs), from `Period::check_billable`.
+#[test]
+fn a_month_that_has_not_begun_is_refused_naming_month() {
+    let mut fake = arrow();
+    // Arrow would answer for May 2027 (the request): only the rule stops the calls.
+    let may = "2027-05".to_string();
+    fake.consumption.insert(
+        (license(1), may.clone()),
+        vec![("6250.33".into(), "5000.00".into())],
+    );
+    fake.export.insert(
+        may.clone(),
+        vec![export_row(1, &license(1), "6250.33", "5000.00", "2027-05")],
+    );
+    let mut engine = engine(fake);
+    let before = snapshot(&engine).to_tables();
+    let month = |extra: Value| {
+        let mut body = json!({"year": 2027, "month": 5});
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        body
+    };
+    let cases = [
+        ("trigger_consumption_sync", month(json!({})), "month"),
+        (
+            "trigger_consumption_sync",
+            month(json!({"dry_run": true})),
+            "month",
+        ),
+        (
+            "trigger_reconciliation",
+            month(json!({"force": true})),
+            "month",
+        ),
+        ("trigger_sync", month(json!({})), "month"),
+        ("reconcile", month(json!({"force": true})), "month"),
+        (
+            "sync_resource_historical_consumption",
+            json!({"resource_uuid": resource(1), "period_from": "2025-01", "period_to": "2027-05"}),
+            "period_to",
+        ),
+        (
+            "sync_resources",
+            json!({"period_from": "2027-01", "period_to": "2027-05"}),
+            "period_to",
+        ),
+    ];
+    for (action, body, field) in &cases {
+        let answer = post(&engine, &format!("{SYNCS}{action}/"), body.clone());
+        assert_eq!(answer.status, 400, "{action}: {}", answer.body);
+        let message = answer.body[field][0].as_str().unwrap_or_default();
+        assert!(
+            message.contains("2027-05 has not begun") && message.contains("2025-01"),
+            "{action}: {}",
+            answer.body
+        );
+    }
+    assert_eq!(engine.vendor.api.calls.get(), 0, "Arrow was never asked");
+    assert_eq!(snapshot(&engine).to_tables(), before);
+
+    // The month is the current one in the engine's zone: 23:30 UTC on Jan 31 is February in +01:00.
+    engine.clock.0.set("2025-01-31T23:30:00Z");
+    let feb = json!({"year": 2025, "month": 2, "dry_run": true});
+    let utc = post(
+        &engine,
+        &format!("{SYNCS}trigger_consumption_sync/"),
+        feb.clone(),
+    );
+    assert!(utc.body["month"].is_array(), "{}", utc.body);
+    engine.host.zone = Zone::parse("+01:00").unwrap();
+    let berlin = post(&engine, &format!("{SYNCS}trigger_consumption_sync/"), feb);
+    assert_eq!(berlin.status, 200, "{}", berlin.body);
+}
