@@ -22,7 +22,7 @@ fn run_month(engine: &TestEngine) {
             json!({"year": 2025, "month": 1})
         )
         .status,
-        202
+        200
     );
     engine.clock.0.set("2025-02-03T10:00:00Z");
     assert_eq!(
@@ -32,7 +32,7 @@ fn run_month(engine: &TestEngine) {
             json!({"year": 2025, "month": 1})
         )
         .status,
-        202
+        200
     );
 }
 
@@ -43,14 +43,18 @@ fn snapshot(engine: &TestEngine) -> MemoryStore {
 #[test]
 fn consumption_sync_then_reconciliation_through_handle() {
     let engine = engine(arrow());
+    // The work ran in the request: 200 with its counters, not 202 with an empty body.
+    let synced = post(
+        &engine,
+        &format!("{SYNCS}trigger_consumption_sync/"),
+        json!({"year": 2025, "month": 1}),
+    );
+    assert_eq!(synced.status, 200, "{}", synced.body);
+    assert_eq!(synced.body["synced"], 3, "{}", synced.body);
+    assert_eq!(synced.body["dry_run"], false);
     assert_eq!(
-        post(
-            &engine,
-            &format!("{SYNCS}trigger_consumption_sync/"),
-            json!({"year": 2025, "month": 1})
-        )
-        .status,
-        202
+        synced.body["applied"]["created"].as_u64().map(|n| n > 0),
+        Some(true)
     );
     let list = get(&engine, RECORDS, json!({}));
     assert_eq!(list.status, 200);
@@ -71,15 +75,13 @@ fn consumption_sync_then_reconciliation_through_handle() {
     assert_eq!(consumed[&license(2)], "10.00");
 
     engine.clock.0.set("2025-02-03T10:00:00Z");
-    assert_eq!(
-        post(
-            &engine,
-            &format!("{SYNCS}trigger_reconciliation/"),
-            json!({"year": 2025, "month": 1})
-        )
-        .status,
-        202
+    let reconciled = post(
+        &engine,
+        &format!("{SYNCS}trigger_reconciliation/"),
+        json!({"year": 2025, "month": 1}),
     );
+    assert_eq!(reconciled.status, 200, "{}", reconciled.body);
+    assert_eq!(reconciled.body["reconciled"], 3, "{}", reconciled.body);
     let list = get(&engine, RECORDS, json!({"license_reference": "xsp1001"}));
     let record = &list.body[0];
     assert_eq!(record["final_sell"], "95.00");
@@ -113,7 +115,7 @@ fn consumption_sync_then_reconciliation_through_handle() {
             json!({"year": 2025, "month": 1, "force": true})
         )
         .status,
-        202
+        200
     );
     assert_eq!(
         snapshot(&engine).typed::<InvoiceItem>().unwrap().len(),
@@ -131,7 +133,7 @@ fn billing_syncs_trigger_list_reconcile() {
             json!({"year": 2025, "month": 1})
         )
         .status,
-        202
+        200
     );
     let list = get(&engine, SYNCS, json!({}));
     assert_eq!(list.headers["x-result-count"], "1");
@@ -175,7 +177,7 @@ fn billing_syncs_trigger_list_reconcile() {
             json!({"year": 2025, "month": 1, "force": true})
         )
         .status,
-        202
+        200
     );
     let sync = get(
         &engine,
@@ -419,7 +421,7 @@ fn an_adapter_failure_commits_nothing_and_a_rerun_converges() {
         );
         let failed = [&consumption, &reconciliation]
             .into_iter()
-            .find(|r| r.status != 202)
+            .find(|r| r.status != 200)
             .unwrap();
         assert_eq!(failed.status, 502);
         assert!(failed.body["call"].as_str().unwrap().starts_with("arrow."));
@@ -462,7 +464,7 @@ fn a_bad_vendor_cell_is_a_coded_error_and_changes_nothing() {
             json!({"year": 2025, "month": 1})
         )
         .status,
-        202
+        200
     );
     let before = snapshot(&engine);
     engine.clock.0.set("2025-02-03T10:00:00Z");
@@ -702,7 +704,7 @@ fn a_resource_without_a_customer_is_an_error_of_its_own() {
             json!({"year": 2025, "month": 1})
         )
         .status,
-        202
+        200
     );
     assert_eq!(
         snapshot(&engine)
@@ -757,7 +759,7 @@ fn consumption_reconciliation_needs_only_the_licence_and_the_prices() {
             json!({"year": 2025, "month": 1})
         )
         .status,
-        202
+        200
     );
     engine.clock.0.set("2025-02-03T10:00:00Z");
     assert_eq!(
@@ -766,7 +768,7 @@ fn consumption_reconciliation_needs_only_the_licence_and_the_prices() {
             json!({"year": 2025, "month": 1})
         )
         .status,
-        202
+        200
     );
     let store = engine.store.borrow().clone();
     let finals: Vec<_> = store

@@ -1,5 +1,6 @@
 //! The REST framework's conventions every vendor's routes are served with: the staff check, 404 and 405,
-//! bare arrays with Link and X-Result-Count, `{"detail": ...}` errors, 202 for triggers.
+//! bare arrays with Link and X-Result-Count, `{"detail": ...}` errors, 200 with the counters of work done
+//! in the request (202 only for work queued).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -145,7 +146,8 @@ pub fn dry_run_of(body: &Value) -> Result<bool> {
     }
 }
 
-/// What an operation answered: its body, the page of a list, and whether it is a 202 trigger.
+/// What an operation answered: its body, the page of a list, and whether it only queued its work (202: an
+/// operation that ran in the request answers 200 with what it did).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationResult {
     pub body: Value,
