@@ -369,7 +369,10 @@ fn bad_input_and_http_conventions() {
     let not_found = get(&engine, &format!("{RECORDS}{}/", resource(99)), json!({}));
     assert_eq!(
         (not_found.status, not_found.body.clone()),
-        (404, json!({"detail": "Not found."}))
+        (
+            404,
+            json!({"detail": format!("Not found: consumption record {}.", resource(99))})
+        )
     );
     assert_eq!(
         get(&engine, "/api/admin/arrow/nothing/", json!({})).status,

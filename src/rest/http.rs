@@ -53,6 +53,11 @@ pub struct HttpRequest {
     pub user: Option<HttpUser>,
     #[serde(default, rename = "baseUrl", alias = "base_url")]
     pub base_url: String,
+    /// Fields of the query or body whose number JSON could not hold (a JS host's Infinity from
+    /// `JSON.parse` of 1e400, or NaN), with why: refused as a 400 once the route and the user are checked,
+    /// rather than read as null.
+    #[serde(skip)]
+    pub non_finite: crate::error::FieldErrors,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -84,7 +89,8 @@ impl HttpResponse {
             Error::NotFound { what } if what == "Invalid page." => {
                 HttpResponse::detail(404, "Invalid page.")
             }
-            Error::NotFound { .. } => HttpResponse::detail(404, "Not found."),
+            // What was not found, named: a settings row, a bill, a licence, a record.
+            Error::NotFound { what } => HttpResponse::detail(404, &format!("Not found: {what}.")),
             Error::AdapterFailed { call, message } => HttpResponse::json(
                 502,
                 json!({ "detail": format!("{call} failed: {message}"), "code": error.code(), "call": call }),
@@ -203,6 +209,11 @@ pub async fn serve<R: Routes>(routes: &R, request: &HttpRequest) -> HttpResponse
             .insert("allow".to_owned(), allowed.join(", "));
         return response;
     };
+    if !request.non_finite.is_empty() {
+        return HttpResponse::from_error(&Error::Validation {
+            fields: request.non_finite.clone(),
+        });
+    }
     let input = match R::method(operation) {
         Method::Get => {
             let mut query = request.query.clone();

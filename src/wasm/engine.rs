@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::args::{check_engine_options, object_arg, optional_object_arg, string_arg};
+use super::finite::{check_finite, non_finite_fields};
 use super::{js_error, to_js};
 use crate::engine::{
     Clock, Engine, HttpRequest, Payload, Progress, ProgressEvent, ScanQuery, Store, StoredRow,
@@ -339,9 +340,13 @@ impl ArrowApi for JsArrow {
         .await
     }
 
+    /// A thrown `status: 404` (or a `code` ending in `not_found`) is Arrow's "no such licence": a
+    /// `not_found` naming it, not an adapter failure.
     async fn license(&self, license_reference: &str) -> Result<Payload> {
-        self.payload("license", json!({ "licenseReference": license_reference }))
-            .await
+        let args = json!({ "licenseReference": license_reference });
+        vendor_payload(&self.0, "arrow", "license", &[args], true)
+            .await?
+            .ok_or_else(|| Error::not_found(format!("Arrow licence {license_reference:?}")))
     }
 
     async fn licenses(&self, page: u32, per_page: u32) -> Result<Payload> {
@@ -494,6 +499,11 @@ pub(crate) fn host_request(
     request: JsValue,
     default_base: String,
 ) -> std::result::Result<HttpRequest, JsValue> {
+    let mut non_finite = FieldErrors::new();
+    for part in ["query", "body"] {
+        let value = Reflect::get(&request, &JsValue::from_str(part)).unwrap_or(JsValue::UNDEFINED);
+        non_finite.extend(non_finite_fields(&value));
+    }
     let mut request: HttpRequest = object_arg(request, "request", REQUEST).and_then(|v| {
         serde_json::from_value(normalize_query(v)).map_err(|e| {
             js_error(&Error::InvalidArgument {
@@ -506,6 +516,7 @@ pub(crate) fn host_request(
     if request.base_url.is_empty() {
         request.base_url = default_base;
     }
+    request.non_finite = non_finite;
     Ok(request)
 }
 
@@ -587,7 +598,8 @@ impl JsArrowEngine {
             Rc::clone(&self.inner),
             self.base_url.clone(),
             operation,
-            optional_object_arg(input, argument, "an object, or null"),
+            check_finite(&input)
+                .and_then(|()| optional_object_arg(input, argument, "an object, or null")),
         )
     }
 

@@ -113,12 +113,30 @@ describe('the admin API end to end', { skip: NOT_BUILT }, () => {
     assert.strictEqual(res.json.year, undefined);
   });
 
-  test('an unknown uuid is a 404', async () => {
-    for (const path of ['consumption-records/7d9f4a52-1c2b-4e5f-8a9b-0c1d2e3f4a5b/', 'billing-syncs/7d9f4a52-1c2b-4e5f-8a9b-0c1d2e3f4a5b/']) {
+  test('{"month": 1e400} over HTTP: the number is out of range, not "may not be null"', async () => {
+    const res = await fetch(`${app.url}/api/admin/arrow/billing-syncs/trigger_consumption_sync/`, {
+      method: 'POST',
+      headers: { authorization: `Token ${TOKEN}`, 'content-type': 'application/json' },
+      body: `{"year": ${YEAR}, "month": 1e400}`,
+    });
+    const text = await res.text();
+    assert.strictEqual(res.status, 400, text);
+    assert.deepStrictEqual(JSON.parse(text), { month: ['The number is out of range: it reads as Infinity, which JSON cannot hold.'] });
+  });
+
+  test('an unknown uuid is a 404 naming what was not found', async () => {
+    const uuid = '7d9f4a52-1c2b-4e5f-8a9b-0c1d2e3f4a5b';
+    for (const [path, what] of [[`consumption-records/${uuid}/`, 'consumption record'], [`billing-syncs/${uuid}/`, 'billing sync']]) {
       const res = await api('GET', path);
       assert.strictEqual(res.status, 404, res.text);
-      assert.deepStrictEqual(res.json, { detail: 'Not found.' });
+      assert.deepStrictEqual(res.json, { detail: `Not found: ${what} ${uuid}.` });
     }
+  });
+
+  test("fetch_license_info for a licence Arrow does not have is a 404 naming it, not a 502", async () => {
+    const res = await api('POST', 'billing-syncs/fetch_license_info/', { body: { license_reference: 'XSP-NO-SUCH' } });
+    assert.strictEqual(res.status, 404, res.text);
+    assert.deepStrictEqual(res.json, { detail: 'Not found: Arrow licence "XSP-NO-SUCH".' });
   });
 
   test('consumption sync: one record per licensed resource, consumed_sell as Arrow summed it', async () => {
