@@ -364,6 +364,19 @@ fn bad_input_and_http_conventions() {
         400
     );
     assert_eq!(get(&engine, RECORDS, json!({"page": "0"})).status, 400);
+    // A misspelt filter is a 400 naming it, not the whole list; a mid-month billing_period says so.
+    let misspelt = get(&engine, RECORDS, json!({"is_reconcilled": "true"}));
+    assert_eq!(misspelt.status, 400);
+    assert!(misspelt.body["is_reconcilled"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("Unknown filter."));
+    let mid_month = get(&engine, RECORDS, json!({"billing_period": "2025-01-15"}));
+    assert_eq!(mid_month.status, 400);
+    assert!(mid_month.body["billing_period"][0]
+        .as_str()
+        .unwrap()
+        .contains("2025-01-01"));
     assert_eq!(get(&engine, RECORDS, json!({"page": "9"})).status, 404);
 
     let not_found = get(&engine, &format!("{RECORDS}{}/", resource(99)), json!({}));
