@@ -25,8 +25,6 @@ use crate::vendors::arrow::{Arrow, ArrowApi, ExportRequest};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ENGINE: &str = r#"
-/** The tables the engine reads and writes. A store keeps rows by table name and knows no row type. */
-export type TableName = "settings" | "customers" | "projects" | "resources" | "customer_mappings" | "consumption_records" | "billing_syncs" | "invoice_items" | "ledger_sources" | "sync_switches";
 /** A scan: rows whose id sorts after `after`, in id order, at most `limit`, matching every `where` entry
  * (equality on a top-level field of the row, or any of the values of an array). */
 export interface ScanQuery { where?: Record<string, unknown>; after?: string | null; limit: number }
@@ -94,19 +92,6 @@ export interface BillsyncHttpRequest {
   baseUrl?: string;
 }
 export interface BillsyncHttpResponse { status: number; headers: Record<string, string>; body: unknown }
-/** The tables of a store, as `createMemoryStore` takes them and `snapshot()` returns them. */
-export interface StoreTables {
-  settings?: Array<Record<string, unknown>>;
-  customers?: Array<Record<string, unknown>>;
-  projects?: Array<Record<string, unknown>>;
-  resources?: Array<Record<string, unknown>>;
-  customer_mappings?: Array<Record<string, unknown>>;
-  consumption_records?: Array<Record<string, unknown>>;
-  billing_syncs?: Array<Record<string, unknown>>;
-  invoice_items?: Array<Record<string, unknown>>;
-  ledger_sources?: Array<Record<string, unknown>>;
-  global_sync_enabled?: boolean;
-}
 "#;
 
 fn message_of(error: &JsValue) -> String {
