@@ -42,7 +42,7 @@ pub struct PeriodTotals {
     pub by_currency: BTreeMap<String, CurrencyTotals>,
 }
 
-/// What both engines' `consumptionStatistics()` answer (Arrow's adds the seed's own fields beside it).
+/// What every engine's `consumptionStatistics()` answers (a vendor may add fields of its own beside it).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct RecordStatistics {
@@ -110,7 +110,7 @@ fn rendered(sums: &BTreeMap<Currency, Sums>) -> BTreeMap<String, CurrencyTotals>
         .collect()
 }
 
-/// The statistics of `records` (already narrowed to the vendor's).
+/// The statistics of `records` (the vendor's, already selected).
 pub fn record_statistics(records: &[ConsumptionRecord]) -> Result<RecordStatistics> {
     let mut stats = RecordStatistics::default();
     let mut totals: BTreeMap<Currency, Sums> = BTreeMap::new();
