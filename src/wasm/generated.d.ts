@@ -463,7 +463,7 @@ period: string, records: number, finalized: number, reconciled: number,
  */
 by_currency: { [key in string]?: CurrencyTotals }, };
 /**
- * What both engines' `consumptionStatistics()` answer (Arrow's adds the seed's own fields beside it).
+ * What every engine's `consumptionStatistics()` answers (a vendor may add fields of its own beside it).
  */
 export type RecordStatistics = { total_records: number, 
 /**
