@@ -1,4 +1,4 @@
-// What examples/quickstart.{mjs,cjs} print: the tests compare both, in the repo and installed from the
+// What pkg/examples/quickstart.{mjs,cjs} print: the tests compare both, in the repo and installed from the
 // packed tarball, with this.
 export const QUICKSTART_OUTPUT = `consumption sync: 200 (1 synced)
 reconciliation: 200 (1 reconciled)
