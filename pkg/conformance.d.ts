@@ -1,17 +1,8 @@
 // The store conformance kit (conformance.cjs): the checks a host Store must pass to be driven by the engine.
 
-/** The tables the engine reads and writes; a store keeps rows by name and knows no row type. */
-export type TableName =
-  | "settings"
-  | "customers"
-  | "projects"
-  | "resources"
-  | "customer_mappings"
-  | "consumption_records"
-  | "billing_syncs"
-  | "invoice_items"
-  | "ledger_sources"
-  | "sync_switches";
+// The tables the engine reads and writes, every vendor's: generated from the engine's own list.
+import type { TableName } from "./dist/node/billsync.js";
+export type { TableName };
 
 /** A row exactly as it appears in changesets: a plain JSON object with a `uuid`. */
 export type StoreRow = { uuid: string; [field: string]: unknown };

@@ -46,6 +46,8 @@ pub struct Fields<'a> {
     values: Option<&'a Map<String, Value>>,
     source: Source,
     errors: FieldErrors,
+    /// The names read so far, for [`Fields::refuse_unknown`].
+    asked: Vec<String>,
 }
 
 impl<'a> Fields<'a> {
@@ -69,6 +71,7 @@ impl<'a> Fields<'a> {
             values,
             source,
             errors: FieldErrors::new(),
+            asked: Vec::new(),
         })
     }
 
@@ -81,6 +84,7 @@ impl<'a> Fields<'a> {
 
     /// The value given for `name`, or None after recording why there is none when one was needed.
     fn take(&mut self, name: &str, required: bool) -> Option<&'a Value> {
+        self.asked.push(name.to_owned());
         let value = self.values.and_then(|map| map.get(name));
         let value = match (self.source, value) {
             (Source::Query, Some(Value::Null)) => None,
@@ -140,6 +144,33 @@ impl<'a> Fields<'a> {
     /// A boolean with a default for when it is absent.
     pub fn flag(&mut self, name: &str, default: bool) -> bool {
         self.optional(name, boolean).unwrap_or(default)
+    }
+
+    /// Records an error on every parameter no parser asked for: a list's filters are strict (as DRF's
+    /// filter backends are when strict), so a misspelt filter (`is_reconcilled=true`) is a 400 naming it,
+    /// not the whole list. Call it after every field was read. A blank or null parameter is "not given".
+    pub fn refuse_unknown(&mut self) {
+        let Some(values) = self.values else {
+            return;
+        };
+        let mut known = self.asked.clone();
+        known.sort_unstable();
+        known.dedup();
+        let unknown: Vec<&String> = values
+            .iter()
+            .filter(|(name, value)| {
+                !known.contains(name)
+                    && !value.is_null()
+                    && !value.as_str().is_some_and(|text| text.trim().is_empty())
+            })
+            .map(|(name, _)| name)
+            .collect();
+        for name in unknown {
+            self.reject(
+                name,
+                format!("Unknown filter. This list takes: {}.", known.join(", ")),
+            );
+        }
     }
 
     /// Records an error on `from_name` when both ends of a range are known and `from` comes after `to`.

@@ -22,8 +22,6 @@ pub struct Period {
 pub const HISTORICAL_CONSUMPTION_MONTHS: u32 = 12;
 /// Arrow's maximum range for a billing export: 6 months inclusive.
 pub const SYNC_RESOURCES_MONTHS: u32 = 6;
-/// Soracom answers for the last 18 months only, the current one included.
-pub const SORACOM_WINDOW_MONTHS: u32 = 18;
 
 fn invalid(input: &str, reason: impl Into<String>) -> Error {
     Error::InvalidPeriod {
@@ -192,9 +190,36 @@ impl Period {
         current.window_ending(SYNC_RESOURCES_MONTHS)
     }
 
-    /// The months Soracom can be asked about when `current` is this month.
-    pub fn soracom_window(current: Period) -> Result<(Period, Period)> {
-        current.window_ending(SORACOM_WINDOW_MONTHS)
+    /// Whether a vendor can bill `self` when `current` is this month (in the host's zone): never a month
+    /// that has not begun; and when the vendor answers only for its last `window_months` months (the
+    /// current one included), nothing before them. The one rule of every vendor: each gives its own window
+    /// (None: as far back as periods go). Err is the reason, for the caller to put under its field.
+    pub fn check_billable(
+        self,
+        current: Period,
+        window_months: Option<u32>,
+    ) -> std::result::Result<(), String> {
+        if self > current {
+            return Err(format!(
+                "{self} has not begun: the current month is {current}, and a month is billed from its first day."
+            ));
+        }
+        if let Some(months) = window_months {
+            // A window reaching before the supported years starts at the first of them.
+            let from = current
+                .window_ending(months)
+                .map(|(from, _)| from)
+                .unwrap_or(Period {
+                    year: Self::MIN_YEAR,
+                    month: 1,
+                });
+            if self < from {
+                return Err(format!(
+                    "{self} is outside the {months} months that can be billed ({from}..{current})."
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// "yyyyMM", as Soracom writes it.
@@ -450,7 +475,25 @@ mod tests {
             Period::sync_resources_default(now).unwrap(),
             (p("2024-10"), now)
         );
-        assert_eq!(Period::soracom_window(now).unwrap(), (p("2023-10"), now));
+    }
+
+    #[test]
+    fn a_month_is_billable_from_its_first_day_and_within_the_window() {
+        let now = p("2026-12");
+        assert_eq!(now.check_billable(now, None), Ok(()));
+        assert_eq!(p("2000-01").check_billable(now, None), Ok(()));
+        let future = p("2027-05").check_billable(now, None).unwrap_err();
+        assert!(
+            future.contains("2027-05") && future.contains("2026-12"),
+            "{future}"
+        );
+        assert!(p("2027-01").check_billable(now, Some(18)).is_err());
+        // 18 months, the current one included: 2025-07..2026-12.
+        assert_eq!(p("2025-07").check_billable(now, Some(18)), Ok(()));
+        let old = p("2025-06").check_billable(now, Some(18)).unwrap_err();
+        assert!(old.contains("2025-07..2026-12"), "{old}");
+        // A window reaching before 2000 starts at 2000-01.
+        assert_eq!(p("2000-01").check_billable(p("2000-03"), Some(18)), Ok(()));
     }
 
     #[test]
@@ -515,6 +558,14 @@ mod tests {
             prop_assert_eq!(r.first().copied(), Some(from));
             prop_assert_eq!(r.last().copied(), Some(to));
             prop_assert!(r.windows(2).all(|w| w[0].next().unwrap() == w[1]));
+        }
+
+        #[test]
+        fn billable_months_are_the_window_up_to_the_current_one(a in period(), now in period(), w in 1u32..40) {
+            let billable = a.check_billable(now, Some(w)).is_ok();
+            let back = a.months_until(now);
+            prop_assert_eq!(billable, back >= 0 && (back < i64::from(w) || now.add_months(1 - i64::from(w)).is_err()));
+            prop_assert_eq!(a.check_billable(now, None).is_ok(), a <= now);
         }
 
         #[test]

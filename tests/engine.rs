@@ -27,7 +27,7 @@ fn run_month(engine: &TestEngine) {
             json!({"year": 2025, "month": 1})
         )
         .status,
-        202
+        200
     );
     engine.clock.0.set("2025-02-03T10:00:00Z");
     assert_eq!(
@@ -37,7 +37,7 @@ fn run_month(engine: &TestEngine) {
             json!({"year": 2025, "month": 1})
         )
         .status,
-        202
+        200
     );
 }
 
@@ -48,14 +48,18 @@ fn snapshot(engine: &TestEngine) -> MemoryStore {
 #[test]
 fn consumption_sync_then_reconciliation_through_handle() {
     let engine = engine(arrow());
+    // The work ran in the request: 200 with its counters, not 202 with an empty body.
+    let synced = post(
+        &engine,
+        &format!("{SYNCS}trigger_consumption_sync/"),
+        json!({"year": 2025, "month": 1}),
+    );
+    assert_eq!(synced.status, 200, "{}", synced.body);
+    assert_eq!(synced.body["synced"], 3, "{}", synced.body);
+    assert_eq!(synced.body["dry_run"], false);
     assert_eq!(
-        post(
-            &engine,
-            &format!("{SYNCS}trigger_consumption_sync/"),
-            json!({"year": 2025, "month": 1})
-        )
-        .status,
-        202
+        synced.body["applied"]["created"].as_u64().map(|n| n > 0),
+        Some(true)
     );
     let list = get(&engine, RECORDS, json!({}));
     assert_eq!(list.status, 200);
@@ -76,15 +80,13 @@ fn consumption_sync_then_reconciliation_through_handle() {
     assert_eq!(consumed[&license(2)], "10.00");
 
     engine.clock.0.set("2025-02-03T10:00:00Z");
-    assert_eq!(
-        post(
-            &engine,
-            &format!("{SYNCS}trigger_reconciliation/"),
-            json!({"year": 2025, "month": 1})
-        )
-        .status,
-        202
+    let reconciled = post(
+        &engine,
+        &format!("{SYNCS}trigger_reconciliation/"),
+        json!({"year": 2025, "month": 1}),
     );
+    assert_eq!(reconciled.status, 200, "{}", reconciled.body);
+    assert_eq!(reconciled.body["reconciled"], 3, "{}", reconciled.body);
     let list = get(&engine, RECORDS, json!({"license_reference": "xsp1001"}));
     let record = &list.body[0];
     assert_eq!(record["final_sell"], "95.00");
@@ -118,7 +120,7 @@ fn consumption_sync_then_reconciliation_through_handle() {
             json!({"year": 2025, "month": 1, "force": true})
         )
         .status,
-        202
+        200
     );
     assert_eq!(
         snapshot(&engine).typed::<InvoiceItem>().unwrap().len(),
@@ -136,7 +138,7 @@ fn billing_syncs_trigger_list_reconcile() {
             json!({"year": 2025, "month": 1})
         )
         .status,
-        202
+        200
     );
     let list = get(&engine, SYNCS, json!({}));
     assert_eq!(list.headers["x-result-count"], "1");
@@ -180,7 +182,7 @@ fn billing_syncs_trigger_list_reconcile() {
             json!({"year": 2025, "month": 1, "force": true})
         )
         .status,
-        202
+        200
     );
     let sync = get(
         &engine,
@@ -367,12 +369,28 @@ fn bad_input_and_http_conventions() {
         400
     );
     assert_eq!(get(&engine, RECORDS, json!({"page": "0"})).status, 400);
+    // A misspelt filter is a 400 naming it, not the whole list; a mid-month billing_period says so.
+    let misspelt = get(&engine, RECORDS, json!({"is_reconcilled": "true"}));
+    assert_eq!(misspelt.status, 400);
+    assert!(misspelt.body["is_reconcilled"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("Unknown filter."));
+    let mid_month = get(&engine, RECORDS, json!({"billing_period": "2025-01-15"}));
+    assert_eq!(mid_month.status, 400);
+    assert!(mid_month.body["billing_period"][0]
+        .as_str()
+        .unwrap()
+        .contains("2025-01-01"));
     assert_eq!(get(&engine, RECORDS, json!({"page": "9"})).status, 404);
 
     let not_found = get(&engine, &format!("{RECORDS}{}/", resource(99)), json!({}));
     assert_eq!(
         (not_found.status, not_found.body.clone()),
-        (404, json!({"detail": "Not found."}))
+        (
+            404,
+            json!({"detail": format!("Not found: consumption record {}.", resource(99))})
+        )
     );
     assert_eq!(
         get(&engine, "/api/admin/arrow/nothing/", json!({})).status,
@@ -424,7 +442,7 @@ fn an_adapter_failure_commits_nothing_and_a_rerun_converges() {
         );
         let failed = [&consumption, &reconciliation]
             .into_iter()
-            .find(|r| r.status != 202)
+            .find(|r| r.status != 200)
             .unwrap();
         assert_eq!(failed.status, 502);
         assert!(failed.body["call"].as_str().unwrap().starts_with("arrow."));
@@ -467,7 +485,7 @@ fn a_bad_vendor_cell_is_a_coded_error_and_changes_nothing() {
             json!({"year": 2025, "month": 1})
         )
         .status,
-        202
+        200
     );
     let before = snapshot(&engine);
     engine.clock.0.set("2025-02-03T10:00:00Z");
@@ -707,7 +725,7 @@ fn a_resource_without_a_customer_is_an_error_of_its_own() {
             json!({"year": 2025, "month": 1})
         )
         .status,
-        202
+        200
     );
     assert_eq!(
         snapshot(&engine)
@@ -762,7 +780,7 @@ fn consumption_reconciliation_needs_only_the_licence_and_the_prices() {
             json!({"year": 2025, "month": 1})
         )
         .status,
-        202
+        200
     );
     engine.clock.0.set("2025-02-03T10:00:00Z");
     assert_eq!(
@@ -771,7 +789,7 @@ fn consumption_reconciliation_needs_only_the_licence_and_the_prices() {
             json!({"year": 2025, "month": 1})
         )
         .status,
-        202
+        200
     );
     let store = engine.store.borrow().clone();
     let finals: Vec<_> = store
@@ -879,4 +897,81 @@ fn the_preview_takes_the_listed_and_the_stored_records_and_agrees_with_the_engin
         amounts(&engine_made),
         "stored records: the same amounts"
     );
+}
+
+/// A month after the current one (in the engine's zone) is a 400 naming `month` (or `period_to`) for every
+/// Arrow operation that bills, dry runs included, before any call to Arrow and with nothing written: the
+/// same rule as Soracom's (tests/soracom_engine.rs), from `Period::check_billable`.
+#[test]
+fn a_month_that_has_not_begun_is_refused_naming_month() {
+    let mut fake = arrow();
+    // Arrow would answer for May 2027 (the request): only the rule stops the calls.
+    let may = "2027-05".to_string();
+    fake.consumption.insert(
+        (license(1), may.clone()),
+        vec![("6250.33".into(), "5000.00".into())],
+    );
+    fake.export.insert(
+        may.clone(),
+        vec![export_row(1, &license(1), "6250.33", "5000.00", "2027-05")],
+    );
+    let mut engine = engine(fake);
+    let before = snapshot(&engine).to_tables();
+    let month = |extra: Value| {
+        let mut body = json!({"year": 2027, "month": 5});
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        body
+    };
+    let cases = [
+        ("trigger_consumption_sync", month(json!({})), "month"),
+        (
+            "trigger_consumption_sync",
+            month(json!({"dry_run": true})),
+            "month",
+        ),
+        (
+            "trigger_reconciliation",
+            month(json!({"force": true})),
+            "month",
+        ),
+        ("trigger_sync", month(json!({})), "month"),
+        ("reconcile", month(json!({"force": true})), "month"),
+        (
+            "sync_resource_historical_consumption",
+            json!({"resource_uuid": resource(1), "period_from": "2025-01", "period_to": "2027-05"}),
+            "period_to",
+        ),
+        (
+            "sync_resources",
+            json!({"period_from": "2027-01", "period_to": "2027-05"}),
+            "period_to",
+        ),
+    ];
+    for (action, body, field) in &cases {
+        let answer = post(&engine, &format!("{SYNCS}{action}/"), body.clone());
+        assert_eq!(answer.status, 400, "{action}: {}", answer.body);
+        let message = answer.body[field][0].as_str().unwrap_or_default();
+        assert!(
+            message.contains("2027-05 has not begun") && message.contains("2025-01"),
+            "{action}: {}",
+            answer.body
+        );
+    }
+    assert_eq!(engine.vendor.api.calls.get(), 0, "Arrow was never asked");
+    assert_eq!(snapshot(&engine).to_tables(), before);
+
+    // The month is the current one in the engine's zone: 23:30 UTC on Jan 31 is February in +01:00.
+    engine.clock.0.set("2025-01-31T23:30:00Z");
+    let feb = json!({"year": 2025, "month": 2, "dry_run": true});
+    let utc = post(
+        &engine,
+        &format!("{SYNCS}trigger_consumption_sync/"),
+        feb.clone(),
+    );
+    assert!(utc.body["month"].is_array(), "{}", utc.body);
+    engine.host.zone = Zone::parse("+01:00").unwrap();
+    let berlin = post(&engine, &format!("{SYNCS}trigger_consumption_sync/"), feb);
+    assert_eq!(berlin.status, 200, "{}", berlin.body);
 }

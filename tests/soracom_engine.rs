@@ -420,7 +420,11 @@ fn a_failed_export_and_a_month_outside_the_window_are_clear_errors() {
         json!({"year": 2023, "month": 6}),
     );
     assert_eq!(old.status, 400, "{}", old.body);
-    assert_eq!(old.body["code"], "invalid_period");
+    let message = old.body["month"][0].as_str().unwrap();
+    assert!(
+        message.contains("2023-06") && message.contains("18 months"),
+        "{message}"
+    );
     let bad = call(
         &engine,
         "POST",
@@ -580,4 +584,64 @@ fn the_preview_takes_the_listed_and_the_stored_records_and_agrees_with_the_engin
             "named after its subscriber: {name}"
         );
     }
+}
+
+/// A month after the current one (in the engine's zone) is a 400 naming `month` for every Soracom operation
+/// that bills, before any call to Soracom and with nothing written: the same rule as Arrow's
+/// (tests/engine.rs), from `Period::check_billable`.
+#[test]
+fn a_month_that_has_not_begun_is_refused_naming_month() {
+    for (now, zone, month) in [
+        ("2025-01-20T10:00:00Z", "UTC", (2025, 2)),
+        ("2025-01-20T10:00:00Z", "UTC", (2027, 5)),
+        // 23:30 UTC on Jan 31 is February in +01:00: March has not begun there, February has.
+        ("2025-01-31T23:30:00Z", "+01:00", (2025, 3)),
+    ] {
+        let mut engine = engine();
+        engine.host.clock.0.set(now);
+        engine.host.zone = Zone::parse(zone).unwrap();
+        // Soracom would answer for the month (a closed bill and its CSV): only the rule stops the calls.
+        let period = Period::new(month.0, month.1).unwrap();
+        engine.vendor.api.months.borrow_mut().insert(
+            period,
+            Month {
+                closed: true,
+                amount: 1,
+                csv: csv(period, &preliminary_days(), 0),
+            },
+        );
+        let before = engine.store.borrow().to_tables();
+        for (path, extra) in [
+            ("billing-syncs/trigger_consumption_sync/", json!({})),
+            (
+                "billing-syncs/trigger_reconciliation/",
+                json!({"force": true}),
+            ),
+            (
+                "billing-syncs/trigger_consumption_sync/",
+                json!({"dry_run": true}),
+            ),
+        ] {
+            let mut body = json!({"year": month.0, "month": month.1});
+            body.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            let answer = call(&engine, "POST", path, body);
+            assert_eq!(answer.status, 400, "{path} {month:?}: {}", answer.body);
+            let message = answer.body["month"][0].as_str().unwrap();
+            assert!(message.contains("has not begun"), "{message}");
+        }
+        assert_eq!(engine.store.borrow().to_tables(), before);
+    }
+    // The current month itself is billable in that zone.
+    let mut engine = engine();
+    engine.host.clock.0.set("2025-01-31T23:30:00Z");
+    engine.host.zone = Zone::parse("+01:00").unwrap();
+    let feb = call(
+        &engine,
+        "POST",
+        "billing-syncs/trigger_consumption_sync/",
+        json!({"year": 2025, "month": 2, "dry_run": true}),
+    );
+    assert_ne!(feb.status, 400, "{}", feb.body);
 }

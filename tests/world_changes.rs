@@ -338,7 +338,7 @@ fn arrows_statement_state_is_read() {
             json!({"year": 2025, "month": 1}),
         )
     };
-    assert_eq!(sync_month(&engine).status, 202);
+    assert_eq!(sync_month(&engine).status, 200);
     let list = fake_arrow::get(&engine, SYNCS, json!({}));
     assert_eq!(list.body[0]["arrow_state"], "validated");
     assert_eq!(list.body[0]["state"], 3);
@@ -350,7 +350,7 @@ fn arrows_statement_state_is_read() {
             Some(json!({"data": {"statements": [{"reference": "ST-1", "status": status}]}}));
         let engine = fake_arrow::engine(arrow);
         engine.clock.0.set("2025-03-20T10:00:00Z");
-        assert_eq!(sync_month(&engine).status, 202);
+        assert_eq!(sync_month(&engine).status, 200);
         let list = fake_arrow::get(&engine, SYNCS, json!({}));
         assert_eq!(list.body[0]["arrow_state"], "pending", "{status}");
     }
@@ -401,11 +401,11 @@ fn the_demo_reconciles_statements_without_force() {
     let month = json!({"year": 2025, "month": 1});
     assert_eq!(
         fake_arrow::post(&engine, &format!("{SYNCS}trigger_sync/"), month.clone()).status,
-        202
+        200
     );
     assert_eq!(
         fake_arrow::post(&engine, &format!("{SYNCS}reconcile/"), month.clone()).status,
-        202
+        200
     );
     assert_eq!(
         fake_arrow::get(&engine, SYNCS, json!({})).body[0]["state"],
@@ -427,7 +427,7 @@ fn the_demo_reconciles_statements_without_force() {
         billsync::engine::NoProgress,
     );
     let response = fake_arrow::post(&engine, &format!("{SYNCS}reconcile/"), month);
-    assert_eq!(response.status, 202);
+    assert_eq!(response.status, 200);
     let sync = &fake_arrow::get(&engine, SYNCS, json!({})).body[0];
     assert_eq!(sync["state"], 4, "reconciled without force");
     let items: Vec<InvoiceItem> = engine.store.borrow().typed().unwrap();

@@ -7,7 +7,8 @@
 // Environment: PORT (8080), BILLSYNC_DB (examples/node-admin/data/billsync.sqlite), ADMIN_TOKEN
 // ("demo-admin-token"), ARROW_API_URL and ARROW_API_KEY (a real Arrow; default: the simulator),
 // SORACOM_API_URL, SORACOM_API_KEY and SORACOM_TOKEN (a real Soracom; default: the simulator),
-// BILLSYNC_TIMEZONE ("UTC"). Every listener binds 127.0.0.1 only.
+// BILLSYNC_TIMEZONE ("UTC"), BILLSYNC_NOW (an RFC 3339 instant: "today" for the demo, the clock running on from
+// it; default: the system clock). Every listener binds 127.0.0.1 only.
 import { createServer } from 'node:http';
 import { mkdirSync, existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
@@ -150,15 +151,18 @@ const PLACEHOLDER = (url) => `<!doctype html><meta charset="utf-8"><title>billsy
  * @param {string} [options.soracomApiKey] sent as X-Soracom-API-Key
  * @param {string} [options.soracomToken] sent as X-Soracom-Token
  * @param {object} [options.soracomSimulator] options for the Soracom simulator (e.g. lateCloseDays, failExport)
- * @param {boolean} [options.demoHistory=false] on a first start with the Soracom simulator, sync last month as it
- *   stood on its 20th, so that reconciling it shows compensations (what `make run` does)
+ * @param {boolean} [options.demoHistory=false] with the Soracom simulator, sync the newest month Soracom has closed
+ *   (last month, or the month before during the first days of a month) as it stood on its 20th, unless it has
+ *   records already, so that reconciling it shows compensations on any day (what `make run` does)
  * @param {string} [options.adminToken]
  * @param {string} [options.timezone="UTC"]
  * @param {() => string} [options.now] the clock (RFC 3339); default: the system clock
  * @param {(line: string) => void | false} [options.log] default console.log; false for silence
  * @param {object} [options.billsync] the package's exports (default: loaded from pkg/)
  * @returns {Promise<{url: string, arrowUrl: string, soracomUrl: string, store: object, engine: object|null,
- *   soracomEngine: object|null, simulator: object|null, soracomSimulator: object|null, close: () => Promise<void>}>}
+ *   soracomEngine: object|null, simulator: object|null, soracomSimulator: object|null,
+ *   demoMonths: {soracomClosed: {year: number, month: number}, current: {year: number, month: number}}|null,
+ *   close: () => Promise<void>}>}
  */
 export async function startServer({
   port = 8080,
@@ -229,10 +233,8 @@ export async function startServer({
       if (settings && settings.api_url !== arrowUrl) store.seed({ settings: [{ ...settings, api_url: arrowUrl }] });
     }
     // The Soracom demo rows, on a first start and on a database made before Soracom was added.
-    let soracomSeeded = false;
     if (!(await store.get('soracom_settings', SORACOM_SETTINGS_UUID))) {
       store.seed(soracomDemoHostData());
-      soracomSeeded = true;
       say(`seeded Soracom demo host data into ${dbPath}`);
     }
 
@@ -288,21 +290,32 @@ export async function startServer({
     } else if (api) {
       soracomEngineError = new Error('this build of the billsync package has no SoracomEngine');
     }
-    // The demo's history: last month synced as it stood on its 20th, while it was open, so that reconciling
-    // it now (Soracom has closed it) shows the cycle: compensations for the SIMs whose figures moved.
-    if (demoHistory && soracomSeeded && soracomSimulator && soracomEngine) {
-      const today = new Date(now());
-      const lastMonth = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 1, 20, 10));
-      const replay = new api.SoracomEngine({ soracom, store, clock: { now: () => lastMonth.toISOString() }, timezone });
-      replayAt = lastMonth;
+    // The demo's history, relative to today: "last month" is the newest month Soracom has closed (the month
+    // before last during the first days of a month, while last month closes late). Unless it has records
+    // already, it is synced as it stood on its 20th, while it was open, so that reconciling it now shows the
+    // cycle: compensations for the SIMs whose figures moved. On any day, on a new or an old database.
+    let demoMonths = null;
+    const closed = soracomSimulator?.lastClosedMonth();
+    if (demoHistory && soracomSimulator && soracomEngine && closed) {
+      const month = { year: Number(closed.slice(0, 4)), month: Number(closed.slice(4, 6)) };
+      const current = soracomSimulator.currentMonth();
+      demoMonths = { soracomClosed: month, current: { year: Number(current.slice(0, 4)), month: Number(current.slice(4, 6)) } };
+      const period = `${closed.slice(0, 4)}-${closed.slice(4, 6)}`;
       try {
-        const body = { year: lastMonth.getUTCFullYear(), month: lastMonth.getUTCMonth() + 1 };
-        const synced = await replay.triggerConsumptionSync(body);
-        say(`demo: Soracom's ${body.year}-${String(body.month).padStart(2, '0')} synced as it stood on the 20th (${synced.synced} SIMs and devices); reconcile it to see the compensations`);
+        const held = await soracomEngine.listConsumptionRecords({ billing_period: period, page_size: 1 });
+        if (held.length === 0) {
+          const asOf = new Date(Date.UTC(month.year, month.month - 1, 20, 10));
+          const replay = new api.SoracomEngine({ soracom, store, clock: { now: () => asOf.toISOString() }, timezone });
+          replayAt = asOf;
+          try {
+            const synced = await replay.triggerConsumptionSync(month);
+            say(`demo: Soracom's ${period} synced as it stood on the 20th (${synced.synced} SIMs and devices); Soracom has closed it: reconcile it to see the compensations`);
+          } finally {
+            replayAt = null;
+          }
+        }
       } catch (error) {
-        say(`demo: could not replay last month's Soracom sync (${error.message})`);
-      } finally {
-        replayAt = null;
+        say(`demo: could not replay Soracom's ${period} as it stood on the 20th (${error.message})`);
       }
     }
 
@@ -383,14 +396,16 @@ export async function startServer({
         }),
     );
     baseUrl = `http://127.0.0.1:${server.address().port}`;
-    return { url: baseUrl, arrowUrl, soracomUrl, store, engine, soracomEngine, simulator, soracomSimulator, close: closeAll };
+    return { url: baseUrl, arrowUrl, soracomUrl, store, engine, soracomEngine, simulator, soracomSimulator, demoMonths, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;
   }
 }
 
-function banner({ url, arrowUrl, soracomUrl, dbPath, adminToken, engine, soracomEngine }) {
+function banner({ url, arrowUrl, soracomUrl, dbPath, adminToken, engine, soracomEngine, demoMonths }) {
+  const json = ({ year, month }) => `'{"year": ${year}, "month": ${month}}'`;
+  const closed = demoMonths ? json(demoMonths.soracomClosed) : `'{"year": <year>, "month": <the last month Soracom has closed>}'`;
   const line = '─'.repeat(72);
   return [
     line,
@@ -414,9 +429,18 @@ function banner({ url, arrowUrl, soracomUrl, dbPath, adminToken, engine, soracom
     `   curl -s ${url}/api/admin/arrow/consumption-records/ -H 'Authorization: Token ${adminToken}'`,
     `   curl -s -X POST ${url}/api/admin/soracom/billing-syncs/trigger_reconciliation/ \\`,
     `        -H 'Authorization: Token ${adminToken}' -H 'Content-Type: application/json' \\`,
-    `        -d '{"year": <last month's year>, "month": <last month>}'`,
+    `        -d ${closed}`,
     line,
   ].join('\n');
+}
+
+/** A clock that reads `instant` now and runs on from it (undefined without one: the system clock). */
+export function clockFrom(instant) {
+  if (!instant) return undefined;
+  const start = Date.parse(instant);
+  if (Number.isNaN(start)) throw new Error(`BILLSYNC_NOW is not an RFC 3339 instant: ${instant}`);
+  const offset = start - Date.now();
+  return () => new Date(Date.now() + offset).toISOString();
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
@@ -431,6 +455,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     soracomToken: process.env.SORACOM_TOKEN || undefined,
     adminToken: process.env.ADMIN_TOKEN || DEFAULT_ADMIN_TOKEN,
     timezone: process.env.BILLSYNC_TIMEZONE || 'UTC',
+    now: clockFrom(process.env.BILLSYNC_NOW),
   };
   const app = await startServer(options);
   console.log(banner({ ...options, ...app }));

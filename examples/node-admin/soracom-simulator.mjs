@@ -251,6 +251,9 @@ export async function startSoracomSimulator({
     months: dataMonths,
     /** 'closed' | 'temporary' | null (no data), by the clock now. */
     stateOf,
+    /** The newest month Soracom has closed, "yyyyMM": last month from the day after it closes late, the
+     * month before during the first `lateCloseDays` days. What the demo calls "last month". */
+    lastClosedMonth: () => dataMonths().filter((mo) => stateOf(mo) === 'closed').at(-1) ?? null,
     /** What the closed bill and its export say (see soracomFigures). */
     finalFigures: (yyyyMM) => soracomFigures(yyyyMM, 'final'),
     /** What the month shows while temporary. */
@@ -265,9 +268,13 @@ export async function startSoracomSimulator({
   };
 }
 
-// `node soracom-simulator.mjs` runs it alone, e.g. to point a client or curl at it.
+// `node soracom-simulator.mjs` runs it alone, e.g. to point a client or curl at it. BILLSYNC_NOW (an RFC 3339
+// instant) sets "today", as for the admin backend.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const sim = await startSoracomSimulator({ port: Number(process.env.PORT ?? 0) });
+  const start = process.env.BILLSYNC_NOW ? Date.parse(process.env.BILLSYNC_NOW) : Date.now();
+  if (Number.isNaN(start)) throw new Error(`BILLSYNC_NOW is not an RFC 3339 instant: ${process.env.BILLSYNC_NOW}`);
+  const offset = start - Date.now();
+  const sim = await startSoracomSimulator({ port: Number(process.env.PORT ?? 0), now: () => new Date(Date.now() + offset) });
   console.log(`Soracom simulator on ${sim.url} (X-Soracom-API-Key: ${SORACOM_API_KEY}, X-Soracom-Token: ${SORACOM_TOKEN}); months ${sim.months().join(', ')}`);
   for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => sim.close().then(() => process.exit(0)));
 }

@@ -116,6 +116,18 @@ impl<S: Store, V, C: Clock, P: Progress> Engine<S, V, C, P> {
         })
     }
 
+    /// Refuses a month the vendor cannot bill now, as a 400 on `field`: one that has not begun in the host's
+    /// zone, or one before the vendor's window ([`Period::check_billable`], the same rule for every vendor).
+    pub(crate) fn check_billable(&self, period: Period, field: &str) -> Result<()>
+    where
+        V: Vendor,
+    {
+        let current = self.current_period()?;
+        period
+            .check_billable(current, V::BILLING_WINDOW_MONTHS)
+            .map_err(|reason| Error::field(field, reason))
+    }
+
     /// The settings named, or the active ones.
     pub(crate) async fn settings(&self, uuid: Option<&str>) -> Result<V::Settings>
     where

@@ -33,6 +33,10 @@ pub trait Vendor {
     const NAME: &'static str;
     /// The vendor's name in messages ("Arrow").
     const TITLE: &'static str;
+    /// How many months, the current one included, the vendor answers for (None: every month since
+    /// [`Period::MIN_YEAR`]). With the rule that no month is billed before it has begun, this is which
+    /// months can be billed: [`Period::check_billable`].
+    const BILLING_WINDOW_MONTHS: Option<u32>;
     /// The settings row of one integration with the vendor.
     type Settings: Row + Clone;
 

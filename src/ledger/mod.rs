@@ -37,6 +37,7 @@ mod record_input;
 mod source_key;
 pub mod sources;
 pub mod split;
+mod statistics;
 pub mod unit;
 
 pub use billed::{
@@ -60,4 +61,5 @@ pub use reconciliation::{
 pub use source_key::{SourceKey, UnitKey};
 pub use sources::SourceRow;
 pub use split::split_by_largest_remainder;
+pub use statistics::{record_statistics, CurrencyTotals, PeriodTotals, RecordStatistics};
 pub use unit::{net_off, NetOff, Ownership, UnitOwner};

@@ -1,5 +1,6 @@
 //! The REST framework's conventions every vendor's routes are served with: the staff check, 404 and 405,
-//! bare arrays with Link and X-Result-Count, `{"detail": ...}` errors, 202 for triggers.
+//! bare arrays with Link and X-Result-Count, `{"detail": ...}` errors, 200 with the counters of work done
+//! in the request (202 only for work queued).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -52,6 +53,11 @@ pub struct HttpRequest {
     pub user: Option<HttpUser>,
     #[serde(default, rename = "baseUrl", alias = "base_url")]
     pub base_url: String,
+    /// Fields of the query or body whose number JSON could not hold (a JS host's Infinity from
+    /// `JSON.parse` of 1e400, or NaN), with why: refused as a 400 once the route and the user are checked,
+    /// rather than read as null.
+    #[serde(skip)]
+    pub non_finite: crate::error::FieldErrors,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -83,7 +89,8 @@ impl HttpResponse {
             Error::NotFound { what } if what == "Invalid page." => {
                 HttpResponse::detail(404, "Invalid page.")
             }
-            Error::NotFound { .. } => HttpResponse::detail(404, "Not found."),
+            // What was not found, named: a settings row, a bill, a licence, a record.
+            Error::NotFound { what } => HttpResponse::detail(404, &format!("Not found: {what}.")),
             Error::AdapterFailed { call, message } => HttpResponse::json(
                 502,
                 json!({ "detail": format!("{call} failed: {message}"), "code": error.code(), "call": call }),
@@ -145,7 +152,8 @@ pub fn dry_run_of(body: &Value) -> Result<bool> {
     }
 }
 
-/// What an operation answered: its body, the page of a list, and whether it is a 202 trigger.
+/// What an operation answered: its body, the page of a list, and whether it only queued its work (202: an
+/// operation that ran in the request answers 200 with what it did).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationResult {
     pub body: Value,
@@ -201,6 +209,11 @@ pub async fn serve<R: Routes>(routes: &R, request: &HttpRequest) -> HttpResponse
             .insert("allow".to_owned(), allowed.join(", "));
         return response;
     };
+    if !request.non_finite.is_empty() {
+        return HttpResponse::from_error(&Error::Validation {
+            fields: request.non_finite.clone(),
+        });
+    }
     let input = match R::method(operation) {
         Method::Get => {
             let mut query = request.query.clone();

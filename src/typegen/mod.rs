@@ -147,6 +147,27 @@ fn validated_requests(out: &mut String) {
     out.push_str("};\n");
 }
 
+/// `TableName` and `StoreTables`, from the engine's own list of tables (every vendor's), so that a table a
+/// vendor adds is typed the day it is added.
+fn store_tables(out: &mut String) {
+    let tables = crate::engine::tables::TABLES;
+    let names: Vec<String> = tables.iter().map(|t| format!("\"{t}\"")).collect();
+    out.push_str(
+        "/** The tables the engine reads and writes, every vendor's (src/engine/tables.rs). A store keeps rows \
+         by table name and knows no row type. */\n",
+    );
+    out.push_str(&format!("export type TableName = {};\n", names.join(" | ")));
+    out.push_str(
+        "/** The tables of a store, as `createMemoryStore` takes them and `snapshot()` returns them; \
+         `global_sync_enabled: false` is short for the global switch's row. */\n",
+    );
+    out.push_str("export interface StoreTables {\n");
+    for table in tables {
+        out.push_str(&format!("  {table}?: Array<Record<string, unknown>>;\n"));
+    }
+    out.push_str("  global_sync_enabled?: boolean;\n}\n");
+}
+
 /// The whole generated file.
 pub fn generated() -> String {
     use crate::ledger as changeset;
@@ -196,7 +217,8 @@ pub fn generated() -> String {
     declare::<soracom::RecordQuery>(&mut out);
     validated_requests(&mut out);
 
-    out.push_str("\n// Records and settings: the rows of the store's tables.\n");
+    out.push_str("\n// The store's tables, and their rows: records and settings.\n");
+    store_tables(&mut out);
     declare::<consumption_record::ConsumptionRecord>(&mut out);
     declare::<invoice_item::InvoiceItemKind>(&mut out);
     declare::<invoice_item::InvoiceItem>(&mut out);
@@ -243,7 +265,9 @@ pub fn generated() -> String {
     declare::<arrow_responses::SyncPaused>(&mut out);
     declare::<arrow_responses::SyncResumed>(&mut out);
     declare::<responses::PeriodStatistics>(&mut out);
-    declare::<responses::CurrencyTotals>(&mut out);
+    declare::<crate::ledger::CurrencyTotals>(&mut out);
+    declare::<crate::ledger::PeriodTotals>(&mut out);
+    declare::<crate::ledger::RecordStatistics>(&mut out);
     declare::<responses::ConsumptionStatistics>(&mut out);
     declare::<arrow_query::ConsumptionStatus>(&mut out);
     declare::<arrow_render::ConsumptionRecordView>(&mut out);
@@ -265,8 +289,6 @@ pub fn generated() -> String {
     declare::<responses::SoracomReconciliationResponse>(&mut out);
     declare::<soracom_daily::DifferenceReason>(&mut out);
     declare::<soracom_daily::DailyMonthlyExplanation>(&mut out);
-    declare::<responses::SoracomCurrencyTotals>(&mut out);
-    declare::<responses::SoracomPeriodStatistics>(&mut out);
     declare::<responses::SoracomConsumptionStatistics>(&mut out);
     declare::<soracom_responses::SoracomConsumptionStatus>(&mut out);
     declare::<soracom_records::SoracomRecordView>(&mut out);

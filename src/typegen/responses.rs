@@ -5,40 +5,12 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-/// Per currency: the sums of the records of one month (Soracom).
-#[derive(Serialize, Default, TS)]
-pub struct SoracomCurrencyTotals {
-    #[ts(type = "number")]
-    pub records: u64,
-    /// Decimal string.
-    pub consumed: String,
-    /// Decimal string.
-    #[serde(rename = "final")]
-    pub final_: String,
-}
-
-/// One month of Soracom's statistics.
-#[derive(Serialize, Default, TS)]
-pub struct SoracomPeriodStatistics {
-    /// "YYYY-MM".
-    pub period: String,
-    /// Keyed by ISO 4217 currency.
-    pub by_currency: std::collections::BTreeMap<String, SoracomCurrencyTotals>,
-}
-
-/// `SoracomEngine.consumptionStatistics()`.
+/// `SoracomEngine.consumptionStatistics()`: the statistics every vendor answers.
 #[derive(Serialize, Default, TS)]
 pub struct SoracomConsumptionStatistics {
-    #[ts(type = "number")]
-    pub total_records: u64,
-    #[ts(type = "number")]
-    pub pending_records: u64,
-    #[ts(type = "number")]
-    pub finalized_records: u64,
-    #[ts(type = "number")]
-    pub reconciled_records: u64,
-    /// Newest first.
-    pub by_period: Vec<SoracomPeriodStatistics>,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub statistics: crate::ledger::RecordStatistics,
 }
 
 /// One period of Arrow's statistics. `consumed_sell` is null when the period spans several currencies;
@@ -59,15 +31,8 @@ pub struct PeriodStatistics {
     pub consumed_sell_by_currency: Option<std::collections::BTreeMap<String, String>>,
 }
 
-/// Totals of one currency, when the records span several.
-#[derive(Serialize, Default, TS)]
-pub struct CurrencyTotals {
-    pub total_consumed_sell: String,
-    pub total_adjustments: String,
-}
-
-/// `ArrowEngine.consumptionStatistics()` (seed 000). The amounts are null when the records span several
-/// currencies; `totals_by_currency` is then present.
+/// `ArrowEngine.consumptionStatistics()`: seed 000's fields (its amounts null when the records span several
+/// currencies), then the statistics every vendor answers (`totals_by_currency`, `by_period`).
 #[derive(Serialize, Default, TS)]
 pub struct ConsumptionStatistics {
     #[ts(type = "number")]
@@ -81,9 +46,10 @@ pub struct ConsumptionStatistics {
     pub total_consumed_sell: Option<String>,
     pub total_adjustments: Option<String>,
     pub period_breakdown: Vec<PeriodStatistics>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub totals_by_currency: Option<std::collections::BTreeMap<String, CurrencyTotals>>,
+    /// Keyed by ISO 4217 code.
+    pub totals_by_currency: std::collections::BTreeMap<String, crate::ledger::CurrencyTotals>,
+    /// Every period with records, newest first.
+    pub by_period: Vec<crate::ledger::PeriodTotals>,
 }
 
 /// What every Arrow operation that plans a changeset (reconcile, the triggers, the resource syncs) takes
@@ -319,87 +285,83 @@ mod tests {
         keys(&serde_json::to_value(value).unwrap())
     }
 
-    #[test]
-    fn arrow_statistics_keys_are_the_documented_fields() {
-        use crate::money::Currency;
-        use crate::period::Period;
-        use crate::vendors::arrow::query as rendered;
-        use rust_decimal::Decimal;
-
-        let eur = Currency::parse("EUR", "test").unwrap();
-        let usd = Currency::parse("USD", "test").unwrap();
-        let one = |c| BTreeMap::from([(c, Decimal::ONE)]);
-        let two = BTreeMap::from([(eur, Decimal::ONE), (usd, Decimal::ONE)]);
-        let period = |sums| rendered::PeriodStatistics {
-            period: Period::new(2025, 1).unwrap(),
-            count: 1,
-            consumed_sell: sums,
-            finalized_count: 0,
-            reconciled_count: 0,
-        };
-        let stats = |sums: BTreeMap<Currency, Decimal>| rendered::ConsumptionStatistics {
-            total_records: 1,
-            pending_records: 1,
-            finalized_records: 0,
-            reconciled_records: 0,
-            total_consumed_sell: sums.clone(),
-            total_adjustments: sums.clone(),
-            period_breakdown: vec![period(sums)],
-        };
-        // One currency: the seed's shape; several: the by-currency objects too.
-        let single = stats(one(eur)).to_json();
-        let doc = ConsumptionStatistics::default();
-        let mut expected = shape(&doc);
-        assert_eq!(keys(&single), expected);
-        assert_eq!(
-            keys(&single["period_breakdown"][0]),
-            shape(&PeriodStatistics::default())
-        );
-        let mixed = stats(two).to_json();
-        let full = ConsumptionStatistics {
-            totals_by_currency: Some(BTreeMap::from([("EUR".into(), CurrencyTotals::default())])),
-            ..ConsumptionStatistics::default()
-        };
-        expected = shape(&full);
-        assert_eq!(keys(&mixed), expected);
-        assert_eq!(
-            keys(&mixed["totals_by_currency"]["EUR"]),
-            shape(&CurrencyTotals::default())
-        );
-        let full_period = PeriodStatistics {
-            consumed_sell_by_currency: Some(BTreeMap::new()),
-            ..PeriodStatistics::default()
-        };
-        assert_eq!(keys(&mixed["period_breakdown"][0]), shape(&full_period));
-    }
-
-    #[test]
-    fn soracom_statistics_keys_are_the_documented_fields() {
-        use crate::ledger::ConsumptionRecord;
-        use crate::vendors::soracom::records::statistics;
-
-        let record: ConsumptionRecord = serde_json::from_value(serde_json::json!({
+    fn record(period: &str, currency: &str) -> crate::ledger::ConsumptionRecord {
+        serde_json::from_value(serde_json::json!({
             "uuid": "00000000-0000-4000-8000-000000000001",
-            "vendor": "soracom",
+            "vendor": "arrow",
             "resource_uuid": "00000000-0000-4000-8000-000000000002",
-            "source_ref": "imsi:1",
-            "billing_period": "2025-01",
-            "currency": "JPY",
+            "source_ref": "XSP1",
+            "billing_period": period,
+            "currency": currency,
             "consumed_sell": "1.00",
             "consumed_buy": "1.00",
             "created": "2025-01-01T00:00:00Z",
             "modified": "2025-01-01T00:00:00Z",
         }))
-        .unwrap();
-        let rendered = statistics(&[record]).unwrap();
-        let doc = SoracomConsumptionStatistics::default();
-        assert_eq!(keys(&rendered), shape(&doc));
-        let month = &rendered["by_period"][0];
-        assert_eq!(keys(month), shape(&SoracomPeriodStatistics::default()));
+        .unwrap()
+    }
+
+    #[test]
+    fn arrow_statistics_keys_are_the_documented_fields() {
+        use crate::vendors::arrow::query::consumption_statistics;
+
+        let single = consumption_statistics(&[record("2025-01", "EUR")])
+            .unwrap()
+            .to_json();
+        assert_eq!(keys(&single), shape(&ConsumptionStatistics::default()));
         assert_eq!(
-            keys(&month["by_currency"]["JPY"]),
-            shape(&SoracomCurrencyTotals::default())
+            keys(&single["period_breakdown"][0]),
+            shape(&PeriodStatistics::default())
         );
+        let mut usd = record("2025-01", "USD");
+        usd.uuid = crate::ids::Uuid::parse("00000000-0000-4000-8000-000000000003").unwrap();
+        let mixed = consumption_statistics(&[record("2025-01", "EUR"), usd])
+            .unwrap()
+            .to_json();
+        assert_eq!(keys(&mixed), shape(&ConsumptionStatistics::default()));
+        let full_period = PeriodStatistics {
+            consumed_sell_by_currency: Some(BTreeMap::new()),
+            ..PeriodStatistics::default()
+        };
+        assert_eq!(keys(&mixed["period_breakdown"][0]), shape(&full_period));
+        common_keys(&mixed);
+    }
+
+    /// The statistics every vendor answers, in `rendered`.
+    fn common_keys(rendered: &Value) {
+        use crate::ledger::{CurrencyTotals, PeriodTotals};
+        let month = &rendered["by_period"][0];
+        assert_eq!(keys(month), shape(&PeriodTotals::default()));
+        for totals in [&month["by_currency"], &rendered["totals_by_currency"]] {
+            for currency in totals.as_object().unwrap().values() {
+                assert_eq!(keys(currency), shape(&CurrencyTotals::default()));
+            }
+        }
+    }
+
+    #[test]
+    fn soracom_statistics_keys_are_the_documented_fields() {
+        use crate::vendors::soracom::records::statistics;
+
+        let rendered = statistics(&[record("2025-01", "JPY")]).unwrap();
+        assert_eq!(
+            keys(&rendered),
+            shape(&SoracomConsumptionStatistics::default())
+        );
+        common_keys(&rendered);
+    }
+
+    #[test]
+    fn both_vendors_answer_one_statistics_shape() {
+        use crate::vendors::arrow::query::consumption_statistics;
+        use crate::vendors::soracom::records::statistics;
+
+        let records = [record("2025-01", "EUR")];
+        let arrow = consumption_statistics(&records).unwrap().to_json();
+        let soracom = statistics(&records).unwrap();
+        for (key, value) in soracom.as_object().unwrap() {
+            assert_eq!(&arrow[key], value, "{key}");
+        }
     }
 
     /// The keys of a planned operation's real response ([`crate::engine::outcome`]) with `counters`, in its

@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::args::{check_engine_options, object_arg, optional_object_arg, string_arg};
+use super::finite::{check_finite, non_finite_fields};
 use super::{js_error, to_js};
 use crate::engine::{
     Clock, Engine, HttpRequest, Payload, Progress, ProgressEvent, ScanQuery, Store, StoredRow,
@@ -24,8 +25,6 @@ use crate::vendors::arrow::{Arrow, ArrowApi, ExportRequest};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ENGINE: &str = r#"
-/** The tables the engine reads and writes. A store keeps rows by table name and knows no row type. */
-export type TableName = "settings" | "customers" | "projects" | "resources" | "customer_mappings" | "consumption_records" | "billing_syncs" | "invoice_items" | "ledger_sources" | "sync_switches";
 /** A scan: rows whose id sorts after `after`, in id order, at most `limit`, matching every `where` entry
  * (equality on a top-level field of the row, or any of the values of an array). */
 export interface ScanQuery { where?: Record<string, unknown>; after?: string | null; limit: number }
@@ -93,19 +92,6 @@ export interface BillsyncHttpRequest {
   baseUrl?: string;
 }
 export interface BillsyncHttpResponse { status: number; headers: Record<string, string>; body: unknown }
-/** The tables of a store, as `createMemoryStore` takes them and `snapshot()` returns them. */
-export interface StoreTables {
-  settings?: Array<Record<string, unknown>>;
-  customers?: Array<Record<string, unknown>>;
-  projects?: Array<Record<string, unknown>>;
-  resources?: Array<Record<string, unknown>>;
-  customer_mappings?: Array<Record<string, unknown>>;
-  consumption_records?: Array<Record<string, unknown>>;
-  billing_syncs?: Array<Record<string, unknown>>;
-  invoice_items?: Array<Record<string, unknown>>;
-  ledger_sources?: Array<Record<string, unknown>>;
-  global_sync_enabled?: boolean;
-}
 "#;
 
 fn message_of(error: &JsValue) -> String {
@@ -339,9 +325,13 @@ impl ArrowApi for JsArrow {
         .await
     }
 
+    /// A thrown `status: 404` (or a `code` ending in `not_found`) is Arrow's "no such licence": a
+    /// `not_found` naming it, not an adapter failure.
     async fn license(&self, license_reference: &str) -> Result<Payload> {
-        self.payload("license", json!({ "licenseReference": license_reference }))
-            .await
+        let args = json!({ "licenseReference": license_reference });
+        vendor_payload(&self.0, "arrow", "license", &[args], true)
+            .await?
+            .ok_or_else(|| Error::not_found(format!("Arrow licence {license_reference:?}")))
     }
 
     async fn licenses(&self, page: u32, per_page: u32) -> Result<Payload> {
@@ -494,6 +484,11 @@ pub(crate) fn host_request(
     request: JsValue,
     default_base: String,
 ) -> std::result::Result<HttpRequest, JsValue> {
+    let mut non_finite = FieldErrors::new();
+    for part in ["query", "body"] {
+        let value = Reflect::get(&request, &JsValue::from_str(part)).unwrap_or(JsValue::UNDEFINED);
+        non_finite.extend(non_finite_fields(&value));
+    }
     let mut request: HttpRequest = object_arg(request, "request", REQUEST).and_then(|v| {
         serde_json::from_value(normalize_query(v)).map_err(|e| {
             js_error(&Error::InvalidArgument {
@@ -506,6 +501,7 @@ pub(crate) fn host_request(
     if request.base_url.is_empty() {
         request.base_url = default_base;
     }
+    request.non_finite = non_finite;
     Ok(request)
 }
 
@@ -587,7 +583,8 @@ impl JsArrowEngine {
             Rc::clone(&self.inner),
             self.base_url.clone(),
             operation,
-            optional_object_arg(input, argument, "an object, or null"),
+            check_finite(&input)
+                .and_then(|()| optional_object_arg(input, argument, "an object, or null")),
         )
     }
 

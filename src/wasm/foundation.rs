@@ -88,6 +88,7 @@ pub fn parse_money(
 #[wasm_bindgen(js_name = validateRequest, skip_typescript)]
 pub fn validate_request(operation_id: JsValue, input: JsValue) -> Result<JsValue, JsValue> {
     let operation_id = string_arg(&operation_id, "operationId")?;
+    super::finite::check_finite(&input)?;
     let input = optional_object_arg(input, "input", "an object of request fields, or null")?;
     let normalized = crate::vendors::arrow::validate::validate_request(&operation_id, &input)
         .map_err(|e| js_error(&e))?;

@@ -16,8 +16,8 @@ customer_mapping?: string, customer_mapping_uuid?: string, page?: number, page_s
  */
 state?: number, statement_reference?: string, };
 /**
- * Filters of the consumption-record list. The billing_period filters are dates ("YYYY-MM-DD", the first
- * of the month in stored records); "YYYY-MM" is also taken, as that month's first day.
+ * Filters of the consumption-record list. The billing_period filters are dates, the first of a month
+ * ("YYYY-MM-01", as records store them); "YYYY-MM" is also taken, as that month's first day.
  */
 export type ConsumptionRecordQuery = { billing_period?: string, billing_period_from?: string, billing_period_to?: string, customer_uuid?: string, is_finalized?: boolean, is_reconciled?: boolean, license_reference?: string, page?: number, page_size?: number, project_uuid?: string, 
 /**
@@ -128,7 +128,24 @@ export type ValidatedRequests = {
   admin_arrow_consumption_records_retrieve: Validated<UuidLookup>;
 };
 
-// Records and settings: the rows of the store's tables.
+// The store's tables, and their rows: records and settings.
+/** The tables the engine reads and writes, every vendor's (src/engine/tables.rs). A store keeps rows by table name and knows no row type. */
+export type TableName = "customers" | "projects" | "resources" | "consumption_records" | "invoice_items" | "ledger_sources" | "sync_switches" | "settings" | "customer_mappings" | "billing_syncs" | "soracom_settings";
+/** The tables of a store, as `createMemoryStore` takes them and `snapshot()` returns them; `global_sync_enabled: false` is short for the global switch's row. */
+export interface StoreTables {
+  customers?: Array<Record<string, unknown>>;
+  projects?: Array<Record<string, unknown>>;
+  resources?: Array<Record<string, unknown>>;
+  consumption_records?: Array<Record<string, unknown>>;
+  invoice_items?: Array<Record<string, unknown>>;
+  ledger_sources?: Array<Record<string, unknown>>;
+  sync_switches?: Array<Record<string, unknown>>;
+  settings?: Array<Record<string, unknown>>;
+  customer_mappings?: Array<Record<string, unknown>>;
+  billing_syncs?: Array<Record<string, unknown>>;
+  soracom_settings?: Array<Record<string, unknown>>;
+  global_sync_enabled?: boolean;
+}
 export type ConsumptionRecord = { uuid: string, 
 /**
  * The vendor whose unit this is: each vendor lists its own records.
@@ -418,14 +435,62 @@ export type PeriodStatistics = {
  */
 period: string, count: number, consumed_sell: string | null, finalized_count: number, reconciled_count: number, consumed_sell_by_currency?: { [key in string]?: string }, };
 /**
- * Totals of one currency, when the records span several.
+ * The money of the records in one currency. Amounts are decimal strings with 2 decimals.
  */
-export type CurrencyTotals = { total_consumed_sell: string, total_adjustments: string, };
+export type CurrencyTotals = { records: number, 
 /**
- * `ArrowEngine.consumptionStatistics()` (seed 000). The amounts are null when the records span several
- * currencies; `totals_by_currency` is then present.
+ * Σ consumed_sell.
  */
-export type ConsumptionStatistics = { total_records: number, pending_records: number, finalized_records: number, reconciled_records: number, total_consumed_sell: string | null, total_adjustments: string | null, period_breakdown: Array<PeriodStatistics>, totals_by_currency?: { [key in string]?: CurrencyTotals }, };
+consumed_sell: string, 
+/**
+ * Σ final_sell of the records that have one.
+ */
+final_sell: string, 
+/**
+ * Σ (final_sell − consumed_sell) of the finalized records that have a final_sell.
+ */
+adjustments: string, };
+/**
+ * One period's records.
+ */
+export type PeriodTotals = { 
+/**
+ * "YYYY-MM".
+ */
+period: string, records: number, finalized: number, reconciled: number, 
+/**
+ * Keyed by ISO 4217 code.
+ */
+by_currency: { [key in string]?: CurrencyTotals }, };
+/**
+ * What every engine's `consumptionStatistics()` answers (a vendor may add fields of its own beside it).
+ */
+export type RecordStatistics = { total_records: number, 
+/**
+ * Not finalized yet.
+ */
+pending_records: number, finalized_records: number, reconciled_records: number, 
+/**
+ * Every record's money, keyed by ISO 4217 code.
+ */
+totals_by_currency: { [key in string]?: CurrencyTotals }, 
+/**
+ * Every period with records, newest first.
+ */
+by_period: Array<PeriodTotals>, };
+/**
+ * `ArrowEngine.consumptionStatistics()`: seed 000's fields (its amounts null when the records span several
+ * currencies), then the statistics every vendor answers (`totals_by_currency`, `by_period`).
+ */
+export type ConsumptionStatistics = { total_records: number, pending_records: number, finalized_records: number, reconciled_records: number, total_consumed_sell: string | null, total_adjustments: string | null, period_breakdown: Array<PeriodStatistics>, 
+/**
+ * Keyed by ISO 4217 code.
+ */
+totals_by_currency: { [key in string]?: CurrencyTotals }, 
+/**
+ * Every period with records, newest first.
+ */
+by_period: Array<PeriodTotals>, };
 /**
  * `ArrowEngine.consumptionStatus()` (seed 000).
  */
@@ -744,37 +809,21 @@ shortfall: string,
  */
 month_is_final: boolean, };
 /**
- * Per currency: the sums of the records of one month (Soracom).
+ * `SoracomEngine.consumptionStatistics()`: the statistics every vendor answers.
  */
-export type SoracomCurrencyTotals = { records: number, 
+export type SoracomConsumptionStatistics = { total_records: number, 
 /**
- * Decimal string.
+ * Not finalized yet.
  */
-consumed: string, 
+pending_records: number, finalized_records: number, reconciled_records: number, 
 /**
- * Decimal string.
+ * Every record's money, keyed by ISO 4217 code.
  */
-final: string, };
+totals_by_currency: { [key in string]?: CurrencyTotals }, 
 /**
- * One month of Soracom's statistics.
+ * Every period with records, newest first.
  */
-export type SoracomPeriodStatistics = { 
-/**
- * "YYYY-MM".
- */
-period: string, 
-/**
- * Keyed by ISO 4217 currency.
- */
-by_currency: { [key in string]?: SoracomCurrencyTotals }, };
-/**
- * `SoracomEngine.consumptionStatistics()`.
- */
-export type SoracomConsumptionStatistics = { total_records: number, pending_records: number, finalized_records: number, reconciled_records: number, 
-/**
- * Newest first.
- */
-by_period: Array<SoracomPeriodStatistics>, };
+by_period: Array<PeriodTotals>, };
 /**
  * `SoracomEngine.consumptionStatus()`.
  */

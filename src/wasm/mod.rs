@@ -9,6 +9,7 @@ use crate::error::Error;
 mod args;
 mod arrow;
 mod engine;
+mod finite;
 mod foundation;
 mod memory_store;
 mod reconcile;

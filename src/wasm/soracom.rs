@@ -11,6 +11,7 @@ use super::args::{optional_object_arg, string_arg};
 use super::engine::{
     run_promise, serve_promise, vendor_payload, HostOptions, JsClock, JsProgress, JsStore,
 };
+use super::finite::check_finite;
 use crate::engine::{Engine, Payload};
 use crate::error::{Error, Result};
 use crate::period::Period;
@@ -192,7 +193,8 @@ impl JsSoracomEngine {
         };
         self.operation(
             operation,
-            optional_object_arg(input, argument, "an object, or null"),
+            check_finite(&input)
+                .and_then(|()| optional_object_arg(input, argument, "an object, or null")),
         )
     }
 

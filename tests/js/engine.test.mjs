@@ -65,7 +65,10 @@ test('consumption sync then reconciliation, through handle, on the memory store'
   const engine = new billsync.ArrowEngine({ arrow: fakeArrow(calls), store, clock: { now: () => now }, onProgress: (e) => progress.push(e) });
 
   const synced = await post(engine, 'trigger_consumption_sync', { year: 2025, month: 1 });
-  assert.equal(synced.status, 202);
+  // The work ran in the request: 200 with its counters (not 202 with an empty body).
+  assert.equal(synced.status, 200);
+  assert.equal(synced.body.synced, 2);
+  assert.equal(synced.body.dry_run, false);
   assert.deepEqual(calls.filter(([c]) => c === 'consumption').map(([, a]) => a.periodStart), ['2025-01', '2025-01']);
   assert.ok(progress.some((e) => e.operation === 'trigger_consumption_sync' && e.total === 2 && e.done === 2));
   let records = (await list(engine)).body;
@@ -76,7 +79,8 @@ test('consumption sync then reconciliation, through handle, on the memory store'
 
   now = '2025-02-03T10:00:00Z';
   const reconciled = await post(engine, 'trigger_reconciliation', { year: 2025, month: 1 });
-  assert.equal(reconciled.status, 202);
+  assert.equal(reconciled.status, 200);
+  assert.equal(reconciled.body.reconciled, 2);
   const response = await list(engine);
   assert.equal(response.headers['x-result-count'], '2');
   records = Object.fromEntries(response.body.map((r) => [r.license_reference, r]));
@@ -123,7 +127,7 @@ test('HTTP conventions: 403, 404, 405, 400, HEAD', async () => {
   const engine = new billsync.ArrowEngine({ arrow: fakeArrow(), store: billsync.createMemoryStore(initialTables()), clock: { now: () => '2025-01-20T10:00:00Z' } });
   assert.equal((await engine.handle({ method: 'GET', path: '/api/admin/arrow/billing-syncs/', user: { is_staff: false } })).status, 403);
   assert.equal((await engine.handle({ method: 'GET', path: '/api/admin/arrow/billing-syncs/', user: null })).status, 403);
-  assert.deepEqual((await engine.handle({ method: 'GET', path: `/api/admin/arrow/billing-syncs/${resource(1)}/`, user: staff })).body, { detail: 'Not found.' });
+  assert.deepEqual((await engine.handle({ method: 'GET', path: `/api/admin/arrow/billing-syncs/${resource(1)}/`, user: staff })).body, { detail: `Not found: billing sync ${resource(1)}.` });
   assert.equal((await engine.handle({ method: 'DELETE', path: '/api/admin/arrow/billing-syncs/', user: staff })).status, 405);
   const bad = await post(engine, 'trigger_sync', { year: 1999, month: 13 });
   assert.equal(bad.status, 400);
@@ -191,5 +195,49 @@ test('settings and mappings as the spec lists their fields (no uuid) load, with 
   // …and billed in the settings' currency once they give one.
   tables.settings[0].currency = 'EUR';
   const engine = new billsync.ArrowEngine({ arrow: fakeArrow(), store: billsync.createMemoryStore(tables), clock: { now: () => '2025-01-20T10:00:00Z' } });
-  assert.equal((await post(engine, 'trigger_consumption_sync', { year: 2025, month: 1 })).status, 202);
+  assert.equal((await post(engine, 'trigger_consumption_sync', { year: 2025, month: 1 })).status, 200);
+});
+
+test("fetch_license_info: a licence Arrow does not have is a 404 naming it; a failing Arrow stays a 502", async () => {
+  const failing = (status) => ({ ...fakeArrow(), async license({ licenseReference }) {
+    throw Object.assign(new Error(`Arrow answered ${status} for ${licenseReference}`), { status });
+  } });
+  const engine = (arrow) => new billsync.ArrowEngine({ arrow, store: billsync.createMemoryStore(initialTables()), clock: { now: () => '2025-01-20T10:00:00Z' } });
+  const ask = (arrow) => engine(arrow).handle({ method: 'POST', path: '/api/admin/arrow/billing-syncs/fetch_license_info/',
+    body: { license_reference: 'XSP-NO-SUCH' }, user: staff });
+  const missing = await ask(failing(404));
+  assert.equal(missing.status, 404);
+  assert.deepEqual(missing.body, { detail: 'Not found: Arrow licence "XSP-NO-SUCH".' });
+  await assert.rejects(engine(failing(404)).fetchLicenseInfo({ license_reference: 'XSP-NO-SUCH' }),
+    (e) => e instanceof billsync.BillsyncError && e.code === 'not_found' && e.status === 404 && e.message.includes('XSP-NO-SUCH'));
+  const down = await ask(failing(503));
+  assert.equal(down.status, 502);
+  assert.equal(down.body.call, 'arrow.license');
+  const found = await ask(fakeArrow());
+  assert.equal(found.status, 200);
+  assert.equal(found.body.data.license.reference, 'XSP-NO-SUCH');
+});
+
+test('a number JSON cannot hold (1e400 reads as Infinity, NaN) is out of range, not "may not be null"', async () => {
+  const engine = new billsync.ArrowEngine({ arrow: fakeArrow(), store: billsync.createMemoryStore(initialTables()), clock: { now: () => '2025-01-20T10:00:00Z' } });
+  const path = '/api/admin/arrow/billing-syncs/trigger_consumption_sync/';
+  const body = JSON.parse('{"year": 2025, "month": 1e400}');
+  assert.equal(body.month, Infinity);
+  const answer = await engine.handle({ method: 'POST', path, body, user: staff });
+  assert.equal(answer.status, 400);
+  assert.deepEqual(answer.body, { month: ['The number is out of range: it reads as Infinity, which JSON cannot hold.'] });
+  const nested = await engine.handle({ method: 'POST', path, body: { year: -Infinity, month: 1, settings_uuid: [NaN] }, user: staff });
+  assert.equal(nested.status, 400);
+  assert.deepEqual(Object.keys(nested.body).sort(), ['settings_uuid', 'year']);
+  assert.match(nested.body.year[0], /-Infinity/);
+  assert.match(nested.body.settings_uuid[0], /NaN/);
+  // The route and the user are checked first.
+  assert.equal((await engine.handle({ method: 'POST', path, body, user: { is_staff: false } })).status, 403);
+  assert.equal((await engine.handle({ method: 'GET', path, body, user: staff })).status, 405);
+  // The methods and validateRequest say the same.
+  await assert.rejects(engine.triggerConsumptionSync(body),
+    (e) => e instanceof billsync.BillsyncError && e.code === 'validation_failed' && /out of range/.test(e.fields.month[0]));
+  assert.throws(() => billsync.validateRequest('admin_arrow_billing_syncs_trigger_sync', body),
+    (e) => e.code === 'validation_failed' && /out of range/.test(e.fields.month[0]));
+  assert.equal(billsync.createMemoryStore(initialTables()).snapshot().consumption_records?.length ?? 0, 0);
 });

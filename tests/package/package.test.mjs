@@ -1,5 +1,5 @@
 // What is published is what is tested: `npm pack` pkg/, install the tarball into a fresh project (offline:
-// the package has no dependencies), run the quick start there with `require` and with `import`, and
+// the package has no dependencies), run the quick start it ships there with `require` and with `import`, and
 // type-check a small typed use with the repo's tsc.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,6 +38,7 @@ test('the packed tarball installs into a fresh project and runs the quick start 
     const files = packed.files.map((f) => f.path);
     for (const file of ['README.md', 'package.json', 'index.cjs', 'index.mjs', 'index.d.ts', 'web.js', 'web.d.ts',
       'errors.d.ts', 'conformance.cjs', 'conformance.d.ts', 'dist/node/billsync.js', 'dist/node/billsync_bg.wasm',
+      'examples/quickstart.mjs', 'examples/quickstart.cjs',
       'dist/web/billsync.js', 'dist/web/billsync_bg.wasm']) {
       assert.ok(files.includes(file), `the tarball has ${file}: ${files.join(', ')}`);
     }
@@ -49,8 +50,11 @@ test('the packed tarball installs into a fresh project and runs the quick start 
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, version: '1.0.0' }));
     run('npm', ['install', '--offline', '--no-audit', '--no-fund', join(dir, packed.filename)], app);
 
+    // The quick starts as the tarball ships them, run where npm put them, and copied into the app.
     for (const file of ['quickstart.mjs', 'quickstart.cjs']) {
-      copyFileSync(join(root, 'examples', file), join(app, file));
+      const shipped = join(app, 'node_modules', 'billsync', 'examples', file);
+      assert.equal(run(process.execPath, [shipped], app), QUICKSTART_OUTPUT, `shipped ${file}`);
+      copyFileSync(shipped, join(app, file));
       assert.equal(run(process.execPath, [file], app), QUICKSTART_OUTPUT, file);
     }
 

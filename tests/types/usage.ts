@@ -51,10 +51,24 @@ import type {
   ConsumptionAggregateRow,
   ReconciliationPreview,
   StoreTables,
+  TableName,
 } from "../../pkg/index.js";
 
-const tables: StoreTables = { settings: [], resources: [] };
+// One store seeds both engines: every vendor's tables are typed (generated from the engine's own list).
+const tables: StoreTables = {
+  settings: [{ uuid: "5e771a65-0000-4000-8000-000000000001", name: "Arrow", export_type_reference: "EXP", currency: "EUR" }],
+  soracom_settings: [{ uuid: "50ac0000-0000-4000-8000-000000000001", name: "Soracom", operator_id: "OP0012345678", currency: "JPY" }],
+  resources: [],
+  global_sync_enabled: true,
+};
 const memory = createMemoryStore(tables);
+const bothVendors = createMemoryStore({ settings: [], soracom_settings: [], sync_switches: [] });
+const soracomTable: TableName = "soracom_settings";
+// @ts-expect-error: not a table of the engine
+const noSuchTable: TableName = "soracom_setting";
+// @ts-expect-error: a misspelt table does not seed anything
+createMemoryStore({ soracom_setings: [] });
+void [bothVendors, soracomTable, noSuchTable];
 const asPort: BillsyncStore = memory;
 const arrow: ArrowAdapter = {
   billingExport: async () => "{}",
@@ -107,6 +121,7 @@ import type {
   ConsumptionStatistics,
   ConsumptionSyncCounters,
   SoracomConsumptionStatistics,
+  RecordStatistics,
 } from "../../pkg/index.js";
 import { errorCodes } from "../../pkg/index.js";
 async function typedEngines(): Promise<void> {
@@ -125,6 +140,10 @@ async function typedEngines(): Promise<void> {
   const soracomTotal: number = soracomStats.total_records;
   // @ts-expect-error: `total_recordz` is not a field of SoracomConsumptionStatistics
   void soracomStats.total_recordz;
+  // One shape for both vendors' statistics: periods, with totals by currency.
+  const consumedIn = (s: RecordStatistics, currency: string): string | undefined =>
+    s.by_period[0]?.by_currency[currency]?.consumed_sell ?? s.totals_by_currency[currency]?.adjustments;
+  void [consumedIn(stats, "EUR"), consumedIn(soracomStats, "JPY")];
   const codes: BillsyncErrorCode[] = errorCodes();
   // @ts-expect-error: not an error code
   const wrong: BillsyncErrorCode = "invalid_perod";

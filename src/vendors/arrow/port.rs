@@ -26,6 +26,7 @@ pub trait ArrowApi {
         period_start: Period,
         period_end: Period,
     ) -> Result<Payload>;
+    /// Arrow's licence; `Error::NotFound` naming it when Arrow has none (answered as a 404).
     async fn license(&self, license_reference: &str) -> Result<Payload>;
     async fn licenses(&self, page: u32, per_page: u32) -> Result<Payload>;
 

@@ -104,12 +104,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Routes for Engine<S, Arrow<A>
             page: Some(page),
             accepted: false,
         };
-        // Trigger operations answer 202 with no body; a dry run answers 200 with its plan.
-        let accepted = |body: Value| OperationResult {
-            body,
-            page: None,
-            accepted: !dry_run,
-        };
+        // The triggers ran in the request: 200 with their counters (a dry run's with its plan), not 202.
         Ok(match validated {
             ValidatedRequest::BillingSyncsList(q) => {
                 list(self.list_billing_syncs(&q, base, url).await?)
@@ -119,14 +114,14 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Routes for Engine<S, Arrow<A>
             }
             ValidatedRequest::PauseSync(r) => body(self.switch_sync(&r, false).await?),
             ValidatedRequest::ResumeSync(r) => body(self.switch_sync(&r, true).await?),
-            ValidatedRequest::Reconcile(r) => accepted(self.reconcile(&r, dry_run).await?),
+            ValidatedRequest::Reconcile(r) => body(self.reconcile(&r, dry_run).await?),
             ValidatedRequest::TriggerConsumptionSync(r) => {
-                accepted(self.trigger_consumption_sync(&r, dry_run).await?)
+                body(self.trigger_consumption_sync(&r, dry_run).await?)
             }
             ValidatedRequest::TriggerReconciliation(r) => {
-                accepted(self.trigger_reconciliation(&r, dry_run).await?)
+                body(self.trigger_reconciliation(&r, dry_run).await?)
             }
-            ValidatedRequest::TriggerSync(r) => accepted(self.trigger_sync(&r, dry_run).await?),
+            ValidatedRequest::TriggerSync(r) => body(self.trigger_sync(&r, dry_run).await?),
             ValidatedRequest::ConsumptionStatistics(_) => {
                 body(self.consumption_statistics().await?)
             }

@@ -123,6 +123,8 @@ impl<A: ArrowApi> Arrow<A> {
 impl<A: ArrowApi> Vendor for Arrow<A> {
     const NAME: &'static str = VENDOR;
     const TITLE: &'static str = "Arrow";
+    /// Arrow's exports go back as far as the account does.
+    const BILLING_WINDOW_MONTHS: Option<u32> = None;
     type Settings = ArrowSettings;
 
     fn policy(settings: &ArrowSettings) -> Policy {

@@ -1,4 +1,4 @@
-//! Soracom's date forms (`yyyyMM`, `yyyyMMdd`, `yyyyMMddHHmmss`) and its 18-month window.
+//! Soracom's date forms (`yyyyMM`, `yyyyMMdd`, `yyyyMMddHHmmss`).
 //!
 //! The parsers here return the bare reason on failure; the caller knows the field and turns it into a
 //! coded error that names the field and the value.
@@ -8,7 +8,7 @@ use std::fmt;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::error::{Error, Result};
-use crate::period::{parse_compact_date, Period, SORACOM_WINDOW_MONTHS};
+use crate::period::{parse_compact_date, Period};
 
 /// `yyyyMM`.
 pub fn year_month(text: &str) -> std::result::Result<Period, String> {
@@ -82,24 +82,6 @@ impl fmt::Display for BillDate {
     }
 }
 
-/// Whether Soracom can be asked about `period` when the current month is `current`: the last
-/// [`SORACOM_WINDOW_MONTHS`] months, the current one included. Later months are outside it too.
-pub fn check_window(period: Period, current: Period) -> Result<()> {
-    let (from, to) = Period::soracom_window(current)?;
-    if period < from || period > to {
-        return Err(Error::InvalidPeriod {
-            input: period.compact(),
-            reason: format!(
-                "outside Soracom's {SORACOM_WINDOW_MONTHS}-month window {}..{} (current month {})",
-                from.compact(),
-                to.compact(),
-                current.compact()
-            ),
-        });
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,19 +128,5 @@ mod tests {
         for bad in ["2022090", "", "2022-09", "20220230"] {
             assert!(BillDate::parse(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn the_18_month_window() {
-        let now = p("202503");
-        assert!(check_window(p("202503"), now).is_ok());
-        assert!(check_window(p("202310"), now).is_ok());
-        let e = check_window(p("202309"), now).unwrap_err();
-        assert_eq!(e.code(), "invalid_period");
-        assert!(e.to_string().contains("202309") && e.to_string().contains("202310..202503"));
-        assert_eq!(
-            check_window(p("202504"), now).unwrap_err().code(),
-            "invalid_period"
-        );
     }
 }

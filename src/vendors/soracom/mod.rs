@@ -47,7 +47,7 @@ pub use export::{
     parse_exported_file, parse_exported_file_value, parse_file_export, parse_file_export_value,
     ExportedFile, FileExport,
 };
-pub use formats::{check_window, BillDate};
+pub use formats::BillDate;
 pub use latest_bill::{parse_latest_bill, parse_latest_bill_value, LatestBill};
 pub use monthly_bill::{
     check_month, parse_billing_history, parse_billing_history_value, parse_monthly_bill,

@@ -10,27 +10,18 @@ use super::records::{
 use super::responses::{month_reconciled, MonthNotClosed, SoracomConsumptionStatus};
 use super::settings::subscriber_of;
 use super::validate::{MonthRequest, Operation, PathRequest, RecordQuery};
-use super::{
-    check_window, explain_daily_against_monthly, parse_daily_bills, parse_daily_bills_value,
-    Soracom,
-};
+use super::{explain_daily_against_monthly, parse_daily_bills, parse_daily_bills_value, Soracom};
 use crate::engine::{outcome, page_of, Clock, Engine, Payload, Progress, Store};
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
 use crate::ledger::ConsumptionRecord;
-use crate::period::Period;
 use crate::rest::page::Page;
 
 impl<S: Store, B: SoracomApi, C: Clock, P: Progress> Engine<S, Soracom<B>, C, P> {
-    /// Soracom answers only for its last 18 months.
-    fn within_window(&self, period: Period) -> Result<()> {
-        check_window(period, self.current_period()?)
-    }
-
     /// trigger_consumption_sync: the month's bill as it stands becomes provisional charges, per SIM or
     /// device from the billing CSV (or the account's total).
     pub async fn trigger_consumption_sync(&self, request: &MonthRequest) -> Result<Value> {
-        self.within_window(request.period)?;
+        self.check_billable(request.period, "month")?;
         let op = Operation::TriggerConsumptionSync;
         self.with_retries(op.label(), async || {
             let settings = self.settings(request.settings_uuid.as_deref()).await?;
@@ -63,7 +54,7 @@ impl<S: Store, B: SoracomApi, C: Clock, P: Progress> Engine<S, Soracom<B>, C, P>
     /// trigger_reconciliation: once Soracom has closed the month, its final figures; one compensation per
     /// difference. A month not closed yet reconciles nothing and says so.
     pub async fn trigger_reconciliation(&self, request: &MonthRequest) -> Result<Value> {
-        self.within_window(request.period)?;
+        self.check_billable(request.period, "month")?;
         let op = Operation::TriggerReconciliation;
         self.with_retries(op.label(), async || {
             let settings = self.settings(request.settings_uuid.as_deref()).await?;
@@ -99,7 +90,7 @@ impl<S: Store, B: SoracomApi, C: Clock, P: Progress> Engine<S, Soracom<B>, C, P>
     /// daily_check: the month's daily bills against its monthly bill, explained (monthly-basis fees are
     /// not in the days; Soracom rounds up per line) rather than flagged.
     pub async fn daily_check(&self, request: &MonthRequest) -> Result<Value> {
-        self.within_window(request.period)?;
+        self.check_billable(request.period, "month")?;
         let settings = self.settings(request.settings_uuid.as_deref()).await?;
         let bill = self
             .vendor

@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
+
+use crate::ledger::record_statistics;
 
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
@@ -114,47 +116,9 @@ pub fn render_record(record: &ConsumptionRecord, hosts: &Hosts, base_url: &str) 
     })
 }
 
-/// Counts, and per month and currency what the records consumed and what the finalized ones came to.
+/// Counts, and overall and per month the money per currency: the shape every vendor answers.
 pub fn statistics(records: &[ConsumptionRecord]) -> Result<Value> {
-    let mut months: BTreeMap<Period, BTreeMap<Currency, (Decimal, Decimal, usize)>> =
-        BTreeMap::new();
-    for r in records {
-        let slot = months
-            .entry(r.billing_period)
-            .or_default()
-            .entry(r.currency)
-            .or_insert((Decimal::ZERO, Decimal::ZERO, 0));
-        let location = || Error::overflow(format!("statistics of {}", r.billing_period));
-        slot.0 = slot.0.checked_add(r.consumed_sell).ok_or_else(location)?;
-        slot.1 = slot
-            .1
-            .checked_add(r.final_sell.unwrap_or(Decimal::ZERO))
-            .ok_or_else(location)?;
-        slot.2 += 1;
-    }
-    let by_period: Vec<Value> = months
-        .iter()
-        .rev()
-        .map(|(period, currencies)| {
-            let amounts: Map<String, Value> = currencies
-                .iter()
-                .map(|(c, (consumed, fin, n))| {
-                    (
-                        c.to_string(),
-                        json!({ "records": n, "consumed": render(*consumed), "final": render(*fin) }),
-                    )
-                })
-                .collect();
-            json!({ "period": period, "by_currency": amounts })
-        })
-        .collect();
-    Ok(json!({
-        "total_records": records.len(),
-        "pending_records": records.iter().filter(|r| !r.is_finalized()).count(),
-        "finalized_records": records.iter().filter(|r| r.is_finalized()).count(),
-        "reconciled_records": records.iter().filter(|r| r.is_reconciled()).count(),
-        "by_period": by_period,
-    }))
+    Ok(json!(record_statistics(records)?))
 }
 
 /// One customer's records of one month, summed in their one currency.

@@ -183,6 +183,7 @@ pub fn record_query(input: &Value) -> Result<RecordQuery> {
         integer_in(1, i64::from(u32::MAX))(v).map_err(|_| INVALID_PAGE.to_owned())
     });
     let page_size = fields.optional("page_size", integer_in(1, MAX_PAGE_SIZE as i64));
+    fields.refuse_unknown();
     fields.finish(|| {
         Some(RecordQuery {
             billing_period,
@@ -252,6 +253,12 @@ mod tests {
         let q = record_query(&json!({"page": "2", "is_finalized": "true"})).unwrap();
         assert_eq!((q.page, q.page_size, q.is_finalized), (2, 10, Some(true)));
         assert!(record_query(&json!({"page": "0"})).is_err());
+        let unknown = record_query(&json!({"billing_periode": "2025-01"})).unwrap_err();
+        let message = &unknown.fields().unwrap()["billing_periode"][0];
+        assert!(
+            message.starts_with("Unknown filter.") && message.contains("billing_period"),
+            "{message}"
+        );
         for op in Operation::ALL {
             assert!(op.path().starts_with("/api/admin/soracom/"));
             assert!(op.id().starts_with("admin_soracom_"));

@@ -176,6 +176,8 @@ fn bill_data(bill: &MonthlyBill) -> Value {
 impl<B: SoracomApi> Vendor for Soracom<B> {
     const NAME: &'static str = VENDOR;
     const TITLE: &'static str = "Soracom";
+    /// Soracom answers for its last 18 months only (an older `yyyyMM` is its SEM0005).
+    const BILLING_WINDOW_MONTHS: Option<u32> = Some(18);
     type Settings = SoracomSettings;
 
     fn policy(settings: &SoracomSettings) -> Policy {

@@ -51,6 +51,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
         request: &ConsumptionSyncRequest,
         dry_run: bool,
     ) -> Result<Value> {
+        self.check_billable(request.period, "month")?;
         self.with_retries("trigger_consumption_sync", async || {
             let settings = self.settings(request.settings_uuid.as_deref()).await?;
             let only = uuid_filter(&request.resource_uuid, "resource_uuid")?;
@@ -84,6 +85,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
         request: &ReconciliationRequest,
         dry_run: bool,
     ) -> Result<Value> {
+        self.check_billable(request.period, "month")?;
         self.with_retries("trigger_reconciliation", async || {
             let settings = self.settings(request.settings_uuid.as_deref()).await?;
             let planned = self
@@ -140,7 +142,10 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
             ));
         }
         let to = match request.period_to {
-            Some(p) => p,
+            Some(p) => {
+                self.check_billable(p, "period_to")?;
+                p
+            }
             None => self.current_period()?,
         };
         let from = match request.period_from {

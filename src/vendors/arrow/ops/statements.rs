@@ -173,6 +173,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
             &StatementLedger,
         ) -> Result<(Changeset, Value)>,
     ) -> Result<Value> {
+        self.check_billable(period, "month")?;
         self.with_retries(operation, async || {
             let settings = self.settings(settings_uuid).await?;
             let mut inputs = self.statement_inputs(&settings, period, operation).await?;

@@ -164,6 +164,9 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
         const OP: &str = "sync_resources";
         let current = self.current_period()?;
         let (default_from, default_to) = Period::sync_resources_default(current)?;
+        if let Some(to) = request.period_to {
+            self.check_billable(to, "period_to")?;
+        }
         let to = request.period_to.unwrap_or(default_to);
         let from = request.period_from.unwrap_or(match request.period_to {
             Some(to) => to.window_ending(SYNC_RESOURCES_MONTHS)?.0,

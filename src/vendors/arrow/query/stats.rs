@@ -1,10 +1,11 @@
 //! consumption_statistics, pending_records and consumption_status of seed 000.
 //!
 //! Currency rule: amounts of different currencies are never added. Sums are kept per currency. When every
-//! record (or every record of a period) is in one currency, the response is exactly the seed's shape. When
-//! they span several, the seed's amount field is null (no single number is true) and a per-currency object
-//! follows it: `totals_by_currency` at the top level, `consumed_sell_by_currency` in a period. Counts are
-//! always given. The endpoint never fails on a mixed store: one USD record must not take the dashboard down.
+//! record (or every record of a period) is in one currency, the seed's fields are exactly the seed's shape.
+//! When they span several, the seed's amount field is null (no single number is true), and a period's
+//! `consumed_sell_by_currency` follows it. Beside the seed's fields come the statistics every vendor answers
+//! ([`RecordStatistics`]: `totals_by_currency` and `by_period`, the same shape as Soracom's). The endpoint
+//! never fails on a mixed store: one USD record must not take the dashboard down.
 
 use std::collections::BTreeMap;
 
@@ -14,6 +15,7 @@ use serde_json::{json, Map, Value};
 
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
+use crate::ledger::{record_statistics, RecordStatistics};
 use crate::money::{render, Currency};
 use crate::period::Period;
 use crate::timestamp::Timestamp;
@@ -49,6 +51,8 @@ pub struct ConsumptionStatistics {
     pub total_adjustments: PerCurrency,
     /// The latest [`BREAKDOWN_PERIODS`] periods, newest first.
     pub period_breakdown: Vec<PeriodStatistics>,
+    /// The shape every vendor answers.
+    pub records: RecordStatistics,
 }
 
 fn add(sums: &mut PerCurrency, currency: Currency, amount: Decimal, location: &str) -> Result<()> {
@@ -124,22 +128,14 @@ impl ConsumptionStatistics {
                     .collect(),
             ),
         );
-        if mixed {
-            let zero = Decimal::ZERO;
-            let by: Map<String, Value> = self
-                .total_consumed_sell
-                .iter()
-                .map(|(c, consumed)| {
-                    let adjustments = self.total_adjustments.get(c).unwrap_or(&zero);
-                    let totals = json!({
-                        "total_consumed_sell": render(*consumed),
-                        "total_adjustments": render(*adjustments),
-                    });
-                    (c.to_string(), totals)
-                })
-                .collect();
-            out.insert("totals_by_currency".into(), Value::Object(by));
-        }
+        // The shape every vendor answers: its counts are the seed's, its totals per currency always given.
+        let RecordStatistics {
+            totals_by_currency,
+            by_period,
+            ..
+        } = &self.records;
+        out.insert("totals_by_currency".into(), json!(totals_by_currency));
+        out.insert("by_period".into(), json!(by_period));
         Value::Object(out)
     }
 }
@@ -154,6 +150,7 @@ pub fn consumption_statistics(records: &[ConsumptionRecord]) -> Result<Consumpti
         total_consumed_sell: PerCurrency::new(),
         total_adjustments: PerCurrency::new(),
         period_breakdown: Vec::new(),
+        records: record_statistics(records)?,
     };
     let mut periods: BTreeMap<Period, PeriodStatistics> = BTreeMap::new();
     for record in records {

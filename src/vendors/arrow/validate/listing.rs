@@ -110,6 +110,7 @@ impl OperationRequest for BillingSyncQuery {
             ("report_period_from", report_period_from.as_ref()),
             ("report_period_to", report_period_to.as_ref()),
         );
+        fields.refuse_unknown();
         fields.finish(|| {
             Some(BillingSyncQuery {
                 arrow_state,
@@ -128,8 +129,22 @@ impl OperationRequest for BillingSyncQuery {
     }
 }
 
-/// Filters of the consumption-record list. The billing_period filters are dates ("YYYY-MM-DD", the first
-/// of the month in stored records); "YYYY-MM" is also taken, as that month's first day.
+/// A billing period as records date it: the first of its month ("YYYY-MM-01"), or the month ("YYYY-MM").
+/// Another day would match no record, so `billing_period` refuses it, saying which date the month has
+/// (the range bounds stay dates: `billing_period_to=2025-01-31` includes January).
+fn first_of_month(value: &Value) -> std::result::Result<NaiveDate, String> {
+    let day = date(value)?;
+    match Period::of_date(day) {
+        Ok(month) if month.first_day() != day => Err(format!(
+            "A billing period is a month, dated by its first day: {} (or {month}), not {day}.",
+            month.first_day()
+        )),
+        _ => Ok(day),
+    }
+}
+
+/// Filters of the consumption-record list. The billing_period filters are dates, the first of a month
+/// ("YYYY-MM-01", as records store them); "YYYY-MM" is also taken, as that month's first day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ConsumptionRecordQuery {
@@ -166,7 +181,7 @@ pub struct ConsumptionRecordQuery {
 impl OperationRequest for ConsumptionRecordQuery {
     fn from_json(input: &Value) -> Result<Self> {
         let mut fields = Fields::new(input, Source::Query)?;
-        let billing_period = fields.optional("billing_period", date);
+        let billing_period = fields.optional("billing_period", first_of_month);
         let billing_period_from = fields.optional("billing_period_from", date);
         let billing_period_to = fields.optional("billing_period_to", date);
         let customer_uuid = fields.optional("customer_uuid", uuid);
@@ -181,6 +196,7 @@ impl OperationRequest for ConsumptionRecordQuery {
             ("billing_period_from", billing_period_from.as_ref()),
             ("billing_period_to", billing_period_to.as_ref()),
         );
+        fields.refuse_unknown();
         fields.finish(|| {
             Some(ConsumptionRecordQuery {
                 billing_period,
@@ -248,7 +264,7 @@ mod tests {
                         "customer_mapping_uuid": ID.to_uppercase(), "page": "3", "page_size": "300",
                         "report_period": "2025-01", "report_period_from": "2024-12",
                         "report_period_to": "2025-01", "settings_uuid": ID, "state": "4",
-                        "statement_reference": " ST1 ", "unknown": "ignored",
+                        "statement_reference": " ST1 ", "unknown": "",
                     })
                 ),
                 json!({
@@ -411,5 +427,46 @@ mod tests {
             );
             assert_eq!(error_keys(op, json!(ID)), ["non_field_errors"]);
         }
+    }
+
+    #[test]
+    fn an_unknown_filter_is_refused_naming_it() {
+        for op in [
+            Operation::ConsumptionRecordsList,
+            Operation::BillingSyncsList,
+            Operation::PendingRecords,
+        ] {
+            let refused = messages(op, json!({"is_reconcilled": "true", "page": "1"}));
+            let message = refused["is_reconcilled"][0].as_str().unwrap();
+            assert!(message.starts_with("Unknown filter."), "{op}: {message}");
+            assert!(message.contains("page_size"), "{op}: {message}");
+            assert_eq!(refused.as_object().unwrap().len(), 1, "{op}: {refused}");
+            // Blank or null is "not given", as for every query parameter.
+            normalised(op, json!({"ordering": "", "format": null}));
+        }
+        assert!(messages(
+            Operation::ConsumptionRecordsList,
+            json!({"is_reconcilled": "true"})
+        )["is_reconcilled"][0]
+            .as_str()
+            .unwrap()
+            .contains("is_reconciled"));
+    }
+
+    #[test]
+    fn a_billing_period_is_the_first_of_a_month() {
+        let op = Operation::ConsumptionRecordsList;
+        for given in ["2025-01-01", "2025-01"] {
+            assert_eq!(
+                normalised(op, json!({"billing_period": given}))["billing_period"],
+                "2025-01-01"
+            );
+        }
+        assert_eq!(
+            messages(op, json!({"billing_period": "2025-01-15"})),
+            json!({"billing_period": [
+                "A billing period is a month, dated by its first day: 2025-01-01 (or 2025-01), not 2025-01-15."
+            ]})
+        );
     }
 }

@@ -2,7 +2,9 @@
 //!
 //! Each operation's input (a JSON body, or an object of query/path parameters) becomes a typed, normalised
 //! request, with Django REST framework's rules and messages: all bad fields are reported at once as
-//! `Error::Validation { fields }`, unknown fields are ignored, defaults are filled in, uuids come out
+//! `Error::Validation { fields }`, unknown body fields are ignored (as DRF's serializers do) while an
+//! unknown list filter is refused naming it (as DRF's filter backends do when strict: a misspelt filter
+//! would otherwise answer the whole list), defaults are filled in, uuids come out
 //! lowercase and hyphenated, periods "YYYY-MM", dates "YYYY-MM-DD". Fields whose defaults need the clock
 //! (the period ranges of sync_resources and sync_resource_historical_consumption) stay null for the
 //! engine to fill.

@@ -26,9 +26,11 @@ const request = (method, action, body) => engine.handle({ method, body, user: { 
   path: `/api/admin/arrow/${action}/` });
 
 async function main() {
-  console.log('consumption sync:', (await request('POST', 'billing-syncs/trigger_consumption_sync', { year: 2025, month: 1 })).status);
+  const synced = await request('POST', 'billing-syncs/trigger_consumption_sync', { year: 2025, month: 1 });
+  console.log('consumption sync:', synced.status, `(${synced.body.synced} synced)`);
   now = '2025-02-06T10:00:00Z'; // January is closed: Arrow's export is final
-  console.log('reconciliation:', (await request('POST', 'billing-syncs/trigger_reconciliation', { year: 2025, month: 1 })).status);
+  const reconciled = await request('POST', 'billing-syncs/trigger_reconciliation', { year: 2025, month: 1 });
+  console.log('reconciliation:', reconciled.status, `(${reconciled.body.reconciled} reconciled)`);
   const [record] = (await request('GET', 'consumption-records')).body;
   console.log(`${record.license_reference} ${record.billing_period}: consumed ${record.consumed_sell},`,
     `final ${record.final_sell}, adjustment ${record.adjustment_amount}`);
