@@ -58,6 +58,9 @@ fn route_of(path: &str) -> Option<(Vec<Operation>, Option<String>)> {
 impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
     /// Serves one request of Arrow's admin API. Never fails: every error is a response.
     pub async fn handle(&self, request: &HttpRequest) -> HttpResponse {
+        if crate::vendors::invoice_items::is_listing(&request.path) {
+            return crate::vendors::invoice_items::serve(&self.host, request).await;
+        }
         serve(self, request).await
     }
 }

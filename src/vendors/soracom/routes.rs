@@ -55,6 +55,9 @@ fn route_of(path: &str) -> Option<Route<Operation>> {
 impl<S: Store, B: SoracomApi, C: Clock, P: Progress> Engine<S, Soracom<B>, C, P> {
     /// Serves one request of the Soracom admin API. Never fails: every error is a response.
     pub async fn handle(&self, request: &HttpRequest) -> HttpResponse {
+        if crate::vendors::invoice_items::is_listing(&request.path) {
+            return crate::vendors::invoice_items::serve(&self.host, request).await;
+        }
         serve(self, request).await
     }
 }
