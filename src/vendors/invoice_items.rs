@@ -279,6 +279,18 @@ pub fn is_listing(path: &str) -> bool {
     path.trim_end_matches('/') == PATH
 }
 
+/// The listing's answer when the request is for it (every vendor's routes serve it), else None.
+pub async fn extension<S: Store, C: Clock, P: Progress>(
+    host: &Host<S, C, P>,
+    request: &HttpRequest,
+) -> Option<HttpResponse> {
+    if is_listing(&request.path) {
+        Some(serve(host, request).await)
+    } else {
+        None
+    }
+}
+
 /// Serves the listing with the REST conventions of the other lists: staff only, GET and HEAD, a page.
 pub async fn serve<S: Store, C: Clock, P: Progress>(
     host: &Host<S, C, P>,

@@ -58,9 +58,6 @@ fn route_of(path: &str) -> Option<(Vec<Operation>, Option<String>)> {
 impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
     /// Serves one request of Arrow's admin API. Never fails: every error is a response.
     pub async fn handle(&self, request: &HttpRequest) -> HttpResponse {
-        if crate::vendors::invoice_items::is_listing(&request.path) {
-            return crate::vendors::invoice_items::serve(&self.host, request).await;
-        }
         serve(self, request).await
     }
 }
@@ -79,6 +76,10 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Routes for Engine<S, Arrow<A>
 
     fn method(operation: Operation) -> Method {
         operation.method()
+    }
+
+    async fn extension(&self, request: &HttpRequest) -> Option<HttpResponse> {
+        crate::vendors::invoice_items::extension(&self.host, request).await
     }
 
     /// Runs one operation on its input (query parameters or body, as JSON), as the REST handler and the

@@ -55,9 +55,6 @@ fn route_of(path: &str) -> Option<Route<Operation>> {
 impl<S: Store, B: SoracomApi, C: Clock, P: Progress> Engine<S, Soracom<B>, C, P> {
     /// Serves one request of the Soracom admin API. Never fails: every error is a response.
     pub async fn handle(&self, request: &HttpRequest) -> HttpResponse {
-        if crate::vendors::invoice_items::is_listing(&request.path) {
-            return crate::vendors::invoice_items::serve(&self.host, request).await;
-        }
         serve(self, request).await
     }
 }
@@ -71,6 +68,10 @@ impl<S: Store, B: SoracomApi, C: Clock, P: Progress> Routes for Engine<S, Soraco
 
     fn method(operation: Operation) -> Method {
         operation.method()
+    }
+
+    async fn extension(&self, request: &HttpRequest) -> Option<HttpResponse> {
+        crate::vendors::invoice_items::extension(&self.host, request).await
     }
 
     async fn run(
