@@ -67,6 +67,16 @@ const PLACEHOLDER = (url) => `<!doctype html><meta charset="utf-8"><title>billsy
 <li><a href="${url}/healthz">${url}/healthz</a></li>
 </ul><p>Send <code>Authorization: Token &lt;ADMIN_TOKEN&gt;</code>.</p>`;
 
+const portTaken = (port) => Object.assign(new Error(`port ${port} on 127.0.0.1 is taken: set PORT to a free port (e.g. PORT=8081), or PORT=0 for any free one`), { code: 'EADDRINUSE' });
+
+export function portIsFree(port) {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error) => reject(error.code === 'EADDRINUSE' ? portTaken(port) : error));
+    probe.listen(port, '127.0.0.1', () => probe.close(resolve));
+  });
+}
+
 /**
  * Starts the backend.
  * @param {object} [options]
@@ -138,6 +148,8 @@ export async function startServer({
   };
 
   try {
+    // A taken port is found before anything is seeded or a token issued (and shown to no one).
+    if (listen && port !== 0) await portIsFree(port);
     let simulator = null;
     if (!arrowUrl) {
       simulator = await startArrowSimulator({ onRequest: (r) => say(`  arrow-sim ${r.method} ${r.path} → ${r.status}`) });
@@ -398,9 +410,7 @@ export async function startServer({
     });
     await new Promise((resolve, reject) => {
       server.once('error', (error) => {
-        if (error.code === 'EADDRINUSE') {
-          reject(Object.assign(new Error(`port ${port} on 127.0.0.1 is taken: set PORT to a free port (e.g. PORT=8081), or PORT=0 for any free one`), { code: 'EADDRINUSE' }));
-        } else reject(error);
+        reject(error.code === 'EADDRINUSE' ? portTaken(port) : error);
       });
       server.listen(port, '127.0.0.1', resolve);
     });
@@ -515,7 +525,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     } else {
       const workers = workersOf(process.argv.slice(2));
       if (workers) {
-        await runSupervisor({ workers, options, startServer, banner });
+        await runSupervisor({ workers, options, startServer, banner, portIsFree });
       } else {
         const app = await startServer(options);
         console.log(banner({ ...options, ...app }));

@@ -15,10 +15,11 @@ export const isWorker = () => cluster.isWorker && process.env.BILLSYNC_WORKER ==
 const event = (fields) => console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', ...fields }));
 
 /** The supervisor. Resolves once every worker listens; the process then lives until a signal. */
-export async function runSupervisor({ workers, options, startServer, banner }) {
+export async function runSupervisor({ workers, options, startServer, banner, portIsFree }) {
   if (!options.databaseUrl) {
     throw new Error('--workers needs BILLSYNC_DATABASE_URL=postgres://…: several processes share one PostgreSQL (SQLite serves one process)');
   }
+  if (options.port !== 0) await portIsFree(options.port);
   // Setup: simulators, seed, demo user, schedules, maintenance; no HTTP, no work.
   const app = await startServer({ ...options, listen: false, queue: { ...options.queue, work: false, maintenance: true } });
   const env = {
