@@ -45,7 +45,14 @@ export const SCHEDULED = {
   reconcile: { operation: 'trigger_reconciliation', month: 'previous' },
 };
 
-export const jobKey = ({ vendor, settings_uuid: settings, period, operation }) => `${vendor}/${settings ?? 'active'}/${period}/${operation}`;
+/**
+ * A job's singleton key: (vendor, settings, period, operation), plus what narrows or changes the run (one
+ * resource, a forced re-run), so that a trigger joins only a queued job that does what it asks.
+ */
+export function jobKey({ vendor, settings_uuid: settings, period, operation, body = {} }) {
+  const narrower = [body.resource_uuid ? `resource=${body.resource_uuid}` : null, body.force === true || body.force === 'true' ? 'force' : null].filter(Boolean);
+  return [vendor, settings ?? 'active', period, operation, ...narrower].join('/');
+}
 
 const pad = (n) => String(n).padStart(2, '0');
 
