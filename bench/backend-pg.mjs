@@ -77,7 +77,8 @@ async function run(cluster, arrow, workers) {
       await waitJobs(backend, headers, ids);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const runs = jsonLines(backend.lines.slice(from)).filter((e) => e.msg === 'job' && e.state === 'completed');
-      phases.push({ operation, seconds, rows: LICENCES * MONTHS, jobs: runs.map((r) => ({ pid: r.pid, seconds: r.duration_ms / 1000 })) });
+      const replans = backend.lines.slice(from).filter((l) => l.includes('conflict, re-planning')).length;
+      phases.push({ operation, seconds, replans, rows: LICENCES * MONTHS, jobs: runs.map((r) => ({ pid: r.pid, seconds: r.duration_ms / 1000 })) });
     }
     const pids = [...new Set(jsonLines(backend.lines).filter((e) => e.msg === 'job').map((e) => e.pid))];
     const perWorker = pids.map((pid) => {
@@ -99,11 +100,11 @@ try {
   console.log(`data: ${LICENCES} licences × ${MONTHS} months = ${LICENCES * MONTHS} consumption records; one sync job and one reconciliation job per month\n`);
   const results = [];
   for (const w of WORKERS) results.push(await run(cluster, arrow, w));
-  console.log('| workers | phase | wall | rows/s | jobs (s each) |');
-  console.log('|--:|---|--:|--:|---|');
+  console.log('| workers | phase | wall | rows/s | jobs (s each) | re-plans after a conflict |');
+  console.log('|--:|---|--:|--:|---|--:|');
   for (const r of results) {
     for (const p of r.phases) {
-      console.log(`| ${r.workers} | ${p.operation.replace('trigger_', '')} | ${p.seconds.toFixed(1)} s | ${Math.round(p.rows / p.seconds).toLocaleString('en-US')} | ${p.jobs.map((j) => j.seconds.toFixed(1)).join(', ')} |`);
+      console.log(`| ${r.workers} | ${p.operation.replace('trigger_', '')} | ${p.seconds.toFixed(1)} s | ${Math.round(p.rows / p.seconds).toLocaleString('en-US')} | ${p.jobs.map((j) => j.seconds.toFixed(1)).join(', ')} | ${p.replans} |`);
     }
   }
   console.log('\n| workers | worker pid | peak RSS | CPU time | time in jobs | CPU share of job time |');

@@ -44,7 +44,11 @@ export async function runSupervisor({ workers, options, startServer, banner, por
     firstListening = resolve;
   });
 
+  // A worker that dies soon after it started (the database unreachable, a bad option) is restarted after a
+  // growing pause, so that a broken setup does not fork in a loop.
+  let quickDeaths = 0;
   const fork = () => {
+    const bornAt = Date.now();
     const worker = cluster.fork(env);
     running.set(worker.id, new Set());
     worker.on('message', (message) => {
@@ -64,7 +68,8 @@ export async function runSupervisor({ workers, options, startServer, banner, por
       } catch (error) {
         event({ level: 'error', msg: 'could not release the jobs of a dead worker', error: error.message, jobs });
       }
-      fork();
+      quickDeaths = Date.now() - bornAt < 10_000 ? quickDeaths + 1 : 0;
+      setTimeout(() => !stopping && fork(), Math.min(30_000, 1000 * quickDeaths));
     });
     return worker;
   };
