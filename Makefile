@@ -29,7 +29,7 @@ FUZZ_SECONDS ?= 600
 
 .PHONY: setup setup-rust setup-fuzz setup-node setup-chromium build wasm lint test test-native test-wasm \
         test-js test-types types test-browser test-examples test-package run bench size \
-        fuzz fuzz-smoke fuzz-run clean
+        fuzz fuzz-smoke fuzz-run clean setup-postgres test-pg
 
 ## setup: everything a fresh machine lacks
 setup: setup-rust setup-fuzz setup-node
@@ -55,6 +55,14 @@ setup-chromium:
 	@if [ ! -x $(CHROMIUM) ]; then \
 	  echo "installing Debian's chromium"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
+	fi
+
+# The example backend's PostgreSQL tests start a throwaway cluster (initdb into a temporary folder, a unix
+# socket only): they need PostgreSQL's server binaries, on PATH or in /usr/lib/postgresql/<major>/bin.
+setup-postgres:
+	@if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "installing Debian's postgresql"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) >/dev/null; \
 	fi
 
 ## build: the npm package in pkg/ (Node and browser builds, wasm-opt'd)
@@ -112,8 +120,12 @@ test-browser: build setup-chromium
 test-package: build
 	node --test --test-reporter=spec tests/package/
 
-test-examples: build
+test-examples: build setup-postgres
 	@if [ -d examples/node-admin/test ]; then node --test --test-reporter=spec examples/node-admin/test/; fi
+
+## test-pg: the example backend on PostgreSQL only (the store's conformance, N workers, kill -9, auth)
+test-pg: build setup-postgres
+	node --test --test-reporter=spec examples/node-admin/test/pg-*.test.mjs
 
 ## test: every test there is, as CI runs it
 test: setup lint test-native test-wasm build test-js test-types test-browser test-examples test-package \

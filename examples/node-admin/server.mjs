@@ -1,48 +1,47 @@
-// The billsync admin backend: the ArrowEngine and the SoracomEngine (wasm) behind real HTTP, on embedded SQLite,
-// talking to Arrow's and Soracom's APIs over real HTTP (the loopback simulators unless ARROW_API_URL /
-// SORACOM_API_URL are set).
+// The billsync admin backend: the ArrowEngine and the SoracomEngine (wasm) behind real HTTP, on embedded
+// SQLite or on PostgreSQL, talking to Arrow's and Soracom's APIs over real HTTP (the loopback simulators
+// unless ARROW_API_URL / SORACOM_API_URL are set).
 //
-//   node examples/node-admin/server.mjs          (or `make run` from the repository root)
+//   node examples/node-admin/server.mjs                 (or `make run`): one process, SQLite
+//   BILLSYNC_DATABASE_URL=postgres://… node examples/node-admin/server.mjs --workers 4
+//                                                       4 worker processes on one PostgreSQL and its job queue
 //
-// Environment: PORT (8080), BILLSYNC_DB (examples/node-admin/data/billsync.sqlite), ADMIN_TOKEN
-// ("demo-admin-token"), ARROW_API_URL and ARROW_API_KEY (a real Arrow; default: the simulator),
+// Environment: PORT (8080), BILLSYNC_DB (examples/node-admin/data/billsync.sqlite), BILLSYNC_DATABASE_URL
+// (PostgreSQL; SQLite when unset), BILLSYNC_TRIGGERS ("queue" on PostgreSQL, "request" on SQLite),
+// BILLSYNC_SYNC_CRON, BILLSYNC_RECONCILE_CRON, BILLSYNC_CRON_TZ, ADMIN_TOKEN (registered, hashed, as a token
+// of the demo staff user), ARROW_API_URL and ARROW_API_KEY (a real Arrow; default: the simulator),
 // SORACOM_API_URL, SORACOM_API_KEY and SORACOM_TOKEN (a real Soracom; default: the simulator),
 // BILLSYNC_TIMEZONE ("UTC"), BILLSYNC_NOW (an RFC 3339 instant: "today" for the demo, the clock running on from
-// it; default: the system clock). Every listener binds 127.0.0.1 only.
+// it; default: the system clock). Every listener binds 127.0.0.1 only. README.md has the table.
 import { createServer } from 'node:http';
-import { mkdirSync, existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { dirname, extname, join, normalize, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { openSqliteStore } from './sqlite-store.mjs';
 import { startArrowSimulator } from './arrow-simulator.mjs';
 import { createArrowClient, ArrowApiError } from './arrow-client.mjs';
 import { ARROW_API_KEY, DEMO_SETTINGS_UUID, demoHostData } from './demo-data.mjs';
 import { startSoracomSimulator } from './soracom-simulator.mjs';
 import { createSoracomClient, SoracomApiError } from './soracom-client.mjs';
 import { SORACOM_API_KEY, SORACOM_TOKEN, SORACOM_SETTINGS_UUID, soracomDemoHostData } from './soracom-demo-data.mjs';
+import { DEFAULT_DB, describeDatabase, openStore } from './open-store.mjs';
+import { authenticate, ensureDemoUser } from './auth.mjs';
+import { openJobQueue } from './queue.mjs';
+import { createJobs, jobOfTrigger } from './jobs.mjs';
+import { HttpError, decodePath, readBody, sendJson, serveFile } from './http-util.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = normalize(join(HERE, '..', '..'));
-export const DEFAULT_DB = join(HERE, 'data', 'billsync.sqlite');
-export const DEFAULT_ADMIN_TOKEN = 'demo-admin-token';
+export { DEFAULT_DB };
 const API_PREFIX = '/api/admin/arrow/';
 const SORACOM_PREFIX = '/api/admin/soracom/';
-const MAX_BODY = 1 << 20;
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.cjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ts': 'text/plain; charset=utf-8',
-};
+const BILLSYNC_PREFIX = '/api/admin/billsync/';
+const TRIGGER = /^\/api\/admin\/(arrow|soracom)\/billing-syncs\/([a-z_]+)\/?$/;
+const STATUS = /^\/api\/admin\/(arrow|soracom)\/billing-syncs\/consumption_status\/?$/;
+const JOB_PATH = /^\/api\/admin\/billsync\/jobs\/([0-9a-f-]{36})\/?$/;
+/** The cron of scheduled runs: the open month's sync daily at 02:00; the previous month's reconciliation at
+ * 06:00 on days 1 to 10 (until the vendor closes the month the engine changes nothing; after, a run finds
+ * nothing left to bill). */
+export const DEFAULT_CRON = { sync: '0 2 * * *', reconcile: '0 6 1-10 * *' };
 
 /** The package: through the "billsync" dependency (file:../../pkg), or straight from pkg/ without npm ci. */
 async function loadBillsync() {
@@ -59,76 +58,6 @@ async function loadBillsync() {
   return mod.default ?? mod;
 }
 
-class HttpError extends Error {
-  constructor(status, detail) {
-    super(detail);
-    this.status = status;
-  }
-}
-
-/** A URL path segment decoded, or a 400 for a malformed escape (decodeURIComponent throws a URIError). */
-function decodePath(text) {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    throw new HttpError(400, 'Malformed URL.');
-  }
-}
-
-async function readBody(req) {
-  const chunks = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += chunk.length;
-    if (size > MAX_BODY) throw new HttpError(413, 'Request body too large.');
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') return null;
-  const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-  if (type === 'application/x-www-form-urlencoded') return Object.fromEntries(new URLSearchParams(text));
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new HttpError(400, `JSON parse error - ${error.message}`);
-  }
-}
-
-/** `Authorization: Token <token>`: staff when it is the admin token, otherwise an ordinary user. */
-function userOf(req, adminToken) {
-  const match = /^Token\s+(\S+)\s*$/i.exec(String(req.headers.authorization ?? ''));
-  return { is_staff: Boolean(match) && match[1] === adminToken, is_authenticated: Boolean(match) };
-}
-
-function sendJson(res, status, body, headers = {}, head = false) {
-  const text = body === null || body === undefined ? '' : JSON.stringify(body);
-  const all = { ...headers };
-  if (text) {
-    all['content-type'] ??= 'application/json';
-    all['content-length'] = Buffer.byteLength(text);
-  }
-  res.writeHead(status, all);
-  res.end(head ? undefined : text || undefined);
-}
-
-async function serveFile(res, root, relative, head) {
-  let file = normalize(join(root, relative));
-  const base = root.endsWith(sep) ? root : root + sep;
-  if (file !== root && !file.startsWith(base)) return sendJson(res, 403, { detail: 'Forbidden.' });
-  try {
-    if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-    const body = await readFile(file);
-    res.writeHead(200, {
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'content-length': body.length,
-      'cache-control': 'no-cache',
-    });
-    res.end(head ? undefined : body);
-  } catch {
-    sendJson(res, 404, { detail: 'Not found.' }, {}, head);
-  }
-}
-
 const PLACEHOLDER = (url) => `<!doctype html><meta charset="utf-8"><title>billsync admin</title>
 <h1>billsync admin backend</h1>
 <p>The browser preview (www/) is not in this checkout yet. The API is live:</p>
@@ -138,6 +67,16 @@ const PLACEHOLDER = (url) => `<!doctype html><meta charset="utf-8"><title>billsy
 <li><a href="${url}/api/admin/soracom/">${url}/api/admin/soracom/</a> (when the package has the SoracomEngine)</li>
 <li><a href="${url}/healthz">${url}/healthz</a></li>
 </ul><p>Send <code>Authorization: Token &lt;ADMIN_TOKEN&gt;</code>.</p>`;
+
+const portTaken = (port) => Object.assign(new Error(`port ${port} on 127.0.0.1 is taken: set PORT to a free port (e.g. PORT=8081), or PORT=0 for any free one`), { code: 'EADDRINUSE' });
+
+export function portIsFree(port) {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error) => reject(error.code === 'EADDRINUSE' ? portTaken(port) : error));
+    probe.listen(port, '127.0.0.1', () => probe.close(resolve));
+  });
+}
 
 /**
  * Starts the backend.
@@ -154,15 +93,27 @@ const PLACEHOLDER = (url) => `<!doctype html><meta charset="utf-8"><title>billsy
  * @param {boolean} [options.demoHistory=false] with the Soracom simulator, sync the newest month Soracom has closed
  *   (last month, or the month before during the first days of a month) as it stood on its 20th, unless it has
  *   records already, so that reconciling it shows compensations on any day (what `make run` does)
- * @param {string} [options.adminToken]
+ * @param {string} [options.databaseUrl] PostgreSQL (postgres://…); without it, SQLite at dbPath
+ * @param {boolean} [options.seed=true] seed the demo data and the demo user on a first start (worker processes
+ *   of `--workers` leave that to their supervisor)
+ * @param {string} [options.adminToken] registered (hashed) as a token of the demo staff user
+ * @param {object|false} [options.queue] on PostgreSQL: the job queue (`{work, maintenance, expireInSeconds,
+ *   retryLimit, retryDelay, pollingIntervalSeconds, maintenanceIntervalSeconds, onJobStart, onJobEnd}`);
+ *   false for none. Default: work and maintain.
+ * @param {"request"|"queue"} [options.triggers] where a REST trigger runs: "queue" (default with a queue) answers
+ *   202 naming its job; "request" runs it in the request, as on SQLite
+ * @param {{sync: string, reconcile: string}} [options.cron] the schedules' cron expressions
+ * @param {string} [options.cronTimezone="UTC"] the IANA zone the cron expressions are read in
+ * @param {boolean} [options.listen=true] false: no HTTP server (the supervisor of `--workers`)
  * @param {string} [options.timezone="UTC"]
  * @param {() => string} [options.now] the clock (RFC 3339); default: the system clock
  * @param {(line: string) => void | false} [options.log] default console.log; false for silence
  * @param {object} [options.billsync] the package's exports (default: loaded from pkg/)
  * @returns {Promise<{url: string, arrowUrl: string, soracomUrl: string, store: object, engine: object|null,
- *   soracomEngine: object|null, simulator: object|null, soracomSimulator: object|null,
+ *   soracomEngine: object|null, simulator: object|null, soracomSimulator: object|null, queue: object|null,
+ *   jobs: object|null, demoToken: string|null,
  *   demoMonths: {soracomClosed: {year: number, month: number}, current: {year: number, month: number}}|null,
- *   close: () => Promise<void>}>}
+ *   close: () => Promise<void>}>} demoToken: the demo user's token when this start issued it (shown once)
  */
 export async function startServer({
   port = 8080,
@@ -174,7 +125,14 @@ export async function startServer({
   soracomToken,
   soracomSimulator: soracomSimulatorOptions = {},
   demoHistory = false,
-  adminToken = DEFAULT_ADMIN_TOKEN,
+  databaseUrl,
+  seed = true,
+  adminToken,
+  queue: queueOptions = {},
+  triggers,
+  cron = DEFAULT_CRON,
+  cronTimezone = 'UTC',
+  listen = true,
   timezone = 'UTC',
   now = () => new Date().toISOString(),
   log = (line) => console.log(line),
@@ -193,6 +151,8 @@ export async function startServer({
   };
 
   try {
+    // A taken port is found before anything is seeded or a token issued (and shown to no one).
+    if (listen && port !== 0) await portIsFree(port);
     let simulator = null;
     if (!arrowUrl) {
       simulator = await startArrowSimulator({ onRequest: (r) => say(`  arrow-sim ${r.method} ${r.path} → ${r.status}`) });
@@ -220,22 +180,28 @@ export async function startServer({
     }
     if (!soracomApiKey || !soracomToken) throw new Error('SORACOM_API_KEY and SORACOM_TOKEN are required with SORACOM_API_URL');
 
-    if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
-    const store = openSqliteStore(dbPath);
+    const database = describeDatabase({ databaseUrl, dbPath });
+    const { store } = await openStore({ databaseUrl, dbPath });
     closers.push(() => store.close());
-    if (store.isEmpty()) {
-      store.seed(demoHostData({ apiUrl: arrowUrl }));
-      say(`seeded demo host data into ${dbPath}`);
-    } else {
-      // The simulator gets a new port each start: keep the demo settings pointing at the live one.
-      const held = await store.get('settings', DEMO_SETTINGS_UUID);
-      const settings = held && JSON.parse(held.row);
-      if (settings && settings.api_url !== arrowUrl) store.seed({ settings: [{ ...settings, api_url: arrowUrl }] });
-    }
-    // The Soracom demo rows, on a first start and on a database made before Soracom was added.
-    if (!(await store.get('soracom_settings', SORACOM_SETTINGS_UUID))) {
-      store.seed(soracomDemoHostData());
-      say(`seeded Soracom demo host data into ${dbPath}`);
+    let soracomSeeded = false;
+    let demoToken = null;
+    if (seed) {
+      if (await store.isEmpty()) {
+        await store.seed(demoHostData({ apiUrl: arrowUrl }));
+        say(`seeded demo host data into ${database}`);
+      } else {
+        // The simulator gets a new port each start: keep the demo settings pointing at the live one.
+        const held = await store.get('settings', DEMO_SETTINGS_UUID);
+        const settings = held && JSON.parse(held.row);
+        if (settings && settings.api_url !== arrowUrl) await store.seed({ settings: [{ ...settings, api_url: arrowUrl }] });
+      }
+      // The Soracom demo rows, on a first start and on a database made before Soracom was added.
+      if (!(await store.get('soracom_settings', SORACOM_SETTINGS_UUID))) {
+        await store.seed(soracomDemoHostData());
+        soracomSeeded = true;
+        say(`seeded Soracom demo host data into ${database}`);
+      }
+      demoToken = await ensureDemoUser(store, { token: adminToken });
     }
 
     const arrow = createArrowClient({
@@ -319,15 +285,60 @@ export async function startServer({
       }
     }
 
+    // The job queue, on PostgreSQL: this process works jobs and (unless a supervisor does) runs the
+    // maintenance and the cron clock.
+    let queue = null;
+    let jobs = null;
+    if (databaseUrl && queueOptions !== false) {
+      const { work = true, maintenance = true, onJobStart, onJobEnd, ...limits } = queueOptions ?? {};
+      queue = await openJobQueue({ databaseUrl, maintenance, log: (event) => say(JSON.stringify(event)), ...limits });
+      closers.push(() => queue.stop());
+      jobs = createJobs({ queue, store, engines: { arrow: engine, soracom: soracomEngine }, timezone, now, log: say });
+      const crons = await queue.cronQueues(await jobs.settingsRows());
+      if (maintenance) await queue.schedule(crons, { cron, tz: cronTimezone });
+      if (work) {
+        await queue.work(jobs.run, { onStart: onJobStart, onEnd: onJobEnd });
+        await queue.workCron(crons, jobs.tick);
+      }
+    }
+    const queued = (triggers ?? (queue ? 'queue' : 'request')) === 'queue' && queue !== null;
+
     const routes = [
       { prefix: API_PREFIX, name: 'engine', engine: engine, error: engineError },
       { prefix: SORACOM_PREFIX, name: 'Soracom engine', engine: soracomEngine, error: soracomEngineError },
+      // Our extension that every engine serves (the invoice-item listing): either engine will do.
+      { prefix: BILLSYNC_PREFIX, name: 'engine', engine: engine ?? soracomEngine, error: engineError },
     ];
 
+    /** The database and the queue answer. */
+    async function health() {
+      const check = async (what) => {
+        try {
+          await what();
+          return 'ok';
+        } catch (error) {
+          return `error: ${error.message}`;
+        }
+      };
+      const databaseState = await check(() => (store.health ? store.health() : store.get('sync_switches', 'global')));
+      const queueState = queue ? await check(() => queue.health()) : 'off';
+      return { databaseState, queueState, ok: databaseState === 'ok' && (queueState === 'ok' || queueState === 'off') };
+    }
+
+    let inFlight = 0;
+    let draining = null;
+
     let baseUrl = '';
+    const common = { arrowUrl, soracomUrl, database, store, engine, soracomEngine, simulator, soracomSimulator, queue, jobs, demoToken, triggers: queued ? 'queue' : 'request', close: closeAll };
+    if (!listen) return { url: null, ...common };
     const server = createServer(async (req, res) => {
       const started = process.hrtime.bigint();
       const head = req.method === 'HEAD';
+      inFlight += 1;
+      res.on('close', () => {
+        inFlight -= 1;
+        if (inFlight === 0) draining?.();
+      });
       res.setHeader('x-content-type-options', 'nosniff');
       res.on('finish', () => {
         if (req.url.startsWith('/api/')) {
@@ -339,24 +350,52 @@ export async function startServer({
         const url = new URL(req.url, baseUrl);
         const path = url.pathname;
         if (path === '/healthz') {
-          return sendJson(res, 200, {
-            status: 'ok',
+          const { databaseState, queueState, ok } = await health();
+          return sendJson(res, ok ? 200 : 503, {
+            status: ok ? 'ok' : 'unavailable',
+            database: databaseState,
+            queue: queueState,
             engine: engine ? 'ready' : `unavailable: ${engineError?.message}`,
             soracom_engine: soracomEngine ? 'ready' : `unavailable: ${soracomEngineError?.message}`,
             arrow_api_url: arrowUrl,
             soracom_api_url: soracomUrl,
-            db: dbPath,
+            db: database,
+            triggers: queued ? 'queue' : 'request',
+            pid: process.pid,
           }, {}, head);
         }
         const route = routes.find((r) => path.startsWith(r.prefix) || path === r.prefix.slice(0, -1));
         if (route) {
+          // DRF's TokenAuthentication: 401 without a live token; the engine answers 403 to non-staff.
+          const caller = await authenticate(store, req.headers.authorization);
+          if (!caller.user) return sendJson(res, caller.status, { detail: caller.detail }, { 'www-authenticate': 'Token' }, head);
+          const user = caller.user;
+          const job = JOB_PATH.exec(path);
+          if (job && queue) {
+            if (!user.is_staff) return sendJson(res, 403, { detail: 'You do not have permission to perform this action.' }, {}, head);
+            const found = await queue.job(job[1]);
+            if (!found) return sendJson(res, 404, { detail: 'Not found.' }, {}, head);
+            const { id, state, data, output, retryCount, createdOn, startedOn, completedOn } = found;
+            return sendJson(res, 200, { id, state, key: data.key, vendor: data.vendor, operation: data.operation, period: data.period, settings_uuid: data.settings_uuid, source: data.source, retry_count: retryCount, created_on: createdOn, started_on: startedOn, completed_on: completedOn, output }, {}, head);
+          }
           if (!route.engine) return sendJson(res, 503, { detail: `The billsync ${route.name} is unavailable: ${route.error?.message}` }, {}, head);
           const query = {};
           for (const [k, v] of url.searchParams) query[k] = v;
           const body = head || req.method === 'GET' ? null : await readBody(req);
+          const trigger = req.method === 'POST' && queued && user.is_staff ? TRIGGER.exec(path) : null;
+          const job2 = trigger && jobOfTrigger(trigger[1], trigger[2], body);
+          if (job2) {
+            const answer = await jobs.trigger(job2, baseUrl);
+            return sendJson(res, answer.status, answer.body, {}, head);
+          }
           const headers = {};
           for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : String(v);
-          const result = await route.engine.handle({ method: req.method, path, query, body, headers, user: userOf(req, adminToken), baseUrl });
+          const result = await route.engine.handle({ method: req.method, path, query, body, headers, user, baseUrl });
+          const status = STATUS.exec(path);
+          if (status && result.status === 200 && result.body && typeof result.body === 'object') {
+            // The host's part of the status: where the triggers run, and the queue's state.
+            result.body = { ...result.body, triggers: queued ? 'queue' : 'request', queue: queue ? await queue.state({ vendor: status[1] }) : null };
+          }
           return sendJson(res, result.status, result.body ?? null, result.headers ?? {}, head);
         }
         if (path.startsWith('/api/')) return sendJson(res, 404, { detail: 'Not found.' }, {}, head);
@@ -384,29 +423,45 @@ export async function startServer({
       }
     });
     await new Promise((resolve, reject) => {
-      server.once('error', reject);
+      server.once('error', (error) => {
+        reject(error.code === 'EADDRINUSE' ? portTaken(port) : error);
+      });
       server.listen(port, '127.0.0.1', resolve);
     });
+    // Shutdown: stop accepting, let the requests in flight finish (10 s at most), then the queue (its
+    // running jobs finish or are released for a retry), then the store.
     closers.push(
       () =>
         new Promise((resolve) => {
-          server.close(() => resolve());
+          server.close();
           server.closeIdleConnections();
-          setTimeout(() => server.closeAllConnections(), 2000).unref();
+          const done = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+          const timer = setTimeout(() => {
+            server.closeAllConnections();
+            resolve();
+          }, 10_000);
+          timer.unref();
+          if (inFlight === 0) done();
+          else draining = done;
         }),
     );
     baseUrl = `http://127.0.0.1:${server.address().port}`;
-    return { url: baseUrl, arrowUrl, soracomUrl, store, engine, soracomEngine, simulator, soracomSimulator, demoMonths, close: closeAll };
+    return { url: baseUrl, ...common };
   } catch (error) {
     await closeAll();
     throw error;
   }
 }
 
-function banner({ url, arrowUrl, soracomUrl, dbPath, adminToken, engine, soracomEngine, demoMonths }) {
+/** The banner `make run` prints. The demo token is printed when it was issued, this once. */
+export function banner({ url, arrowUrl, soracomUrl, database, demoToken, engine, soracomEngine, triggers, workers, demoMonths }) {
   const json = ({ year, month }) => `'{"year": ${year}, "month": ${month}}'`;
   const closed = demoMonths ? json(demoMonths.soracomClosed) : `'{"year": <year>, "month": <the last month Soracom has closed>}'`;
   const line = '─'.repeat(72);
+  const token = demoToken ?? '<your token>';
   return [
     line,
     ' billsync admin backend',
@@ -414,22 +469,27 @@ function banner({ url, arrowUrl, soracomUrl, dbPath, adminToken, engine, soracom
     ` API        ${url}/api/admin/arrow/billing-syncs/`,
     `            ${url}/api/admin/arrow/consumption-records/`,
     `            ${url}/api/admin/soracom/   (${soracomEngine ? 'ready' : 'no SoracomEngine in this build: 503'})`,
+    `            ${url}/api/admin/billsync/invoice-items/   (what was billed, both vendors)`,
     ` Preview    ${url}/            (www/, importing ${url}/pkg/web.js)`,
     ` Health     ${url}/healthz`,
     ` Arrow API  ${arrowUrl}`,
     ` Soracom    ${soracomUrl}`,
-    ` Database   ${dbPath}`,
+    ` Database   ${database}`,
+    ` Workers    ${workers ? `${workers} processes` : '1 process'}; triggers run ${triggers === 'queue' ? 'as jobs on the queue (202 names the job)' : 'in the request'}`,
     ` Engine     ${engine ? 'ready' : 'UNAVAILABLE: run `make build`'}`,
-    ` Token      Authorization: Token ${adminToken}`,
+    demoToken
+      ? ` Token      ${demoToken}   (the demo staff user's; shown only now: TOKEN=${demoToken})`
+      : ' Token      the demo user exists; a new token: node examples/node-admin/cli.mjs token issue demo-admin',
     line,
     ' Try:',
     `   curl -i -X POST ${url}/api/admin/arrow/billing-syncs/trigger_consumption_sync/ \\`,
-    `        -H 'Authorization: Token ${adminToken}' -H 'Content-Type: application/json' \\`,
+    `        -H 'Authorization: Token ${token}' -H 'Content-Type: application/json' \\`,
     `        -d '{"year": 2025, "month": 6}'`,
-    `   curl -s ${url}/api/admin/arrow/consumption-records/ -H 'Authorization: Token ${adminToken}'`,
+    `   curl -s ${url}/api/admin/arrow/consumption-records/ -H 'Authorization: Token ${token}'`,
     `   curl -s -X POST ${url}/api/admin/soracom/billing-syncs/trigger_reconciliation/ \\`,
-    `        -H 'Authorization: Token ${adminToken}' -H 'Content-Type: application/json' \\`,
+    `        -H 'Authorization: Token ${token}' -H 'Content-Type: application/json' \\`,
     `        -d ${closed}`,
+    `   curl -s ${url}/api/admin/billsync/invoice-items/ -H 'Authorization: Token ${token}'`,
     line,
   ].join('\n');
 }
@@ -443,31 +503,76 @@ export function clockFrom(instant) {
   return () => new Date(Date.now() + offset).toISOString();
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const options = {
+/** The options of the command line's environment (README: "Environment"). */
+export function optionsFromEnv(env = process.env) {
+  const number = (name) => (env[name] ? Number(env[name]) : undefined);
+  const limits = Object.fromEntries(
+    Object.entries({
+      expireInSeconds: number('BILLSYNC_JOB_EXPIRE_SECONDS'),
+      retryLimit: number('BILLSYNC_JOB_RETRY_LIMIT'),
+      retryDelay: number('BILLSYNC_JOB_RETRY_DELAY'),
+      pollingIntervalSeconds: number('BILLSYNC_JOB_POLL_SECONDS'),
+      maintenanceIntervalSeconds: number('BILLSYNC_QUEUE_MAINTENANCE_SECONDS'),
+    }).filter(([, v]) => v !== undefined),
+  );
+  return {
     demoHistory: true,
-    port: Number(process.env.PORT ?? 8080),
-    dbPath: process.env.BILLSYNC_DB ?? DEFAULT_DB,
-    arrowUrl: process.env.ARROW_API_URL || undefined,
-    arrowApiKey: process.env.ARROW_API_KEY || undefined,
-    soracomUrl: process.env.SORACOM_API_URL || undefined,
-    soracomApiKey: process.env.SORACOM_API_KEY || undefined,
-    soracomToken: process.env.SORACOM_TOKEN || undefined,
-    adminToken: process.env.ADMIN_TOKEN || DEFAULT_ADMIN_TOKEN,
-    timezone: process.env.BILLSYNC_TIMEZONE || 'UTC',
-    now: clockFrom(process.env.BILLSYNC_NOW),
+    port: Number(env.PORT ?? 8080),
+    dbPath: env.BILLSYNC_DB ?? DEFAULT_DB,
+    databaseUrl: env.BILLSYNC_DATABASE_URL || undefined,
+    triggers: env.BILLSYNC_TRIGGERS || undefined,
+    cron: { sync: env.BILLSYNC_SYNC_CRON || DEFAULT_CRON.sync, reconcile: env.BILLSYNC_RECONCILE_CRON || DEFAULT_CRON.reconcile },
+    cronTimezone: env.BILLSYNC_CRON_TZ || 'UTC',
+    queue: limits,
+    arrowUrl: env.ARROW_API_URL || undefined,
+    arrowApiKey: env.ARROW_API_KEY || undefined,
+    soracomUrl: env.SORACOM_API_URL || undefined,
+    soracomApiKey: env.SORACOM_API_KEY || undefined,
+    soracomToken: env.SORACOM_TOKEN || undefined,
+    adminToken: env.ADMIN_TOKEN || undefined,
+    timezone: env.BILLSYNC_TIMEZONE || 'UTC',
+    now: clockFrom(env.BILLSYNC_NOW),
   };
-  const app = await startServer(options);
-  console.log(banner({ ...options, ...app }));
-  let stopping = false;
-  for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.on(signal, async () => {
-      if (stopping) return;
-      stopping = true;
-      console.log(`\n${signal}: shutting down…`);
-      await app.close();
-      console.log('bye');
-      process.exit(0);
-    });
+}
+
+/** `--workers N` (or `--workers=N`): the number of worker processes, or null for one process. */
+export function workersOf(argv) {
+  const at = argv.findIndex((a) => a === '--workers' || a.startsWith('--workers='));
+  if (at < 0) return null;
+  const value = argv[at].includes('=') ? argv[at].split('=')[1] : argv[at + 1];
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`--workers takes a number of processes from 1 to 64, got ${JSON.stringify(value ?? null)}`);
+  return n;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { runSupervisor, runWorker, isWorker } = await import('./workers.mjs');
+  try {
+    const options = optionsFromEnv();
+    if (isWorker()) {
+      await runWorker({ options, startServer });
+    } else {
+      const workers = workersOf(process.argv.slice(2));
+      if (workers) {
+        await runSupervisor({ workers, options, startServer, banner, portIsFree });
+      } else {
+        const app = await startServer(options);
+        console.log(banner({ ...options, ...app }));
+        let stopping = false;
+        for (const signal of ['SIGINT', 'SIGTERM']) {
+          process.on(signal, async () => {
+            if (stopping) return;
+            stopping = true;
+            console.log(`\n${signal}: shutting down…`);
+            await app.close();
+            console.log('bye');
+            process.exit(0);
+          });
+        }
+      }
+    }
+  } catch (error) {
+    console.error(`billsync: ${error.message}`);
+    process.exit(1);
   }
 }

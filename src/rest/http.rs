@@ -175,6 +175,11 @@ pub trait Routes {
 
     fn method(operation: Self::Operation) -> Method;
 
+    /// A request served besides this surface's own routes (a listing every vendor shares), or None.
+    async fn extension(&self, _request: &HttpRequest) -> Option<HttpResponse> {
+        None
+    }
+
     /// Runs one operation on its input: the query parameters (with the path's parameters) or the body.
     async fn run(
         &self,
@@ -187,6 +192,9 @@ pub trait Routes {
 
 /// Serves one request by `routes`. Never fails: every error is a response.
 pub async fn serve<R: Routes>(routes: &R, request: &HttpRequest) -> HttpResponse {
+    if let Some(response) = routes.extension(request).await {
+        return response;
+    }
     let Some((candidates, params)) = R::route(&request.path) else {
         return HttpResponse::detail(404, "Not found.");
     };

@@ -215,6 +215,7 @@ pub fn generated() -> String {
     declare::<responses::DryRunOption>(&mut out);
     declare::<soracom::MonthRequest>(&mut out);
     declare::<soracom::RecordQuery>(&mut out);
+    declare::<crate::vendors::invoice_items::InvoiceItemQuery>(&mut out);
     validated_requests(&mut out);
 
     out.push_str("\n// The store's tables, and their rows: records and settings.\n");
@@ -297,6 +298,8 @@ pub fn generated() -> String {
     declare::<soracom_records::SoracomDailyBill>(&mut out);
     declare::<soracom_records::SoracomDailyBills>(&mut out);
     declare::<soracom_records::SoracomBillingHistory>(&mut out);
+    declare::<crate::vendors::invoice_items::BilledKind>(&mut out);
+    declare::<crate::vendors::invoice_items::InvoiceItemView>(&mut out);
     out
 }
 

@@ -3,4 +3,5 @@
 //! its nouns leaves its folder.
 
 pub mod arrow;
+pub mod invoice_items;
 pub mod soracom;

@@ -99,6 +99,14 @@ export type SoracomMonthRequest = { settings_uuid?: string, resource_uuid?: stri
  */
 export type SoracomRecordQuery = { billing_period?: string, resource_uuid?: string, subscriber?: string, is_finalized?: boolean, is_reconciled?: boolean, page?: number, page_size?: number, };
 /**
+ * The listing's query: filters and the page.
+ */
+export type InvoiceItemQuery = { customer_uuid?: string, 
+/**
+ * "YYYY-MM" (a date "YYYY-MM-DD" names its month).
+ */
+billing_period?: string, vendor?: "arrow" | "soracom", source_key?: string, kind?: BilledKind, page?: number, page_size?: number, };
+/**
  * A request as `validateRequest` returns it: every field present. A field the input may leave out is
  * its default (the `Defaulted` keys) or null.
  */
@@ -931,3 +939,43 @@ export type SoracomDailyBills = { billList: Array<SoracomDailyBill>, };
  * Closed months only, newest first.
  */
 export type SoracomBillingHistory = { billList: Array<SoracomMonthlyBill>, };
+/**
+ * What an item is, as the listing shows it.
+ */
+export type BilledKind = "provisional" | "statement_line" | "compensation" | "net_off";
+/**
+ * One invoice item as the listing serves it.
+ */
+export type InvoiceItemView = { uuid: string, 
+/**
+ * "arrow" or "soracom"; null when the record it billed is gone.
+ */
+vendor: "arrow" | "soracom" | null, kind: BilledKind, 
+/**
+ * The kind the ledger stores (a compensation says whether it compensates a record or a document line).
+ */
+ledger_kind: InvoiceItemKind, invoice_uuid: string, customer_uuid: string, project_uuid: string | null, resource_uuid: string | null, 
+/**
+ * "YYYY-MM": the month of the invoice it is on.
+ */
+billing_period: string, 
+/**
+ * The source it bills: a consumption record's key (`resource|YYYY-MM|source`) or a document line's.
+ */
+source_key: string, name: string, 
+/**
+ * unit_price × quantity, exact.
+ */
+amount: string, unit_price: string, quantity: string, currency: string, 
+/**
+ * Who bills the unit's money (from the details), e.g. "consumption records".
+ */
+owner: string | null, 
+/**
+ * Why the item exists (from the details).
+ */
+reason: string | null, 
+/**
+ * Everything the details say, free-form.
+ */
+details: unknown, created: string, modified: string, };

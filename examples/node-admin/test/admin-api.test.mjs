@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../server.mjs';
+import { createUser, issueToken } from '../auth.mjs';
 import { Dec, sum } from '../support/decimal.mjs';
 import { CUSTOMERS, LICENSES, billingExportRows, consumptionPayload, EXPORT_HEADERS, CONSUMPTION_HEADERS } from '../demo-data.mjs';
 
@@ -97,13 +98,18 @@ describe('the admin API end to end', { skip: NOT_BUILT }, () => {
     assert.ok(app.engine, 'startServer found no ArrowEngine in the billsync package');
   });
 
-  test('non-staff callers get 403', async () => {
+  test('callers without a live token get 401, callers who are not staff 403', async () => {
     for (const token of [null, 'not-the-admin-token']) {
       const res = await api('GET', 'consumption-records/', { token });
-      assert.strictEqual(res.status, 403, res.text);
-      assert.match(res.json.detail, /permission/);
-      assert.strictEqual((await api('POST', 'billing-syncs/trigger_consumption_sync/', { token, body: { year: YEAR, month: MONTH } })).status, 403);
+      assert.strictEqual(res.status, 401, res.text);
+      assert.strictEqual((await api('POST', 'billing-syncs/trigger_consumption_sync/', { token, body: { year: YEAR, month: MONTH } })).status, 401);
     }
+    await createUser(app.store, { username: 'not-staff' });
+    const { token } = await issueToken(app.store, 'not-staff');
+    const res = await api('GET', 'consumption-records/', { token });
+    assert.strictEqual(res.status, 403, res.text);
+    assert.match(res.json.detail, /permission/);
+    assert.strictEqual((await api('POST', 'billing-syncs/trigger_consumption_sync/', { token, body: { year: YEAR, month: MONTH } })).status, 403);
   });
 
   test('month 13 is a 400 with field errors', async () => {

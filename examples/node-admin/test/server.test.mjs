@@ -4,6 +4,7 @@ import assert from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createUser, issueToken } from '../auth.mjs';
 import { startServer } from '../server.mjs';
 import { DEMO_SETTINGS_UUID, LICENSES } from '../demo-data.mjs';
 import { SORACOM_SETTINGS_UUID, SORACOM_SUBSCRIBERS, soracomDemoHostData } from '../soracom-demo-data.mjs';
@@ -35,7 +36,7 @@ test('the server seeds demo host data once, serves /healthz and /pkg/, and binds
     assert.strictEqual(healthBody.status, 'ok');
     assert.strictEqual(healthBody.soracom_api_url, first.soracomUrl);
     // Until the package has a SoracomEngine its routes answer 503; with one, they are the engine's.
-    const soracomRoute = await fetch(`${first.url}/api/admin/soracom/`, { headers: { authorization: 'Token demo-admin-token' } });
+    const soracomRoute = await fetch(`${first.url}/api/admin/soracom/`, { headers: { authorization: `Token ${first.demoToken}` } });
     await soracomRoute.arrayBuffer();
     if (!first.soracomEngine) assert.strictEqual(soracomRoute.status, 503);
 
@@ -115,6 +116,8 @@ test('/api/admin/soracom/ goes to the SoracomEngine exactly as /api/admin/arrow/
     }
   };
   const app = await startServer({ port: 0, dbPath: join(dir, 'db.sqlite'), log: false, billsync: { ArrowEngine: fake('arrow'), SoracomEngine: fake('soracom') } });
+  await createUser(app.store, { username: 'not-staff' });
+  const other = (await issueToken(app.store, 'not-staff')).token;
   try {
     assert.ok(app.soracomEngine);
     for (const key of ['soracom', 'store', 'clock', 'timezone', 'onProgress']) assert.ok(key in soracomOptions, key);
@@ -128,20 +131,21 @@ test('/api/admin/soracom/ goes to the SoracomEngine exactly as /api/admin/arrow/
 
     const res = await fetch(`${app.url}/api/admin/soracom/billing-syncs/trigger_sync/?x=1`, {
       method: 'POST',
-      headers: { authorization: 'Token demo-admin-token', 'content-type': 'application/json' },
+      headers: { authorization: `Token ${app.demoToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({ year: 2025, month: 6 }),
     });
     assert.strictEqual(res.status, 200);
     assert.strictEqual(res.headers.get('x-result-count'), '0');
     assert.deepStrictEqual(await res.json(), { engine: 'soracom', path: '/api/admin/soracom/billing-syncs/trigger_sync/' });
-    const arrow = await fetch(`${app.url}/api/admin/arrow/consumption-records/`, { headers: { authorization: 'Token other' } });
+    const arrow = await fetch(`${app.url}/api/admin/arrow/consumption-records/`, { headers: { authorization: `Token ${other}` } });
     assert.strictEqual((await arrow.json()).engine, 'arrow');
     const [soracomCall, arrowCall] = seen;
     assert.deepStrictEqual(
       { method: soracomCall.method, query: soracomCall.query, body: soracomCall.body, user: soracomCall.user, baseUrl: soracomCall.baseUrl },
-      { method: 'POST', query: { x: '1' }, body: { year: 2025, month: 6 }, user: { is_staff: true, is_authenticated: true }, baseUrl: app.url },
+      { method: 'POST', query: { x: '1' }, body: { year: 2025, month: 6 }, user: { ...soracomCall.user, is_staff: true, is_authenticated: true }, baseUrl: app.url },
     );
-    assert.deepStrictEqual(arrowCall.user, { is_staff: false, is_authenticated: true });
+    assert.equal(soracomCall.user.username, 'demo-admin');
+    assert.deepStrictEqual({ ...arrowCall.user, uuid: null }, { uuid: null, username: 'not-staff', is_staff: false, is_authenticated: true });
   } finally {
     await app.close();
   }

@@ -78,6 +78,10 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Routes for Engine<S, Arrow<A>
         operation.method()
     }
 
+    async fn extension(&self, request: &HttpRequest) -> Option<HttpResponse> {
+        crate::vendors::invoice_items::extension(&self.host, request).await
+    }
+
     /// Runs one operation on its input (query parameters or body, as JSON), as the REST handler and the
     /// per-operation JS methods both do. `url` is the request's own URL, for the Link header of lists.
     async fn run(

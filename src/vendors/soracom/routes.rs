@@ -70,6 +70,10 @@ impl<S: Store, B: SoracomApi, C: Clock, P: Progress> Routes for Engine<S, Soraco
         operation.method()
     }
 
+    async fn extension(&self, request: &HttpRequest) -> Option<HttpResponse> {
+        crate::vendors::invoice_items::extension(&self.host, request).await
+    }
+
     async fn run(
         &self,
         operation: Operation,
