@@ -125,6 +125,7 @@ impl World {
         Ok(Billing {
             items: self.store.typed()?,
             sources: self.store.typed()?,
+            units: self.store.typed()?,
         })
     }
 

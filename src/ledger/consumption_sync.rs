@@ -160,7 +160,10 @@ fn plan_one(
     // difference a second time).
     let unit = Some(record.unit());
     if !known {
-        // Nothing to bill yet, in no currency: the record waits for one.
+        // Nothing to bill yet, in no currency: the record waits for one (it owns its unit all the same).
+        if let Some(unit) = &unit {
+            items.touch(changeset, unit);
+        }
         changeset.put(format!("consumption_record:{natural}"), &record)?;
         return Ok(true);
     }

@@ -25,7 +25,7 @@ use crate::vendors::arrow::{Arrow, ArrowApi, ExportRequest};
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ENGINE: &str = r#"
 /** The tables the engine reads and writes. A store keeps rows by table name and knows no row type. */
-export type TableName = "settings" | "customers" | "projects" | "resources" | "customer_mappings" | "consumption_records" | "billing_syncs" | "invoice_items" | "ledger_sources" | "sync_switches";
+export type TableName = "settings" | "customers" | "projects" | "resources" | "customer_mappings" | "consumption_records" | "billing_syncs" | "invoice_items" | "ledger_sources" | "ledger_units" | "sync_switches";
 /** A scan: rows whose id sorts after `after`, in id order, at most `limit`, matching every `where` entry
  * (equality on a top-level field of the row, or any of the values of an array). */
 export interface ScanQuery { where?: Record<string, unknown>; after?: string | null; limit: number }
@@ -34,7 +34,7 @@ export interface VersionedRow { id: string; version: number; row: string | Recor
 /** What a commit did. */
 export interface ApplyReport { created: number; updated: number; deleted: number; unchanged: number }
 /** One write of a changeset, as a store receives it: the row as JSON text. */
-export interface HostWrite { op: "put" | "create" | "delete"; table: TableName | string; id: string; expect: number; key: string; row?: string }
+export interface HostWrite { op: "put" | "create" | "delete" | "check"; table: TableName | string; id: string; expect: number; key: string; row?: string }
 export interface HostChangeset { operation: string; as_of: string; writes: HostWrite[] }
 /** What resolveCommit says to do: write each row (JSON text) at its version, or remove it. */
 export type CommitEffect = { effect: "write"; table: string; id: string; version: number; row: string } | { effect: "remove"; table: string; id: string };
@@ -104,6 +104,7 @@ export interface StoreTables {
   billing_syncs?: Array<Record<string, unknown>>;
   invoice_items?: Array<Record<string, unknown>>;
   ledger_sources?: Array<Record<string, unknown>>;
+  ledger_units?: Array<Record<string, unknown>>;
   global_sync_enabled?: boolean;
 }
 "#;

@@ -239,7 +239,7 @@ currency: string | null, reconciliation_tolerance: string, invoice_item_prefix: 
 max_export_polls: number, };
 
 // The changeset: everything an operation writes, applied all or nothing.
-export type WriteOp = "put" | "create" | "delete";
+export type WriteOp = "put" | "create" | "delete" | "check";
 /**
  * One write on a named table.
  */

@@ -174,6 +174,7 @@ impl World {
         Billing {
             items: self.rows(),
             sources: self.rows(),
+            units: self.rows(),
         }
     }
 

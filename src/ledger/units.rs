@@ -1,0 +1,108 @@
+//! One version row per unit and month: how a plan's decisions about a unit are serialised.
+//!
+//! A plan decides about a unit (a vendor unit's money in one month: who owns it, what its sources billed,
+//! how its final is split) from every row of the unit it read: its consumption records, its sources' ledger
+//! rows and items. A commit checks the versions of the rows it writes, but a row that appeared since the
+//! plan read (a record the first consumption sync created) has no version the plan could name. So every
+//! plan that reads a unit names the version of the unit's row (`ledger_units`, keyed by the unit) that it
+//! read, and every plan that writes any of the unit's money or records writes that row:
+//!
+//! - a plan that writes the unit **puts** its row over the version read, with the plan's fingerprint (a
+//!   digest of the changeset's other writes): a different plan always writes a different row, so two plans
+//!   that wrote the unit from the same read conflict, and the second is re-planned; committing the same
+//!   changeset twice writes an equal row, a no-op;
+//! - a plan that only read the unit (it decided to write nothing for it, or decided something elsewhere
+//!   from it, as a billing sync's items name the records that bill their licence) **checks** the row.
+//!
+//! So plans on one unit are serialised, and plans on different units never meet. [`seal`] turns what a
+//! plan read and touched into those writes, once the plan is complete.
+
+use std::hash::{Hash, Hasher};
+
+use serde::{Deserialize, Serialize};
+
+use super::{Changeset, UnitKey};
+use crate::error::Result;
+use crate::ids::Uuid;
+use crate::period::Period;
+
+/// The version row of one unit: which plan wrote the unit last.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitRow {
+    pub uuid: Uuid,
+    pub unit: UnitKey,
+    /// The unit's month: plans read the rows of their months before anything else they read.
+    pub period: Period,
+    /// The fingerprint of the last changeset that wrote the unit.
+    pub plan: String,
+    #[serde(skip)]
+    pub version: u64,
+}
+
+crate::stored_row!(UnitRow, "ledger_units");
+
+impl UnitRow {
+    pub fn uuid_for(unit: &UnitKey) -> Uuid {
+        Uuid::derive("ledger_unit", unit.as_str())
+    }
+
+    /// A unit no plan has written yet, as a plan reads it: no row (version 0).
+    pub fn absent(unit: &UnitKey, period: Period) -> UnitRow {
+        UnitRow {
+            uuid: UnitRow::uuid_for(unit),
+            unit: unit.clone(),
+            period,
+            plan: String::new(),
+            version: 0,
+        }
+    }
+}
+
+/// A digest of every write of `changeset` (two 64-bit SipHash digests of its operation, instant and
+/// writes): what tells two plans' rows of a unit apart.
+fn fingerprint(changeset: &Changeset) -> String {
+    let digest = |seed: u8| {
+        let mut h = std::hash::DefaultHasher::new();
+        seed.hash(&mut h);
+        changeset.operation.hash(&mut h);
+        changeset.as_of.hash(&mut h);
+        for w in &changeset.writes {
+            w.op.hash(&mut h);
+            w.table.hash(&mut h);
+            w.id.hash(&mut h);
+            w.expect.hash(&mut h);
+            w.row.as_ref().map(|r| r.as_str()).hash(&mut h);
+        }
+        h.finish()
+    };
+    format!("{:016x}{:016x}", digest(1), digest(2))
+}
+
+/// Completes a plan's read set: every unit in `read` (the unit rows the plan read, [`UnitRow::absent`] for
+/// those with none) that the changeset does not write is checked; every unit it writes gets its row put
+/// over the version read, with the plan's fingerprint.
+pub fn seal(changeset: &mut Changeset, read: &[UnitRow]) -> Result<()> {
+    let touched = changeset.take_units();
+    if touched.is_empty() && changeset.writes_nothing() {
+        // A plan that writes nothing commits nothing: there is nothing to check.
+        return Ok(());
+    }
+    let plan = fingerprint(changeset);
+    for row in read.iter().filter(|r| !touched.contains_key(&r.unit)) {
+        changeset.check(row);
+    }
+    for (unit, version) in touched {
+        let Some(period) = unit.period() else {
+            continue;
+        };
+        let row = UnitRow {
+            uuid: UnitRow::uuid_for(&unit),
+            plan: plan.clone(),
+            unit,
+            period,
+            version,
+        };
+        changeset.put(format!("ledger_unit:{}", row.unit), &row)?;
+    }
+    Ok(())
+}
