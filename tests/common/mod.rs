@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod fake_arrow;
+pub mod interpose;
 
 use std::collections::BTreeMap;
 
