@@ -47,6 +47,8 @@ export interface ConformanceFixtures {
   steps: Array<{ name: string; changeset: HostChangeset; report: ApplyReport; after: TableContents }>;
   stale: { after_step: number; changeset: HostChangeset };
   stale_last: HostChangeset;
+  /** A changeset whose one write is fine but whose read set (a row it checks) moved after `after_step`. */
+  read_set: { after_step: number; changeset: HostChangeset };
   final: TableContents;
   scans: Array<{ table: TableName; query: ScanQuery; ids: string[] }>;
 }
