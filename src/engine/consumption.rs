@@ -81,10 +81,18 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
                 return Err(Error::not_found(format!("resource {uuid}")));
             }
         }
+        // A unit is synced whole: one resource named brings the other active resources of its unit.
+        let unit_of_only = only.and_then(|u| hosts.resource(u)).and_then(V::source_ref);
         let (resources, unbillable): (Vec<Resource>, Vec<Resource>) = hosts
             .resources()
             .filter(|r| V::source_ref(r).is_some() && (history || r.is_active()))
-            .filter(|r| only.is_none_or(|u| &r.uuid == u))
+            .filter(|r| {
+                only.is_none_or(|u| {
+                    &r.uuid == u
+                        || (r.is_active()
+                            && V::source_ref(r).is_some_and(|s| Some(s) == unit_of_only))
+                })
+            })
             .cloned()
             .partition(|r| hosts.customer_uuid_of_resource(&r.uuid).is_some());
         let total = u64::try_from(periods.len()).unwrap_or(u64::MAX);
@@ -108,9 +116,6 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
         let unit_rows = self.unit_rows(Some(periods)).await?;
         let mut filters = Map::new();
         filters.insert("billing_period".into(), json!(periods));
-        if let Some(uuid) = only {
-            filters.insert("resource_uuid".into(), json!(uuid));
-        }
         let records = self.records(filters).await?;
         let keys: Vec<SourceKey> = consumptions
             .iter()
