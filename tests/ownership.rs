@@ -178,3 +178,118 @@ fn a_licence_reference_in_another_case_is_the_same_licence() {
     let records: Vec<ConsumptionRecord> = engine.store.borrow().typed().unwrap();
     assert!(records.iter().any(|r| r.source_ref == "XSP1001"));
 }
+
+const CUSTOMER2: &str = "c0570be2-0000-4000-8000-000000000099";
+const PROJECT2: &str = "9f0ec700-0000-4000-8000-000000000099";
+
+/// What `customer` is billed in all, over every item.
+fn billed_to(engine: &TestEngine, customer: &str) -> Decimal {
+    let items: Vec<InvoiceItem> = engine.store.borrow().typed().unwrap();
+    items
+        .iter()
+        .filter(|i| i.customer_uuid.as_str() == customer)
+        .map(|i| i.total().unwrap().amount)
+        .sum()
+}
+
+/// A second host customer with a project, as the host adds them.
+fn second_customer(engine: &TestEngine) {
+    let mut store = engine.store.borrow_mut();
+    for (table, row) in [
+        ("customers", json!({"uuid": CUSTOMER2, "name": "Fabrikam"})),
+        (
+            "projects",
+            json!({"uuid": PROJECT2, "name": "Fabrikam Azure", "customer_uuid": CUSTOMER2}),
+        ),
+    ] {
+        let id = row["uuid"].as_str().unwrap().to_owned();
+        store.load(table, &id, row).unwrap();
+    }
+}
+
+#[test]
+fn a_resource_moved_to_another_customer_bills_each_customer_their_part() {
+    // Synced for the first customer (100.00 provisional), then the resource moves to another customer's
+    // project before the month is reconciled (final 95.00).
+    let mut a = arrow();
+    a.export.get_mut("2025-01").unwrap().truncate(2);
+    a.consumption.retain(|(l, _), _| *l == license(1));
+    let engine = engine(a);
+    run(&engine, "trigger_consumption_sync", month());
+    assert_eq!(billed_to(&engine, CUSTOMER), cents(10_000));
+    second_customer(&engine);
+    host_edit(&engine, 1, |r| {
+        r.project_uuid = billsync::ids::Uuid::parse(PROJECT2).unwrap()
+    });
+    engine.clock.0.set("2025-02-06T10:00:00Z");
+    run(&engine, "trigger_reconciliation", month());
+    assert_eq!(
+        billed_to(&engine, CUSTOMER),
+        Decimal::ZERO,
+        "the old customer's provisional netted to zero"
+    );
+    assert_eq!(
+        billed_to(&engine, CUSTOMER2),
+        cents(9_500),
+        "the new customer billed the final, not -5.00"
+    );
+    // Exactly once.
+    run(
+        &engine,
+        "trigger_reconciliation",
+        json!({"year": 2025, "month": 1, "force": true}),
+    );
+    assert_eq!(billed_to(&engine, CUSTOMER), Decimal::ZERO);
+    assert_eq!(billed_to(&engine, CUSTOMER2), cents(9_500));
+}
+
+#[test]
+fn a_mapping_re_pointed_bills_each_customer_their_part_of_the_line() {
+    // A statement line billed to the first customer (7.50); the mapping is re-pointed to another customer
+    // and Arrow reprices the line (8.00).
+    let mut a = arrow();
+    a.export.insert(
+        "2025-01".into(),
+        vec![export_row(5, "XSP-LICENCE-ONLY", "7.50", "6.00", "2025-01")],
+    );
+    let engine = engine(a);
+    run(&engine, "trigger_sync", month());
+    assert_eq!(billed_to(&engine, CUSTOMER), cents(750));
+    second_customer(&engine);
+    {
+        let mut store = engine.store.borrow_mut();
+        let mut mapping: billsync::vendors::arrow::settings::CustomerMapping =
+            store.typed_row(MAPPING).unwrap().unwrap();
+        mapping.customer_uuid = billsync::ids::Uuid::parse(CUSTOMER2).unwrap();
+        let mut c = Changeset::new("host", Timestamp::parse("2025-01-25T00:00:00Z").unwrap());
+        c.put("host".into(), &mapping).unwrap();
+        store.apply(&c).unwrap();
+    }
+    let mut repriced = arrow();
+    repriced.export.insert(
+        "2025-01".into(),
+        vec![export_row(5, "XSP-LICENCE-ONLY", "8.00", "6.00", "2025-01")],
+    );
+    let store = engine.store.borrow().clone();
+    let later = billsync::engine::Engine::new(
+        std::cell::RefCell::new(store),
+        billsync::vendors::arrow::Arrow { api: repriced },
+        FixedClock(std::cell::Cell::new("2025-02-07T10:00:00Z")),
+        billsync::period::Zone::UTC,
+        billsync::engine::NoProgress,
+    );
+    run(
+        &later,
+        "reconcile",
+        json!({"year": 2025, "month": 1, "force": true}),
+    );
+    assert_eq!(billed_to(&later, CUSTOMER), Decimal::ZERO, "not 7.50");
+    assert_eq!(billed_to(&later, CUSTOMER2), cents(800), "not 0.50");
+    run(
+        &later,
+        "reconcile",
+        json!({"year": 2025, "month": 1, "force": true}),
+    );
+    assert_eq!(billed_to(&later, CUSTOMER), Decimal::ZERO);
+    assert_eq!(billed_to(&later, CUSTOMER2), cents(800));
+}

@@ -129,6 +129,44 @@ impl<'a> BilledItems<'a> {
             .map(|i| &i.customer_uuid)
     }
 
+    /// The customers whose invoices bill `source_key`, in the order of their first item.
+    pub fn customers_of(&self, source_key: &SourceKey) -> Vec<&'a Uuid> {
+        let mut customers: Vec<&'a Uuid> = Vec::new();
+        for item in self
+            .by_source
+            .get(source_key)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            if !customers.contains(&&item.customer_uuid) {
+                customers.push(&item.customer_uuid);
+            }
+        }
+        customers
+    }
+
+    /// What the items of `source_key` bill `customer`, in `currency`.
+    pub fn billed_to(
+        &self,
+        source_key: &SourceKey,
+        customer: &Uuid,
+        currency: Currency,
+    ) -> Result<Billed> {
+        let items = self
+            .by_source
+            .get(source_key)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        billed_for(
+            source_key,
+            currency,
+            items
+                .iter()
+                .copied()
+                .filter(|i| &i.customer_uuid == customer),
+        )
+    }
+
     /// The currency the items of `source_key` bill in (the first item's).
     pub fn currency_of(&self, source_key: &SourceKey) -> Option<Currency> {
         self.by_source
