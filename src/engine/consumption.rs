@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use super::{Clock, Engine, Progress, Store, Vendor};
+use super::{Clock, Engine, HostReads, Progress, Store, Vendor};
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
 use crate::ledger::units::seal;
@@ -170,6 +170,7 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
             out.push((period, counters));
         }
         seal(&mut changeset, &billing.units)?;
+        HostReads::of_resources(&hosts, resources.iter().map(|r| &r.uuid)).check(&mut changeset);
         Ok(PlannedSync {
             changeset,
             periods: out,
@@ -213,6 +214,8 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
             &ctx, period, force, &records, &owners, &finals, &billing,
         )?;
         seal(&mut changeset, &billing.units)?;
+        HostReads::of_resources(&hosts, records.iter().map(|r| &r.resource_uuid))
+            .check(&mut changeset);
         self.report(label, total, total, "reconciled");
         Ok(Some(PlannedReconciliation {
             changeset,

@@ -19,6 +19,7 @@ pub use vendor::{Preliminary, Vendor};
 use serde_json::{json, Map, Value};
 
 use crate::error::{Error, Result};
+use crate::ids::Uuid;
 use crate::ledger::changeset::Changeset;
 use crate::ledger::PlanContext;
 use crate::ledger::{
@@ -82,6 +83,50 @@ impl UnitVersions {
         match self.0.get(unit) {
             Some(row) => Some(row.clone()),
             None => unit.period().map(|p| UnitRow::absent(unit, p)),
+        }
+    }
+}
+
+/// Host rows a plan decided from (who owns a resource's records, who pays for them), each at the version
+/// read (0: absent): checked at commit, so a host edit while the plan ran refuses it and it re-plans.
+#[derive(Debug, Clone, Default)]
+pub struct HostReads(Vec<(&'static str, String, u64)>);
+
+impl HostReads {
+    /// Each resource (0 when deleted) and its project.
+    pub fn of_resources<'a>(
+        hosts: &Hosts,
+        resources: impl IntoIterator<Item = &'a Uuid>,
+    ) -> HostReads {
+        let mut reads = HostReads::default();
+        for uuid in resources {
+            match hosts.resource(uuid) {
+                Some(r) => {
+                    reads.add(r);
+                    match hosts.project(&r.project_uuid) {
+                        Some(p) => reads.add(p),
+                        None => reads
+                            .0
+                            .push((Project::TABLE, r.project_uuid.to_string(), 0)),
+                    }
+                }
+                None => reads.0.push((Resource::TABLE, uuid.to_string(), 0)),
+            }
+        }
+        reads
+    }
+
+    pub fn add<R: Row>(&mut self, row: &R) {
+        self.0.push((R::TABLE, row.id().to_owned(), row.version()));
+    }
+
+    /// Adds the reads to `changeset`'s read set (a changeset that writes nothing stays so).
+    pub fn check(&self, changeset: &mut Changeset) {
+        if changeset.writes_nothing() {
+            return;
+        }
+        for (table, id, version) in &self.0 {
+            changeset.check_row(table, id, *version);
         }
     }
 }

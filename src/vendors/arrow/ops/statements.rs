@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use crate::engine::{outcome, page_of, Clock, Engine, Progress, Store};
+use crate::engine::{outcome, page_of, Clock, Engine, HostReads, Progress, Store};
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
 use crate::ledger::changeset::Changeset;
@@ -33,6 +33,7 @@ struct StatementInputs {
     ownership: Ownership,
     billing: Billing,
     statement_states: BTreeMap<String, ArrowState>,
+    host_reads: HostReads,
 }
 
 impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
@@ -75,6 +76,11 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
             hosts.resource(uuid).is_some_and(Resource::is_live)
                 && hosts.customer_uuid_of_resource(uuid).is_some()
         });
+        let mut host_reads =
+            HostReads::of_resources(&hosts, records.iter().map(|r| &r.resource_uuid));
+        for mapping in &mappings {
+            host_reads.add(mapping);
+        }
         let by_mapping: BTreeMap<&Uuid, &str> = mappings
             .iter()
             .map(|m| (&m.uuid, m.arrow_reference.as_str()))
@@ -108,6 +114,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
             ownership,
             billing,
             statement_states,
+            host_reads,
         })
     }
 
@@ -191,6 +198,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
             };
             let (mut changeset, counters) = plan(&ctx, &inputs, &ledger)?;
             seal(&mut changeset, &inputs.billing.units)?;
+            inputs.host_reads.check(&mut changeset);
             let report = self.commit(&changeset, dry_run).await?;
             Ok(outcome(counters, &changeset, dry_run, report))
         })
