@@ -10,7 +10,9 @@
 //! - a write whose effect is already there (an equal row, an existing create, a missing delete) is a no-op
 //!   whatever the row's version, so applying a changeset twice leaves the store as applying it once;
 //! - any other write whose row is not at the version the plan read is a conflict: nothing is applied, and
-//!   the engine re-reads and re-plans.
+//!   the engine re-reads and re-plans;
+//! - a `check` writes nothing: it names a row the plan read and decided from (its read set), refused as a
+//!   conflict when the row moved ([`crate::ledger::units`]).
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};

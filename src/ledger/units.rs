@@ -106,3 +106,64 @@ pub fn seal(changeset: &mut Changeset, read: &[UnitRow]) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::{Row, SourceKey, WriteOp};
+    use crate::store::MemoryStore;
+    use crate::timestamp::Timestamp;
+
+    fn unit() -> UnitKey {
+        SourceKey::unit(Period::parse("2025-01").unwrap(), "XSP1")
+    }
+
+    fn plan(operation: &str, touch: bool, read: &[UnitRow]) -> Changeset {
+        let mut c = Changeset::new(operation, Timestamp::parse("2025-02-01T00:00:00Z").unwrap());
+        let version = read.first().map_or(0, |r| r.version);
+        if touch {
+            c.touch_unit(unit(), version);
+        }
+        // Some other write of the plan, so that it commits.
+        let mut row = UnitRow::absent(
+            &SourceKey::unit(Period::parse("2025-02").unwrap(), operation),
+            Period::parse("2025-02").unwrap(),
+        );
+        row.plan = operation.to_owned();
+        c.put(format!("other:{operation}"), &row).unwrap();
+        seal(&mut c, read).unwrap();
+        c
+    }
+
+    #[test]
+    fn plans_that_write_one_unit_from_the_same_read_conflict_and_a_re_commit_is_a_no_op() {
+        let mut store = MemoryStore::default();
+        let read = vec![UnitRow::absent(&unit(), Period::parse("2025-01").unwrap())];
+        let first = plan("a", true, &read);
+        let second = plan("b", true, &read);
+        store.apply(&first).unwrap();
+        assert_eq!(store.apply(&second).unwrap_err().code(), "conflict");
+        let again = store.apply(&first).unwrap();
+        assert_eq!(again.created + again.updated + again.deleted, 0);
+    }
+
+    #[test]
+    fn a_plan_that_only_read_a_unit_checks_it() {
+        let mut store = MemoryStore::default();
+        let read = vec![UnitRow::absent(&unit(), Period::parse("2025-01").unwrap())];
+        let reader = plan("reader", false, &read);
+        assert!(reader
+            .writes
+            .iter()
+            .any(|w| w.op == WriteOp::Check && w.table == UnitRow::TABLE && w.expect == 0));
+        // A writer of the unit commits first: the reader's read moved.
+        store.apply(&plan("writer", true, &read)).unwrap();
+        let before = store.clone();
+        assert_eq!(store.apply(&reader).unwrap_err().code(), "conflict");
+        assert_eq!(store, before);
+        // Two readers do not meet.
+        let mut fresh = MemoryStore::default();
+        fresh.apply(&plan("r1", false, &read)).unwrap();
+        fresh.apply(&plan("r2", false, &read)).unwrap();
+    }
+}

@@ -49,7 +49,8 @@ pub struct ApplyReport {
     pub created: u64,
     pub updated: u64,
     pub deleted: u64,
-    /// Writes that found their effect already there (a re-applied put or create, a delete of a missing row).
+    /// Writes that found their effect already there (a re-applied put or create, a delete of a missing row),
+    /// and checks that passed.
     pub unchanged: u64,
 }
 
