@@ -115,7 +115,7 @@ mod tests {
     use crate::timestamp::Timestamp;
 
     fn unit() -> UnitKey {
-        SourceKey::unit(Period::parse("2025-01").unwrap(), "XSP1")
+        SourceKey::unit(Period::parse("2025-01").unwrap(), "U1")
     }
 
     fn plan(operation: &str, touch: bool, read: &[UnitRow]) -> Changeset {
