@@ -29,7 +29,7 @@ FUZZ_SECONDS ?= 600
 
 .PHONY: setup setup-rust setup-fuzz setup-node setup-chromium build wasm lint test test-native test-wasm \
         test-js test-types types test-browser test-examples test-package run bench size \
-        fuzz fuzz-smoke fuzz-run clean setup-postgres test-pg
+        fuzz fuzz-smoke fuzz-run fuzz-serial clean setup-postgres test-pg
 
 ## setup: everything a fresh machine lacks
 setup: setup-rust setup-fuzz setup-node
@@ -137,8 +137,13 @@ fuzz-smoke: setup-fuzz
 	@$(MAKE) --no-print-directory fuzz-run FUZZ_RUN_SECONDS=$(FUZZ_SMOKE_SECONDS)
 
 ## fuzz: long runs of every target (FUZZ_SECONDS each), on the same terms
-fuzz: setup-fuzz
+fuzz: setup-fuzz fuzz-serial
 	@$(MAKE) --no-print-directory fuzz-run FUZZ_RUN_SECONDS=$(FUZZ_SECONDS)
+
+## fuzz-serial: the serialisability property over many more schedules (BILLSYNC_SCHEDULES, 100,000)
+BILLSYNC_SCHEDULES ?= 100000
+fuzz-serial:
+	BILLSYNC_SCHEDULES=$(BILLSYNC_SCHEDULES) cargo test --profile bench-native --test serializable
 
 fuzz-run:
 	$(FUZZ) build --sanitizer none

@@ -7,6 +7,8 @@
 //   top-level field; an array means any of; null matches null or absent);
 // - commit(changeset) applies it all or nothing, by the one rule `resolveCommit` (exported by the package)
 //   run inside the store's transaction, and throws its `conflict` error when a row moved since its plan read.
+//   A write may be a `check` (no row, no effect): the store fetches what it holds for its row as for any
+//   other write, and resolveCommit refuses the changeset when that row moved (the plan's read set).
 //
 // What is checked against (the changesets, the reports, the tables they leave, the scans' answers) comes from
 // the engine itself: `conformanceFixtures()` runs the real planners on a small world and applies their
@@ -119,6 +121,13 @@ check('commit: a changeset planned before another commit is refused with a confl
   const before = await contents(store, Object.keys(f.final));
   await refusesAsConflict(() => store.commit(copy(f.stale.changeset)), 'a stale consumption sync');
   assert.deepStrictEqual(await contents(store, Object.keys(f.final)), before, 'the store is exactly as before');
+});
+
+check("commit: a changeset whose read set moved (a row it only checks) is refused, changing nothing", async (store, f) => {
+  for (const step of f.steps.slice(0, f.read_set.after_step + 1)) await store.commit(copy(step.changeset));
+  const before = await contents(store, Object.keys(f.final));
+  await refusesAsConflict(() => store.commit(copy(f.read_set.changeset)), 'a plan that read a unit before the re-sync wrote it');
+  assert.deepStrictEqual(await contents(store, Object.keys(f.final)), before, 'the store is exactly as before (its one write was not applied)');
 });
 
 check('atomicity: a changeset whose last write is stale leaves nothing behind', async (store, f) => {

@@ -24,7 +24,7 @@ export interface ScanQuery {
 
 /** One write as a store's commit receives it: the row as JSON text. */
 export interface HostWrite {
-  op: "put" | "create" | "delete";
+  op: "put" | "create" | "delete" | "check";
   table: string;
   id: string;
   /** The version of the row the plan read; 0 when it read none (the row must not exist). */

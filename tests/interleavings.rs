@@ -21,22 +21,50 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
 /// The memory store, shared; while `hold` is set, a commit is kept (not applied) for the test to apply later.
+/// The test can interpose between reads: `before_read(k, f)` runs `f` (another engine's whole operation)
+/// just before this store's k-th call from now (a read, or the commit after the last read).
 struct HoldingStore {
     inner: Rc<RefCell<MemoryStore>>,
     hold: Cell<bool>,
     held: RefCell<Option<Changeset>>,
+    reads: Cell<usize>,
+    interposed: RefCell<Option<(usize, Interposed)>>,
+}
+
+/// What runs between two of a plan's reads: another engine's whole operation.
+type Interposed = Box<dyn FnOnce()>;
+
+impl HoldingStore {
+    fn before_read(&self, k: usize, f: impl FnOnce() + 'static) {
+        *self.interposed.borrow_mut() = Some((self.reads.get() + k, Box::new(f)));
+    }
+
+    fn read(&self) {
+        let n = self.reads.get();
+        self.reads.set(n + 1);
+        let due = matches!(&*self.interposed.borrow(), Some((at, _)) if *at == n);
+        if due {
+            if let Some((_, f)) = self.interposed.borrow_mut().take() {
+                f();
+            }
+        }
+    }
 }
 
 impl Store for HoldingStore {
     async fn get(&self, table: &str, id: &str) -> Result<Option<StoredRow>> {
+        self.read();
         self.inner.as_ref().get(table, id).await
     }
 
     async fn scan(&self, table: &str, query: &ScanQuery) -> Result<Vec<StoredRow>> {
+        self.read();
         self.inner.as_ref().scan(table, query).await
     }
 
     async fn commit(&self, changeset: &Changeset) -> Result<ApplyReport> {
+        // Another commit can come between the last read and this one too.
+        self.read();
         if self.hold.get() {
             *self.held.borrow_mut() = Some(changeset.clone());
             return Ok(ApplyReport::default());
@@ -114,6 +142,8 @@ fn engine_on(store: &Rc<RefCell<MemoryStore>>, arrow: FakeArrow, now: &'static s
             inner: Rc::clone(store),
             hold: Cell::new(false),
             held: RefCell::new(None),
+            reads: Cell::new(0),
+            interposed: RefCell::new(None),
         },
         Arrow { api: arrow },
         FixedClock(Cell::new(now)),
@@ -165,12 +195,13 @@ fn assert_conserved(store: &MemoryStore, what: &str) {
     }
 }
 
-/// The month closed (a forced consumption reconciliation and a forced statement reconciliation, later):
+/// The month closed (a sync, a forced consumption reconciliation and a forced statement reconciliation, later):
 /// for every licence of the export, what the customer is billed over all its sources (its records, its
 /// statement lines, records cleaned up since) is Arrow's final for it, exactly once.
 fn assert_licences_close(store: &Rc<RefCell<MemoryStore>>, what: &str) {
     let closing = engine_on(store, moved_arrow(), "2025-03-01T10:00:00Z");
     for (action, body) in [
+        ("trigger_sync", json!({"year": 2025, "month": 1})),
         (
             "trigger_reconciliation",
             json!({"year": 2025, "month": 1, "force": true}),
@@ -335,4 +366,110 @@ fn an_operation_that_keeps_meeting_conflicts_gives_up_with_a_409_and_commits_not
         billsync::engine::MAX_ATTEMPTS
     );
     assert_eq!(*store.borrow(), before);
+}
+
+/// The store's rows, table by table, without the units' version rows (whose content names the plan that
+/// wrote them last): what two serial orders are compared on.
+fn state(store: &Rc<RefCell<MemoryStore>>) -> Value {
+    let mut tables = store.borrow().to_tables();
+    if let Some(t) = tables.as_object_mut() {
+        t.remove("ledger_units");
+    }
+    tables
+}
+
+/// The month before any operation: the host's data only.
+fn empty() -> Rc<RefCell<MemoryStore>> {
+    Rc::new(RefCell::new(initial_store()))
+}
+
+/// `first` then `second`, each run alone from the state `start` makes.
+fn serially(start: fn() -> Rc<RefCell<MemoryStore>>, first: &str, second: &str) -> Value {
+    let store = start();
+    run(
+        &engine_on(&store, moved_arrow(), "2025-02-03T10:00:00Z"),
+        first,
+    );
+    run(
+        &engine_on(&store, moved_arrow(), "2025-02-03T10:00:00Z"),
+        second,
+    );
+    state(&store)
+}
+
+#[test]
+fn a_plan_that_reads_part_of_the_world_before_another_commits_ends_as_a_serial_order() {
+    // Plan A reads part of the world, B runs and commits, A reads the rest and commits: for every pair and
+    // every read of A that B can come before, the store ends as B then A, or as A then B.
+    let mut refused = 0;
+    let mut orderings = 0;
+    for (start, from) in [
+        (empty as fn() -> Rc<RefCell<MemoryStore>>, "empty"),
+        (base, "synced"),
+    ] {
+        for a in OPERATIONS {
+            // How many reads A makes alone, its commit included.
+            let counting = start();
+            let alone = engine_on(&counting, moved_arrow(), "2025-02-03T10:00:00Z");
+            run(&alone, a);
+            let reads = alone.store.reads.get();
+            for b in OPERATIONS {
+                let (ab, ba) = (serially(start, a, b), serially(start, b, a));
+                for k in 0..reads {
+                    let what = format!(
+                        "from {from}: {a} reads {k} times, {b} commits, {a} reads the rest"
+                    );
+                    let store = start();
+                    let engine_a = engine_on(&store, moved_arrow(), "2025-02-03T10:00:00Z");
+                    let engine_b =
+                        Rc::new(engine_on(&store, moved_arrow(), "2025-02-03T10:00:00Z"));
+                    engine_a.store.before_read(k, move || run(&engine_b, b));
+                    let before = engine_a.store.reads.get();
+                    run(&engine_a, a);
+                    // A re-read (re-planned) when more reads than alone were made.
+                    if engine_a.store.reads.get() - before > reads {
+                        refused += 1;
+                    }
+                    let now = state(&store);
+                    assert!(
+                        now == ba || now == ab,
+                        "{what}: the store ends in no serial order of the two: {}",
+                        differences(&now, &ba)
+                    );
+                    assert_conserved(&store.borrow(), &what);
+                    assert_licences_close(&store, &what);
+                    orderings += 1;
+                }
+            }
+        }
+    }
+    assert!(orderings > 800, "{orderings} orderings");
+    eprintln!("{orderings} orderings, {refused} re-planned");
+    assert!(
+        refused >= 20,
+        "only {refused} plans were refused and re-planned"
+    );
+}
+
+/// Which rows differ between two states, for a failure's message.
+fn differences(a: &Value, b: &Value) -> String {
+    let mut out = Vec::new();
+    for (table, rows) in a.as_object().unwrap() {
+        let other = b
+            .get(table)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for row in rows.as_array().unwrap() {
+            if !other.contains(row) {
+                out.push(format!("{table}: {row}"));
+            }
+        }
+        for row in &other {
+            if !rows.as_array().unwrap().contains(row) {
+                out.push(format!("{table} (serially): {row}"));
+            }
+        }
+    }
+    out.join("\n")
 }

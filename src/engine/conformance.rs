@@ -10,10 +10,11 @@ use super::tables::check_row;
 use super::ScanQuery;
 use crate::error::Result;
 use crate::ids::Uuid;
+use crate::ledger::units::seal;
 use crate::ledger::{
     plan_consumption_reconciliation, plan_consumption_sync, Billing, Changeset, ConsumptionRecord,
     Customer, Ownership, PlanContext, PriceSource, Project, RecordOwner, Resource,
-    ResourceConsumption,
+    ResourceConsumption, Row, UnitRow,
 };
 use crate::money::Currency;
 use crate::period::{Period, Zone};
@@ -125,6 +126,7 @@ impl World {
         Ok(Billing {
             items: self.store.typed()?,
             sources: self.store.typed()?,
+            units: self.store.typed()?,
         })
     }
 
@@ -147,7 +149,9 @@ impl World {
             .collect();
         let records: Vec<ConsumptionRecord> = self.store.typed()?;
         let ctx = self.ctx("trigger_consumption_sync", at)?;
-        Ok(plan_consumption_sync(&ctx, period, &consumptions, &records, &self.billing()?)?.0)
+        let billing = self.billing()?;
+        let changeset = plan_consumption_sync(&ctx, period, &consumptions, &records, &billing)?.0;
+        sealed(changeset, &billing)
     }
 
     fn reconciliation(&self, period: Period, lines: &[BilledLine], at: &str) -> Result<Changeset> {
@@ -168,16 +172,12 @@ impl World {
             .collect();
         let finals: Vec<_> = lines.iter().map(BilledLine::final_figure).collect();
         let ctx = self.ctx("trigger_reconciliation", at)?;
-        Ok(plan_consumption_reconciliation(
-            &ctx,
-            period,
-            false,
-            &records,
-            &owners,
-            &finals,
-            &self.billing()?,
+        let billing = self.billing()?;
+        let changeset = plan_consumption_reconciliation(
+            &ctx, period, false, &records, &owners, &finals, &billing,
         )?
-        .0)
+        .0;
+        sealed(changeset, &billing)
     }
 
     fn statements(&self, period: Period, lines: &[BilledLine], at: &str) -> Result<Changeset> {
@@ -228,8 +228,14 @@ impl World {
             ownership: &ownership,
             billing: &billing,
         };
-        plan(&ctx, &mappings, &syncs, &ledger)
+        sealed(plan(&ctx, &mappings, &syncs, &ledger)?, &billing)
     }
+}
+
+/// A plan's changeset with its read set: the rows of the units it read and wrote.
+fn sealed(mut changeset: Changeset, billing: &Billing) -> Result<Changeset> {
+    seal(&mut changeset, &billing.units)?;
+    Ok(changeset)
 }
 
 fn line(period: Period, reference: &str, license: &str, cents: i64) -> BilledLine {
@@ -295,19 +301,11 @@ pub fn conformance_fixtures() -> Result<Value> {
     }
     let again =
         world.consumption_sync(period, &[10_500, 10_100, 10_200], "2025-01-25T10:00:00Z")?;
-    plans.push((
-        "a re-sync: records and items rewritten, one source row moved",
-        again,
-    ));
+    let report = world.store.apply(&again)?;
+    steps.push(json!({ "name": "a re-sync: records and items rewritten, one source row moved", "changeset": again.to_host_json(), "report": report, "after": contents(&world.store) }));
     let statements = world.statements(period, &export, "2025-02-02T10:00:00Z")?;
-    plans.push((
-        "trigger_sync: a billing sync and a statement line item, created once",
-        statements,
-    ));
-    for (name, changeset) in plans.drain(..) {
-        let report = world.store.apply(&changeset)?;
-        steps.push(json!({ "name": name, "changeset": changeset.to_host_json(), "report": report, "after": contents(&world.store) }));
-    }
+    let report = world.store.apply(&statements)?;
+    steps.push(json!({ "name": "trigger_sync: a billing sync and a statement line item, created once", "changeset": statements.to_host_json(), "report": report, "after": contents(&world.store) }));
     let reconciliation = world.reconciliation(period, &export, "2025-02-03T10:00:00Z")?;
     let report = world.store.apply(&reconciliation)?;
     steps.push(json!({ "name": "reconciliation: compensations created, records and source rows updated", "changeset": reconciliation.to_host_json(), "report": report, "after": contents(&world.store) }));
@@ -342,6 +340,23 @@ pub fn conformance_fixtures() -> Result<Value> {
     record.raw_data = json!({ "note": "stale" });
     record.version = record.version.saturating_sub(1);
     stale_last.put("consumption_record:stale".into(), &record)?;
+
+    // A changeset whose one write is fine but whose read set moved: it read a unit's row before the
+    // re-sync (step 1) wrote it.
+    let mut read_set = Changeset::new("read_set", Timestamp::parse("2025-02-06T09:00:00Z")?);
+    let mut renamed: Customer = world
+        .store
+        .typed_row(world.customer.as_str())?
+        .ok_or_else(|| crate::error::Error::not_found("fixture customer"))?;
+    renamed.name = "Contoso Group".into();
+    read_set.put("customer:rename".into(), &renamed)?;
+    let unit: UnitRow = world
+        .store
+        .typed::<UnitRow>()?
+        .into_iter()
+        .find(|u| u.version > 1)
+        .ok_or_else(|| crate::error::Error::not_found("fixture unit row moved by the re-sync"))?;
+    read_set.check_row(UnitRow::TABLE, unit.uuid.as_str(), 1);
 
     let scans = [
         ("consumption_records", ScanQuery::new(2)),
@@ -400,6 +415,7 @@ pub fn conformance_fixtures() -> Result<Value> {
         "steps": steps,
         "stale": { "after_step": 0, "changeset": stale.to_host_json() },
         "stale_last": stale_last.to_host_json(),
+        "read_set": { "after_step": 1, "changeset": read_set.to_host_json() },
         "final": contents(&world.store),
         "scans": scans,
     }))
@@ -414,10 +430,10 @@ mod tests {
         let fixtures = conformance_fixtures().unwrap();
         let steps = fixtures["steps"].as_array().unwrap();
         assert_eq!(steps.len(), 6);
-        // The re-sync rewrites the records and items (their sync time moved), but of the source rows only
-        // the one whose billed money changed.
+        // The re-sync rewrites the records and items (their sync time moved) and its three units' rows,
+        // but of the source rows only the one whose billed money changed.
         let resync = &steps[1]["report"];
-        assert_eq!(resync["updated"], 7, "{resync}");
+        assert_eq!(resync["updated"], 10, "{resync}");
         assert_eq!(resync["unchanged"], 2, "{resync}");
         // The stale changeset really is stale after the first step.
         let mut store = MemoryStore::from_tables(&fixtures["initial"], check_row).unwrap();
@@ -438,5 +454,14 @@ mod tests {
         // Idempotent: the first step again changes nothing.
         let again = store.apply(&parse(&steps[0]["changeset"])).unwrap();
         assert_eq!(again.created + again.updated + again.deleted, 0);
+        // A changeset whose read set moved is refused, whatever its writes.
+        let mut store = MemoryStore::from_tables(&fixtures["initial"], check_row).unwrap();
+        for step in &steps[..2] {
+            store.apply(&parse(&step["changeset"])).unwrap();
+        }
+        let before = store.clone();
+        let read_set = parse(&fixtures["read_set"]["changeset"]);
+        assert_eq!(store.apply(&read_set).unwrap_err().code(), "conflict");
+        assert_eq!(store, before);
     }
 }

@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use super::{Clock, Engine, Progress, Store, Vendor};
+use super::{Clock, Engine, HostReads, Progress, Store, Vendor};
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
+use crate::ledger::units::seal;
 use crate::ledger::{
     plan_consumption_reconciliation, plan_consumption_sync, Changeset, ConsumptionRecord,
     ConsumptionSyncCounters, Hosts, ReconciliationCounters, RecordOutcome, RecordOwner, Resource,
@@ -80,10 +81,18 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
                 return Err(Error::not_found(format!("resource {uuid}")));
             }
         }
+        // A unit is synced whole: one resource named brings the other active resources of its unit.
+        let unit_of_only = only.and_then(|u| hosts.resource(u)).and_then(V::source_ref);
         let (resources, unbillable): (Vec<Resource>, Vec<Resource>) = hosts
             .resources()
             .filter(|r| V::source_ref(r).is_some() && (history || r.is_active()))
-            .filter(|r| only.is_none_or(|u| &r.uuid == u))
+            .filter(|r| {
+                only.is_none_or(|u| {
+                    &r.uuid == u
+                        || (r.is_active()
+                            && V::source_ref(r).is_some_and(|s| Some(s) == unit_of_only))
+                })
+            })
             .cloned()
             .partition(|r| hosts.customer_uuid_of_resource(&r.uuid).is_some());
         let total = u64::try_from(periods.len()).unwrap_or(u64::MAX);
@@ -103,11 +112,10 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
             consumptions.push((*period, preliminary));
         }
 
+        // The units' version rows first, then everything the plan decides from.
+        let unit_rows = self.unit_rows(Some(periods)).await?;
         let mut filters = Map::new();
         filters.insert("billing_period".into(), json!(periods));
-        if let Some(uuid) = only {
-            filters.insert("resource_uuid".into(), json!(uuid));
-        }
         let records = self.records(filters).await?;
         let keys: Vec<SourceKey> = consumptions
             .iter()
@@ -117,7 +125,15 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
                     .map(|f| SourceKey::of_record(f.resource_uuid.as_str(), *period, &f.source_ref))
             })
             .collect();
-        let billing = self.billing_for(&keys).await?;
+        let units: Vec<UnitKey> = consumptions
+            .iter()
+            .flat_map(|(period, figures)| {
+                figures
+                    .iter()
+                    .map(|f| SourceKey::unit(*period, &f.source_ref))
+            })
+            .collect();
+        let billing = self.billing_for_units(&units, keys, &unit_rows).await?;
 
         let mut changeset = Changeset::new(operation, ctx.as_of);
         let mut out = Vec::new();
@@ -153,6 +169,8 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
             changeset.extend(planned);
             out.push((period, counters));
         }
+        seal(&mut changeset, &billing.units)?;
+        HostReads::of_resources(&hosts, resources.iter().map(|r| &r.uuid)).check(&mut changeset);
         Ok(PlannedSync {
             changeset,
             periods: out,
@@ -173,19 +191,31 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
         let Some(finals) = self.vendor.finals(settings, period, &report).await? else {
             return Ok(None);
         };
+        // The units' version rows first, then everything the plan decides from.
+        let unit_rows = self.unit_rows(Some(&[period])).await?;
         let mut filters = Map::new();
         filters.insert("billing_period".into(), json!(period));
         let records = self.records(filters).await?;
         let hosts = self.hosts().await?;
         let owners = Self::owners(&hosts, &records);
         let keys: Vec<SourceKey> = records.iter().map(|r| r.key().natural_key()).collect();
-        let units: Vec<UnitKey> = records.iter().map(ConsumptionRecord::unit).collect();
-        let billing = self.billing_for_units(&units, keys).await?;
+        // The units of the vendor's finals too: a record created for one of them since is a conflict.
+        let mut units: Vec<UnitKey> = records.iter().map(ConsumptionRecord::unit).collect();
+        units.extend(
+            finals
+                .iter()
+                .filter(|f| f.is_for(period))
+                .map(|f| SourceKey::unit(period, &f.source_ref)),
+        );
+        let billing = self.billing_for_units(&units, keys, &unit_rows).await?;
         let total = u64::try_from(records.len()).unwrap_or(u64::MAX);
         self.report(label, 0, total, "reconciling records");
-        let (changeset, counters, outcomes) = plan_consumption_reconciliation(
+        let (mut changeset, counters, outcomes) = plan_consumption_reconciliation(
             &ctx, period, force, &records, &owners, &finals, &billing,
         )?;
+        seal(&mut changeset, &billing.units)?;
+        HostReads::of_resources(&hosts, records.iter().map(|r| &r.resource_uuid))
+            .check(&mut changeset);
         self.report(label, total, total, "reconciled");
         Ok(Some(PlannedReconciliation {
             changeset,

@@ -19,10 +19,12 @@ pub use vendor::{Preliminary, Vendor};
 use serde_json::{json, Map, Value};
 
 use crate::error::{Error, Result};
+use crate::ids::Uuid;
 use crate::ledger::changeset::Changeset;
 use crate::ledger::PlanContext;
 use crate::ledger::{
     Billing, Customer, Hosts, InvoiceItem, Project, Resource, Row, SourceKey, SourceRow, UnitKey,
+    UnitRow,
 };
 use crate::period::{Period, Zone};
 use crate::store::{ApplyReport, GLOBAL_SWITCH};
@@ -69,6 +71,64 @@ pub(crate) fn typed<T: Row>(stored: StoredRow) -> Result<T> {
     let mut row: T = serde_json::from_value(stored.row).map_err(|e| row_error(T::TABLE, e))?;
     row.set_version(stored.version);
     Ok(row)
+}
+
+/// The version rows of the units of some months, as a plan read them first.
+#[derive(Debug, Clone, Default)]
+pub struct UnitVersions(std::collections::BTreeMap<UnitKey, UnitRow>);
+
+impl UnitVersions {
+    /// The row of `unit` as read ([`UnitRow::absent`] if it had none); None for a key with no month.
+    pub fn row(&self, unit: &UnitKey) -> Option<UnitRow> {
+        match self.0.get(unit) {
+            Some(row) => Some(row.clone()),
+            None => unit.period().map(|p| UnitRow::absent(unit, p)),
+        }
+    }
+}
+
+/// Host rows a plan decided from (who owns a resource's records, who pays for them), each at the version
+/// read (0: absent): checked at commit, so a host edit while the plan ran refuses it and it re-plans.
+#[derive(Debug, Clone, Default)]
+pub struct HostReads(Vec<(&'static str, String, u64)>);
+
+impl HostReads {
+    /// Each resource (0 when deleted) and its project.
+    pub fn of_resources<'a>(
+        hosts: &Hosts,
+        resources: impl IntoIterator<Item = &'a Uuid>,
+    ) -> HostReads {
+        let mut reads = HostReads::default();
+        for uuid in resources {
+            match hosts.resource(uuid) {
+                Some(r) => {
+                    reads.add(r);
+                    match hosts.project(&r.project_uuid) {
+                        Some(p) => reads.add(p),
+                        None => reads
+                            .0
+                            .push((Project::TABLE, r.project_uuid.to_string(), 0)),
+                    }
+                }
+                None => reads.0.push((Resource::TABLE, uuid.to_string(), 0)),
+            }
+        }
+        reads
+    }
+
+    pub fn add<R: Row>(&mut self, row: &R) {
+        self.0.push((R::TABLE, row.id().to_owned(), row.version()));
+    }
+
+    /// Adds the reads to `changeset`'s read set (a changeset that writes nothing stays so).
+    pub fn check(&self, changeset: &mut Changeset) {
+        if changeset.writes_nothing() {
+            return;
+        }
+        for (table, id, version) in &self.0 {
+            changeset.check_row(table, id, *version);
+        }
+    }
 }
 
 /// How often an operation re-reads and re-plans after its commit met a conflict, before it gives up.
@@ -239,12 +299,28 @@ impl<S: Store, C: Clock, P: Progress> Host<S, C, P> {
         Ok(billing)
     }
 
+    /// The version rows of every unit of these months (all units when None), by unit. A plan reads them
+    /// before anything else it reads from the store ([`crate::ledger::units`]): a write after this read
+    /// moves a row the plan names, so its commit is refused.
+    pub(crate) async fn unit_rows(&self, periods: Option<&[Period]>) -> Result<UnitVersions> {
+        let mut filters = Map::new();
+        if let Some(periods) = periods {
+            filters.insert("period".into(), json!(periods));
+        }
+        let rows: Vec<UnitRow> = self.scan_all(filters).await?;
+        Ok(UnitVersions(
+            rows.into_iter().map(|r| (r.unit.clone(), r)).collect(),
+        ))
+    }
+
     /// What the ledger has billed for these sources and for every source of these units (a unit's records,
-    /// the document lines that name it, and sources whose record was cleaned up).
+    /// the document lines that name it, and sources whose record was cleaned up), with the version rows of
+    /// the units as `read` holds them: the plan's read set.
     pub(crate) async fn billing_for_units(
         &self,
         units: &[UnitKey],
         mut source_keys: Vec<SourceKey>,
+        read: &UnitVersions,
     ) -> Result<Billing> {
         let mut units = units.to_vec();
         units.sort();
@@ -257,7 +333,9 @@ impl<S: Store, C: Clock, P: Progress> Host<S, C, P> {
         }
         source_keys.sort();
         source_keys.dedup();
-        self.billing_for(&source_keys).await
+        let mut billing = self.billing_for(&source_keys).await?;
+        billing.units = units.iter().filter_map(|u| read.row(u)).collect();
+        Ok(billing)
     }
 
     /// Commits, or on a dry run only reports what would be committed.
@@ -266,7 +344,7 @@ impl<S: Store, C: Clock, P: Progress> Host<S, C, P> {
         changeset: &Changeset,
         dry_run: bool,
     ) -> Result<Option<ApplyReport>> {
-        if dry_run || changeset.is_empty() {
+        if dry_run || changeset.writes_nothing() {
             return Ok(None);
         }
         self.store.commit(changeset).await.map(Some)

@@ -10,6 +10,7 @@ use crate::period::Period;
 
 use super::{
     Changeset, Details, InvoiceItem, InvoiceItemKind, PlanContext, SourceKey, SourceRow, UnitKey,
+    UnitRow,
 };
 
 /// What has been billed so far for one source: the sum of its items, and how many compensations it has.
@@ -64,6 +65,8 @@ impl Billed {
 pub struct Billing {
     pub items: Vec<InvoiceItem>,
     pub sources: Vec<SourceRow>,
+    /// The version rows of the units the plan reads ([`UnitRow::absent`] for a unit with none yet).
+    pub units: Vec<UnitRow>,
 }
 
 /// A hash map for lookups only (never iterated, so its order cannot reach a plan), with a fixed hasher: no
@@ -79,6 +82,7 @@ pub struct BilledItems<'a> {
     by_uuid: Lookup<&'a Uuid, &'a InvoiceItem>,
     sources: Lookup<&'a SourceKey, &'a SourceRow>,
     by_unit: Lookup<&'a UnitKey, Vec<&'a SourceKey>>,
+    unit_versions: Lookup<&'a UnitKey, u64>,
 }
 
 impl<'a> BilledItems<'a> {
@@ -96,12 +100,20 @@ impl<'a> BilledItems<'a> {
                 by_unit.entry(unit).or_default().push(&source.source_key);
             }
         }
+        let unit_versions = billing.units.iter().map(|u| (&u.unit, u.version)).collect();
         BilledItems {
             by_source,
             by_uuid,
             sources,
             by_unit,
+            unit_versions,
         }
+    }
+
+    /// Notes that the plan writes `unit`'s money or records, over the version of its row it read.
+    pub fn touch(&self, changeset: &mut Changeset, unit: &UnitKey) {
+        let version = self.unit_versions.get(unit).copied().unwrap_or(0);
+        changeset.touch_unit(unit.clone(), version);
     }
 
     /// Every source known to bill `unit`'s money, in key order.
@@ -115,6 +127,44 @@ impl<'a> BilledItems<'a> {
             .get(source_key)
             .and_then(|items| items.first())
             .map(|i| &i.customer_uuid)
+    }
+
+    /// The customers whose invoices bill `source_key`, in the order of their first item.
+    pub fn customers_of(&self, source_key: &SourceKey) -> Vec<&'a Uuid> {
+        let mut customers: Vec<&'a Uuid> = Vec::new();
+        for item in self
+            .by_source
+            .get(source_key)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            if !customers.contains(&&item.customer_uuid) {
+                customers.push(&item.customer_uuid);
+            }
+        }
+        customers
+    }
+
+    /// What the items of `source_key` bill `customer`, in `currency`.
+    pub fn billed_to(
+        &self,
+        source_key: &SourceKey,
+        customer: &Uuid,
+        currency: Currency,
+    ) -> Result<Billed> {
+        let items = self
+            .by_source
+            .get(source_key)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        billed_for(
+            source_key,
+            currency,
+            items
+                .iter()
+                .copied()
+                .filter(|i| &i.customer_uuid == customer),
+        )
     }
 
     /// The currency the items of `source_key` bill in (the first item's).
@@ -175,6 +225,9 @@ impl<'a> BilledItems<'a> {
             .filter(|i| !written.iter().any(|w| w.uuid == i.uuid));
         let billed = billed_for(source_key, currency, kept.chain(written.iter().copied()))?;
         let read = self.sources.get(source_key);
+        if let Some(unit) = unit.or_else(|| read.and_then(|r| r.unit.as_ref())) {
+            self.touch(changeset, unit);
+        }
         let row = SourceRow {
             uuid: SourceRow::uuid_for(source_key),
             source_key: source_key.clone(),

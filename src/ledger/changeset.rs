@@ -10,10 +10,12 @@
 //! - a write whose effect is already there (an equal row, an existing create, a missing delete) is a no-op
 //!   whatever the row's version, so applying a changeset twice leaves the store as applying it once;
 //! - any other write whose row is not at the version the plan read is a conflict: nothing is applied, and
-//!   the engine re-reads and re-plans.
+//!   the engine re-reads and re-plans;
+//! - a `check` writes nothing: it names a row the plan read and decided from (its read set), refused as a
+//!   conflict when the row moved ([`crate::ledger::units`]).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 
 use serde::de::DeserializeOwned;
@@ -21,6 +23,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+use super::UnitKey;
 use crate::error::{Error, Result};
 use crate::timestamp::Timestamp;
 
@@ -52,7 +55,7 @@ macro_rules! stored_row {
     };
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum WriteOp {
@@ -62,6 +65,9 @@ pub enum WriteOp {
     Create,
     /// Delete the row if it is at `expect`; a no-op if it is gone.
     Delete,
+    /// Write nothing, but only if the row is still at `expect` (0: still absent): a row the plan read and
+    /// decided from without writing it (its read set).
+    Check,
 }
 
 /// One write on a named table.
@@ -181,6 +187,10 @@ pub struct Changeset {
     /// (table, id), so a push allocates no key; a slot lists every write whose row hashes there.
     #[serde(skip)]
     index: HashMap<u64, Slot, BuildHasherDefault<DefaultHasher>>,
+    /// The units whose money this changeset writes, each with the version of its row the plan read:
+    /// [`crate::ledger::units::seal`] turns them into writes of their version rows.
+    #[serde(skip)]
+    units: BTreeMap<UnitKey, u64>,
 }
 
 /// The writes whose (table, id) hash alike: almost always one.
@@ -232,6 +242,7 @@ impl Changeset {
             as_of,
             writes: Vec::new(),
             index: HashMap::default(),
+            units: BTreeMap::new(),
         }
     }
 
@@ -264,6 +275,11 @@ impl Changeset {
     /// version the first one read (a plan may settle one source twice as it goes).
     pub fn push(&mut self, write: Write) {
         let same_row = |w: &Write| w.table == write.table && w.id == write.id;
+        // A check of a row this changeset writes already is implied by that write (it names the version
+        // read); a write of a row checked before replaces the check.
+        if write.op == WriteOp::Check && self.position(&write.table, &write.id).is_some() {
+            return;
+        }
         if self.index.is_empty() {
             if self.writes.len() < SCAN {
                 match self.writes.iter_mut().find(|w| same_row(w)) {
@@ -302,11 +318,63 @@ impl Changeset {
         }
     }
 
-    /// Adds every write of `other`, in order.
+    /// Where the write of a row is, if this changeset writes it.
+    fn position(&self, table: &str, id: &str) -> Option<usize> {
+        let same_row = |w: &Write| w.table == table && w.id == id;
+        if self.index.is_empty() {
+            return self.writes.iter().position(same_row);
+        }
+        self.index
+            .get(&slot_hash(table, id))
+            .and_then(|slot| {
+                slot.positions()
+                    .iter()
+                    .find(|&&i| self.writes.get(i).is_some_and(same_row))
+            })
+            .copied()
+    }
+
+    /// Adds every write of `other`, in order, and the units it touched.
     pub fn extend(&mut self, other: Changeset) {
+        for (unit, version) in other.units {
+            self.touch_unit(unit, version);
+        }
         for write in other.writes {
             self.push(write);
         }
+    }
+
+    /// Notes that this changeset writes money of `unit`, whose version row the plan read at `version`.
+    pub fn touch_unit(&mut self, unit: UnitKey, version: u64) {
+        self.units.entry(unit).or_insert(version);
+    }
+
+    /// The units this changeset writes money of, each with the version of its row the plan read, taken
+    /// out (to be written as those rows).
+    pub fn take_units(&mut self) -> BTreeMap<UnitKey, u64> {
+        std::mem::take(&mut self.units)
+    }
+
+    /// Checks, at commit, that `row` (read at its version) has not moved: the plan decided from it.
+    pub fn check<R: Row>(&mut self, row: &R) {
+        self.check_row(R::TABLE, row.id(), row.version());
+    }
+
+    /// Checks, at commit, that the row `id` of `table` is still at `version` (0: still absent).
+    pub fn check_row(&mut self, table: &'static str, id: &str, version: u64) {
+        self.push(Write {
+            op: WriteOp::Check,
+            table: Cow::Borrowed(table),
+            id: id.to_owned(),
+            expect: version,
+            key: format!("read:{table}:{id}"),
+            row: None,
+        });
+    }
+
+    /// Whether committing would write anything (a changeset of checks only changes nothing).
+    pub fn writes_nothing(&self) -> bool {
+        self.writes.iter().all(|w| w.op == WriteOp::Check)
     }
 
     /// Writes `row` over the version it was read at.
@@ -351,7 +419,7 @@ impl Changeset {
     pub fn rows<R: Row>(&self) -> impl Iterator<Item = R> + '_ {
         self.writes
             .iter()
-            .filter(|w| w.table == R::TABLE && w.op != WriteOp::Delete)
+            .filter(|w| w.table == R::TABLE && matches!(w.op, WriteOp::Put | WriteOp::Create))
             .filter_map(|w| w.row.as_ref())
             .filter_map(|row| row.parse().ok())
     }

@@ -12,9 +12,10 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 use super::changeset::Changeset;
+use super::split::split_by_largest_remainder;
 use super::{
-    item_name, kind_key, BilledItems, Billing, ConsumptionRecord, Details, InvoiceItem,
-    InvoiceItemKind, PlanContext, RecordKey, Resource, UnitOwner,
+    item_name, kind_key, net_off, BilledItems, Billing, ConsumptionRecord, Details, InvoiceItem,
+    InvoiceItemKind, NetOff, PlanContext, RecordKey, Resource, SourceKey, UnitKey, UnitOwner,
 };
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
@@ -62,22 +63,91 @@ pub fn plan_consumption_sync(
     let records: BTreeMap<RecordKey, &ConsumptionRecord> =
         records.iter().map(|r| (r.key(), r)).collect();
     let items = BilledItems::new(billing);
+    // A unit is synced as a whole: the vendor reports its figures to each of its resources, and its
+    // provisional amount is split across them by the rule of the finals.
+    let mut units: BTreeMap<UnitKey, Vec<&ResourceConsumption>> = BTreeMap::new();
     for consumption in consumptions {
-        match plan_one(ctx, period, consumption, &records, &items, &mut changeset) {
-            Ok(true) => counters.synced += 1,
-            Ok(false) => counters.skipped_finalized += 1,
-            Err(e) => {
-                counters.errors += 1;
-                counters.error_details.push(serde_json::json!({
-                    "resource_uuid": consumption.resource.uuid,
-                    "source_ref": consumption.source_ref,
-                    "code": e.code(),
-                    "error": e.to_string(),
-                }));
-            }
+        units
+            .entry(SourceKey::unit(period, &consumption.source_ref))
+            .or_default()
+            .push(consumption);
+    }
+    for (unit, members) in &units {
+        let shares = unit_shares(ctx, unit, members);
+        for (consumption, share) in members.iter().zip(shares_or_errors(&shares, members.len())) {
+            let planned = share.and_then(|share| {
+                plan_one(
+                    ctx,
+                    period,
+                    consumption,
+                    share,
+                    &records,
+                    &items,
+                    &mut changeset,
+                )
+            });
+            tally(&mut counters, consumption, planned);
         }
     }
     Ok((changeset, counters))
+}
+
+/// What one resource's sync did, in the counters.
+fn tally(
+    counters: &mut ConsumptionSyncCounters,
+    consumption: &ResourceConsumption,
+    planned: Result<bool>,
+) {
+    match planned {
+        Ok(true) => counters.synced += 1,
+        Ok(false) => counters.skipped_finalized += 1,
+        Err(e) => {
+            counters.errors += 1;
+            counters.error_details.push(serde_json::json!({
+                "resource_uuid": consumption.resource.uuid,
+                "source_ref": consumption.source_ref,
+                "code": e.code(),
+                "error": e.to_string(),
+            }));
+        }
+    }
+}
+
+/// Each member's share of its unit's preliminary figures, or why the unit cannot be split.
+fn shares_or_errors(
+    shares: &Result<Vec<(Decimal, Decimal)>>,
+    members: usize,
+) -> Vec<Result<(Decimal, Decimal)>> {
+    match shares {
+        Ok(parts) => parts.iter().copied().map(Ok).collect(),
+        Err(e) => (0..members).map(|_| Err(e.clone())).collect(),
+    }
+}
+
+/// The unit's provisional figures (sell, buy), split across the resources that report it. Every
+/// resource of a unit reports the unit's whole month-to-date figures (a vendor's consumption is per
+/// unit: a licence, a subscriber); when they differ, the largest is the latest. The whole is split by
+/// largest remainder ([`split_by_largest_remainder`]) with each resource's reported figure on the price
+/// source as its weight, as the finals are: so the provisional amounts of a unit sum to its figure once.
+/// Each record keeps the figures its resource reported: its weight when the final is split.
+fn unit_shares(
+    ctx: &PlanContext,
+    unit: &UnitKey,
+    members: &[&ResourceConsumption],
+) -> Result<Vec<(Decimal, Decimal)>> {
+    if let [only] = members {
+        return Ok(vec![(only.sell, only.buy)]);
+    }
+    let location = format!("consumption of {unit}");
+    let sell = members.iter().map(|c| c.sell).max().unwrap_or_default();
+    let buy = members.iter().map(|c| c.buy).max().unwrap_or_default();
+    let weights: Vec<Decimal> = members
+        .iter()
+        .map(|c| ctx.invoice_price(c.sell, c.buy))
+        .collect();
+    let sells = split_by_largest_remainder(sell, &weights, &location)?;
+    let buys = split_by_largest_remainder(buy, &weights, &location)?;
+    Ok(sells.into_iter().zip(buys).collect())
 }
 
 /// Ok(false) when the record is finalized and must not move any more.
@@ -85,6 +155,7 @@ fn plan_one(
     ctx: &PlanContext,
     period: Period,
     consumption: &ResourceConsumption,
+    (share_sell, share_buy): (Decimal, Decimal),
     records: &BTreeMap<RecordKey, &ConsumptionRecord>,
     items: &BilledItems<'_>,
     changeset: &mut Changeset,
@@ -160,7 +231,10 @@ fn plan_one(
     // difference a second time).
     let unit = Some(record.unit());
     if !known {
-        // Nothing to bill yet, in no currency: the record waits for one.
+        // Nothing to bill yet, in no currency: the record waits for one (it owns its unit all the same).
+        if let Some(unit) = &unit {
+            items.touch(changeset, unit);
+        }
         changeset.put(format!("consumption_record:{natural}"), &record)?;
         return Ok(true);
     }
@@ -182,7 +256,7 @@ fn plan_one(
                     .filter(|name| !name.trim().is_empty())
                     .unwrap_or(&consumption.source_ref),
             ),
-            unit_price: ctx.invoice_price(consumption.sell, consumption.buy),
+            unit_price: ctx.invoice_price(share_sell, share_buy),
             quantity: Decimal::ONE,
             currency,
             details: Details::from_value(&serde_json::json!({
@@ -200,6 +274,22 @@ fn plan_one(
         changeset.put(item_key, &item)?;
     } else {
         items.settle(changeset, &natural, unit.as_ref(), currency, &[])?;
+    }
+    // The record of a live resource owns its unit from now on: what the vendor's document lines billed
+    // for it before (a line billed while the unit had no record) is netted off, once.
+    if let Some(unit) = &unit {
+        for source in items.unit_sources(unit) {
+            if items.compensation_kind(source) != InvoiceItemKind::StatementCompensation {
+                continue;
+            }
+            let why = NetOff {
+                owner: UnitOwner::Records,
+                reason: "the unit is billed through its consumption records",
+                what: &consumption.resource.name,
+                period,
+            };
+            net_off(ctx, items, changeset, source, unit, currency, &why)?;
+        }
     }
     changeset.put(format!("consumption_record:{natural}"), &record)?;
     Ok(true)

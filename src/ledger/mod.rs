@@ -23,6 +23,8 @@
 //!   billed. One unit on several records is split by largest remainder ([`split`]).
 //! - A plan that relies on what a source has billed names the version of that source's ledger row it read
 //!   ([`sources`]); a commit after someone else billed that source is refused and re-planned.
+//! - Every plan is serialisable: it names the version of each unit's row it read, and writes the row of
+//!   each unit it writes ([`units`]), so a plan whose reads of a unit moved before it committed is refused.
 
 mod billed;
 pub mod changeset;
@@ -39,6 +41,7 @@ pub mod sources;
 pub mod split;
 mod statistics;
 pub mod unit;
+pub mod units;
 
 pub use billed::{
     billed_for, checked_sum, compensation_item, compensation_name, item_name, kind_key, Billed,
@@ -63,3 +66,4 @@ pub use sources::SourceRow;
 pub use split::split_by_largest_remainder;
 pub use statistics::{record_statistics, CurrencyTotals, PeriodTotals, RecordStatistics};
 pub use unit::{net_off, NetOff, Ownership, UnitOwner};
+pub use units::{seal, UnitRow};

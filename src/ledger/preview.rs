@@ -528,6 +528,7 @@ pub fn preview_reconciliation(
         &Billing {
             items,
             sources: Vec::new(),
+            units: Vec::new(),
         },
     )?;
     let customer_names: BTreeMap<&Uuid, &str> = record_owners

@@ -21,8 +21,8 @@ use super::billed::Lookup;
 use super::changeset::Changeset;
 use super::{
     checked_sum, compensation_item, compensation_name, net_off, split_by_largest_remainder,
-    BilledItems, Billing, ConsumptionRecord, Details, InvoiceItemKind, NetOff, Ownership,
-    PlanContext, SourceKey, UnitKey, UnitOwner,
+    BilledItems, Billing, ConsumptionRecord, Details, InvoiceItem, InvoiceItemKind, NetOff,
+    Ownership, PlanContext, SourceKey, UnitKey, UnitOwner,
 };
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
@@ -439,55 +439,113 @@ fn reconcile_record(
     }
 
     let unit = Some(plan.unit);
-    if ctx.is_billable(difference.amount) {
-        let owner = plan.owners.get(&record.resource_uuid);
-        let customer = owner
-            .map(|o| &o.customer_uuid)
-            .or_else(|| plan.items.customer_of(&natural))
-            .ok_or_else(|| {
-                Error::not_found(format!(
-                    "the customer of resource {} (needed to bill the compensation)",
-                    record.resource_uuid
-                ))
-            })?;
-        let what = owner
-            .map(|o| o.resource_name.as_str())
-            .filter(|name| !name.trim().is_empty())
-            .unwrap_or(record.source_ref.as_str());
-        let (key, item) = compensation_item(
+    let owner = plan.owners.get(&record.resource_uuid);
+    let customer = owner
+        .map(|o| &o.customer_uuid)
+        .or_else(|| plan.items.customer_of(&natural));
+    let what = owner
+        .map(|o| o.resource_name.as_str())
+        .filter(|name| !name.trim().is_empty())
+        .unwrap_or(record.source_ref.as_str());
+    // The law is per customer: the record's money belongs to its resource's customer now. What another
+    // customer was billed for it (the resource or its project moved since the sync) is netted off on that
+    // customer's invoices, and the customer now is billed the final less what it was billed itself.
+    let mut sequence = billed.compensations;
+    let mut made: Vec<(String, InvoiceItem)> = Vec::new();
+    for other in plan
+        .items
+        .customers_of(&natural)
+        .into_iter()
+        .filter(|c| Some(*c) != customer)
+    {
+        let billed_other = plan.items.billed_to(&natural, other, currency)?;
+        if !ctx.is_billable(billed_other.total.amount) {
+            continue;
+        }
+        sequence += 1;
+        let credit = Money::zero(currency).checked_sub(billed_other.total, &location())?;
+        made.push(compensation_item(
             ctx,
             InvoiceItemKind::ConsumptionCompensation,
             &natural,
-            billed.compensations + 1,
+            sequence,
+            other,
+            Some(&record.resource_uuid),
+            compensation_name(
+                &ctx.policy.item_prefix,
+                what,
+                record.billing_period,
+                credit.amount,
+            ),
+            credit,
+            Details::of_fields(&[
+                (ctx.policy.source_label, &record.source_ref),
+                ("billing_period", &record.billing_period),
+                ("billed_before", &Rendered(billed_other.total.amount)),
+                ("owner", &plan.ownership.owner(plan.unit).label()),
+                (
+                    "reason",
+                    &"the resource belongs to another customer now: it is billed there",
+                ),
+            ])?,
+        )?);
+    }
+    let own = match customer {
+        Some(c) if !made.is_empty() => plan.items.billed_to(&natural, c, currency)?,
+        _ => billed,
+    };
+    let own_difference = if made.is_empty() {
+        difference
+    } else {
+        final_money.checked_sub(own.total, &location())?
+    };
+    if ctx.is_billable(own_difference.amount) {
+        let customer = customer.ok_or_else(|| {
+            Error::not_found(format!(
+                "the customer of resource {} (needed to bill the compensation)",
+                record.resource_uuid
+            ))
+        })?;
+        sequence += 1;
+        made.push(compensation_item(
+            ctx,
+            InvoiceItemKind::ConsumptionCompensation,
+            &natural,
+            sequence,
             customer,
             Some(&record.resource_uuid),
             compensation_name(
                 &ctx.policy.item_prefix,
                 what,
                 record.billing_period,
-                difference.amount,
+                own_difference.amount,
             ),
-            difference,
+            own_difference,
             Details::of_fields(&[
                 (ctx.policy.source_label, &record.source_ref),
                 ("billing_period", &record.billing_period),
                 ("final", &Rendered(final_amount)),
-                ("billed_before", &Rendered(billed.total.amount)),
+                ("billed_before", &Rendered(own.total.amount)),
                 ("owner", &plan.ownership.owner(plan.unit).label()),
                 ("reason", &reason),
             ])?,
-        )?;
+        )?);
+    }
+    if let Some((_, item)) = made.last() {
         outcome.compensation = difference.amount;
-        outcome.action = if difference.amount.is_sign_negative() {
+        outcome.action = if item.unit_price.is_sign_negative() {
             RecordAction::Credit
         } else {
             RecordAction::AdditionalCharge
         };
         outcome.compensation_item_uuid = Some(item.uuid);
         updated.compensation_item_uuid = Some(item.uuid);
+        let written: Vec<&InvoiceItem> = made.iter().map(|(_, i)| i).collect();
         plan.items
-            .settle(changeset, &natural, unit, currency, &[&item])?;
-        changeset.create(key, &item)?;
+            .settle(changeset, &natural, unit, currency, &written)?;
+        for (key, item) in made {
+            changeset.create(key, &item)?;
+        }
     } else {
         outcome.action = RecordAction::NoCompensation;
         plan.items

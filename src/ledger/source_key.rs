@@ -64,6 +64,11 @@ impl UnitKey {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The unit's month.
+    pub fn period(&self) -> Option<Period> {
+        self.0.split('|').next().and_then(|p| Period::parse(p).ok())
+    }
 }
 
 impl fmt::Display for UnitKey {

@@ -21,7 +21,7 @@ use super::{
     compensation_item, compensation_name, BilledItems, Changeset, ConsumptionRecord, Details,
     InvoiceItem, PlanContext, RecordKey, SourceKey, UnitKey,
 };
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ids::Uuid;
 use crate::money::{Currency, Money, Rendered};
 use crate::period::Period;
@@ -123,9 +123,10 @@ pub struct NetOff<'a> {
     pub period: Period,
 }
 
-/// Brings `source_key`, a source that does not own `unit`, back to zero: one compensation of minus what
-/// its items bill, on the invoice of the customer they billed, naming the owner and why. Settles the source
-/// either way (the plan relied on what it bills). Returns the compensation, if one was needed.
+/// Brings `source_key`, a source that does not own `unit`, back to zero for every customer it billed: one
+/// compensation of minus what its items bill each customer, on that customer's invoice, naming the owner
+/// and why. Settles the source either way (the plan relied on what it bills). Returns the last
+/// compensation, if one was needed.
 pub fn net_off(
     ctx: &PlanContext,
     items: &BilledItems<'_>,
@@ -136,39 +137,43 @@ pub fn net_off(
     why: &NetOff<'_>,
 ) -> Result<Option<InvoiceItem>> {
     let billed = items.billed(source_key, currency)?;
-    if !ctx.is_billable(billed.total.amount) {
-        items.settle(changeset, source_key, Some(unit), currency, &[])?;
-        return Ok(None);
-    }
     let location = format!("net-off of {source_key}");
-    let customer = items.customer_of(source_key).ok_or_else(|| {
-        Error::not_found(format!(
-            "the customer billed for {source_key} (needed to net it off)"
-        ))
-    })?;
-    let difference = Money::zero(currency).checked_sub(billed.total, &location)?;
-    let (key, item) = compensation_item(
-        ctx,
-        items.compensation_kind(source_key),
-        source_key,
-        billed.compensations + 1,
-        customer,
-        None,
-        compensation_name(
-            &ctx.policy.item_prefix,
-            why.what,
-            why.period,
-            difference.amount,
-        ),
-        difference,
-        Details::of_fields(&[
-            ("unit", unit),
-            ("owner", &why.owner.label()),
-            ("reason", &why.reason),
-            ("billed_before", &Rendered(billed.total.amount)),
-        ])?,
-    )?;
-    items.settle(changeset, source_key, Some(unit), currency, &[&item])?;
-    changeset.create(key, &item)?;
-    Ok(Some(item))
+    let mut sequence = billed.compensations;
+    let mut made = Vec::new();
+    for customer in items.customers_of(source_key) {
+        let billed_to = items.billed_to(source_key, customer, currency)?;
+        if !ctx.is_billable(billed_to.total.amount) {
+            continue;
+        }
+        sequence += 1;
+        let difference = Money::zero(currency).checked_sub(billed_to.total, &location)?;
+        made.push(compensation_item(
+            ctx,
+            items.compensation_kind(source_key),
+            source_key,
+            sequence,
+            customer,
+            None,
+            compensation_name(
+                &ctx.policy.item_prefix,
+                why.what,
+                why.period,
+                difference.amount,
+            ),
+            difference,
+            Details::of_fields(&[
+                ("unit", unit),
+                ("owner", &why.owner.label()),
+                ("reason", &why.reason),
+                ("billed_before", &Rendered(billed_to.total.amount)),
+            ])?,
+        )?);
+    }
+    let written: Vec<&InvoiceItem> = made.iter().map(|(_, item)| item).collect();
+    items.settle(changeset, source_key, Some(unit), currency, &written)?;
+    let last = made.last().map(|(_, item)| item.clone());
+    for (key, item) in &made {
+        changeset.create(key.clone(), item)?;
+    }
+    Ok(last)
 }

@@ -5,7 +5,10 @@
 //! - put: a no-op if the row already equals the one given; otherwise the stored version must be `expect`
 //!   (0: no row), and the row is written at the next version;
 //! - create: a no-op if a row with the id exists; otherwise written at version 1;
-//! - delete: a no-op if no row exists; otherwise the stored version must be `expect`.
+//! - delete: a no-op if no row exists; otherwise the stored version must be `expect`;
+//! - check: writes nothing; the stored version must be `expect` (0: no row). It is how a plan's read set
+//!   is checked: the rows it decided from without writing them. A store fetches what it holds for a
+//!   check's row as for any write, so a host store that runs `resolveCommit` checks read sets unchanged.
 //!
 //! A write whose version does not match is a `conflict`: nothing of the changeset is applied. A row written
 //! twice in one changeset is checked at its first write; the later one replaces it.
@@ -46,7 +49,8 @@ pub struct ApplyReport {
     pub created: u64,
     pub updated: u64,
     pub deleted: u64,
-    /// Writes that found their effect already there (a re-applied put or create, a delete of a missing row).
+    /// Writes that found their effect already there (a re-applied put or create, a delete of a missing row),
+    /// and checks that passed.
     pub unchanged: u64,
 }
 
@@ -149,6 +153,13 @@ pub fn resolve_commit(
                         row: row.clone(),
                     }),
                 );
+            }
+            WriteOp::Check => {
+                // A row this changeset wrote before was checked at that write.
+                if !checked && version != write.expect {
+                    return Err(conflict());
+                }
+                report.unchanged += 1;
             }
             WriteOp::Delete => {
                 if current.is_none() {

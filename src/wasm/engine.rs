@@ -33,7 +33,7 @@ export interface VersionedRow { id: string; version: number; row: string | Recor
 /** What a commit did. */
 export interface ApplyReport { created: number; updated: number; deleted: number; unchanged: number }
 /** One write of a changeset, as a store receives it: the row as JSON text. */
-export interface HostWrite { op: "put" | "create" | "delete"; table: TableName | string; id: string; expect: number; key: string; row?: string }
+export interface HostWrite { op: "put" | "create" | "delete" | "check"; table: TableName | string; id: string; expect: number; key: string; row?: string }
 export interface HostChangeset { operation: string; as_of: string; writes: HostWrite[] }
 /** What resolveCommit says to do: write each row (JSON text) at its version, or remove it. */
 export type CommitEffect = { effect: "write"; table: string; id: string; version: number; row: string } | { effect: "remove"; table: string; id: string };
@@ -46,6 +46,8 @@ export interface ConformanceFixtures {
   steps: Array<{ name: string; changeset: HostChangeset; report: ApplyReport; after: TableContents }>;
   stale: { after_step: number; changeset: HostChangeset };
   stale_last: HostChangeset;
+  /** A changeset whose one write is fine but whose read set (a row it checks) moved after `after_step`. */
+  read_set: { after_step: number; changeset: HostChangeset };
   final: TableContents;
   scans: Array<{ table: TableName; query: ScanQuery; ids: string[] }>;
 }

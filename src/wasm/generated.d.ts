@@ -138,7 +138,7 @@ export type ValidatedRequests = {
 
 // The store's tables, and their rows: records and settings.
 /** The tables the engine reads and writes, every vendor's (src/engine/tables.rs). A store keeps rows by table name and knows no row type. */
-export type TableName = "customers" | "projects" | "resources" | "consumption_records" | "invoice_items" | "ledger_sources" | "sync_switches" | "settings" | "customer_mappings" | "billing_syncs" | "soracom_settings";
+export type TableName = "customers" | "projects" | "resources" | "consumption_records" | "invoice_items" | "ledger_sources" | "ledger_units" | "sync_switches" | "settings" | "customer_mappings" | "billing_syncs" | "soracom_settings";
 /** The tables of a store, as `createMemoryStore` takes them and `snapshot()` returns them; `global_sync_enabled: false` is short for the global switch's row. */
 export interface StoreTables {
   customers?: Array<Record<string, unknown>>;
@@ -147,6 +147,7 @@ export interface StoreTables {
   consumption_records?: Array<Record<string, unknown>>;
   invoice_items?: Array<Record<string, unknown>>;
   ledger_sources?: Array<Record<string, unknown>>;
+  ledger_units?: Array<Record<string, unknown>>;
   sync_switches?: Array<Record<string, unknown>>;
   settings?: Array<Record<string, unknown>>;
   customer_mappings?: Array<Record<string, unknown>>;
@@ -264,7 +265,7 @@ currency: string | null, reconciliation_tolerance: string, invoice_item_prefix: 
 max_export_polls: number, };
 
 // The changeset: everything an operation writes, applied all or nothing.
-export type WriteOp = "put" | "create" | "delete";
+export type WriteOp = "put" | "create" | "delete" | "check";
 /**
  * One write on a named table.
  */

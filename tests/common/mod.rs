@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod fake_arrow;
+pub mod interpose;
 
 use std::collections::BTreeMap;
 
@@ -174,6 +175,7 @@ impl World {
         Billing {
             items: self.rows(),
             sources: self.rows(),
+            units: self.rows(),
         }
     }
 

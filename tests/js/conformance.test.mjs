@@ -40,7 +40,8 @@ function versionBlind(initial) {
       for (const w of changeset.writes) {
         const rows = table(w.table);
         const held = rows.get(w.id);
-        if (w.op === 'delete') {
+        if (w.op === 'check') report.unchanged += 1; // a version it never compares
+        else if (w.op === 'delete') {
           if (held) { rows.delete(w.id); report.deleted += 1; } else report.unchanged += 1;
         } else if (w.op === 'create' && held) report.unchanged += 1;
         else if (held && held.row === w.row) report.unchanged += 1;

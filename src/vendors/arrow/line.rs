@@ -10,6 +10,7 @@ use crate::ledger::{FinalFigure, SourceKey, UnitKey};
 use crate::money::{decimal_string, Currency};
 use crate::period::Period;
 use crate::vendors::arrow::records::ArrowState;
+use crate::vendors::arrow::settings::license_reference;
 use crate::vendors::arrow::BillingLine;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -86,7 +87,11 @@ impl BilledLine {
             statement_reference: line.statement_reference.unwrap_or_default(),
             customer_reference: line.customer_reference.unwrap_or_default(),
             customer_name: line.customer_name,
-            license_reference: line.license_reference.unwrap_or_default(),
+            license_reference: line
+                .license_reference
+                .as_deref()
+                .map(license_reference)
+                .unwrap_or_default(),
             vendor_subscription_id: line.vendor_subscription_id,
             vendor_name: line.vendor_name.unwrap_or_default(),
             classification: line.classification,

@@ -10,9 +10,16 @@ use crate::money::{decimal_string, Currency};
 /// The resource attribute that names a resource's Arrow licence.
 pub const LICENSE_ATTRIBUTE: &str = "arrow_license_reference";
 
-/// The Arrow licence (XSP reference) a host resource is for.
-pub fn license_of(resource: &Resource) -> Option<&str> {
-    resource.attribute(LICENSE_ATTRIBUTE)
+/// The Arrow licence (XSP reference) a host resource is for, in Arrow's spelling ([`license_reference`]).
+pub fn license_of(resource: &Resource) -> Option<String> {
+    resource.attribute(LICENSE_ATTRIBUTE).map(license_reference)
+}
+
+/// One rule for every licence reference billsync reads (a resource's attribute, an export line's ARS
+/// Subscription ID): Arrow writes them upper case ("XSP1001"), so a reference is trimmed and upper-cased,
+/// and "xsp1001" on a resource is the licence "XSP1001" of the export, billed once.
+pub fn license_reference(text: &str) -> String {
+    text.trim().to_ascii_uppercase()
 }
 
 /// How a statement counts as validated when the billing export carries no statement state (defect 7:

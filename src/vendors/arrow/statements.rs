@@ -819,10 +819,79 @@ fn reconcile_sync(
             total: current.checked_sub(billed.total, &source_location)?,
             ..billed
         };
-        let first_billed: Vec<&InvoiceItem> = planned
+        // The law is per customer: what another customer was billed for the line (its mapping names
+        // another customer now) is netted off there, and the mapping's customer now is billed the target
+        // less what it was billed itself.
+        let customer = group.mapping.customer_uuid;
+        let mut moved: Vec<(String, InvoiceItem)> = Vec::new();
+        let mut sequence = billed.compensations;
+        for other in ledger
+            .items
+            .customers_of(&source_key)
+            .into_iter()
+            .filter(|c| **c != customer)
+        {
+            let billed_other = ledger
+                .items
+                .billed_to(&source_key, other, merged.currency)?;
+            if !ctx.is_billable(billed_other.total.amount) {
+                continue;
+            }
+            sequence += 1;
+            let credit =
+                Money::zero(merged.currency).checked_sub(billed_other.total, &source_location)?;
+            moved.push(compensation_item(
+                ctx,
+                InvoiceItemKind::StatementCompensation,
+                &source_key,
+                sequence,
+                other,
+                None,
+                compensation_name(
+                    &ctx.policy.item_prefix,
+                    &item.description,
+                    period,
+                    credit.amount,
+                ),
+                credit,
+                Details::from_value(&serde_json::json!({
+                    "statement_reference": sync.statement_reference,
+                    "arrow_line_reference": item.arrow_line_reference,
+                    "billed_before": render(billed_other.total.amount),
+                    "owner": owner.label(),
+                    "reason": "the line's customer mapping names another customer now: it is billed there",
+                })),
+            )?);
+        }
+        let (billed, difference) = if moved.is_empty() {
+            (billed, difference)
+        } else {
+            let own = ledger
+                .items
+                .billed_to(&source_key, &customer, merged.currency)?
+                .plus(
+                    billed_for(&source_key, merged.currency, &planned)?,
+                    &source_location,
+                )?;
+            let own = Billed {
+                compensations: sequence,
+                ..own
+            };
+            let difference = Billed {
+                total: current.checked_sub(own.total, &source_location)?,
+                ..own
+            };
+            (own, difference)
+        };
+        compensations += moved.len() as u64;
+        let mut first_billed: Vec<&InvoiceItem> = planned
             .iter()
             .filter(|i| i.source_key == source_key)
             .collect();
+        first_billed.extend(moved.iter().map(|(_, i)| i));
+        for (key, moved_item) in &moved {
+            changeset.create(key.clone(), moved_item)?;
+        }
         if !ctx.is_billable(difference.total.amount) {
             ledger.items.settle(
                 &mut changeset,

@@ -1,7 +1,7 @@
 //! Arrow as a vendor of the ledger: its settings give the policy, a resource's licence is its source, the
 //! consumption API gives the preliminary figures and the billing export the final ones.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::json;
 
@@ -132,7 +132,7 @@ impl<A: ArrowApi> Vendor for Arrow<A> {
     }
 
     fn source_ref(resource: &Resource) -> Option<String> {
-        license_of(resource).map(str::to_owned)
+        license_of(resource)
     }
 
     fn is_active(settings: &ArrowSettings) -> bool {
@@ -159,10 +159,10 @@ impl<A: ArrowApi> Vendor for Arrow<A> {
             };
             let tag = ConsumptionTag {
                 resource_uuid: resource.uuid.to_string(),
-                license_reference: license.to_owned(),
+                license_reference: license.clone(),
                 period: Some(period),
             };
-            let lines = match self.api.consumption(license, period, period).await? {
+            let lines = match self.api.consumption(&license, period, period).await? {
                 Payload::Text(text) => aggregator.push(&tag, &text)?,
                 Payload::Json(value) => aggregator.push_value(&tag, &value)?,
             };
@@ -187,7 +187,7 @@ impl<A: ArrowApi> Vendor for Arrow<A> {
                 let lines = lines_of.get(&resource.uuid).copied().unwrap_or(0);
                 Some(Preliminary {
                     resource_uuid: resource.uuid,
-                    source_ref: license.to_owned(),
+                    source_ref: license,
                     sell: row.map(|r| r.consumed_sell).unwrap_or_default(),
                     buy: row.map(|r| r.consumed_buy).unwrap_or_default(),
                     currency: row.map(|r| r.currency),
@@ -198,7 +198,11 @@ impl<A: ArrowApi> Vendor for Arrow<A> {
             .collect())
     }
 
-    /// Arrow's export of the month: whatever it holds is final for the licences it names.
+    /// Arrow's export of the month: final for the licences it names, except those with a line on a
+    /// statement Arrow still calls open (its statements call, else the export's state column): such a
+    /// licence waits, whole, until Arrow fulfils the statement, so that a revision before then is
+    /// reconciled once, by an unforced run. When Arrow says nothing of a statement's state, its lines are
+    /// final.
     async fn finals(
         &self,
         settings: &ArrowSettings,
@@ -207,7 +211,26 @@ impl<A: ArrowApi> Vendor for Arrow<A> {
     ) -> Result<Option<Vec<FinalFigure>>> {
         let lines = self.billed_lines(settings, period, progress).await?;
         check_unique_lines(&lines)?;
-        Ok(Some(lines.iter().map(BilledLine::final_figure).collect()))
+        let states = self.statement_states(period).await?;
+        let open = |line: &BilledLine| {
+            states
+                .get(line.statement_reference.trim())
+                .copied()
+                .or(line.statement_state)
+                .is_some_and(|state| state != ArrowState::Validated)
+        };
+        let waiting: BTreeSet<&str> = lines
+            .iter()
+            .filter(|l| open(l))
+            .map(|l| l.license_reference.as_str())
+            .collect();
+        Ok(Some(
+            lines
+                .iter()
+                .filter(|l| !waiting.contains(l.license_reference.as_str()))
+                .map(BilledLine::final_figure)
+                .collect(),
+        ))
     }
 }
 

@@ -7,6 +7,7 @@ use crate::engine::{outcome, page_of, Clock, Engine, Progress, Store};
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
 use crate::ledger::changeset::Changeset;
+use crate::ledger::units::seal;
 use crate::ledger::ConsumptionRecord;
 use crate::period::Period;
 use crate::vendors::arrow::query::{self, CleanupFilter, RecordFilter};
@@ -206,16 +207,29 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
             only_finalized: request.only_finalized,
             only_unfinalized: request.only_unfinalized,
         };
+        // The units' version rows first (of the months named, or all), then the records.
+        let periods = match (request.period_from, request.period_to) {
+            (Some(from), Some(to)) => Some(Period::range(from, to)?),
+            _ => None,
+        };
+        let unit_rows = self.unit_rows(periods.as_deref()).await?;
         let records = self.arrow_records(Map::new()).await?;
         let plan = query::plan_cleanup(&records, &filter, request.dry_run)?;
         if !request.dry_run {
             let mut changeset = Changeset::new(Operation::CleanupConsumption.id(), self.now()?);
+            let mut units = Vec::new();
             for record in records
                 .iter()
                 .filter(|r| plan.records_to_delete.contains(&r.uuid))
             {
                 changeset.delete(format!("delete_consumption_record:{}", record.uuid), record);
+                if let Some(row) = unit_rows.row(&record.unit()) {
+                    changeset.touch_unit(row.unit.clone(), row.version);
+                    units.push(row);
+                }
             }
+            // A deleted record changes who owns its unit: the unit's row moves.
+            seal(&mut changeset, &units)?;
             self.commit(&changeset, false).await?;
         }
         Ok(plan.to_json())

@@ -4,10 +4,11 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use crate::engine::{outcome, page_of, Clock, Engine, Progress, Store};
+use crate::engine::{outcome, page_of, Clock, Engine, HostReads, Progress, Store};
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
 use crate::ledger::changeset::Changeset;
+use crate::ledger::units::seal;
 use crate::ledger::{Billing, ConsumptionRecord, Ownership, Resource, SourceKey, UnitKey};
 use crate::period::Period;
 use crate::vendors::arrow::line::{line_key, BilledLine};
@@ -32,6 +33,7 @@ struct StatementInputs {
     ownership: Ownership,
     billing: Billing,
     statement_states: BTreeMap<String, ArrowState>,
+    host_reads: HostReads,
 }
 
 impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
@@ -61,9 +63,11 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
         operation: &str,
     ) -> Result<StatementInputs> {
         let lines = self.billed_lines(settings, period, operation).await?;
+        let statement_states = self.vendor.statement_states(period).await?;
+        // The units' version rows first, then everything the plan decides from.
+        let unit_rows = self.unit_rows(Some(&[period])).await?;
         let mappings = self.mappings_of(settings).await?;
         let syncs = self.syncs_of(settings, period).await?;
-        let statement_states = self.vendor.statement_states(period).await?;
         let mut filters = Map::new();
         filters.insert("billing_period".into(), json!(period));
         let records = self.records(filters).await?;
@@ -72,6 +76,11 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
             hosts.resource(uuid).is_some_and(Resource::is_live)
                 && hosts.customer_uuid_of_resource(uuid).is_some()
         });
+        let mut host_reads =
+            HostReads::of_resources(&hosts, records.iter().map(|r| &r.resource_uuid));
+        for mapping in &mappings {
+            host_reads.add(mapping);
+        }
         let by_mapping: BTreeMap<&Uuid, &str> = mappings
             .iter()
             .map(|m| (&m.uuid, m.arrow_reference.as_str()))
@@ -97,7 +106,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
                 .filter(|i| !i.license_reference.trim().is_empty())
                 .map(|i| SourceKey::unit(period, &i.license_reference))
         }));
-        let billing = self.billing_for_units(&units, keys).await?;
+        let billing = self.billing_for_units(&units, keys, &unit_rows).await?;
         Ok(StatementInputs {
             lines,
             mappings,
@@ -105,6 +114,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
             ownership,
             billing,
             statement_states,
+            host_reads,
         })
     }
 
@@ -187,7 +197,9 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
                 ownership: &inputs.ownership,
                 billing: &inputs.billing,
             };
-            let (changeset, counters) = plan(&ctx, &inputs, &ledger)?;
+            let (mut changeset, counters) = plan(&ctx, &inputs, &ledger)?;
+            seal(&mut changeset, &inputs.billing.units)?;
+            inputs.host_reads.check(&mut changeset);
             let report = self.commit(&changeset, dry_run).await?;
             Ok(outcome(counters, &changeset, dry_run, report))
         })
