@@ -5,7 +5,9 @@ use serde_json::Value;
 
 use super::GlobalSwitch;
 use crate::error::{Error, Result};
-use crate::ledger::{ConsumptionRecord, Customer, InvoiceItem, Project, Resource, Row, SourceRow};
+use crate::ledger::{
+    ConsumptionRecord, Customer, InvoiceItem, Project, Resource, Row, SourceRow, UnownedLine,
+};
 use crate::vendors::arrow::billing_sync::BillingSync;
 use crate::vendors::arrow::settings::{ArrowSettings, CustomerMapping};
 use crate::vendors::soracom::SoracomSettings;
@@ -25,6 +27,7 @@ pub const TABLES: &[&str] = &[
     ConsumptionRecord::TABLE,
     InvoiceItem::TABLE,
     SourceRow::TABLE,
+    UnownedLine::TABLE,
     GlobalSwitch::TABLE,
     ArrowSettings::TABLE,
     CustomerMapping::TABLE,
@@ -41,6 +44,7 @@ pub fn check_row(table: &str, row: &Value) -> Result<Value> {
         t if t == ConsumptionRecord::TABLE => fits::<ConsumptionRecord>(row),
         t if t == InvoiceItem::TABLE => fits::<InvoiceItem>(row),
         t if t == SourceRow::TABLE => fits::<SourceRow>(row),
+        t if t == UnownedLine::TABLE => fits::<UnownedLine>(row),
         t if t == GlobalSwitch::TABLE => fits::<GlobalSwitch>(row),
         t if t == ArrowSettings::TABLE => fits::<ArrowSettings>(row),
         t if t == CustomerMapping::TABLE => fits::<CustomerMapping>(row),

@@ -28,6 +28,7 @@ mod billed;
 pub mod changeset;
 mod consumption_record;
 mod consumption_sync;
+mod error_detail;
 mod host;
 mod invoice_item;
 mod policy;
@@ -38,6 +39,7 @@ mod source_key;
 pub mod sources;
 pub mod split;
 pub mod unit;
+pub mod unowned;
 
 pub use billed::{
     billed_for, checked_sum, compensation_item, compensation_name, item_name, kind_key, Billed,
@@ -46,6 +48,7 @@ pub use billed::{
 pub use changeset::{Changeset, Row, RowJson, Write, WriteOp};
 pub use consumption_record::{ConsumptionRecord, RecordKey};
 pub use consumption_sync::{plan_consumption_sync, ConsumptionSyncCounters, ResourceConsumption};
+pub use error_detail::{error_detail, record_error};
 pub use host::{Customer, Hosts, Project, Resource};
 pub use invoice_item::{Details, InvoiceItem, InvoiceItemKind};
 pub use policy::{PlanContext, Policy, PriceSource};
@@ -61,3 +64,6 @@ pub use source_key::{SourceKey, UnitKey};
 pub use sources::SourceRow;
 pub use split::split_by_largest_remainder;
 pub use unit::{net_off, NetOff, Ownership, UnitOwner};
+pub use unowned::{
+    plan_unowned, unowned_lines, unowned_totals, UnownedFigure, UnownedLine, UNOWNED,
+};

@@ -58,7 +58,20 @@ pub struct BillingSyncCounters {
     pub skipped_consumption: u64,
     #[cfg_attr(test, ts(type = "number"))]
     pub errors: u64,
-    pub error_details: Vec<StatementSyncError>,
+    /// Lines no host resource takes: no customer mapping, and no live resource's records bill their
+    /// licence ([`super::unowned`]). Each is also in `error_details`, and in `billing-syncs/unowned/`.
+    #[cfg_attr(test, ts(type = "number"))]
+    pub unowned: u64,
+    pub error_details: Vec<StatementSyncErrorDetail>,
+}
+
+/// One of trigger_sync's error details: a statement it could not plan, or a line nobody takes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(untagged)]
+pub enum StatementSyncErrorDetail {
+    Failed(StatementSyncError),
+    Unowned(super::unowned::UnownedStatementLine),
 }
 
 /// A statement trigger_sync could not plan; the others are synced.
@@ -627,12 +640,14 @@ pub fn plan_billing_sync(
             }
             Err(e) => {
                 counters.errors += 1;
-                counters.error_details.push(StatementSyncError {
-                    statement_reference: group.statement_reference.clone(),
-                    customer_mapping_uuid: group.mapping.uuid,
-                    code: e.code(),
-                    error: e.to_string(),
-                });
+                counters
+                    .error_details
+                    .push(StatementSyncErrorDetail::Failed(StatementSyncError {
+                        statement_reference: group.statement_reference.clone(),
+                        customer_mapping_uuid: group.mapping.uuid,
+                        code: e.code(),
+                        error: e.to_string(),
+                    }));
             }
         }
     }
@@ -664,12 +679,14 @@ pub fn plan_billing_sync(
             }
             Err(e) => {
                 counters.errors += 1;
-                counters.error_details.push(StatementSyncError {
-                    statement_reference: line.statement_reference.clone(),
-                    customer_mapping_uuid: mapping.uuid,
-                    code: e.code(),
-                    error: e.to_string(),
-                });
+                counters
+                    .error_details
+                    .push(StatementSyncErrorDetail::Failed(StatementSyncError {
+                        statement_reference: line.statement_reference.clone(),
+                        customer_mapping_uuid: mapping.uuid,
+                        code: e.code(),
+                        error: e.to_string(),
+                    }));
             }
         }
     }

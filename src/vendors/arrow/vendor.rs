@@ -124,6 +124,8 @@ impl<A: ArrowApi> Vendor for Arrow<A> {
     const NAME: &'static str = VENDOR;
     const TITLE: &'static str = "Arrow";
     type Settings = ArrowSettings;
+    /// Arrow's statement lines bill the licences no record owns; trigger_sync reports what they leave.
+    const DOCUMENT_LINES: bool = true;
 
     fn policy(settings: &ArrowSettings) -> Policy {
         settings.policy()
@@ -184,7 +186,7 @@ impl<A: ArrowApi> Vendor for Arrow<A> {
                 let row = by_resource.get(resource.uuid.as_str()).copied();
                 let lines = lines_of.get(&resource.uuid).copied().unwrap_or(0);
                 Some(Preliminary {
-                    resource_uuid: resource.uuid,
+                    resource_uuid: Some(resource.uuid),
                     source_ref: license.to_owned(),
                     sell: row.map(|r| r.consumed_sell).unwrap_or_default(),
                     buy: row.map(|r| r.consumed_buy).unwrap_or_default(),

@@ -8,7 +8,10 @@ use crate::engine::{outcome, page_of, Clock, Engine, Progress, Store};
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
 use crate::ledger::changeset::Changeset;
-use crate::ledger::{Billing, ConsumptionRecord, Ownership, Resource, SourceKey, UnitKey};
+use crate::ledger::{
+    plan_unowned, unowned_lines, Billing, ConsumptionRecord, Ownership, Resource, SourceKey,
+    UnitKey, UnownedLine,
+};
 use crate::period::Period;
 use crate::vendors::arrow::line::{line_key, BilledLine};
 use crate::vendors::arrow::query::{self, SyncFilter};
@@ -18,7 +21,12 @@ use crate::vendors::arrow::records::{
 use crate::vendors::arrow::responses::{SyncPaused, SyncResumed};
 use crate::vendors::arrow::statements::plan_billing_sync;
 use crate::vendors::arrow::statements::plan_statement_reconciliation;
-use crate::vendors::arrow::statements::{StatementContext, StatementLedger};
+use crate::vendors::arrow::statements::{
+    StatementContext, StatementLedger, StatementSyncErrorDetail,
+};
+use crate::vendors::arrow::unowned::{
+    unowned_statement_lines, UnownedStatementLine, STATEMENTS_SCOPE,
+};
 use crate::vendors::arrow::validate::{
     BillingSyncQuery, Operation, ReconciliationRequest, StatementSyncRequest, SyncPauseRequest,
 };
@@ -32,6 +40,8 @@ struct StatementInputs {
     ownership: Ownership,
     billing: Billing,
     statement_states: BTreeMap<String, ArrowState>,
+    /// The month's stored unowned lines.
+    unowned: Vec<UnownedLine>,
 }
 
 impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
@@ -98,6 +108,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
                 .map(|i| SourceKey::unit(period, &i.license_reference))
         }));
         let billing = self.billing_for_units(&units, keys).await?;
+        let unowned = self.stored_unowned(period).await?;
         Ok(StatementInputs {
             lines,
             mappings,
@@ -105,6 +116,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
             ownership,
             billing,
             statement_states,
+            unowned,
         })
     }
 
@@ -121,7 +133,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
             "trigger_sync",
             dry_run,
             |ctx, inputs, ledger| {
-                let (changeset, counters) = plan_billing_sync(
+                let (mut changeset, mut counters) = plan_billing_sync(
                     ctx,
                     period,
                     &inputs.lines,
@@ -129,6 +141,29 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
                     &inputs.syncs,
                     ledger,
                 )?;
+                // What the statements leave to nobody: reported, never dropped.
+                let figures = unowned_statement_lines(
+                    ctx,
+                    period,
+                    &inputs.lines,
+                    &inputs.mappings,
+                    ledger.ownership,
+                );
+                let found = unowned_lines(ctx, STATEMENTS_SCOPE, period, false, figures)?;
+                let standing = plan_unowned(
+                    ctx,
+                    STATEMENTS_SCOPE,
+                    period,
+                    found,
+                    &inputs.unowned,
+                    &mut changeset,
+                )?;
+                counters.unowned = u64::try_from(standing.len()).unwrap_or(u64::MAX);
+                counters.error_details.extend(
+                    standing
+                        .iter()
+                        .map(|l| StatementSyncErrorDetail::Unowned(UnownedStatementLine::of(l))),
+                );
                 Ok((changeset, json!(counters)))
             },
         )
