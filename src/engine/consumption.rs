@@ -171,7 +171,9 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
             }
             // A sync of one resource sees only its own figures: the month's unowned units are the whole
             // sync's to report.
-            if only.is_none() {
+            // A vendor with document lines reports what they leave from their own plans: its consumption
+            // figures all belong to resources, so it keeps no set of this scope (and reads none).
+            if only.is_none() && !(V::DOCUMENT_LINES && untaken.is_empty()) {
                 let unowned = self
                     .plan_unowned_figures(&ctx, label, period, false, untaken, &mut changeset)
                     .await?;
@@ -228,11 +230,13 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
         let of_period = records.iter().filter(|r| r.billing_period == period);
         let ownership = Ownership::new(of_period, |r| owners.get(r).is_some_and(|o| o.live));
         let untaken = Self::unowned_finals(&ctx, period, &finals, &ownership, &hosts);
-        let unowned = self
-            .plan_unowned_figures(&ctx, label, period, true, untaken, &mut changeset)
-            .await?;
-        counters.unowned = u64::try_from(unowned.len()).unwrap_or(u64::MAX);
-        counters.error_details.extend(unowned);
+        if !V::DOCUMENT_LINES {
+            let unowned = self
+                .plan_unowned_figures(&ctx, label, period, true, untaken, &mut changeset)
+                .await?;
+            counters.unowned = u64::try_from(unowned.len()).unwrap_or(u64::MAX);
+            counters.error_details.extend(unowned);
+        }
         self.report(label, total, total, "reconciled");
         Ok(Some(PlannedReconciliation {
             changeset,

@@ -5,7 +5,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{Clock, Engine, Progress, Store, Vendor};
+use super::{Clock, Engine, Host, Progress, Store, Vendor};
 use crate::error::{Error, Result};
 use crate::ledger::{
     plan_unowned, unowned_lines, Changeset, FinalFigure, Hosts, Ownership, PlanContext, UnitOwner,
@@ -40,11 +40,16 @@ pub(crate) fn message_of(detail: &Value) -> String {
         .to_owned()
 }
 
-impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
-    /// The vendor's stored unowned lines of `period` (every scope).
-    pub(crate) async fn stored_unowned(&self, period: Period) -> Result<Vec<UnownedLine>> {
+/// Compiled once for every vendor: what reads and writes the unowned lines.
+impl<S: Store, C: Clock, P: Progress> Host<S, C, P> {
+    /// `vendor`'s stored unowned lines of `period` (every scope).
+    pub(crate) async fn stored_unowned(
+        &self,
+        vendor: &str,
+        period: Period,
+    ) -> Result<Vec<UnownedLine>> {
         let mut filters = Map::new();
-        filters.insert("vendor".into(), json!(V::NAME));
+        filters.insert("vendor".into(), json!(vendor));
         filters.insert("billing_period".into(), json!(period));
         self.scan_all(filters).await
     }
@@ -61,12 +66,7 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
         figures: Vec<UnownedFigure>,
         changeset: &mut Changeset,
     ) -> Result<Vec<Value>> {
-        // A vendor with document lines reports what they leave from their own plans: its consumption
-        // figures all belong to resources, so there is no set of this scope to keep (and no store read).
-        if V::DOCUMENT_LINES && figures.is_empty() {
-            return Ok(Vec::new());
-        }
-        let stored = self.stored_unowned(period).await?;
+        let stored = self.stored_unowned(ctx.vendor, period).await?;
         let found = unowned_lines(ctx, CONSUMPTION_SCOPE, period, is_final, figures)?;
         let standing = plan_unowned(ctx, CONSUMPTION_SCOPE, period, found, &stored, changeset)?;
         let total = u64::try_from(standing.len()).unwrap_or(u64::MAX);
@@ -79,6 +79,48 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
             .collect())
     }
 
+    /// `GET …/billing-syncs/unowned/?period=YYYY-MM` (our extension): the vendor's money that no host
+    /// resource takes, newest month first, with the totals per currency of each month. Without `period`,
+    /// every month.
+    pub async fn unowned_listing(&self, vendor: &str, query: &Value) -> Result<Value> {
+        let period = match query.get("period") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(text)) if text.trim().is_empty() => None,
+            Some(Value::String(text)) => Some(
+                Period::parse(text.trim()).map_err(|e| Error::field("period", e.to_string()))?,
+            ),
+            Some(_) => return Err(Error::field("period", "Enter a month as YYYY-MM.")),
+        };
+        let mut filters = Map::new();
+        filters.insert("vendor".into(), json!(vendor));
+        if let Some(period) = period {
+            filters.insert("billing_period".into(), json!(period));
+        }
+        let mut lines: Vec<UnownedLine> = self.scan_all(filters).await?;
+        lines.sort_by(|a, b| {
+            b.billing_period
+                .cmp(&a.billing_period)
+                .then_with(|| a.scope.cmp(&b.scope))
+                .then_with(|| a.line_reference.cmp(&b.line_reference))
+        });
+        let totals = crate::ledger::unowned_totals(&lines)?;
+        Ok(json!({
+            "period": period,
+            "count": lines.len(),
+            "totals": totals
+                .iter()
+                .map(|(currency, amount)| json!({
+                    "currency": currency,
+                    "amount": crate::money::Rendered(*amount).to_string(),
+                }))
+                .collect::<Vec<_>>(),
+            "held": [],
+            "lines": lines,
+        }))
+    }
+}
+
+impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
     /// The units of the closed month's figures that no live record takes, for a vendor without document
     /// lines (theirs report what they leave).
     pub(crate) fn unowned_finals(
@@ -122,45 +164,5 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
                 reason: reason_of::<V>(hosts, &f.source_ref),
             })
             .collect()
-    }
-
-    /// `GET …/billing-syncs/unowned/?period=YYYY-MM` (our extension): the vendor's money that no host
-    /// resource takes, newest month first, with the totals per currency of each month. Without `period`,
-    /// every month.
-    pub async fn unowned_listing(&self, query: &Value) -> Result<Value> {
-        let period = match query.get("period") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(text)) if text.trim().is_empty() => None,
-            Some(Value::String(text)) => Some(
-                Period::parse(text.trim()).map_err(|e| Error::field("period", e.to_string()))?,
-            ),
-            Some(_) => return Err(Error::field("period", "Enter a month as YYYY-MM.")),
-        };
-        let mut filters = Map::new();
-        filters.insert("vendor".into(), json!(V::NAME));
-        if let Some(period) = period {
-            filters.insert("billing_period".into(), json!(period));
-        }
-        let mut lines: Vec<UnownedLine> = self.scan_all(filters).await?;
-        lines.sort_by(|a, b| {
-            b.billing_period
-                .cmp(&a.billing_period)
-                .then_with(|| a.scope.cmp(&b.scope))
-                .then_with(|| a.line_reference.cmp(&b.line_reference))
-        });
-        let totals = crate::ledger::unowned_totals(&lines)?;
-        Ok(json!({
-            "period": period,
-            "count": lines.len(),
-            "totals": totals
-                .iter()
-                .map(|(currency, amount)| json!({
-                    "currency": currency,
-                    "amount": crate::money::Rendered(*amount).to_string(),
-                }))
-                .collect::<Vec<_>>(),
-            "held": [],
-            "lines": lines,
-        }))
     }
 }

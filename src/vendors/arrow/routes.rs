@@ -67,7 +67,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Routes for Engine<S, Arrow<A>
     const PREFIX: &'static str = "/api/admin/arrow/";
 
     async fn unowned(&self, query: &Value) -> Result<Value> {
-        self.unowned_listing(query).await
+        self.unowned_listing(super::VENDOR, query).await
     }
 
     fn route(path: &str) -> Option<Route<Operation>> {

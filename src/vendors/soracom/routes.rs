@@ -64,7 +64,7 @@ impl<S: Store, B: SoracomApi, C: Clock, P: Progress> Routes for Engine<S, Soraco
     const PREFIX: &'static str = "/api/admin/soracom/";
 
     async fn unowned(&self, query: &Value) -> Result<Value> {
-        self.unowned_listing(query).await
+        self.unowned_listing(super::VENDOR, query).await
     }
 
     fn route(path: &str) -> Option<Route<Operation>> {

@@ -108,7 +108,9 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
                 .map(|i| SourceKey::unit(period, &i.license_reference))
         }));
         let billing = self.billing_for_units(&units, keys).await?;
-        let unowned = self.stored_unowned(period).await?;
+        let unowned = self
+            .stored_unowned(crate::vendors::arrow::VENDOR, period)
+            .await?;
         Ok(StatementInputs {
             lines,
             mappings,
