@@ -17,10 +17,18 @@ pub fn error_detail(subject: &[(&str, Value)], error: &Error) -> Value {
         .collect();
     detail.insert("code".into(), json!(error.code()));
     detail.insert("error".into(), json!(error.to_string()));
-    if let Error::CurrencyMismatch { left, right, .. } = error {
-        detail.insert("currencies".into(), json!([left, right]));
+    if let Some(currencies) = currencies_of(error) {
+        detail.insert("currencies".into(), json!(currencies));
     }
     Value::Object(detail)
+}
+
+/// The two currencies of a currency mismatch, as a counted error's detail names them.
+pub fn currencies_of(error: &Error) -> Option<Vec<String>> {
+    match error {
+        Error::CurrencyMismatch { left, right, .. } => Some(vec![left.clone(), right.clone()]),
+        _ => None,
+    }
 }
 
 /// The detail of `error` counted for `record`: its uuid, resource, source (under the vendor's label) and

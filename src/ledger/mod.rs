@@ -48,7 +48,7 @@ pub use billed::{
 pub use changeset::{Changeset, Row, RowJson, Write, WriteOp};
 pub use consumption_record::{ConsumptionRecord, RecordKey};
 pub use consumption_sync::{plan_consumption_sync, ConsumptionSyncCounters, ResourceConsumption};
-pub use error_detail::{error_detail, record_error};
+pub use error_detail::{currencies_of, error_detail, record_error};
 pub use host::{Customer, Hosts, Project, Resource};
 pub use invoice_item::{Details, InvoiceItem, InvoiceItemKind};
 pub use policy::{PlanContext, Policy, PriceSource};

@@ -112,7 +112,8 @@ pub fn unowned_lines(
     figures: Vec<UnownedFigure>,
 ) -> Result<Vec<UnownedLine>> {
     let mut lines: BTreeMap<Uuid, UnownedLine> = BTreeMap::new();
-    for figure in figures {
+    // A line of no money (a row and its discount that cancel out) is nobody's loss: not reported.
+    for figure in figures.into_iter().filter(|f| !f.amount.is_zero()) {
         let currency = figure
             .currency
             .or(ctx.policy.currency)

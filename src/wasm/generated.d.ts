@@ -432,7 +432,11 @@ error_details: Array<RecordErrorDetail>, } & (OperationDryRun | OperationCommitt
 /**
  * A statement trigger_sync could not plan; the others are synced.
  */
-export type StatementSyncError = { statement_reference: string, customer_mapping_uuid: string, code: BillsyncErrorCode, error: string, };
+export type StatementSyncError = { statement_reference: string, customer_mapping_uuid: string, code: BillsyncErrorCode, error: string, 
+/**
+ * A currency mismatch: the two currencies that could not be combined.
+ */
+currencies?: Array<string>, };
 /**
  * An unowned line of trigger_sync's `error_details`.
  */
@@ -475,7 +479,11 @@ unowned: number, error_details: Array<StatementSyncErrorDetail>, } & (OperationD
  * A billing sync reconcile could not plan (its customer mapping is gone, or its plan failed); the others
  * are reconciled.
  */
-export type StatementReconciliationError = { billing_sync_uuid: string, code: BillsyncErrorCode, error: string, };
+export type StatementReconciliationError = { billing_sync_uuid: string, code: BillsyncErrorCode, error: string, 
+/**
+ * A currency mismatch: the two currencies that could not be combined.
+ */
+currencies?: Array<string>, };
 /**
  * What reconcile did, billing sync by billing sync.
  */

@@ -28,11 +28,11 @@ use super::settings::ArrowSettings;
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
 use crate::ledger::changeset::Changeset;
-use crate::ledger::Details;
 use crate::ledger::{
     billed_for, checked_sum, compensation_item, compensation_name, kind_key, net_off, Billed,
     BilledItems, Billing, NetOff, Ownership, PlanContext, SourceKey, UnitKey, UnitOwner,
 };
+use crate::ledger::{currencies_of, Details};
 use crate::money::{render, Currency, Money};
 use crate::period::Period;
 use crate::vendors::arrow::records::{
@@ -83,6 +83,10 @@ pub struct StatementSyncError {
     #[cfg_attr(test, ts(type = "BillsyncErrorCode"))]
     pub code: &'static str,
     pub error: String,
+    /// A currency mismatch: the two currencies that could not be combined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub currencies: Option<Vec<String>>,
 }
 
 /// What reconcile did, billing sync by billing sync.
@@ -111,6 +115,10 @@ pub struct StatementReconciliationError {
     #[cfg_attr(test, ts(type = "BillsyncErrorCode"))]
     pub code: &'static str,
     pub error: String,
+    /// A currency mismatch: the two currencies that could not be combined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub currencies: Option<Vec<String>>,
 }
 
 /// What Arrow's statement plans need: the ledger's context, Arrow's own settings, and Arrow's state of
@@ -647,6 +655,7 @@ pub fn plan_billing_sync(
                         customer_mapping_uuid: group.mapping.uuid,
                         code: e.code(),
                         error: e.to_string(),
+                        currencies: currencies_of(&e),
                     }));
             }
         }
@@ -686,6 +695,7 @@ pub fn plan_billing_sync(
                         customer_mapping_uuid: mapping.uuid,
                         code: e.code(),
                         error: e.to_string(),
+                        currencies: currencies_of(&e),
                     }));
             }
         }
@@ -744,6 +754,7 @@ pub fn plan_statement_reconciliation(
                 billing_sync_uuid: sync.uuid,
                 code: "not_found",
                 error: "customer mapping of the sync not found".into(),
+                currencies: None,
             });
             continue;
         };
@@ -770,6 +781,7 @@ pub fn plan_statement_reconciliation(
                     billing_sync_uuid: sync.uuid,
                     code: e.code(),
                     error: e.to_string(),
+                    currencies: currencies_of(&e),
                 });
             }
         }
