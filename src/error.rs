@@ -174,8 +174,10 @@ impl Error {
             Error::PayloadTooLarge { .. } => 413,
             Error::NotFound { .. } => 404,
             Error::IllegalTransition { .. } | Error::Conflict { .. } => 409,
-            Error::CurrencyMismatch { .. }
-            | Error::MissingColumn { .. }
+            // The vendor's figures and the records each hold a currency, and they differ: neither is an
+            // outage (502) nor a bad request; the data cannot be processed together until someone decides.
+            Error::CurrencyMismatch { .. } => 422,
+            Error::MissingColumn { .. }
             | Error::InvalidCell { .. }
             | Error::InvalidPayload { .. }
             | Error::DuplicateLine { .. }

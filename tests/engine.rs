@@ -975,3 +975,66 @@ fn a_month_that_has_not_begun_is_refused_naming_month() {
     let berlin = post(&engine, &format!("{SYNCS}trigger_consumption_sync/"), feb);
     assert_eq!(berlin.status, 200, "{}", berlin.body);
 }
+
+/// Issue 18: an export line of a customer no mapping names, for a licence no resource is for, is Arrow's
+/// unowned money: trigger_sync counts it and details it (also in its dry run), and the listing shows it.
+#[test]
+fn an_unmapped_line_without_a_resource_is_reported_and_listed() {
+    let mut arrow = arrow();
+    arrow.export.get_mut("2025-01").unwrap().push(json!([
+        "IAAS",
+        "vs-9",
+        "Nobody Ltd",
+        "XSP999999",
+        "12.00",
+        "10.00",
+        "9",
+        "XSP-NONE",
+        "ST-1",
+        "Microsoft",
+        "Azure plan",
+        "1",
+        "2025-01"
+    ]));
+    let engine = engine(arrow);
+    engine.clock.0.set("2025-02-10T10:00:00Z");
+    let dry = post(
+        &engine,
+        &format!("{SYNCS}trigger_sync/"),
+        json!({"year": 2025, "month": 1, "dry_run": true}),
+    );
+    assert_eq!(dry.status, 200, "{}", dry.body);
+    assert_eq!(dry.body["unowned"], 1, "{}", dry.body);
+    let detail = &dry.body["error_details"][0];
+    assert_eq!(detail["code"], "unowned");
+    assert_eq!(detail["license_reference"], "XSP-NONE");
+    assert_eq!(detail["amount"], "12.00");
+    assert!(detail["reason"].as_str().unwrap().contains("XSP999999"));
+    let done = post(
+        &engine,
+        &format!("{SYNCS}trigger_sync/"),
+        json!({"year": 2025, "month": 1}),
+    );
+    assert!(done.status < 300, "{}", done.body);
+    let listing = get(
+        &engine,
+        &format!("{SYNCS}unowned/"),
+        json!({"period": "2025-01"}),
+    );
+    assert_eq!(listing.status, 200, "{}", listing.body);
+    assert_eq!(listing.body["count"], 1);
+    assert_eq!(
+        listing.body["totals"],
+        json!([{"currency": "EUR", "amount": "12.00"}])
+    );
+    let bad = get(
+        &engine,
+        &format!("{SYNCS}unowned/"),
+        json!({"period": "2025-13"}),
+    );
+    assert_eq!(bad.status, 400);
+    assert_eq!(
+        block_on(engine.handle(&request("POST", &format!("{SYNCS}unowned/"), json!({})))).status,
+        405
+    );
+}

@@ -54,6 +54,7 @@ struct FakeSoracom {
     processing_polls: Cell<u32>,
     polls: Cell<u32>,
     fail_export: Cell<bool>,
+    usd: RefCell<bool>,
 }
 
 /// A CSV in Soracom's shape: BOM, quoted fields, no vpgId column, tags after `amount`, a monthly fee row, a
@@ -89,7 +90,7 @@ impl SoracomApi for FakeSoracom {
     async fn get_billing(&self, month: Period) -> Result<Option<Payload>> {
         Ok(self.months.borrow().get(&month).map(|m| {
             Payload::Text(
-                json!({"amount": m.amount, "currency": "JPY", "state": if m.closed { "closed" } else { "temporary" },
+                json!({"amount": m.amount, "currency": if *self.usd.borrow() { "USD" } else { "JPY" }, "state": if m.closed { "closed" } else { "temporary" },
                        "yearMonth": month.compact(), "paymentStatus": if m.closed { "paid" } else { "paying" }})
                 .to_string(),
             )
@@ -644,4 +645,279 @@ fn a_month_that_has_not_begun_is_refused_naming_month() {
         json!({"year": 2025, "month": 2, "dry_run": true}),
     );
     assert_ne!(feb.status, 400, "{}", feb.body);
+}
+
+/// A SIM no host resource is for, in the CSV's shape.
+fn orphan_row(month: Period, amount: i64) -> String {
+    format!(
+        "\"440103000000099\",\"\",\"{}01\",\"Air data (s1.standard)\",\"0.2\",\"1\",\"{amount}\",\"\",\"\"\r\n",
+        month.compact()
+    )
+}
+
+/// What the invoices bill for the month's sources, in all.
+fn billed_in_all(store: &MemoryStore) -> Decimal {
+    store
+        .typed::<InvoiceItem>()
+        .unwrap()
+        .iter()
+        .map(|i| i.total().unwrap().amount)
+        .sum()
+}
+
+/// Issue 18: the CSV's account-level row (no IMSI, no device) and a SIM with no host resource are reported
+/// by the sync and the reconciliation (counters, error details, the listing), never dropped; and the law
+/// holds: Σ billed + Σ unowned (+ Σ held, 0) = Soracom's total for the month.
+#[test]
+fn an_account_row_and_a_sim_without_a_resource_are_reported_never_dropped() {
+    let engine = engine();
+    let jan = JAN();
+    let open_csv = csv(jan, &preliminary_days(), 200) + &orphan_row(jan, 50);
+    engine.vendor.api.months.borrow_mut().insert(
+        jan,
+        Month {
+            closed: false,
+            amount: 1,
+            csv: open_csv,
+        },
+    );
+    let sync = call(
+        &engine,
+        "POST",
+        "billing-syncs/trigger_consumption_sync/",
+        json!({"year": 2025, "month": 1}),
+    );
+    assert_eq!(sync.status, 200, "{}", sync.body);
+    assert_eq!(sync.body["synced"], 4);
+    assert_eq!(sync.body["errors"], 0);
+    assert_eq!(sync.body["unowned"], 2, "{}", sync.body);
+    let details = sync.body["error_details"].as_array().unwrap();
+    let account = details
+        .iter()
+        .find(|d| d["subscriber"] == "account")
+        .unwrap();
+    assert_eq!(account["code"], "unowned");
+    assert_eq!(account["amount"], "100.00");
+    assert_eq!(account["currency"], "JPY");
+    assert!(account["reason"]
+        .as_str()
+        .unwrap()
+        .contains("no host resource"));
+    let orphan = details
+        .iter()
+        .find(|d| d["subscriber"] == "imsi:440103000000099")
+        .unwrap();
+    assert_eq!(orphan["amount"], "50.00");
+    assert_eq!(orphan["line_reference"], "imsi:440103000000099");
+
+    let mut query = serde_json::Map::new();
+    query.insert("period".into(), json!("2025-01"));
+    let listing = block_on(engine.handle(&HttpRequest {
+        method: "GET".into(),
+        path: "/api/admin/soracom/billing-syncs/unowned/".into(),
+        query,
+        user: serde_json::from_value(json!({"is_staff": true})).unwrap(),
+        ..HttpRequest::default()
+    }));
+    assert_eq!(listing.status, 200, "{}", listing.body);
+    assert_eq!(listing.body["count"], 2);
+    assert_eq!(
+        listing.body["totals"],
+        json!([{"currency": "JPY", "amount": "150.00"}])
+    );
+    assert_eq!(listing.body["held"], json!([]));
+    assert_eq!(listing.body["lines"][0]["is_final"], false);
+
+    // Closed: the finals of the same rows, reported again (now final), and the month's law.
+    let closed_csv = csv(jan, &final_days(), 200) + &orphan_row(jan, 60);
+    let total: Decimal = final_days()
+        .iter()
+        .map(|days| unit_total(days, 200))
+        .sum::<Decimal>()
+        + Decimal::from(100 + 60);
+    engine.vendor.api.months.borrow_mut().insert(
+        jan,
+        Month {
+            closed: true,
+            amount: 1,
+            csv: closed_csv,
+        },
+    );
+    engine.clock.0.set("2025-02-04T09:00:00Z");
+    let done = call(
+        &engine,
+        "POST",
+        "billing-syncs/trigger_reconciliation/",
+        json!({"year": 2025, "month": 1}),
+    );
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert_eq!(done.body["unowned"], 2);
+    assert_eq!(done.body["errors"], 0);
+    let store = engine.store.borrow().clone();
+    let unowned: Vec<billsync::ledger::UnownedLine> = store.typed().unwrap();
+    assert_eq!(unowned.len(), 2);
+    assert!(unowned.iter().all(|l| l.is_final));
+    let unowned_total: Decimal = unowned.iter().map(|l| l.amount).sum();
+    assert_eq!(unowned_total, Decimal::from(160));
+    assert_eq!(
+        billed_in_all(&store) + unowned_total,
+        total,
+        "Σ billed + Σ unowned + Σ held (0) = the vendor's total"
+    );
+    // A late sync of the closed month does not turn the final lines back into preliminary ones.
+    call(
+        &engine,
+        "POST",
+        "billing-syncs/trigger_consumption_sync/",
+        json!({"year": 2025, "month": 1}),
+    );
+    let after: Vec<billsync::ledger::UnownedLine> = engine.store.borrow().typed().unwrap();
+    assert_eq!(after, unowned);
+}
+
+/// Issue 18 point 5 and issue 19 case 7: Soracom's closed bill in USD against records in JPY is refused per
+/// record, and each counted error names its record, both currencies and why: in the response and in the
+/// dry run. A mismatch that stops a whole request is a 422 naming both, never a 502.
+#[test]
+fn a_currency_mismatch_names_each_record_and_both_currencies() {
+    let engine = engine();
+    let jan = JAN();
+    engine.vendor.api.months.borrow_mut().insert(
+        jan,
+        Month {
+            closed: false,
+            amount: 1,
+            csv: csv(jan, &preliminary_days(), 200),
+        },
+    );
+    let sync = call(
+        &engine,
+        "POST",
+        "billing-syncs/trigger_consumption_sync/",
+        json!({"year": 2025, "month": 1}),
+    );
+    assert_eq!(sync.status, 200);
+    *engine.vendor.api.usd.borrow_mut() = true;
+    engine.vendor.api.months.borrow_mut().insert(
+        jan,
+        Month {
+            closed: true,
+            amount: 1,
+            csv: csv(jan, &final_days(), 200),
+        },
+    );
+    engine.clock.0.set("2025-02-04T09:00:00Z");
+    for dry_run in [true, false] {
+        let done = call(
+            &engine,
+            "POST",
+            "billing-syncs/trigger_reconciliation/",
+            json!({"year": 2025, "month": 1, "dry_run": dry_run}),
+        );
+        assert_eq!(done.status, 200, "{}", done.body);
+        assert_eq!(done.body["errors"], 4, "{}", done.body);
+        let details: Vec<&Value> = done.body["error_details"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "currency_mismatch")
+            .collect();
+        assert_eq!(details.len(), 4, "every counted error has its detail");
+        for d in details {
+            assert!(d["record_uuid"].is_string() && d["resource_uuid"].is_string());
+            assert!(d["subscriber"].as_str().unwrap().contains(':'));
+            assert_eq!(d["billing_period"], "2025-01");
+            let currencies = d["currencies"].as_array().unwrap();
+            assert!(currencies.contains(&json!("USD")) && currencies.contains(&json!("JPY")));
+            assert!(d["error"].as_str().unwrap().contains("USD"));
+        }
+    }
+    let mismatch = billsync::error::Error::CurrencyMismatch {
+        location: "x".into(),
+        left: "USD".into(),
+        right: "JPY".into(),
+    };
+    assert_eq!(mismatch.status(), 422);
+    let response = HttpResponse::from_error(&mismatch);
+    assert_eq!(response.status, 422);
+    assert!(response.body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("USD with JPY"));
+}
+
+/// Issue 18: the settings decide where the account's own rows go. With `account_customer_uuid` and no
+/// resource of kind `account`, a stand-in resource of that customer bills them (provisional, then final);
+/// the SIM no resource is for stays unowned, and the law holds.
+#[test]
+fn the_settings_send_the_account_rows_to_a_named_customer() {
+    let engine = engine();
+    {
+        let mut store = engine.store.borrow_mut();
+        let mut settings: Vec<billsync::vendors::soracom::SoracomSettings> = store.typed().unwrap();
+        settings[0].account_customer_uuid = Some(billsync::ids::Uuid::parse(CUSTOMER_B).unwrap());
+        let mut changeset =
+            Changeset::new("host", Timestamp::parse("2025-01-20T10:00:00Z").unwrap());
+        changeset.put("settings".into(), &settings[0]).unwrap();
+        store.apply(&changeset).unwrap();
+    }
+    let jan = JAN();
+    let month = |closed: bool, days: Vec<Vec<i64>>, orphan: i64| Month {
+        closed,
+        amount: 1,
+        csv: csv(jan, &days, 200) + &orphan_row(jan, orphan),
+    };
+    engine
+        .vendor
+        .api
+        .months
+        .borrow_mut()
+        .insert(jan, month(false, preliminary_days(), 50));
+    let sync = call(
+        &engine,
+        "POST",
+        "billing-syncs/trigger_consumption_sync/",
+        json!({"year": 2025, "month": 1}),
+    );
+    assert_eq!(sync.status, 200, "{}", sync.body);
+    assert_eq!(
+        sync.body["synced"], 5,
+        "the four units and the account's stand-in"
+    );
+    assert_eq!(sync.body["unowned"], 1, "{}", sync.body);
+    let items: Vec<InvoiceItem> = engine.store.borrow().typed().unwrap();
+    let account_item = items
+        .iter()
+        .find(|i| i.source_key.as_str().ends_with("|account"))
+        .unwrap();
+    assert_eq!(account_item.customer_uuid.as_str(), CUSTOMER_B);
+    assert_eq!(account_item.unit_price, Decimal::from(100));
+
+    engine
+        .vendor
+        .api
+        .months
+        .borrow_mut()
+        .insert(jan, month(true, final_days(), 60));
+    engine.clock.0.set("2025-02-04T09:00:00Z");
+    let done = call(
+        &engine,
+        "POST",
+        "billing-syncs/trigger_reconciliation/",
+        json!({"year": 2025, "month": 1}),
+    );
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert_eq!(done.body["reconciled"], 5);
+    assert_eq!(done.body["unowned"], 1);
+    let store = engine.store.borrow().clone();
+    let unowned: Vec<billsync::ledger::UnownedLine> = store.typed().unwrap();
+    let total: Decimal = final_days()
+        .iter()
+        .map(|days| unit_total(days, 200))
+        .sum::<Decimal>()
+        + Decimal::from(100 + 60);
+    assert_eq!(
+        billed_in_all(&store) + unowned.iter().map(|l| l.amount).sum::<Decimal>(),
+        total
+    );
 }

@@ -435,3 +435,36 @@ fn the_demo_reconciles_statements_without_force() {
         .iter()
         .any(|i| i.kind == InvoiceItemKind::StatementCompensation && i.unit_price == d("0.50")));
 }
+
+/// Issue 19 case 7 on Arrow's statements: a statement whose lines name two currencies is an error of its
+/// own, and its detail names the statement, the mapping, the reason and both currencies.
+#[test]
+fn a_statement_in_two_currencies_names_both_in_its_error_detail() {
+    let mut w = World::new(1, PriceSource::Sell);
+    let jan = p("2025-01");
+    w.set_statement_line(jan, "L1", d("10.00"));
+    w.set_statement_line(jan, "L2", d("20.00"));
+    w.export[1].currency = Some(Currency::USD);
+    let mappings: Vec<billsync::vendors::arrow::settings::CustomerMapping> = w.rows();
+    let syncs: Vec<BillingSync> = w.rows();
+    let (ownership, billing) = (w.ownership(), w.billing());
+    let ledger = billsync::vendors::arrow::statements::StatementLedger {
+        ownership: &ownership,
+        billing: &billing,
+    };
+    let (_, counters) = billsync::vendors::arrow::statements::plan_billing_sync(
+        &w.statement_ctx(),
+        jan,
+        &w.export,
+        &mappings,
+        &syncs,
+        &ledger,
+    )
+    .unwrap();
+    assert_eq!(counters.errors, 1);
+    let detail = serde_json::to_value(&counters.error_details[0]).unwrap();
+    assert_eq!(detail["code"], "currency_mismatch");
+    assert_eq!(detail["statement_reference"], format!("ST-{jan}"));
+    let currencies = detail["currencies"].as_array().unwrap();
+    assert!(currencies.contains(&json!("USD")) && currencies.contains(&json!("EUR")));
+}

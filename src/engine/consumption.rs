@@ -7,14 +7,15 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
+use super::unowned::message_of;
 use super::{Clock, Engine, HostReads, Progress, Store, Vendor};
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
 use crate::ledger::units::seal;
 use crate::ledger::{
     plan_consumption_reconciliation, plan_consumption_sync, Changeset, ConsumptionRecord,
-    ConsumptionSyncCounters, Hosts, ReconciliationCounters, RecordOutcome, RecordOwner, Resource,
-    ResourceConsumption, SourceKey, UnitKey,
+    ConsumptionSyncCounters, Hosts, Ownership, ReconciliationCounters, RecordOutcome, RecordOwner,
+    Resource, ResourceConsumption, SourceKey, UnitKey,
 };
 use crate::period::Period;
 
@@ -39,6 +40,17 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
     ) -> Result<Vec<ConsumptionRecord>> {
         filters.insert("vendor".into(), json!(V::NAME));
         self.scan_all(filters).await
+    }
+
+    /// The host's customers, projects and resources, with what stands in for the units the settings give
+    /// an owner no resource names ([`Vendor::stand_ins`]).
+    async fn hosts_for(&self, settings: &V::Settings) -> Result<Hosts> {
+        let mut hosts = self.hosts().await?;
+        for (project, resource) in V::stand_ins(settings, &hosts) {
+            hosts.add_project(project);
+            hosts.add_resource(resource);
+        }
+        Ok(hosts)
     }
 
     /// The customer and name of each resource, for billing a record's compensation.
@@ -75,7 +87,7 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
         history: bool,
     ) -> Result<PlannedSync> {
         let ctx = self.plan_context(operation, settings)?;
-        let hosts = self.hosts().await?;
+        let hosts = self.hosts_for(settings).await?;
         if let Some(uuid) = only {
             if hosts.resource(uuid).is_none() {
                 return Err(Error::not_found(format!("resource {uuid}")));
@@ -120,9 +132,14 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
         let keys: Vec<SourceKey> = consumptions
             .iter()
             .flat_map(|(period, figures)| {
-                figures
-                    .iter()
-                    .map(|f| SourceKey::of_record(f.resource_uuid.as_str(), *period, &f.source_ref))
+                figures.iter().filter_map(|f| {
+                    let resource = f.resource_uuid?;
+                    Some(SourceKey::of_record(
+                        resource.as_str(),
+                        *period,
+                        &f.source_ref,
+                    ))
+                })
             })
             .collect();
         let units: Vec<UnitKey> = consumptions
@@ -138,11 +155,13 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
         let mut changeset = Changeset::new(operation, ctx.as_of);
         let mut out = Vec::new();
         for (period, figures) in consumptions {
+            let untaken = Self::unowned_preliminary(&ctx, &figures, &hosts);
             let per_resource: Vec<ResourceConsumption> = figures
                 .into_iter()
                 .filter_map(|f| {
-                    let resource = hosts.resource(&f.resource_uuid)?.clone();
-                    let customer_uuid = *hosts.customer_uuid_of_resource(&f.resource_uuid)?;
+                    let resource_uuid = f.resource_uuid?;
+                    let resource = hosts.resource(&resource_uuid)?.clone();
+                    let customer_uuid = *hosts.customer_uuid_of_resource(&resource_uuid)?;
                     Some(ResourceConsumption {
                         resource,
                         customer_uuid,
@@ -165,6 +184,25 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
                     "code": "not_found",
                     "error": format!("the project or customer of resource {} is not in the store", resource.uuid),
                 }));
+            }
+            // A sync of one resource sees only its own figures: the month's unowned units are the whole
+            // sync's to report.
+            // A vendor with document lines reports what they leave from their own plans: its consumption
+            // figures all belong to resources, so it keeps no set of this scope (and reads none).
+            if only.is_none() && !(V::DOCUMENT_LINES && untaken.is_empty()) {
+                let unowned = self
+                    .plan_unowned_figures(&ctx, label, period, false, untaken, &mut changeset)
+                    .await?;
+                counters.unowned = u64::try_from(unowned.len()).unwrap_or(u64::MAX);
+                counters.error_details.extend(unowned);
+            }
+            let unowned = Some(Value::from(crate::ledger::UNOWNED));
+            for detail in counters
+                .error_details
+                .iter()
+                .filter(|d| d.get("code") != unowned.as_ref())
+            {
+                self.report(label, counters.errors, counters.errors, message_of(detail));
             }
             changeset.extend(planned);
             out.push((period, counters));
@@ -196,7 +234,7 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
         let mut filters = Map::new();
         filters.insert("billing_period".into(), json!(period));
         let records = self.records(filters).await?;
-        let hosts = self.hosts().await?;
+        let hosts = self.hosts_for(settings).await?;
         let owners = Self::owners(&hosts, &records);
         let keys: Vec<SourceKey> = records.iter().map(|r| r.key().natural_key()).collect();
         // The units of the vendor's finals too: a record created for one of them since is a conflict.
@@ -210,9 +248,22 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
         let billing = self.billing_for_units(&units, keys, &unit_rows).await?;
         let total = u64::try_from(records.len()).unwrap_or(u64::MAX);
         self.report(label, 0, total, "reconciling records");
-        let (mut changeset, counters, outcomes) = plan_consumption_reconciliation(
+        let (mut changeset, mut counters, outcomes) = plan_consumption_reconciliation(
             &ctx, period, force, &records, &owners, &finals, &billing,
         )?;
+        for detail in &counters.error_details {
+            self.report(label, counters.errors, counters.errors, message_of(detail));
+        }
+        let of_period = records.iter().filter(|r| r.billing_period == period);
+        let ownership = Ownership::new(of_period, |r| owners.get(r).is_some_and(|o| o.live));
+        let untaken = Self::unowned_finals(&ctx, period, &finals, &ownership, &hosts);
+        if !V::DOCUMENT_LINES {
+            let unowned = self
+                .plan_unowned_figures(&ctx, label, period, true, untaken, &mut changeset)
+                .await?;
+            counters.unowned = u64::try_from(unowned.len()).unwrap_or(u64::MAX);
+            counters.error_details.extend(unowned);
+        }
         seal(&mut changeset, &billing.units)?;
         HostReads::of_resources(&hosts, records.iter().map(|r| &r.resource_uuid))
             .check(&mut changeset);

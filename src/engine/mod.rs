@@ -9,11 +9,13 @@ pub mod conformance;
 mod consumption;
 pub mod ports;
 pub mod tables;
+mod unowned;
 mod vendor;
 
 pub use crate::rest::http::{HttpRequest, HttpResponse, HttpUser, OperationResult};
 pub use consumption::{PlannedReconciliation, PlannedSync};
 pub use ports::{Clock, NoProgress, Payload, Progress, ProgressEvent, ScanQuery, Store, StoredRow};
+pub use unowned::CONSUMPTION_SCOPE;
 pub use vendor::{Preliminary, Vendor};
 
 use serde_json::{json, Map, Value};

@@ -7,6 +7,7 @@ use super::GlobalSwitch;
 use crate::error::{Error, Result};
 use crate::ledger::{
     ConsumptionRecord, Customer, InvoiceItem, Project, Resource, Row, SourceRow, UnitRow,
+    UnownedLine,
 };
 use crate::vendors::arrow::billing_sync::BillingSync;
 use crate::vendors::arrow::settings::{ArrowSettings, CustomerMapping};
@@ -28,6 +29,7 @@ pub const TABLES: &[&str] = &[
     InvoiceItem::TABLE,
     SourceRow::TABLE,
     UnitRow::TABLE,
+    UnownedLine::TABLE,
     GlobalSwitch::TABLE,
     ArrowSettings::TABLE,
     CustomerMapping::TABLE,
@@ -45,6 +47,7 @@ pub fn check_row(table: &str, row: &Value) -> Result<Value> {
         t if t == InvoiceItem::TABLE => fits::<InvoiceItem>(row),
         t if t == SourceRow::TABLE => fits::<SourceRow>(row),
         t if t == UnitRow::TABLE => fits::<UnitRow>(row),
+        t if t == UnownedLine::TABLE => fits::<UnownedLine>(row),
         t if t == GlobalSwitch::TABLE => fits::<GlobalSwitch>(row),
         t if t == ArrowSettings::TABLE => fits::<ArrowSettings>(row),
         t if t == CustomerMapping::TABLE => fits::<CustomerMapping>(row),

@@ -6,14 +6,16 @@ use serde_json::Value;
 
 use crate::error::Result;
 use crate::ids::Uuid;
-use crate::ledger::{FinalFigure, Policy, Resource, Row};
+use crate::ledger::{FinalFigure, Hosts, Policy, Project, Resource, Row};
 use crate::money::Currency;
 use crate::period::Period;
 
 /// A resource's preliminary figures for a month, as the vendor reports them so far.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Preliminary {
-    pub resource_uuid: Uuid,
+    /// The host resource the figures are for; None for a unit of the vendor's bill that no host resource
+    /// takes (its money is unowned: reported, never dropped).
+    pub resource_uuid: Option<Uuid>,
     /// The vendor's unit the money is for (as records name it).
     pub source_ref: String,
     pub sell: Decimal,
@@ -39,6 +41,10 @@ pub trait Vendor {
     const BILLING_WINDOW_MONTHS: Option<u32>;
     /// The settings row of one integration with the vendor.
     type Settings: Row + Clone;
+    /// Whether the vendor bills the units no record owns by document lines of its own (Arrow's statements),
+    /// whose plans report what they leave unowned. When false, a final figure no live record takes is
+    /// unowned money of the consumption reconciliation.
+    const DOCUMENT_LINES: bool = false;
 
     /// What the ledger needs of the settings.
     fn policy(settings: &Self::Settings) -> Policy;
@@ -46,11 +52,19 @@ pub trait Vendor {
     /// The vendor unit a host resource is for, if it is one of this vendor's.
     fn source_ref(resource: &Resource) -> Option<String>;
 
+    /// The project and resource that stand in for a unit no host resource names, where the settings say who
+    /// bills it (a named customer for the account's own rows): added to the host's for the plan, so the
+    /// unit's money is billed like any resource's. Default: none (such units are unowned money).
+    fn stand_ins(_settings: &Self::Settings, _hosts: &Hosts) -> Vec<(Project, Resource)> {
+        Vec::new()
+    }
+
     /// Whether these settings are the ones to use when a request names none.
     fn is_active(settings: &Self::Settings) -> bool;
 
-    /// The preliminary figures of `period` for `resources` (active, billable, each with a source reference).
-    /// `progress(done, total, message)` reports each vendor call.
+    /// The preliminary figures of `period` for `resources` (active, billable, each with a source reference),
+    /// and, where the vendor's payload shows them, those of the units no resource takes (no
+    /// `resource_uuid`). `progress(done, total, message)` reports each vendor call.
     async fn preliminary(
         &self,
         settings: &Self::Settings,

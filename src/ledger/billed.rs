@@ -243,7 +243,7 @@ impl<'a> BilledItems<'a> {
 }
 
 /// "{prefix}: {what}", with no empty part: a blank prefix or subject is left out with its separator, so a
-/// name never reads "Soracom: " or ": sim-1".
+/// name never reads "Telco: " or ": sim-1".
 pub fn item_name(prefix: &str, what: &str) -> String {
     match (prefix.trim(), what.trim()) {
         ("", what) => what.to_owned(),
@@ -332,19 +332,19 @@ mod tests {
         let period = Period::parse("2025-01").unwrap();
         let minus = Decimal::new(-5, 0);
         assert_eq!(
-            compensation_name("Soracom", "sim-1", period, minus),
-            "Soracom adjustment: sim-1 (credit for 2025-01-01)"
+            compensation_name("Telco", "sim-1", period, minus),
+            "Telco adjustment: sim-1 (credit for 2025-01-01)"
         );
         assert_eq!(
-            compensation_name("Soracom", " ", period, Decimal::ONE),
-            "Soracom adjustment (additional charge for 2025-01-01)"
+            compensation_name("Telco", " ", period, Decimal::ONE),
+            "Telco adjustment (additional charge for 2025-01-01)"
         );
         assert_eq!(
             compensation_name("", "sim-1", period, minus),
             "Adjustment: sim-1 (credit for 2025-01-01)"
         );
-        assert_eq!(item_name("Soracom", ""), "Soracom");
+        assert_eq!(item_name("Telco", ""), "Telco");
         assert_eq!(item_name("", "sim-1"), "sim-1");
-        assert_eq!(item_name("Soracom", "sim-1"), "Soracom: sim-1");
+        assert_eq!(item_name("Telco", "sim-1"), "Telco: sim-1");
     }
 }

@@ -45,6 +45,10 @@ pub struct ConsumptionSyncCounters {
     pub skipped_finalized: u64,
     #[cfg_attr(test, ts(type = "number"))]
     pub errors: u64,
+    /// Units of the vendor's figures that no host resource takes ([`super::unowned`]): each also in
+    /// `error_details`.
+    #[cfg_attr(test, ts(type = "number"))]
+    pub unowned: u64,
     #[cfg_attr(test, ts(type = "Array<Record<string, unknown>>"))]
     pub error_details: Vec<serde_json::Value>,
 }
@@ -86,7 +90,7 @@ pub fn plan_consumption_sync(
                     &mut changeset,
                 )
             });
-            tally(&mut counters, consumption, planned);
+            tally(&mut counters, period, consumption, planned);
         }
     }
     Ok((changeset, counters))
@@ -95,6 +99,7 @@ pub fn plan_consumption_sync(
 /// What one resource's sync did, in the counters.
 fn tally(
     counters: &mut ConsumptionSyncCounters,
+    period: Period,
     consumption: &ResourceConsumption,
     planned: Result<bool>,
 ) {
@@ -103,12 +108,17 @@ fn tally(
         Ok(false) => counters.skipped_finalized += 1,
         Err(e) => {
             counters.errors += 1;
-            counters.error_details.push(serde_json::json!({
-                "resource_uuid": consumption.resource.uuid,
-                "source_ref": consumption.source_ref,
-                "code": e.code(),
-                "error": e.to_string(),
-            }));
+            counters.error_details.push(super::error_detail(
+                &[
+                    (
+                        "resource_uuid",
+                        serde_json::json!(consumption.resource.uuid),
+                    ),
+                    ("source_ref", serde_json::json!(consumption.source_ref)),
+                    ("billing_period", serde_json::json!(period)),
+                ],
+                &e,
+            ));
         }
     }
 }

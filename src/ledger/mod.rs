@@ -30,6 +30,7 @@ mod billed;
 pub mod changeset;
 mod consumption_record;
 mod consumption_sync;
+mod error_detail;
 mod host;
 mod invoice_item;
 mod policy;
@@ -42,6 +43,7 @@ pub mod split;
 mod statistics;
 pub mod unit;
 pub mod units;
+pub mod unowned;
 
 pub use billed::{
     billed_for, checked_sum, compensation_item, compensation_name, item_name, kind_key, Billed,
@@ -50,6 +52,7 @@ pub use billed::{
 pub use changeset::{Changeset, Row, RowJson, Write, WriteOp};
 pub use consumption_record::{ConsumptionRecord, RecordKey};
 pub use consumption_sync::{plan_consumption_sync, ConsumptionSyncCounters, ResourceConsumption};
+pub use error_detail::{currencies_of, error_detail, record_error};
 pub use host::{Customer, Hosts, Project, Resource};
 pub use invoice_item::{Details, InvoiceItem, InvoiceItemKind};
 pub use policy::{PlanContext, Policy, PriceSource};
@@ -67,3 +70,6 @@ pub use split::split_by_largest_remainder;
 pub use statistics::{record_statistics, CurrencyTotals, PeriodTotals, RecordStatistics};
 pub use unit::{net_off, NetOff, Ownership, UnitOwner};
 pub use units::{seal, UnitRow};
+pub use unowned::{
+    plan_unowned, unowned_lines, unowned_totals, UnownedFigure, UnownedLine, UNOWNED,
+};

@@ -70,6 +70,10 @@ pub struct ReconciliationCounters {
     pub no_billing_data: u64,
     pub already_reconciled: u64,
     pub errors: u64,
+    /// Units of the vendor's final figures that no live record takes ([`super::unowned`]).
+    pub unowned: u64,
+    /// One per counted error (the record, the currencies, why), and one per unowned line.
+    pub error_details: Vec<serde_json::Value>,
 }
 
 /// What reconciliation decides for one record.
@@ -194,8 +198,13 @@ pub fn plan_consumption_reconciliation(
                     changeset.extend(planned);
                 }
                 Err(e) => {
-                    for outcome in &mut unit_outcomes {
+                    for (record, outcome) in records.iter().zip(&mut unit_outcomes) {
                         counters.errors += 1;
+                        counters.error_details.push(super::record_error(
+                            record,
+                            ctx.policy.source_label,
+                            &e,
+                        ));
                         outcome.action = RecordAction::Error;
                         outcome.compensation = Decimal::ZERO;
                         outcome.compensation_item_uuid = None;

@@ -354,7 +354,7 @@ mod tests {
         let listed = r#"[{"subscriber": "imsi:1", "consumed_amount": "13.00", "final_amount": "9.00",
             "adjustment_amount": "-4.00", "billing_period": "2025-01"}]"#;
         let stored = r#"[{"source_ref": "imsi:1", "consumed_sell": "13", "consumed_buy": "13",
-            "final_sell": "9", "vendor": "soracom", "raw_data": {"rows": 3}, "billing_period": "2025-01"}]"#;
+            "final_sell": "9", "vendor": "v", "raw_data": {"rows": 3}, "billing_period": "2025-01"}]"#;
         for text in [listed, stored] {
             let records = records_from_text(text, "subscriber").unwrap().unwrap();
             let r = records[0].as_ref().unwrap();

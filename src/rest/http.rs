@@ -39,25 +39,40 @@ pub struct HttpUser {
     pub is_staff: bool,
 }
 
+/// A request as a host hands it over. Its optional members may be missing or null alike.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct HttpRequest {
     pub method: String,
     pub path: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_is_default")]
     pub query: Map<String, Value>,
     #[serde(default)]
     pub body: Value,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_is_default")]
     pub headers: Map<String, Value>,
     #[serde(default)]
     pub user: Option<HttpUser>,
-    #[serde(default, rename = "baseUrl", alias = "base_url")]
+    #[serde(
+        default,
+        rename = "baseUrl",
+        alias = "base_url",
+        deserialize_with = "null_is_default"
+    )]
     pub base_url: String,
     /// Fields of the query or body whose number JSON could not hold (a JS host's Infinity from
     /// `JSON.parse` of 1e400, or NaN), with why: refused as a 400 once the route and the user are checked,
     /// rather than read as null.
     #[serde(skip)]
     pub non_finite: crate::error::FieldErrors,
+}
+
+/// An optional member given as null is the member left out.
+fn null_is_default<'de, D, T>(deserializer: D) -> std::result::Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -169,6 +184,14 @@ pub type Route<Op> = (Vec<Op>, Map<String, Value>);
 pub trait Routes {
     type Operation: Copy;
 
+    /// Where the vendor's admin API lives ("/api/admin/arrow/"): the routes every vendor shares are served
+    /// under it.
+    const PREFIX: &'static str;
+
+    /// `GET {PREFIX}billing-syncs/unowned/?period=YYYY-MM` (our extension, for every vendor): the vendor's
+    /// money that no host resource takes ([`crate::ledger::unowned`]).
+    async fn unowned(&self, query: &Value) -> Result<Value>;
+
     /// The operations a path can name (one per method), and the parameters the path holds (a retrieve's
     /// `uuid`, …), which join the query of a GET.
     fn route(path: &str) -> Option<Route<Self::Operation>>;
@@ -190,10 +213,54 @@ pub trait Routes {
     ) -> Result<OperationResult>;
 }
 
+/// Runs one operation of `routes` on its input (the query with the path's parameters, or the body), once
+/// the input is within the request limits ([`crate::limits::check_request`]): every vendor's handler and
+/// every per-operation method comes through here, so an oversized request is refused the same way
+/// everywhere, before validation and before any adapter or store call.
+pub async fn run_operation<R: Routes>(
+    routes: &R,
+    operation: R::Operation,
+    input: &Value,
+    base_url: &str,
+    url: &str,
+) -> Result<OperationResult> {
+    crate::limits::check_request(input)?;
+    routes.run(operation, input, base_url, url).await
+}
+
+/// The unowned-money listing, with the conventions of every route: staff only, GET (or HEAD), the limits.
+async fn serve_unowned<R: Routes>(routes: &R, request: &HttpRequest) -> HttpResponse {
+    if !request.user.as_ref().is_some_and(|u| u.is_staff) {
+        return HttpResponse::detail(403, "You do not have permission to perform this action.");
+    }
+    let method = request.method.to_ascii_uppercase();
+    if method != "GET" && method != "HEAD" {
+        let mut response = HttpResponse::detail(405, &format!("Method \"{method}\" not allowed."));
+        response
+            .headers
+            .insert("allow".to_owned(), "GET".to_owned());
+        return response;
+    }
+    let query = Value::Object(request.query.clone());
+    let answer = match crate::limits::check_request(&query) {
+        Ok(()) => routes.unowned(&query).await,
+        Err(e) => Err(e),
+    };
+    match answer {
+        Ok(_) if method == "HEAD" => HttpResponse::json(200, Value::Null),
+        Ok(body) => HttpResponse::json(200, body),
+        Err(error) => HttpResponse::from_error(&error),
+    }
+}
+
 /// Serves one request by `routes`. Never fails: every error is a response.
 pub async fn serve<R: Routes>(routes: &R, request: &HttpRequest) -> HttpResponse {
     if let Some(response) = routes.extension(request).await {
         return response;
+    }
+    let path = request.path.split('?').next().unwrap_or("");
+    if path.trim_end_matches('/') == format!("{}billing-syncs/unowned", R::PREFIX) {
+        return serve_unowned(routes, request).await;
     }
     let Some((candidates, params)) = R::route(&request.path) else {
         return HttpResponse::detail(404, "Not found.");
@@ -230,9 +297,14 @@ pub async fn serve<R: Routes>(routes: &R, request: &HttpRequest) -> HttpResponse
         }
         Method::Post => request.body.clone(),
     };
-    let result = match routes
-        .run(operation, &input, &request.base_url, &request_url(request))
-        .await
+    let result = match run_operation(
+        routes,
+        operation,
+        &input,
+        &request.base_url,
+        &request_url(request),
+    )
+    .await
     {
         Ok(result) => result,
         Err(error) => return HttpResponse::from_error(&error),

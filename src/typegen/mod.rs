@@ -255,9 +255,12 @@ pub fn generated() -> String {
     declare::<responses::ConsumptionSyncErrorDetail>(&mut out);
     declare::<responses::ConsumptionSyncCounters>(&mut out);
     declare::<responses::ConsumptionSyncResponse>(&mut out);
+    declare::<responses::RecordErrorDetail>(&mut out);
     declare::<responses::ReconciliationCounters>(&mut out);
     declare::<responses::ConsumptionReconciliationResponse>(&mut out);
     declare::<statements::StatementSyncError>(&mut out);
+    declare::<crate::vendors::arrow::unowned::UnownedStatementLine>(&mut out);
+    declare::<statements::StatementSyncErrorDetail>(&mut out);
     declare::<statements::BillingSyncCounters>(&mut out);
     declare::<responses::StatementSyncResponse>(&mut out);
     declare::<statements::StatementReconciliationError>(&mut out);
@@ -282,6 +285,10 @@ pub fn generated() -> String {
     declare::<arrow_responses::ResourceSyncResponse>(&mut out);
     declare::<arrow_query::CleanupResponse>(&mut out);
     declare::<responses::SoracomUnbillableResource>(&mut out);
+    declare::<responses::SoracomUnownedDetail>(&mut out);
+    declare::<responses::SoracomRecordErrorDetail>(&mut out);
+    declare::<responses::SoracomReconciliationErrorDetail>(&mut out);
+    declare::<responses::SoracomReconciliationCounters>(&mut out);
     declare::<responses::SoracomConsumptionSyncErrorDetail>(&mut out);
     declare::<responses::SoracomConsumptionSyncCounters>(&mut out);
     declare::<responses::SoracomConsumptionSyncResponse>(&mut out);

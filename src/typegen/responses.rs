@@ -97,9 +97,74 @@ pub struct ConsumptionSyncError {
     pub resource_uuid: String,
     /// The vendor's unit: a licence, a SIM, a device.
     pub source_ref: String,
+    /// "YYYY-MM".
+    pub billing_period: String,
     #[ts(type = "BillsyncErrorCode")]
     pub code: String,
     pub error: String,
+    /// A currency mismatch: the two currencies that could not be combined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub currencies: Option<Vec<String>>,
+}
+
+/// A consumption reconciliation's record that could not be reconciled (say, the vendor's currency is not
+/// the records'): the record, its unit and month, the code and why; the others are reconciled.
+#[derive(Serialize, Default, TS)]
+pub struct RecordErrorDetail {
+    pub record_uuid: String,
+    pub resource_uuid: String,
+    pub license_reference: String,
+    /// "YYYY-MM".
+    pub billing_period: String,
+    #[ts(type = "BillsyncErrorCode")]
+    pub code: String,
+    pub error: String,
+    /// A currency mismatch: the two currencies that could not be combined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub currencies: Option<Vec<String>>,
+}
+
+/// Soracom's [`RecordErrorDetail`]: the unit under `subscriber`.
+#[derive(Serialize, Default, TS)]
+pub struct SoracomRecordErrorDetail {
+    pub record_uuid: String,
+    pub resource_uuid: String,
+    pub subscriber: String,
+    /// "YYYY-MM".
+    pub billing_period: String,
+    #[ts(type = "BillsyncErrorCode")]
+    pub code: String,
+    pub error: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub currencies: Option<Vec<String>>,
+}
+
+/// A unit of Soracom's bill that no host resource takes (the ledger's unowned money): reported, never
+/// dropped. The line, its subscriber (`account` for account-level rows), the amount and why.
+#[derive(Serialize, Default, TS)]
+pub struct SoracomUnownedDetail {
+    #[ts(type = "\"unowned\"")]
+    pub code: String,
+    pub line_reference: String,
+    pub subscriber: String,
+    /// "YYYY-MM".
+    pub billing_period: String,
+    /// Decimal string, rounded to cents.
+    pub amount: String,
+    pub currency: String,
+    pub reason: String,
+    pub error: String,
+}
+
+/// One of Soracom's consumption reconciliation error details.
+#[derive(Serialize, TS)]
+#[serde(untagged)]
+pub enum SoracomReconciliationErrorDetail {
+    Failed(SoracomRecordErrorDetail),
+    Unowned(SoracomUnownedDetail),
 }
 
 /// An Arrow resource whose project or customer is not in the store: it cannot be billed, so it is not
@@ -139,6 +204,7 @@ pub enum ConsumptionSyncErrorDetail {
 pub enum SoracomConsumptionSyncErrorDetail {
     Failed(ConsumptionSyncError),
     Unbillable(SoracomUnbillableResource),
+    Unowned(SoracomUnownedDetail),
 }
 
 /// What Arrow's consumption sync did, resource by resource (the ledger's `ConsumptionSyncCounters`).
@@ -151,6 +217,10 @@ pub struct ConsumptionSyncCounters {
     pub skipped_finalized: u64,
     #[ts(type = "number")]
     pub errors: u64,
+    /// Units of the vendor's figures that no host resource takes (Arrow's consumption API is asked per
+    /// licence of a resource, so its sync finds none: its statements report them).
+    #[ts(type = "number")]
+    pub unowned: u64,
     pub error_details: Vec<ConsumptionSyncErrorDetail>,
 }
 
@@ -164,6 +234,10 @@ pub struct SoracomConsumptionSyncCounters {
     pub skipped_finalized: u64,
     #[ts(type = "number")]
     pub errors: u64,
+    /// SIMs, devices and account-level rows of the CSV that no host resource takes: each in
+    /// `error_details`, and in `billing-syncs/unowned/`.
+    #[ts(type = "number")]
+    pub unowned: u64,
     pub error_details: Vec<SoracomConsumptionSyncErrorDetail>,
 }
 
@@ -184,6 +258,35 @@ pub struct ReconciliationCounters {
     pub already_reconciled: u64,
     #[ts(type = "number")]
     pub errors: u64,
+    /// Units of the final figures that no live record takes (Arrow: none; its statements report them).
+    #[ts(type = "number")]
+    pub unowned: u64,
+    /// One per counted error: the record, the currencies, why.
+    pub error_details: Vec<RecordErrorDetail>,
+}
+
+/// What Soracom's consumption reconciliation did (the ledger's `ReconciliationCounters`).
+#[derive(Serialize, Default, TS)]
+pub struct SoracomReconciliationCounters {
+    #[ts(type = "number")]
+    pub finalized: u64,
+    #[ts(type = "number")]
+    pub reconciled: u64,
+    #[ts(type = "number")]
+    pub compensation_items_created: u64,
+    /// Records the vendor's final figures have nothing for yet.
+    #[ts(type = "number")]
+    pub no_billing_data: u64,
+    /// Reconciled before and not forced: left alone.
+    #[ts(type = "number")]
+    pub already_reconciled: u64,
+    #[ts(type = "number")]
+    pub errors: u64,
+    /// SIMs, devices and account-level rows of the closed month's CSV that no live record takes.
+    #[ts(type = "number")]
+    pub unowned: u64,
+    /// One per counted error (the record, the currencies, why) and one per unowned line.
+    pub error_details: Vec<SoracomReconciliationErrorDetail>,
 }
 
 /// `ArrowEngine.triggerConsumptionSync()`.
@@ -246,7 +349,7 @@ pub struct StatementReconciliationResponse {
 pub struct SoracomMonthReconciled {
     #[serde(flatten)]
     #[ts(flatten)]
-    pub counters: ReconciliationCounters,
+    pub counters: SoracomReconciliationCounters,
     #[serde(flatten)]
     #[ts(flatten)]
     pub outcome: OperationOutcome,
@@ -425,6 +528,10 @@ mod tests {
             shape(&ledger::ReconciliationCounters::default()),
             shape(&ReconciliationCounters::default())
         );
+        assert_eq!(
+            shape(&ledger::ReconciliationCounters::default()),
+            shape(&SoracomReconciliationCounters::default())
+        );
 
         let sync = json!(ledger::ConsumptionSyncCounters::default());
         assert_eq!(
@@ -458,7 +565,7 @@ mod tests {
             closed,
             outcome_shapes(|outcome| SoracomReconciliationResponse::Reconciled(
                 SoracomMonthReconciled {
-                    counters: ReconciliationCounters::default(),
+                    counters: SoracomReconciliationCounters::default(),
                     outcome,
                     month_closed: true,
                 }
@@ -538,6 +645,52 @@ mod tests {
         let soracom = SoracomConsumptionSyncErrorDetail::Failed(ConsumptionSyncError::default());
         assert_eq!(shape(&soracom), shape(&failed));
         assert!(Error::ALL_CODES.contains(&detail["code"].as_str().unwrap()));
+    }
+
+    /// The ledger's unowned line and record error, as Soracom's reconciliation reports them, have the
+    /// documented fields.
+    #[test]
+    fn the_ledgers_unowned_and_record_details_are_the_documented_fields() {
+        use crate::error::Error;
+        use crate::ledger::{record_error, ConsumptionRecord, UnownedLine};
+        use serde_json::json;
+
+        let line: UnownedLine = serde_json::from_value(json!({
+            "uuid": "aaaaaaaa-0000-4000-8000-000000000001", "vendor": "soracom", "scope": "consumption",
+            "billing_period": "2025-01", "source_ref": "account", "line_reference": "account",
+            "amount": "100", "currency": "JPY", "reason": "r", "is_final": true,
+            "detected_at": "2025-02-01T00:00:00Z",
+        }))
+        .unwrap();
+        let unowned = line.error_detail("subscriber");
+        assert_eq!(
+            keys(&unowned),
+            shape(&SoracomReconciliationErrorDetail::Unowned(
+                SoracomUnownedDetail::default()
+            ))
+        );
+        assert_eq!(
+            keys(&unowned),
+            shape(&SoracomConsumptionSyncErrorDetail::Unowned(
+                SoracomUnownedDetail::default()
+            ))
+        );
+        let record: ConsumptionRecord = serde_json::from_value(json!({
+            "uuid": "aaaaaaaa-0000-4000-8000-000000000002", "vendor": "soracom",
+            "resource_uuid": "aaaaaaaa-0000-4000-8000-000000000003", "source_ref": "imsi:1",
+            "billing_period": "2025-01", "currency": "JPY", "consumed_sell": "1", "consumed_buy": "1",
+            "created": "2025-02-01T00:00:00Z", "modified": "2025-02-01T00:00:00Z",
+        }))
+        .unwrap();
+        let failed = record_error(&record, "subscriber", &Error::not_found("x"));
+        assert_eq!(
+            keys(&failed),
+            shape(&SoracomReconciliationErrorDetail::Failed(
+                SoracomRecordErrorDetail::default()
+            ))
+        );
+        let arrow = record_error(&record, "license_reference", &Error::not_found("x"));
+        assert_eq!(keys(&arrow), shape(&RecordErrorDetail::default()));
     }
 
     /// Arrow's engine over the memory store, with one resource whose project is not in the store.

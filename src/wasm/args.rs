@@ -109,6 +109,32 @@ pub(crate) fn optional_string_arg(
     string_arg(value, argument).map(Some)
 }
 
+/// A JS value as JSON data, with JSON's own rule for `undefined` (the one `JSON.stringify` applies): an
+/// object member whose value is `undefined` is absent, not null, in objects at any depth (arrays are left
+/// as they are). So `{ query: undefined }` and `{}` are one request, for every entry point: the .d.ts's
+/// optional fields may be given as `undefined`. Only members that came out null are looked at again.
+pub(crate) fn json_of(value: JsValue) -> Result<serde_json::Value, serde_wasm_bindgen::Error> {
+    let mut json = serde_wasm_bindgen::from_value(value.clone())?;
+    drop_undefined(&value, &mut json);
+    Ok(json)
+}
+
+fn drop_undefined(js: &JsValue, json: &mut serde_json::Value) {
+    let serde_json::Value::Object(members) = json else {
+        return;
+    };
+    let member = |key: &str| js_sys::Reflect::get(js, &JsValue::from_str(key)).ok();
+    members
+        .retain(|key, value| !(value.is_null() && member(key).is_some_and(|v| v.is_undefined())));
+    for (key, value) in members.iter_mut() {
+        if value.is_object() {
+            if let Some(inner) = member(key) {
+                drop_undefined(&inner, value);
+            }
+        }
+    }
+}
+
 /// A plain object, converted to JSON for the core.
 pub(crate) fn object_arg(
     value: JsValue,
@@ -118,7 +144,7 @@ pub(crate) fn object_arg(
     if !is_plain_object(&value) {
         return Err(invalid(argument, expected, &value));
     }
-    serde_wasm_bindgen::from_value(value).map_err(|e| {
+    json_of(value).map_err(|e| {
         js_error(&Error::InvalidArgument {
             argument: argument.to_owned(),
             expected: expected.to_owned(),

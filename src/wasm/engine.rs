@@ -473,8 +473,7 @@ where
     future_to_promise(async move {
         let input = input?;
         let input = if input.is_null() { json!({}) } else { input };
-        let result = engine
-            .run(operation, &input, &base, &base)
+        let result = crate::rest::http::run_operation(&*engine, operation, &input, &base, &base)
             .await
             .map_err(|e| js_error(&e))?;
         to_js(&result.body)

@@ -138,7 +138,7 @@ export type ValidatedRequests = {
 
 // The store's tables, and their rows: records and settings.
 /** The tables the engine reads and writes, every vendor's (src/engine/tables.rs). A store keeps rows by table name and knows no row type. */
-export type TableName = "customers" | "projects" | "resources" | "consumption_records" | "invoice_items" | "ledger_sources" | "ledger_units" | "sync_switches" | "settings" | "customer_mappings" | "billing_syncs" | "soracom_settings";
+export type TableName = "customers" | "projects" | "resources" | "consumption_records" | "invoice_items" | "ledger_sources" | "ledger_units" | "unowned_lines" | "sync_switches" | "settings" | "customer_mappings" | "billing_syncs" | "soracom_settings";
 /** The tables of a store, as `createMemoryStore` takes them and `snapshot()` returns them; `global_sync_enabled: false` is short for the global switch's row. */
 export interface StoreTables {
   customers?: Array<Record<string, unknown>>;
@@ -148,6 +148,7 @@ export interface StoreTables {
   invoice_items?: Array<Record<string, unknown>>;
   ledger_sources?: Array<Record<string, unknown>>;
   ledger_units?: Array<Record<string, unknown>>;
+  unowned_lines?: Array<Record<string, unknown>>;
   sync_switches?: Array<Record<string, unknown>>;
   settings?: Array<Record<string, unknown>>;
   customer_mappings?: Array<Record<string, unknown>>;
@@ -262,7 +263,14 @@ currency: string | null, reconciliation_tolerance: string, invoice_item_prefix: 
 /**
  * How often an asynchronous export is polled before giving up.
  */
-max_export_polls: number, };
+max_export_polls: number, 
+/**
+ * Where the account's own rows go (the billing CSV's rows with no IMSI or device id, or in `account`
+ * granularity the bill): a resource of kind `account` bills them when there is one; otherwise this
+ * customer does, on a stand-in resource ("Soracom account"). With neither they are reported as
+ * unowned money, never dropped.
+ */
+account_customer_uuid: string | null, };
 
 // The changeset: everything an operation writes, applied all or nothing.
 export type WriteOp = "put" | "create" | "delete" | "check";
@@ -351,7 +359,15 @@ export type ConsumptionSyncError = { resource_uuid: string,
 /**
  * The vendor's unit: a licence, a SIM, a device.
  */
-source_ref: string, code: BillsyncErrorCode, error: string, };
+source_ref: string, 
+/**
+ * "YYYY-MM".
+ */
+billing_period: string, code: BillsyncErrorCode, error: string, 
+/**
+ * A currency mismatch: the two currencies that could not be combined.
+ */
+currencies?: Array<string>, };
 /**
  * An Arrow resource whose project or customer is not in the store: it cannot be billed, so it is not
  * synced.
@@ -368,7 +384,12 @@ export type ConsumptionSyncCounters = { synced: number,
 /**
  * Resources whose record is finalized: left alone.
  */
-skipped_finalized: number, errors: number, error_details: Array<ConsumptionSyncErrorDetail>, };
+skipped_finalized: number, errors: number, 
+/**
+ * Units of the vendor's figures that no host resource takes (Arrow's consumption API is asked per
+ * licence of a resource, so its sync finds none: its statements report them).
+ */
+unowned: number, error_details: Array<ConsumptionSyncErrorDetail>, };
 /**
  * `ArrowEngine.triggerConsumptionSync()`.
  */
@@ -376,7 +397,25 @@ export type ConsumptionSyncResponse = { synced: number,
 /**
  * Resources whose record is finalized: left alone.
  */
-skipped_finalized: number, errors: number, error_details: Array<ConsumptionSyncErrorDetail>, } & (OperationDryRun | OperationCommitted);
+skipped_finalized: number, errors: number, 
+/**
+ * Units of the vendor's figures that no host resource takes (Arrow's consumption API is asked per
+ * licence of a resource, so its sync finds none: its statements report them).
+ */
+unowned: number, error_details: Array<ConsumptionSyncErrorDetail>, } & (OperationDryRun | OperationCommitted);
+/**
+ * A consumption reconciliation's record that could not be reconciled (say, the vendor's currency is not
+ * the records'): the record, its unit and month, the code and why; the others are reconciled.
+ */
+export type RecordErrorDetail = { record_uuid: string, resource_uuid: string, license_reference: string, 
+/**
+ * "YYYY-MM".
+ */
+billing_period: string, code: BillsyncErrorCode, error: string, 
+/**
+ * A currency mismatch: the two currencies that could not be combined.
+ */
+currencies?: Array<string>, };
 /**
  * What a consumption reconciliation did, record by record (the ledger's `ReconciliationCounters`).
  */
@@ -388,7 +427,15 @@ no_billing_data: number,
 /**
  * Reconciled before and not forced: left alone.
  */
-already_reconciled: number, errors: number, };
+already_reconciled: number, errors: number, 
+/**
+ * Units of the final figures that no live record takes (Arrow: none; its statements report them).
+ */
+unowned: number, 
+/**
+ * One per counted error: the record, the currencies, why.
+ */
+error_details: Array<RecordErrorDetail>, };
 /**
  * `ArrowEngine.triggerReconciliation()`: the consumption reconciliation.
  */
@@ -400,24 +447,70 @@ no_billing_data: number,
 /**
  * Reconciled before and not forced: left alone.
  */
-already_reconciled: number, errors: number, } & (OperationDryRun | OperationCommitted);
+already_reconciled: number, errors: number, 
+/**
+ * Units of the final figures that no live record takes (Arrow: none; its statements report them).
+ */
+unowned: number, 
+/**
+ * One per counted error: the record, the currencies, why.
+ */
+error_details: Array<RecordErrorDetail>, } & (OperationDryRun | OperationCommitted);
 /**
  * A statement trigger_sync could not plan; the others are synced.
  */
-export type StatementSyncError = { statement_reference: string, customer_mapping_uuid: string, code: BillsyncErrorCode, error: string, };
+export type StatementSyncError = { statement_reference: string, customer_mapping_uuid: string, code: BillsyncErrorCode, error: string, 
+/**
+ * A currency mismatch: the two currencies that could not be combined.
+ */
+currencies?: Array<string>, };
+/**
+ * An unowned line of trigger_sync's `error_details`.
+ */
+export type UnownedStatementLine = { code: "unowned", 
+/**
+ * The line's source key: `statement|customer|line`.
+ */
+line_reference: string, license_reference: string, 
+/**
+ * "YYYY-MM".
+ */
+billing_period: string, 
+/**
+ * Decimal string, rounded to cents.
+ */
+amount: string, currency: string, reason: string, error: string, };
+/**
+ * One of trigger_sync's error details: a statement it could not plan, or a line nobody takes.
+ */
+export type StatementSyncErrorDetail = StatementSyncError | UnownedStatementLine;
 /**
  * What trigger_sync did, statement by statement.
  */
-export type BillingSyncCounters = { syncs_created: number, syncs_updated: number, invoice_items_created: number, skipped_zero: number, skipped_unmapped: number, skipped_consumption: number, errors: number, error_details: Array<StatementSyncError>, };
+export type BillingSyncCounters = { syncs_created: number, syncs_updated: number, invoice_items_created: number, skipped_zero: number, skipped_unmapped: number, skipped_consumption: number, errors: number, 
+/**
+ * Lines no host resource takes: no customer mapping, and no live resource's records bill their
+ * licence ([`super::unowned`]). Each is also in `error_details`, and in `billing-syncs/unowned/`.
+ */
+unowned: number, error_details: Array<StatementSyncErrorDetail>, };
 /**
  * `ArrowEngine.triggerSync()`: the month's statements synced.
  */
-export type StatementSyncResponse = { syncs_created: number, syncs_updated: number, invoice_items_created: number, skipped_zero: number, skipped_unmapped: number, skipped_consumption: number, errors: number, error_details: Array<StatementSyncError>, } & (OperationDryRun | OperationCommitted);
+export type StatementSyncResponse = { syncs_created: number, syncs_updated: number, invoice_items_created: number, skipped_zero: number, skipped_unmapped: number, skipped_consumption: number, errors: number, 
+/**
+ * Lines no host resource takes: no customer mapping, and no live resource's records bill their
+ * licence ([`super::unowned`]). Each is also in `error_details`, and in `billing-syncs/unowned/`.
+ */
+unowned: number, error_details: Array<StatementSyncErrorDetail>, } & (OperationDryRun | OperationCommitted);
 /**
  * A billing sync reconcile could not plan (its customer mapping is gone, or its plan failed); the others
  * are reconciled.
  */
-export type StatementReconciliationError = { billing_sync_uuid: string, code: BillsyncErrorCode, error: string, };
+export type StatementReconciliationError = { billing_sync_uuid: string, code: BillsyncErrorCode, error: string, 
+/**
+ * A currency mismatch: the two currencies that could not be combined.
+ */
+currencies?: Array<string>, };
 /**
  * What reconcile did, billing sync by billing sync.
  */
@@ -722,9 +815,54 @@ export type SoracomUnbillableResource = { resource_uuid: string,
  */
 subscriber: string, code: "not_found", error: string, };
 /**
+ * A unit of Soracom's bill that no host resource takes (the ledger's unowned money): reported, never
+ * dropped. The line, its subscriber (`account` for account-level rows), the amount and why.
+ */
+export type SoracomUnownedDetail = { code: "unowned", line_reference: string, subscriber: string, 
+/**
+ * "YYYY-MM".
+ */
+billing_period: string, 
+/**
+ * Decimal string, rounded to cents.
+ */
+amount: string, currency: string, reason: string, error: string, };
+/**
+ * Soracom's [`RecordErrorDetail`]: the unit under `subscriber`.
+ */
+export type SoracomRecordErrorDetail = { record_uuid: string, resource_uuid: string, subscriber: string, 
+/**
+ * "YYYY-MM".
+ */
+billing_period: string, code: BillsyncErrorCode, error: string, currencies?: Array<string>, };
+/**
+ * One of Soracom's consumption reconciliation error details.
+ */
+export type SoracomReconciliationErrorDetail = SoracomRecordErrorDetail | SoracomUnownedDetail;
+/**
+ * What Soracom's consumption reconciliation did (the ledger's `ReconciliationCounters`).
+ */
+export type SoracomReconciliationCounters = { finalized: number, reconciled: number, compensation_items_created: number, 
+/**
+ * Records the vendor's final figures have nothing for yet.
+ */
+no_billing_data: number, 
+/**
+ * Reconciled before and not forced: left alone.
+ */
+already_reconciled: number, errors: number, 
+/**
+ * SIMs, devices and account-level rows of the closed month's CSV that no live record takes.
+ */
+unowned: number, 
+/**
+ * One per counted error (the record, the currencies, why) and one per unowned line.
+ */
+error_details: Array<SoracomReconciliationErrorDetail>, };
+/**
  * One of Soracom's consumption sync error details.
  */
-export type SoracomConsumptionSyncErrorDetail = ConsumptionSyncError | SoracomUnbillableResource;
+export type SoracomConsumptionSyncErrorDetail = ConsumptionSyncError | SoracomUnbillableResource | SoracomUnownedDetail;
 /**
  * What Soracom's consumption sync did, resource by resource (the ledger's `ConsumptionSyncCounters`).
  */
@@ -732,7 +870,12 @@ export type SoracomConsumptionSyncCounters = { synced: number,
 /**
  * Resources whose record is finalized: left alone.
  */
-skipped_finalized: number, errors: number, error_details: Array<SoracomConsumptionSyncErrorDetail>, };
+skipped_finalized: number, errors: number, 
+/**
+ * SIMs, devices and account-level rows of the CSV that no host resource takes: each in
+ * `error_details`, and in `billing-syncs/unowned/`.
+ */
+unowned: number, error_details: Array<SoracomConsumptionSyncErrorDetail>, };
 /**
  * `SoracomEngine.triggerConsumptionSync()`.
  */
@@ -740,7 +883,12 @@ export type SoracomConsumptionSyncResponse = { synced: number,
 /**
  * Resources whose record is finalized: left alone.
  */
-skipped_finalized: number, errors: number, error_details: Array<SoracomConsumptionSyncErrorDetail>, } & (OperationDryRun | OperationCommitted);
+skipped_finalized: number, errors: number, 
+/**
+ * SIMs, devices and account-level rows of the CSV that no host resource takes: each in
+ * `error_details`, and in `billing-syncs/unowned/`.
+ */
+unowned: number, error_details: Array<SoracomConsumptionSyncErrorDetail>, } & (OperationDryRun | OperationCommitted);
 /**
  * `SoracomEngine.triggerReconciliation()` once Soracom has closed the month.
  */
@@ -752,7 +900,15 @@ no_billing_data: number,
 /**
  * Reconciled before and not forced: left alone.
  */
-already_reconciled: number, errors: number, } & (OperationDryRun | OperationCommitted);
+already_reconciled: number, errors: number, 
+/**
+ * SIMs, devices and account-level rows of the closed month's CSV that no live record takes.
+ */
+unowned: number, 
+/**
+ * One per counted error (the record, the currencies, why) and one per unowned line.
+ */
+error_details: Array<SoracomReconciliationErrorDetail>, } & (OperationDryRun | OperationCommitted);
 /**
  * `SoracomEngine.triggerReconciliation()` before Soracom has closed the month: nothing is reconciled.
  */

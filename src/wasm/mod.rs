@@ -72,7 +72,7 @@ pub(crate) fn from_js(value: JsValue, what: &str) -> Result<serde_json::Value, J
     if value.is_undefined() {
         return Ok(serde_json::Value::Null);
     }
-    serde_wasm_bindgen::from_value(value).map_err(|e| {
+    args::json_of(value).map_err(|e| {
         js_error(&Error::InvalidPayload {
             payload: what.to_owned(),
             offset: 0,

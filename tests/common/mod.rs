@@ -14,6 +14,7 @@ use billsync::ledger::{
     Customer, InvoiceItem, Ownership, PlanContext, Project, ReconciliationCounters, RecordOutcome,
     RecordOwner, Resource, ResourceConsumption, Row, WriteOp,
 };
+use billsync::ledger::{plan_unowned, unowned_lines, UnownedLine};
 use billsync::money::Currency;
 use billsync::period::{Period, Zone};
 use billsync::store::MemoryStore;
@@ -26,6 +27,7 @@ use billsync::vendors::arrow::settings::{
 use billsync::vendors::arrow::statements::{
     plan_billing_sync, plan_statement_reconciliation, StatementContext, StatementLedger,
 };
+use billsync::vendors::arrow::unowned::{unowned_statement_lines, STATEMENTS_SCOPE};
 use rust_decimal::Decimal;
 
 pub fn d(s: &str) -> Decimal {
@@ -49,6 +51,8 @@ pub const CUSTOMER_REF: &str = "XSP661245";
 pub const CUSTOMER2: u32 = 5;
 pub const MAPPING2: u32 = 6;
 pub const CUSTOMER_REF2: &str = "XSP770001";
+/// A customer of Arrow's that no mapping names: its lines are nobody's (unowned money).
+pub const UNMAPPED_REF: &str = "XSP990009";
 
 pub fn license(n: usize) -> String {
     format!("XSP{:05}", 10_000 + n)
@@ -310,15 +314,21 @@ impl World {
             ownership: &ownership,
             billing: &billing,
         };
-        Ok(plan_billing_sync(
-            &self.statement_ctx(),
+        let ctx = self.statement_ctx();
+        let (mut changeset, _) =
+            plan_billing_sync(&ctx, period, &self.export, &mappings, &syncs, &ledger)?;
+        // What trigger_sync reports as nobody's, as the engine's operation does.
+        let figures = unowned_statement_lines(&ctx, period, &self.export, &mappings, &ownership);
+        let found = unowned_lines(&ctx, STATEMENTS_SCOPE, period, false, figures)?;
+        plan_unowned(
+            &ctx,
+            STATEMENTS_SCOPE,
             period,
-            &self.export,
-            &mappings,
-            &syncs,
-            &ledger,
-        )?
-        .0)
+            found,
+            &self.rows::<UnownedLine>(),
+            &mut changeset,
+        )?;
+        Ok(changeset)
     }
 
     pub fn plan_statement_reconcile(&self, period: Period, force: bool) -> Changeset {

@@ -263,6 +263,88 @@ test('no value traps or throws uncoded, from any function, constructor or method
   }
 });
 
+// Issue 18: `undefined` is absent. Every optional field of every entry point, given as `undefined`, answers
+// exactly as the field left out: `{ query: undefined }` is `{}`. Each row: the entry point, the position of
+// the object argument, and its optional fields (each .d.ts `?` member of it).
+const OPTIONAL_FIELDS = {
+  aggregateConsumption: [1, ['currency']],
+  previewReconciliation: [0, ['vendor', 'settings', 'force', 'timezone', 'invoiceItems', 'bill', 'csv']],
+  previewReconciliationJson: [0, ['vendor', 'settings', 'force', 'timezone', 'invoiceItems', 'bill', 'csv']],
+  validateRequest: [1, ['settings_uuid', 'force', 'dry_run']],
+  createMemoryStore: [0, ['settings', 'customer_mappings', 'soracom_settings', 'invoice_items']],
+  'ArrowEngine.constructor': [0, ['timezone', 'onProgress', 'baseUrl']],
+  'ArrowEngine.handle': [0, ['query', 'body', 'headers', 'user', 'baseUrl']],
+  'ArrowEngine.listBillingSyncs': [0, ['report_period', 'page', 'page_size']],
+  'ArrowEngine.reconcile': [0, ['settings_uuid', 'force', 'dry_run']],
+  'ArrowEngine.triggerConsumptionSync': [0, ['settings_uuid', 'resource_uuid', 'dry_run']],
+  'ArrowEngine.triggerReconciliation': [0, ['settings_uuid', 'force', 'dry_run']],
+  'ArrowEngine.triggerSync': [0, ['settings_uuid', 'dry_run']],
+  'ArrowEngine.pendingRecords': [0, ['billing_period']],
+  'ArrowEngine.syncResources': [0, ['settings_uuid', 'dry_run']],
+  'ArrowEngine.cleanupConsumption': [0, ['billing_period', 'resource_uuid', 'dry_run']],
+  'ArrowEngine.listConsumptionRecords': [0, ['billing_period', 'resource_uuid', 'license_reference', 'is_finalized', 'page']],
+  'SoracomEngine.constructor': [0, ['timezone', 'onProgress', 'baseUrl']],
+  'SoracomEngine.handle': [0, ['query', 'body', 'headers', 'user', 'baseUrl']],
+  'SoracomEngine.triggerConsumptionSync': [0, ['settings_uuid', 'resource_uuid', 'dry_run']],
+  'SoracomEngine.triggerReconciliation': [0, ['settings_uuid', 'force', 'dry_run']],
+  'SoracomEngine.dailyCheck': [0, ['settings_uuid']],
+  'SoracomEngine.listConsumptionRecords': [0, ['billing_period', 'resource_uuid', 'subscriber', 'is_finalized', 'is_reconciled', 'page', 'page_size']],
+  'ConsumptionAggregator.constructor': [0, ['currency']],
+  'MemoryStore.scan': [1, ['where', 'after']],
+};
+// Fresh options for each call: an engine's store is written by the calls that are no dry run.
+const FRESH = { ArrowEngine: () => [engineOptions()], SoracomEngine: () => [soracomOptions()], MemoryStore: () => [tables()] };
+
+/** What a call answers, comparably: its value, or the code and fields of its error. */
+async function outcome(call) {
+  try {
+    let value = await call();
+    // An instance is compared by what it holds (a store by its snapshot), not by its wasm pointer.
+    if (value && typeof value.snapshot === 'function') value = value.snapshot();
+    const plain = (k, v) => (typeof v === 'bigint' ? String(v) : k === '__wbg_ptr' ? 'instance' : v);
+    return { value: value === undefined ? 'undefined' : JSON.parse(JSON.stringify(value, plain)) };
+  } catch (e) {
+    return { error: e.code, fields: e.fields, message: e.message };
+  }
+}
+
+test('every optional field given as undefined answers as the field left out', async () => {
+  let cases = 0;
+  for (const [entry, [position, fields]] of Object.entries(OPTIONAL_FIELDS)) {
+    const [name, member] = entry.split('.');
+    for (const field of fields) {
+      const run = async (patch) => {
+        if (!member) {
+          const args = structuredCloneArgs(FUNCTIONS[name]);
+          args[position] = patch(args[position]);
+          return outcome(() => billsync[name](...args));
+        }
+        const { constructor, methods } = CLASSES[name];
+        const fresh = FRESH[name] ? FRESH[name]() : [...constructor];
+        if (member === 'constructor') {
+          fresh[position] = patch(fresh[position]);
+          return outcome(() => { new billsync[name](...fresh); return 'constructed'; });
+        }
+        const args = [...methods[member]].map((a) => (a && typeof a === 'object' && !Array.isArray(a) ? { ...a } : a));
+        args[position] = patch(args[position]);
+        const instance = new billsync[name](...fresh);
+        return outcome(() => instance[member](...args));
+      };
+      const left = await run((arg) => { const copy = { ...arg }; delete copy[field]; return copy; });
+      const undef = await run((arg) => ({ ...arg, [field]: undefined }));
+      assert.deepEqual(undef, left, `${entry}: ${field}: undefined answers as ${field} left out`);
+      assert.ok(!('error' in undef) || undef.error !== 'invalid_argument', `${entry}: ${field}: ${undef.message}`);
+      cases += 1;
+    }
+  }
+  assert.ok(cases >= 80, `${cases} cases`);
+});
+
+/** Top-level copies of the arguments (objects shallow-copied), so that a patch never changes the table. */
+function structuredCloneArgs(args) {
+  return args.map((a) => (a && typeof a === 'object' && !Array.isArray(a) && !(a instanceof Uint8Array) ? { ...a } : a));
+}
+
 test('the issue\'s examples are invalid_argument errors naming the argument', () => {
   for (const bad of [202501, {}, true, null, undefined]) {
     assert.throws(() => billsync.parsePeriod(bad), (e) => e.code === 'invalid_argument' && e.status === 400

@@ -61,3 +61,40 @@ test('the per-operation methods reject an oversized body with the same code', as
     (e) => e instanceof billsync.BillsyncError && e.code === 'payload_too_large' && e.status === 413 && e.details.limit === 1 << 20);
   assert.deepEqual(calls, []);
 });
+
+// Issue 18: the limits hold for every handler, from one place (src/rest/http.rs run_operation): both
+// engines' handle and their per-operation methods refuse the same oversized inputs the same way, before
+// validation and before any adapter call.
+function countingSoracom(calls) {
+  const record = (name) => async (args) => { calls.push([name, args]); return '{}'; };
+  return Object.fromEntries(['getBilling', 'getLatestBilling', 'getBillingHistory', 'getBillingPerDay', 'exportBilling',
+    'exportLatestBilling', 'getExportedFile', 'download'].map((name) => [name, record(name)]));
+}
+
+const engines = (calls) => ({
+  arrow: engineWith(calls),
+  soracom: new billsync.SoracomEngine({
+    soracom: countingSoracom(calls),
+    store: billsync.createMemoryStore({ soracom_settings: [{ uuid: '50ac0000-0000-4000-8000-000000000001', currency: 'JPY' }] }),
+    clock: { now: () => '2025-01-20T10:00:00Z' },
+  }),
+});
+
+test('both engines refuse the same oversized body and query with the same 413, before any adapter call', async () => {
+  const calls = [];
+  const big = 'X'.repeat(2 << 20);
+  const answers = [];
+  for (const [vendor, engine] of Object.entries(engines(calls))) {
+    const post = await engine.handle({ method: 'POST', path: `/api/admin/${vendor}/billing-syncs/trigger_consumption_sync/`,
+      body: { year: 2025, month: 1, padding: big }, user: staff });
+    const get = await engine.handle({ method: 'GET', path: `/api/admin/${vendor}/consumption-records/`,
+      query: { billing_period: big }, user: staff });
+    answers.push([post.status, post.body.code, get.status, get.body.code]);
+    await assert.rejects(engine.triggerConsumptionSync({ year: 2025, month: 1, padding: big }),
+      (e) => e instanceof billsync.BillsyncError && e.code === 'payload_too_large' && e.status === 413, vendor);
+    await assert.rejects(engine.listConsumptionRecords({ billing_period: big }),
+      (e) => e instanceof billsync.BillsyncError && e.code === 'payload_too_large', vendor);
+  }
+  assert.deepEqual(answers, [[413, 'payload_too_large', 413, 'payload_too_large'], [413, 'payload_too_large', 413, 'payload_too_large']]);
+  assert.deepEqual(calls, [], 'no adapter was called');
+});

@@ -112,3 +112,58 @@ test('previewReconciliation takes a closed Soracom bill and its CSV, and refuses
     records: [{ subscriber: 'account', consumed_sell: '170' }], bill, settings: { granularity: 'account' } });
   assert.equal(account.summary.records[0].compensation, '4.00');
 });
+
+// Issue 18: the preview takes the records as the engine lists them (`listConsumptionRecords()`, the
+// `consumption-records` endpoint) and as the store holds them, and bills the same compensations as the
+// engine's own reconciliation.
+test('list → previewReconciliation → the same compensations as the engine', async () => {
+  const store = billsync.createMemoryStore(tables());
+  const month = { closed: false, days: [[10, 20, 30], [5, 5, 5]] };
+  let now = '2025-01-20T10:00:00Z';
+  const engine = new billsync.SoracomEngine({ soracom: adapter(month), store, clock: { now: () => now } });
+  await engine.triggerConsumptionSync({ year: 2025, month: 1 });
+  const listed = await engine.listConsumptionRecords({});
+  const viaHandle = (await engine.handle({ method: 'GET', path: '/api/admin/soracom/consumption-records/', user: { is_staff: true } })).body;
+  const stored = store.snapshot().consumption_records;
+  assert.ok('consumed_amount' in listed[0] && 'source_ref' in stored[0]);
+
+  Object.assign(month, { closed: true, days: [[10, 25, 30], [5, 5, 1]] });
+  now = '2025-02-04T10:00:00Z';
+  const bill = { amount: 174, currency: 'JPY', state: 'closed', yearMonth: '202501' };
+  const compensations = (writes) => writes.filter((w) => w.table === 'invoice_items' && w.op === 'create')
+    .map((w) => [w.row.source_key, w.row.unit_price]).sort();
+  const previews = [listed, viaHandle, stored].map((records) => compensations(billsync.previewReconciliation({
+    vendor: 'soracom', period: '2025-01', asOf: now, records, bill, csv: csv(month.days),
+    settings: { currency: 'JPY', reconciliation_tolerance: '1' },
+  }).changeset.writes));
+  const done = await engine.triggerReconciliation({ year: 2025, month: 1, dry_run: true });
+  const engineMade = compensations(done.changeset.writes);
+  assert.equal(engineMade.length, 2);
+  for (const previewed of previews) assert.deepEqual(previewed, engineMade);
+});
+
+// Issue 18: a SIM of the CSV with no host resource is reported through JS too (counters, error details,
+// progress events, the listing), and undefined optionals are absent in handle's request.
+test('a SIM with no resource is unowned money: counted, detailed, a progress event, and listed', async () => {
+  const store = billsync.createMemoryStore(tables());
+  const month = { closed: false, days: [[10], [5]] };
+  const soracom = adapter(month);
+  const download = soracom.download;
+  soracom.download = async () => {
+    const bytes = await download();
+    return new TextDecoder().decode(bytes) + '\r\n440103000000099,20250101,Air data,1,1,42,"stray"';
+  };
+  const progress = [];
+  const engine = new billsync.SoracomEngine({ soracom, store, clock: { now: () => '2025-01-20T10:00:00Z' }, onProgress: (e) => progress.push(e) });
+  const sync = await engine.handle({ method: 'POST', path: '/api/admin/soracom/billing-syncs/trigger_consumption_sync/',
+    body: { year: 2025, month: 1 }, user: { is_staff: true }, query: undefined, headers: undefined, baseUrl: undefined });
+  assert.equal(sync.status, 200, JSON.stringify(sync.body));
+  assert.equal(sync.body.unowned, 1);
+  const [detail] = sync.body.error_details;
+  assert.deepEqual([detail.code, detail.subscriber, detail.amount, detail.currency], ['unowned', 'imsi:440103000000099', '42.00', 'JPY']);
+  assert.ok(progress.some((e) => /imsi:440103000000099/.test(e.message) && /no invoice/.test(e.message)));
+  const listing = await engine.handle({ method: 'GET', path: '/api/admin/soracom/billing-syncs/unowned/', query: { period: '2025-01' }, user: { is_staff: true } });
+  assert.equal(listing.status, 200);
+  assert.deepEqual(listing.body.totals, [{ currency: 'JPY', amount: '42.00' }]);
+  assert.equal(listing.body.lines[0].reason.includes('no host resource'), true);
+});

@@ -36,6 +36,7 @@ pub mod routes;
 pub mod settings;
 pub mod statement_status;
 pub mod statements;
+pub mod unowned;
 pub mod validate;
 pub mod vendor;
 

@@ -64,6 +64,11 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
 
 impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Routes for Engine<S, Arrow<A>, C, P> {
     type Operation = Operation;
+    const PREFIX: &'static str = "/api/admin/arrow/";
+
+    async fn unowned(&self, query: &Value) -> Result<Value> {
+        self.unowned_listing(super::VENDOR, query).await
+    }
 
     fn route(path: &str) -> Option<Route<Operation>> {
         let (operations, uuid) = route_of(path)?;

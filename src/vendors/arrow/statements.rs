@@ -28,11 +28,11 @@ use super::settings::ArrowSettings;
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
 use crate::ledger::changeset::Changeset;
-use crate::ledger::Details;
 use crate::ledger::{
     billed_for, checked_sum, compensation_item, compensation_name, kind_key, net_off, Billed,
     BilledItems, Billing, NetOff, Ownership, PlanContext, SourceKey, UnitKey, UnitOwner,
 };
+use crate::ledger::{currencies_of, Details};
 use crate::money::{render, Currency, Money};
 use crate::period::Period;
 use crate::vendors::arrow::records::{
@@ -58,7 +58,20 @@ pub struct BillingSyncCounters {
     pub skipped_consumption: u64,
     #[cfg_attr(test, ts(type = "number"))]
     pub errors: u64,
-    pub error_details: Vec<StatementSyncError>,
+    /// Lines no host resource takes: no customer mapping, and no live resource's records bill their
+    /// licence ([`super::unowned`]). Each is also in `error_details`, and in `billing-syncs/unowned/`.
+    #[cfg_attr(test, ts(type = "number"))]
+    pub unowned: u64,
+    pub error_details: Vec<StatementSyncErrorDetail>,
+}
+
+/// One of trigger_sync's error details: a statement it could not plan, or a line nobody takes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(untagged)]
+pub enum StatementSyncErrorDetail {
+    Failed(StatementSyncError),
+    Unowned(super::unowned::UnownedStatementLine),
 }
 
 /// A statement trigger_sync could not plan; the others are synced.
@@ -70,6 +83,10 @@ pub struct StatementSyncError {
     #[cfg_attr(test, ts(type = "BillsyncErrorCode"))]
     pub code: &'static str,
     pub error: String,
+    /// A currency mismatch: the two currencies that could not be combined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub currencies: Option<Vec<String>>,
 }
 
 /// What reconcile did, billing sync by billing sync.
@@ -98,6 +115,10 @@ pub struct StatementReconciliationError {
     #[cfg_attr(test, ts(type = "BillsyncErrorCode"))]
     pub code: &'static str,
     pub error: String,
+    /// A currency mismatch: the two currencies that could not be combined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub currencies: Option<Vec<String>>,
 }
 
 /// What Arrow's statement plans need: the ledger's context, Arrow's own settings, and Arrow's state of
@@ -627,12 +648,15 @@ pub fn plan_billing_sync(
             }
             Err(e) => {
                 counters.errors += 1;
-                counters.error_details.push(StatementSyncError {
-                    statement_reference: group.statement_reference.clone(),
-                    customer_mapping_uuid: group.mapping.uuid,
-                    code: e.code(),
-                    error: e.to_string(),
-                });
+                counters
+                    .error_details
+                    .push(StatementSyncErrorDetail::Failed(StatementSyncError {
+                        statement_reference: group.statement_reference.clone(),
+                        customer_mapping_uuid: group.mapping.uuid,
+                        code: e.code(),
+                        error: e.to_string(),
+                        currencies: currencies_of(&e),
+                    }));
             }
         }
     }
@@ -664,12 +688,15 @@ pub fn plan_billing_sync(
             }
             Err(e) => {
                 counters.errors += 1;
-                counters.error_details.push(StatementSyncError {
-                    statement_reference: line.statement_reference.clone(),
-                    customer_mapping_uuid: mapping.uuid,
-                    code: e.code(),
-                    error: e.to_string(),
-                });
+                counters
+                    .error_details
+                    .push(StatementSyncErrorDetail::Failed(StatementSyncError {
+                        statement_reference: line.statement_reference.clone(),
+                        customer_mapping_uuid: mapping.uuid,
+                        code: e.code(),
+                        error: e.to_string(),
+                        currencies: currencies_of(&e),
+                    }));
             }
         }
     }
@@ -727,6 +754,7 @@ pub fn plan_statement_reconciliation(
                 billing_sync_uuid: sync.uuid,
                 code: "not_found",
                 error: "customer mapping of the sync not found".into(),
+                currencies: None,
             });
             continue;
         };
@@ -753,6 +781,7 @@ pub fn plan_statement_reconciliation(
                     billing_sync_uuid: sync.uuid,
                     code: e.code(),
                     error: e.to_string(),
+                    currencies: currencies_of(&e),
                 });
             }
         }

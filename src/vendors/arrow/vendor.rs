@@ -126,6 +126,8 @@ impl<A: ArrowApi> Vendor for Arrow<A> {
     /// Arrow's exports go back as far as the account does.
     const BILLING_WINDOW_MONTHS: Option<u32> = None;
     type Settings = ArrowSettings;
+    /// Arrow's statement lines bill the licences no record owns; trigger_sync reports what they leave.
+    const DOCUMENT_LINES: bool = true;
 
     fn policy(settings: &ArrowSettings) -> Policy {
         settings.policy()
@@ -186,7 +188,7 @@ impl<A: ArrowApi> Vendor for Arrow<A> {
                 let row = by_resource.get(resource.uuid.as_str()).copied();
                 let lines = lines_of.get(&resource.uuid).copied().unwrap_or(0);
                 Some(Preliminary {
-                    resource_uuid: resource.uuid,
+                    resource_uuid: Some(resource.uuid),
                     source_ref: license,
                     sell: row.map(|r| r.consumed_sell).unwrap_or_default(),
                     buy: row.map(|r| r.consumed_buy).unwrap_or_default(),

@@ -61,6 +61,11 @@ impl<S: Store, B: SoracomApi, C: Clock, P: Progress> Engine<S, Soracom<B>, C, P>
 
 impl<S: Store, B: SoracomApi, C: Clock, P: Progress> Routes for Engine<S, Soracom<B>, C, P> {
     type Operation = Operation;
+    const PREFIX: &'static str = "/api/admin/soracom/";
+
+    async fn unowned(&self, query: &Value) -> Result<Value> {
+        self.unowned_listing(super::VENDOR, query).await
+    }
 
     fn route(path: &str) -> Option<Route<Operation>> {
         route_of(path)

@@ -81,6 +81,12 @@ pub struct SoracomSettings {
     /// How often an asynchronous export is polled before giving up.
     #[serde(default = "default_polls")]
     pub max_export_polls: u32,
+    /// Where the account's own rows go (the billing CSV's rows with no IMSI or device id, or in `account`
+    /// granularity the bill): a resource of kind `account` bills them when there is one; otherwise this
+    /// customer does, on a stand-in resource ("Soracom account"). With neither they are reported as
+    /// unowned money, never dropped.
+    #[serde(default)]
+    pub account_customer_uuid: Option<Uuid>,
     #[serde(skip)]
     pub version: u64,
 }
@@ -98,6 +104,45 @@ impl SoracomSettings {
             source_label: "subscriber",
         }
     }
+}
+
+/// What bills the account's own rows when the settings name a customer for them and no resource of kind
+/// `account` does: a stand-in project of that customer and a resource of kind `account` in it, their ids
+/// derived from the settings'.
+pub fn account_stand_in(
+    settings: &SoracomSettings,
+    hosts: &crate::ledger::Hosts,
+) -> Option<(crate::ledger::Project, Resource)> {
+    let customer = settings.account_customer_uuid?;
+    if hosts
+        .resources()
+        .any(|r| r.is_live() && subscriber_of(r).is_some_and(|k| k.is_account()))
+    {
+        return None;
+    }
+    let project = crate::ledger::Project {
+        uuid: Uuid::derive("soracom_account_project", settings.uuid.as_str()),
+        name: "Soracom account".to_owned(),
+        customer_uuid: customer,
+        version: 0,
+    };
+    let mut attributes = serde_json::Map::new();
+    attributes.insert(
+        KIND_ATTRIBUTE.to_owned(),
+        serde_json::Value::String(SubscriberKey::ACCOUNT.to_owned()),
+    );
+    let resource = Resource {
+        uuid: Uuid::derive("soracom_account", settings.uuid.as_str()),
+        name: "Soracom account".to_owned(),
+        project_uuid: project.uuid,
+        offering_uuid: None,
+        backend_id: String::new(),
+        state: "OK".to_owned(),
+        attributes,
+        current_usages: serde_json::Map::new(),
+        version: 0,
+    };
+    Some((project, resource))
 }
 
 /// The Soracom unit a host resource is: `imsi:…`, `deviceId:…` (as the billing CSV keys its rows), or

@@ -188,6 +188,15 @@ impl<B: SoracomApi> Vendor for Soracom<B> {
         subscriber_of(resource).map(|k| k.as_str().to_owned())
     }
 
+    fn stand_ins(
+        settings: &SoracomSettings,
+        hosts: &crate::ledger::Hosts,
+    ) -> Vec<(crate::ledger::Project, Resource)> {
+        super::settings::account_stand_in(settings, hosts)
+            .into_iter()
+            .collect()
+    }
+
     fn is_active(settings: &SoracomSettings) -> bool {
         settings.is_active
     }
@@ -209,20 +218,51 @@ impl<B: SoracomApi> Vendor for Soracom<B> {
             .iter()
             .filter_map(|r| subscriber_of(r).map(|key| (r, key)));
         match settings.granularity {
-            super::Granularity::Account => Ok(units
-                .filter(|(_, key)| key.is_account())
-                .map(|(resource, key)| Preliminary {
-                    resource_uuid: resource.uuid,
-                    source_ref: key.as_str().to_owned(),
-                    sell: bill.amount.amount,
-                    buy: bill.amount.amount,
-                    currency,
-                    lines: 1,
-                    raw_data: bill_data(&bill),
-                })
-                .collect()),
+            super::Granularity::Account => {
+                let mut figures: Vec<Preliminary> = units
+                    .filter(|(_, key)| key.is_account())
+                    .map(|(resource, key)| Preliminary {
+                        resource_uuid: Some(resource.uuid),
+                        source_ref: key.as_str().to_owned(),
+                        sell: bill.amount.amount,
+                        buy: bill.amount.amount,
+                        currency,
+                        lines: 1,
+                        raw_data: bill_data(&bill),
+                    })
+                    .collect();
+                // No resource of kind `account`: the bill's money is nobody's, and is reported so.
+                if figures.is_empty() {
+                    figures.push(Preliminary {
+                        resource_uuid: None,
+                        source_ref: SubscriberKey::ACCOUNT.to_owned(),
+                        sell: bill.amount.amount,
+                        buy: bill.amount.amount,
+                        currency,
+                        lines: 1,
+                        raw_data: bill_data(&bill),
+                    });
+                }
+                Ok(figures)
+            }
             super::Granularity::Subscriber => {
                 let csv = self.export(settings, &bill, progress).await?;
+                let taken: std::collections::BTreeSet<SubscriberKey> =
+                    units.clone().map(|(_, key)| key).collect();
+                // The CSV's subscribers (and account-level rows) that no resource takes: unowned money.
+                let untaken: Vec<Preliminary> = csv
+                    .per_subscriber_month()
+                    .filter(|(key, month, _)| *month == period && !taken.contains(*key))
+                    .map(|(key, month, totals)| Preliminary {
+                        resource_uuid: None,
+                        source_ref: key.as_str().to_owned(),
+                        sell: totals.net,
+                        buy: totals.net,
+                        currency,
+                        lines: totals.rows,
+                        raw_data: raw_data(key, &csv, month),
+                    })
+                    .collect();
                 Ok(units
                     .map(|(resource, key)| {
                         let totals = csv
@@ -232,7 +272,7 @@ impl<B: SoracomApi> Vendor for Soracom<B> {
                             .copied()
                             .unwrap_or_default();
                         Preliminary {
-                            resource_uuid: resource.uuid,
+                            resource_uuid: Some(resource.uuid),
                             source_ref: key.as_str().to_owned(),
                             sell: totals.net,
                             buy: totals.net,
@@ -241,6 +281,7 @@ impl<B: SoracomApi> Vendor for Soracom<B> {
                             raw_data: raw_data(&key, &csv, period),
                         }
                     })
+                    .chain(untaken)
                     .collect())
             }
         }

@@ -9,7 +9,10 @@ use crate::error::{Error, Result};
 use crate::ids::Uuid;
 use crate::ledger::changeset::Changeset;
 use crate::ledger::units::seal;
-use crate::ledger::{Billing, ConsumptionRecord, Ownership, Resource, SourceKey, UnitKey};
+use crate::ledger::{
+    plan_unowned, unowned_lines, Billing, ConsumptionRecord, Ownership, Resource, SourceKey,
+    UnitKey, UnownedLine,
+};
 use crate::period::Period;
 use crate::vendors::arrow::line::{line_key, BilledLine};
 use crate::vendors::arrow::query::{self, SyncFilter};
@@ -19,7 +22,12 @@ use crate::vendors::arrow::records::{
 use crate::vendors::arrow::responses::{SyncPaused, SyncResumed};
 use crate::vendors::arrow::statements::plan_billing_sync;
 use crate::vendors::arrow::statements::plan_statement_reconciliation;
-use crate::vendors::arrow::statements::{StatementContext, StatementLedger};
+use crate::vendors::arrow::statements::{
+    StatementContext, StatementLedger, StatementSyncErrorDetail,
+};
+use crate::vendors::arrow::unowned::{
+    unowned_statement_lines, UnownedStatementLine, STATEMENTS_SCOPE,
+};
 use crate::vendors::arrow::validate::{
     BillingSyncQuery, Operation, ReconciliationRequest, StatementSyncRequest, SyncPauseRequest,
 };
@@ -34,6 +42,8 @@ struct StatementInputs {
     billing: Billing,
     statement_states: BTreeMap<String, ArrowState>,
     host_reads: HostReads,
+    /// The month's stored unowned lines.
+    unowned: Vec<UnownedLine>,
 }
 
 impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
@@ -107,6 +117,9 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
                 .map(|i| SourceKey::unit(period, &i.license_reference))
         }));
         let billing = self.billing_for_units(&units, keys, &unit_rows).await?;
+        let unowned = self
+            .stored_unowned(crate::vendors::arrow::VENDOR, period)
+            .await?;
         Ok(StatementInputs {
             lines,
             mappings,
@@ -115,6 +128,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
             billing,
             statement_states,
             host_reads,
+            unowned,
         })
     }
 
@@ -131,7 +145,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
             "trigger_sync",
             dry_run,
             |ctx, inputs, ledger| {
-                let (changeset, counters) = plan_billing_sync(
+                let (mut changeset, mut counters) = plan_billing_sync(
                     ctx,
                     period,
                     &inputs.lines,
@@ -139,6 +153,29 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
                     &inputs.syncs,
                     ledger,
                 )?;
+                // What the statements leave to nobody: reported, never dropped.
+                let figures = unowned_statement_lines(
+                    ctx,
+                    period,
+                    &inputs.lines,
+                    &inputs.mappings,
+                    ledger.ownership,
+                );
+                let found = unowned_lines(ctx, STATEMENTS_SCOPE, period, false, figures)?;
+                let standing = plan_unowned(
+                    ctx,
+                    STATEMENTS_SCOPE,
+                    period,
+                    found,
+                    &inputs.unowned,
+                    &mut changeset,
+                )?;
+                counters.unowned = u64::try_from(standing.len()).unwrap_or(u64::MAX);
+                counters.error_details.extend(
+                    standing
+                        .iter()
+                        .map(|l| StatementSyncErrorDetail::Unowned(UnownedStatementLine::of(l))),
+                );
                 Ok((changeset, json!(counters)))
             },
         )
