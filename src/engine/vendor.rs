@@ -42,8 +42,15 @@ pub trait Vendor {
     /// The vendor unit a host resource is for, if it is one of this vendor's.
     fn source_ref(resource: &Resource) -> Option<String>;
 
-    /// Whether these settings are the ones to use when a request names none.
+    /// Whether these settings may be the ones to use when a request names none.
     fn is_active(settings: &Self::Settings) -> bool;
+
+    /// When the settings row was created, if the row says. The active settings are the active row created
+    /// last; rows that do not say count as the oldest, and among equals the smallest uuid wins.
+    fn created(settings: &Self::Settings) -> Option<crate::timestamp::Timestamp> {
+        let _ = settings;
+        None
+    }
 
     /// The preliminary figures of `period` for `resources` (active, billable, each with a source reference).
     /// `progress(done, total, message)` reports each vendor call.
