@@ -152,6 +152,7 @@ fn customer_mappings_crud_and_unique_together() {
     );
     let created = ok(&r, 201).clone();
     assert_eq!(created["settings_uuid"], SETTINGS);
+    assert_eq!(created["settings"], SETTINGS, "a create names it by uuid");
     assert_eq!(created["waldur_customer_name"], "Contoso");
     assert_eq!(created["is_active"], true);
     assert_eq!(created["created"], "2025-01-20T10:00:00Z");
@@ -189,7 +190,8 @@ fn customer_mappings_crud_and_unique_together() {
         &engine,
         "PUT",
         &format!("{A}/customer-mappings/{uuid}/"),
-        json!({"settings": created["settings"], "arrow_reference": "XSP770001", "waldur_customer": created["waldur_customer"], "arrow_company_name": "Fabrikam AG"}),
+        json!({"settings": format!("https://admin.example{A}/settings/{SETTINGS}/"), "arrow_reference": "XSP770001",
+               "waldur_customer": format!("https://admin.example/api/customers/{CUSTOMER}/"), "arrow_company_name": "Fabrikam AG"}),
     );
     assert_eq!(ok(&r, 200)["arrow_company_name"], "Fabrikam AG");
     let r = send(

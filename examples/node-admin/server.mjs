@@ -16,6 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openSqliteStore } from './sqlite-store.mjs';
 import { startArrowSimulator } from './arrow-simulator.mjs';
 import { createArrowClient, ArrowApiError } from './arrow-client.mjs';
+import { createArrowHost } from './arrow-host.mjs';
 import { ARROW_API_KEY, DEMO_SETTINGS_UUID, demoHostData } from './demo-data.mjs';
 import { startSoracomSimulator } from './soracom-simulator.mjs';
 import { createSoracomClient, SoracomApiError } from './soracom-client.mjs';
@@ -236,9 +237,12 @@ export async function startServer({
       say(`seeded Soracom demo host data into ${dbPath}`);
     }
 
+    // The Arrow API keys of settings made through the admin API are the host's (arrow-host.mjs), never billsync's.
+    const arrowHost = createArrowHost({ store, now });
     const arrow = createArrowClient({
       baseUrl: arrowUrl,
       apiKey: arrowApiKey,
+      keyFor: arrowHost.keyFor,
       onRetry: ({ url, attempt, status, delayMs }) => say(`  arrow retry #${attempt} ${url} (${status ?? 'network error'}) in ${delayMs} ms`),
     });
 
@@ -257,6 +261,7 @@ export async function startServer({
       if (typeof api.ArrowEngine !== 'function') throw new Error('this build of the billsync package has no ArrowEngine');
       engine = new api.ArrowEngine({
         arrow,
+        host: arrowHost,
         store,
         clock: { now },
         timezone,

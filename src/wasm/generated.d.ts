@@ -951,11 +951,11 @@ quantity: string, created: string, };
  */
 export type CustomerMappingView = { uuid: string, url: string, 
 /**
- * The settings' URL.
+ * The settings' URL (its uuid in a create's answer, as the client's `ArrowCustomerMappingCreate` has it).
  */
 settings: string, settings_uuid: string, arrow_reference: string, arrow_company_name: string, 
 /**
- * The host customer's URL.
+ * The host customer's URL (its uuid in a create's answer).
  */
 waldur_customer: string, waldur_customer_uuid: string, 
 /**
@@ -971,7 +971,7 @@ export type ArrowSettingsView = { uuid: string, url: string, api_url: string, ex
  */
 export type VendorOfferingMappingView = { uuid: string, url: string, 
 /**
- * The settings' URL.
+ * The settings' URL (its uuid in a create's answer, as the client's model has it).
  */
 settings: string, settings_uuid: string, arrow_vendor_name: string, 
 /**

@@ -55,12 +55,12 @@ pub struct BillingSyncItemDetail {
 pub struct CustomerMappingView {
     pub uuid: String,
     pub url: String,
-    /// The settings' URL.
+    /// The settings' URL (its uuid in a create's answer, as the client's `ArrowCustomerMappingCreate` has it).
     pub settings: String,
     pub settings_uuid: String,
     pub arrow_reference: String,
     pub arrow_company_name: String,
-    /// The host customer's URL.
+    /// The host customer's URL (its uuid in a create's answer).
     pub waldur_customer: String,
     pub waldur_customer_uuid: String,
     /// "" when the store does not know the customer.
@@ -96,7 +96,7 @@ pub struct ArrowSettingsView {
 pub struct VendorOfferingMappingView {
     pub uuid: String,
     pub url: String,
-    /// The settings' URL.
+    /// The settings' URL (its uuid in a create's answer, as the client's model has it).
     pub settings: String,
     pub settings_uuid: String,
     pub arrow_vendor_name: String,

@@ -209,8 +209,11 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
         changeset.put(format!("{operation}:{uuid}"), &mapping)?;
         self.commit(&changeset, false).await?;
         let customers: Vec<Customer> = self.scan_all(Map::new()).await?;
-        let view = mapping_view(&mapping, &customers, base);
+        let mut view = mapping_view(&mapping, &customers, base);
         Ok(if operation == Operation::CustomerMappingsCreate {
+            // The create answer names settings and customer by uuid (the client's ArrowCustomerMappingCreate).
+            view.settings = view.settings_uuid.clone();
+            view.waldur_customer = view.waldur_customer_uuid.clone();
             answer(view, Some(201))
         } else {
             ok(view)

@@ -207,8 +207,10 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
         let mut changeset = Changeset::new(operation.id(), now);
         changeset.put(format!("{operation}:{uuid}"), &mapping)?;
         self.commit(&changeset, false).await?;
-        let view = view(&mapping, &offerings, &plans, base);
+        let mut view = view(&mapping, &offerings, &plans, base);
         Ok(if operation == Operation::VendorMappingsCreate {
+            // The create answer names the settings by uuid (the client's ArrowVendorOfferingMappingCreate).
+            view.settings = view.settings_uuid.clone();
             answer(view, Some(201))
         } else {
             ok(view)
