@@ -171,9 +171,10 @@ bench: build
 # The gzipped wasm may not grow past these, each the last measured size rounded up to the next 10 KB (README:
 # "Measurements"). The browser's build (what is downloaded) was 338,479 bytes before the ledger, Soracom and
 # issue 10's rules, 444,156 with them, and is 467,868 with the typed responses and the preview's text paths;
-# the goal is 250 KB, not met. Node's build (opt-level 3, for speed) is 721,451.
-WASM_GZIP_BUDGET := 470000
-WASM_NODE_GZIP_BUDGET := 730000
+# the goal is 250 KB, not met. Node's build (opt-level 3, for speed) is 721,451. The newest admin API's 32
+# operations (issue 15) added 73,427 to the browser's (541,295) and 130,876 to Node's (852,327).
+WASM_GZIP_BUDGET := 550000
+WASM_NODE_GZIP_BUDGET := 860000
 
 ## size: raw, gzip and brotli sizes of the wasm the package ships; fails over the gzip budget
 size: $(DIST)/.stamp
