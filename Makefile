@@ -28,7 +28,7 @@ FUZZ_SMOKE_SECONDS ?= 8
 FUZZ_SECONDS ?= 600
 
 .PHONY: setup setup-rust setup-fuzz setup-node setup-chromium build wasm lint test test-native test-wasm \
-        test-js test-types types test-browser test-examples test-package run bench size \
+        test-js test-types types test-browser test-examples test-official-client test-package run bench size \
         fuzz fuzz-smoke fuzz-run fuzz-serial clean setup-postgres test-pg
 
 ## setup: everything a fresh machine lacks
@@ -120,15 +120,33 @@ test-browser: build setup-chromium
 test-package: build
 	node --test --test-reporter=spec tests/package/
 
+# (The official client's run is its own target, below; it is not run twice.)
 test-examples: build setup-postgres
-	@if [ -d examples/node-admin/test ]; then node --test --test-reporter=spec examples/node-admin/test/; fi
+	@if [ -d examples/node-admin/test ]; then OFFICIAL_CLIENT_SKIP=1 node --test --test-reporter=spec examples/node-admin/test/; fi
+
+## test-official-client: the official Python client, waldur-api-client 8.1.3 from PyPI, drives all 51 admin Arrow
+## operations and the 11 HEAD counts against examples/node-admin on 127.0.0.1 and parses every response. The
+## virtual environment is made once (target/official-client-venv) and reused while it holds that version.
+OFFICIAL_CLIENT_VENV := target/official-client-venv
+OFFICIAL_CLIENT_VERSION := 8.1.3
+test-official-client: build
+	@if ! command -v python3 >/dev/null || ! python3 -c 'import venv, ensurepip' 2>/dev/null; then \
+	  echo "installing Debian's python3 and python3-venv"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv) >/dev/null; \
+	fi
+	@if ! $(OFFICIAL_CLIENT_VENV)/bin/python -c 'import importlib.metadata as m, sys; sys.exit(m.version("waldur-api-client") != "$(OFFICIAL_CLIENT_VERSION)")' 2>/dev/null; then \
+	  echo "making $(OFFICIAL_CLIENT_VENV) with waldur-api-client==$(OFFICIAL_CLIENT_VERSION)"; \
+	  rm -rf $(OFFICIAL_CLIENT_VENV) && python3 -m venv $(OFFICIAL_CLIENT_VENV); \
+	  $(OFFICIAL_CLIENT_VENV)/bin/pip install -q --disable-pip-version-check waldur-api-client==$(OFFICIAL_CLIENT_VERSION); \
+	fi
+	OFFICIAL_CLIENT_PYTHON=$(OFFICIAL_CLIENT_VENV)/bin/python node --test --test-reporter=spec examples/node-admin/test/official-client.test.mjs
 
 ## test-pg: the example backend on PostgreSQL only (the store's conformance, N workers, kill -9, auth)
 test-pg: build setup-postgres
 	node --test --test-reporter=spec examples/node-admin/test/pg-*.test.mjs
 
 ## test: every test there is, as CI runs it
-test: setup lint test-native test-wasm build test-js test-types test-browser test-examples test-package \
+test: setup lint test-native test-wasm build test-js test-types test-browser test-examples test-official-client test-package \
       fuzz-smoke size
 
 ## fuzz-smoke: replay fuzz/regressions/<target>/, then a short bounded run of every target. A crash fails,

@@ -103,6 +103,10 @@ pub enum Error {
         limit: usize,
         unit: String,
     },
+
+    /// An optional port call the host's adapter does not have (e.g. `arrow.whoami`): 501, naming it.
+    #[error("{call} is not implemented by the host's adapter")]
+    NotImplemented { call: String },
 }
 
 fn summarize(fields: &FieldErrors) -> String {
@@ -117,7 +121,7 @@ impl Error {
     /// Every code of [`Error::code`], in variant order: the package's `BillsyncErrorCode` union and its
     /// `errorCodes()` are generated from it. A unit test builds one error of every variant (with an exhaustive
     /// match, so a new variant does not compile until it is listed) and checks their codes are these.
-    pub const ALL_CODES: [&'static str; 18] = [
+    pub const ALL_CODES: [&'static str; 19] = [
         "invalid_period",
         "invalid_timestamp",
         "invalid_amount",
@@ -136,6 +140,7 @@ impl Error {
         "invalid_argument",
         "payload_too_large",
         "duplicate_line",
+        "not_implemented",
     ];
 
     /// The stable, machine-readable code. Hosts switch on it; it never changes for a given variant.
@@ -159,6 +164,7 @@ impl Error {
             Error::InvalidArgument { .. } => "invalid_argument",
             Error::PayloadTooLarge { .. } => "payload_too_large",
             Error::DuplicateLine { .. } => "duplicate_line",
+            Error::NotImplemented { .. } => "not_implemented",
         }
     }
 
@@ -183,6 +189,7 @@ impl Error {
             | Error::DuplicateLine { .. }
             | Error::AdapterFailed { .. } => 502,
             Error::Overflow { .. } | Error::StoreFailed { .. } => 500,
+            Error::NotImplemented { .. } => 501,
         }
     }
 
@@ -295,6 +302,7 @@ mod tests {
                 first: s(),
                 second: s(),
             },
+            Error::NotImplemented { call: s() },
         ];
         for e in &all {
             match e {
@@ -315,7 +323,8 @@ mod tests {
                 | Error::StoreFailed { .. }
                 | Error::InvalidArgument { .. }
                 | Error::PayloadTooLarge { .. }
-                | Error::DuplicateLine { .. } => {}
+                | Error::DuplicateLine { .. }
+                | Error::NotImplemented { .. } => {}
             }
         }
         all

@@ -137,6 +137,10 @@ fn lookup() -> Lookup {
             settings_uuid: Some(id(5)),
             arrow_reference: "XSP661245".into(),
             customer_uuid: id(1),
+            arrow_company_name: String::new(),
+            is_active: true,
+            created: None,
+            modified: None,
             version: 0,
         }],
     )

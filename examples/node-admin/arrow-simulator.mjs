@@ -6,18 +6,26 @@
 //   GET  /licenses/{ref}
 //   GET  /licenses?page=1&per_page=100
 //   GET  /statements?period=YYYY-MM                   the month's statements with Arrow's status
+//   GET  /whoami                                      the partner the key belongs to
+//   GET  /customers?page=1&per_page=100               the partner's customers, paginated (totalPages)
+//   GET  /customers/{ref}                             one customer
+//   GET  /billing/erp/exports/types                   the export types, each with its columns
+//   GET  /catalog/categories/{category}/programs      the catalog's programs (vendors) of a category
 //
 // Statements move from Open to Fulfilled: a month's statements are Open until `fulfilAfterDays` days after the
 // month ends (by the simulator's clock, `now`), then Fulfilled. With `statementStatusColumn`, the billing
 // export carries the same state in a "Statement Status" column, so a billsync engine learns it from the export
 // even when its adapter has no `statements` call (off by default: the export's rows stay the demo dataset's).
 //
-// Every request needs the header `apiKey: <key>`; anything else gets 401 like Arrow does.
+// Every request needs the header `apiKey: <key>` (the demo key, or any of `apiKeys`); anything else gets 401
+// like Arrow does.
 // For tests of a client's resilience, `faults` makes the first N requests fail with 429 or 503.
 import { createServer } from 'node:http';
 import {
   ARROW_API_KEY,
+  CUSTOMERS,
   DEMO_PER_PAGE,
+  EXPORT_TYPE_REFERENCE,
   EXPORT_HEADERS,
   billingExportPage,
   billingExportRows,
@@ -48,6 +56,21 @@ function withStatementStatus(page, now, days) {
       values: page.data.values.map((row) => [...row, statementStatus(row[periodAt], now, days)]),
     },
   };
+}
+
+/** The demo partner, as `whoami` answers it. */
+export const PARTNER = { reference: 'XSP-PARTNER-1', companyName: 'Demo Reseller Ltd', email: 'ops@reseller.example', city: 'Dublin', countryCode: 'IE' };
+/** The export types: the demo's full template and a thin one that lacks the required price columns. */
+export const EXPORT_TYPES = [
+  { reference: EXPORT_TYPE_REFERENCE, name: 'ERP export (IAAS)', headers: EXPORT_HEADERS },
+  { reference: 'ERP-EXPORT-THIN', name: 'Thin export', headers: ['Classification', 'Vendor Subscription ID', 'End User Company Name'] },
+];
+/** The IAAS catalog's programs. */
+export const PROGRAMS = [{ programName: 'Azure plan', vendorName: 'Microsoft' }, { programName: 'AWS', vendorName: 'Amazon Web Services' }];
+
+/** A demo customer in the shape of Arrow's customers API. */
+function arrowCustomer(c) {
+  return { Reference: c.reference, CompanyName: c.name, Contact: { Email: c.email }, City: c.city, CountryCode: c.country };
 }
 
 function send(res, status, body, headers = {}) {
@@ -86,6 +109,7 @@ async function readJson(req, limit = 1 << 20) {
  * @param {() => Date} [options.now] the simulator's clock (default: the system clock), for statement statuses
  * @param {number} [options.fulfilAfterDays=3] how many days after its month ends a statement is Fulfilled
  * @param {boolean} [options.statementStatusColumn=false] add the "Statement Status" column to the export
+ * @param {string[]} [options.apiKeys] more keys it accepts (each answers whoami as the same demo partner)
  * @returns {Promise<{ url: string, port: number, requests: object[], close: () => Promise<void> }>}
  */
 export async function startArrowSimulator({
@@ -97,7 +121,9 @@ export async function startArrowSimulator({
   now = () => new Date(),
   fulfilAfterDays = 3,
   statementStatusColumn = false,
+  apiKeys = [],
 } = {}) {
+  const keys = new Set([apiKey, ...apiKeys]);
   const requests = [];
   let faultsLeft = faults?.count ?? 0;
 
@@ -111,7 +137,7 @@ export async function startArrowSimulator({
       onRequest?.(entry);
     });
     try {
-      if (req.headers.apikey !== apiKey) return arrowError(res, 401, 'Unauthorized: a valid apiKey header is required');
+      if (!keys.has(req.headers.apikey)) return arrowError(res, 401, 'Unauthorized: a valid apiKey header is required');
       if (faultsLeft > 0) {
         faultsLeft -= 1;
         const status = faults.status ?? 503;
@@ -144,7 +170,31 @@ export async function startArrowSimulator({
         return send(res, 200, { status: 200, data: { statements } });
       }
 
+      if (req.method === 'GET' && path === '/whoami') return send(res, 200, { status: 200, data: PARTNER });
+      if (req.method === 'GET' && path === '/customers') {
+        const page = Number(url.searchParams.get('page') ?? '1');
+        const per = Number(url.searchParams.get('per_page') ?? '100');
+        if (!Number.isInteger(page) || page < 1 || !Number.isInteger(per) || per < 1 || per > 1000) {
+          return arrowError(res, 400, 'page and per_page must be positive integers');
+        }
+        const all = CUSTOMERS.map(arrowCustomer);
+        return send(res, 200, {
+          status: 200,
+          data: { customers: all.slice((page - 1) * per, page * per) },
+          pagination: { page, perPage: per, total: all.length, totalPages: Math.max(1, Math.ceil(all.length / per)) },
+        });
+      }
+      if (req.method === 'GET' && path === '/billing/erp/exports/types') {
+        return send(res, 200, { status: 200, data: EXPORT_TYPES });
+      }
       let m;
+      if (req.method === 'GET' && (m = path.match(/^\/customers\/([^/]+)$/))) {
+        const customer = CUSTOMERS.find((c) => c.reference === decodeURIComponent(m[1]));
+        return customer ? send(res, 200, { status: 200, data: { customers: [arrowCustomer(customer)] } }) : arrowError(res, 404, `Customer ${m[1]} not found`);
+      }
+      if (req.method === 'GET' && (m = path.match(/^\/catalog\/categories\/([^/]+)\/programs$/))) {
+        return send(res, 200, { status: 200, data: m[1] === 'IAAS' ? PROGRAMS : [] });
+      }
       if (req.method === 'GET' && (m = path.match(/^\/consumption\/monthly\/license\/([^/]+)$/))) {
         const ref = decodeURIComponent(m[1]);
         const start = url.searchParams.get('reportPeriodStart');

@@ -19,6 +19,7 @@ import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startArrowSimulator } from './arrow-simulator.mjs';
 import { createArrowClient, ArrowApiError } from './arrow-client.mjs';
+import { createArrowHost } from './arrow-host.mjs';
 import { ARROW_API_KEY, DEMO_SETTINGS_UUID, demoHostData } from './demo-data.mjs';
 import { startSoracomSimulator } from './soracom-simulator.mjs';
 import { createSoracomClient, SoracomApiError } from './soracom-client.mjs';
@@ -204,9 +205,12 @@ export async function startServer({
       demoToken = await ensureDemoUser(store, { token: adminToken });
     }
 
+    // The Arrow API keys of settings made through the admin API are the host's (arrow-host.mjs), never billsync's.
+    const arrowHost = createArrowHost({ store, now });
     const arrow = createArrowClient({
       baseUrl: arrowUrl,
       apiKey: arrowApiKey,
+      keyFor: arrowHost.keyFor,
       onRetry: ({ url, attempt, status, delayMs }) => say(`  arrow retry #${attempt} ${url} (${status ?? 'network error'}) in ${delayMs} ms`),
     });
 
@@ -225,6 +229,7 @@ export async function startServer({
       if (typeof api.ArrowEngine !== 'function') throw new Error('this build of the billsync package has no ArrowEngine');
       engine = new api.ArrowEngine({
         arrow,
+        host: arrowHost,
         store,
         clock: { now },
         timezone,

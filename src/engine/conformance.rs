@@ -61,6 +61,10 @@ impl World {
             currency: Some(Currency::EUR),
             reconciliation_tolerance: money(1),
             validation_rule: ValidationRule::ExportStateOnly,
+            partner_reference: String::new(),
+            partner_name: String::new(),
+            created: None,
+            modified: None,
             version: 0,
         };
         let customer = id(2)?;
@@ -82,6 +86,10 @@ impl World {
             settings_uuid: Some(settings.uuid),
             arrow_reference: "XSP661245".into(),
             customer_uuid: customer,
+            arrow_company_name: String::new(),
+            is_active: true,
+            created: None,
+            modified: None,
             version: 0,
         })?;
         // Inserted out of id order: a store must sort, not keep insertion order.

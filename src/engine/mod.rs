@@ -202,8 +202,7 @@ impl<S: Store, V, C: Clock, P: Progress> Engine<S, V, C, P> {
                 .ok_or_else(|| Error::not_found(format!("{} settings {uuid}", V::TITLE))),
             None => {
                 let all: Vec<V::Settings> = self.scan_all(Map::new()).await?;
-                all.into_iter()
-                    .find(V::is_active)
+                active_settings::<V>(all)
                     .ok_or_else(|| Error::not_found(format!("active {} settings", V::TITLE)))
             }
         }
@@ -383,6 +382,24 @@ impl<S: Store, C: Clock, P: Progress> Host<S, C, P> {
             }
         }
     }
+}
+
+/// The one rule of "the active settings" (the reference takes an arbitrary active row, defect 11): of the
+/// active rows, the one created last ([`Vendor::created`]); rows that do not say count as the oldest; among
+/// equals, the first in uuid order (the store scans in id order).
+pub(crate) fn active_settings<V: Vendor>(
+    all: impl IntoIterator<Item = V::Settings>,
+) -> Option<V::Settings> {
+    let mut best: Option<V::Settings> = None;
+    for settings in all.into_iter().filter(V::is_active) {
+        let newer = best
+            .as_ref()
+            .is_none_or(|b| V::created(&settings) > V::created(b));
+        if newer {
+            best = Some(settings);
+        }
+    }
+    best
 }
 
 /// The requested page of an ordered selection, with the page's Link and count.

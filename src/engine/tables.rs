@@ -11,6 +11,7 @@ use crate::ledger::{
 };
 use crate::vendors::arrow::billing_sync::BillingSync;
 use crate::vendors::arrow::settings::{ArrowSettings, CustomerMapping};
+use crate::vendors::arrow::vendor_mapping::{Offering, Plan, VendorOfferingMapping};
 use crate::vendors::soracom::SoracomSettings;
 
 /// The row as `R` stores it: defaults filled in, fields it does not keep (an API key) dropped.
@@ -35,6 +36,9 @@ pub const TABLES: &[&str] = &[
     CustomerMapping::TABLE,
     BillingSync::TABLE,
     SoracomSettings::TABLE,
+    VendorOfferingMapping::TABLE,
+    Offering::TABLE,
+    Plan::TABLE,
 ];
 
 /// `row` as `table` stores it, or why it does not fit; a table the engine does not know takes any object.
@@ -53,6 +57,9 @@ pub fn check_row(table: &str, row: &Value) -> Result<Value> {
         t if t == CustomerMapping::TABLE => fits::<CustomerMapping>(row),
         t if t == BillingSync::TABLE => fits::<BillingSync>(row),
         t if t == SoracomSettings::TABLE => fits::<SoracomSettings>(row),
+        t if t == VendorOfferingMapping::TABLE => fits::<VendorOfferingMapping>(row),
+        t if t == Offering::TABLE => fits::<Offering>(row),
+        t if t == Plan::TABLE => fits::<Plan>(row),
         _ if row.is_object() => Ok(row.clone()),
         _ => Err(Error::field(table, "A row must be an object.")),
     }

@@ -59,8 +59,15 @@ pub trait Vendor {
         Vec::new()
     }
 
-    /// Whether these settings are the ones to use when a request names none.
+    /// Whether these settings may be the ones to use when a request names none.
     fn is_active(settings: &Self::Settings) -> bool;
+
+    /// When the settings row was created, if the row says. The active settings are the active row created
+    /// last; rows that do not say count as the oldest, and among equals the smallest uuid wins.
+    fn created(settings: &Self::Settings) -> Option<crate::timestamp::Timestamp> {
+        let _ = settings;
+        None
+    }
 
     /// The preliminary figures of `period` for `resources` (active, billable, each with a source reference),
     /// and, where the vendor's payload shows them, those of the units no resource takes (no

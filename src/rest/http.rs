@@ -16,6 +16,9 @@ use crate::fields;
 pub enum Method {
     Get,
     Post,
+    Put,
+    Patch,
+    Delete,
 }
 
 impl Method {
@@ -23,6 +26,9 @@ impl Method {
         match self {
             Method::Get => "GET",
             Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
         }
     }
 }
@@ -167,13 +173,15 @@ pub fn dry_run_of(body: &Value) -> Result<bool> {
     }
 }
 
-/// What an operation answered: its body, the page of a list, and whether it only queued its work (202: an
-/// operation that ran in the request answers 200 with what it did).
+/// What an operation answered: its body, the page of a list, whether it only queued its work (202: an
+/// operation that ran in the request answers 200 with what it did), and the success status when it is not
+/// 200 (201 for a create, 204 for a destroy).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationResult {
     pub body: Value,
     pub page: Option<Page>,
     pub accepted: bool,
+    pub status: Option<u16>,
 }
 
 /// The operations a path can name (one per method), and the parameters the path holds.
@@ -272,7 +280,7 @@ pub async fn serve<R: Routes>(routes: &R, request: &HttpRequest) -> HttpResponse
     let head = method == "HEAD";
     let Some(operation) = candidates.iter().copied().find(|op| match R::method(*op) {
         Method::Get => method == "GET" || head,
-        Method::Post => method == "POST",
+        other => method == other.as_str(),
     }) else {
         let allowed: Vec<&str> = candidates
             .iter()
@@ -295,7 +303,17 @@ pub async fn serve<R: Routes>(routes: &R, request: &HttpRequest) -> HttpResponse
             query.extend(params);
             Value::Object(query)
         }
-        Method::Post => request.body.clone(),
+        // A body operation on an object of the path ({uuid}/…) gets the path's parameters in its body.
+        _ => match (&request.body, params.is_empty()) {
+            (body, true) => body.clone(),
+            (Value::Null, false) => Value::Object(params),
+            (Value::Object(body), false) => {
+                let mut body = body.clone();
+                body.extend(params);
+                Value::Object(body)
+            }
+            (body, false) => body.clone(),
+        },
     };
     let result = match run_operation(
         routes,
@@ -318,7 +336,24 @@ pub async fn serve<R: Routes>(routes: &R, request: &HttpRequest) -> HttpResponse
             list_response(rows, &page, head)
         }
         None if result.accepted => HttpResponse::json(202, Value::Null),
-        None if head => HttpResponse::json(200, Value::Null),
-        None => HttpResponse::json(200, result.body),
+        None if head => {
+            // HEAD counts what a GET would answer (the official client's `*_count` calls read it): the
+            // length of a bare array, or 1 for one object.
+            let count = result.body.as_array().map_or(1, Vec::len);
+            let mut response = HttpResponse::json(200, Value::Null);
+            response
+                .headers
+                .insert("x-result-count".to_owned(), count.to_string());
+            response
+        }
+        None => match result.status {
+            Some(204) => HttpResponse {
+                status: 204,
+                headers: BTreeMap::new(),
+                body: Value::Null,
+            },
+            Some(status) => HttpResponse::json(status, result.body),
+            None => HttpResponse::json(200, result.body),
+        },
     }
 }

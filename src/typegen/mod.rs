@@ -64,7 +64,7 @@ fn declare<T: TS>(out: &mut String) {
 
 /// The TypeScript name of the request `operation` takes, and the smallest input it accepts (its required
 /// fields only).
-fn request_of(
+pub(crate) fn request_of(
     operation: crate::vendors::arrow::validate::Operation,
 ) -> (String, serde_json::Value) {
     use crate::vendors::arrow::validate::{self as arrow, Operation as O};
@@ -101,8 +101,76 @@ fn request_of(
         O::SyncResources => (arrow::ResourceSyncRequest::name(), none),
         O::CleanupConsumption => (arrow::CleanupConsumptionRequest::name(), none),
         O::ConsumptionRecordsList => (arrow::ConsumptionRecordQuery::name(), none),
+        O::BillingSyncItemsList => (arrow::BillingSyncItemQuery::name(), none),
+        O::BillingSyncItemsRetrieve
+        | O::CustomerMappingsRetrieve
+        | O::CustomerMappingsDestroy
+        | O::CustomerMappingsBillingSummary
+        | O::CustomerMappingsFetchArrowData
+        | O::CustomerMappingsDiscoverLicenses
+        | O::SettingsRetrieve
+        | O::SettingsDestroy
+        | O::VendorMappingsRetrieve
+        | O::VendorMappingsDestroy => (arrow::UuidLookup::name(), json!({ "uuid": ID })),
+        O::CustomerMappingsList => (arrow::CustomerMappingQuery::name(), none),
+        O::CustomerMappingsCreate => (
+            arrow::CustomerMappingWrite::name(),
+            json!({ "settings": ID, "arrow_reference": "XSP1", "waldur_customer": ID }),
+        ),
+        O::CustomerMappingsUpdate => (
+            arrow::CustomerMappingWrite::name(),
+            json!({ "uuid": ID, "settings": ID, "arrow_reference": "XSP1", "waldur_customer": ID }),
+        ),
+        O::CustomerMappingsPartialUpdate => {
+            (arrow::CustomerMappingWrite::name(), json!({ "uuid": ID }))
+        }
+        O::CustomerMappingsSyncFromArrow | O::VendorMappingsVendorChoices => {
+            (arrow::SyncFromArrowRequest::name(), none)
+        }
+        O::CustomerMappingsAvailableCustomers => (arrow::NoParameters::name(), none),
+        O::CustomerMappingsLinkResource => (
+            arrow::LinkResourceRequest::name(),
+            json!({ "uuid": ID, "resource_uuid": ID, "license_reference": "XSP1" }),
+        ),
+        O::CustomerMappingsImportLicense => (
+            arrow::ImportLicenseRequest::name(),
+            json!({ "uuid": ID, "license_reference": "XSP1", "offering_uuid": ID, "project_uuid": ID }),
+        ),
+        O::SettingsList => (arrow::SettingsQuery::name(), none),
+        O::SettingsCreate => (
+            arrow::SettingsWrite::name(),
+            json!({ "api_url": "https://arrow.example", "api_key": "k" }),
+        ),
+        O::SettingsUpdate => (
+            arrow::SettingsWrite::name(),
+            json!({ "uuid": ID, "api_url": "https://arrow.example" }),
+        ),
+        O::SettingsPartialUpdate => (arrow::SettingsWrite::name(), json!({ "uuid": ID })),
+        O::SettingsValidateCredentials | O::SettingsDiscoverCustomers => (
+            arrow::CredentialsRequest::name(),
+            json!({ "api_url": "https://arrow.example", "api_key": "k" }),
+        ),
+        O::SettingsPreviewSettings | O::SettingsSaveSettings => (
+            arrow::SaveSettingsRequest::name(),
+            json!({ "api_url": "https://arrow.example", "api_key": "k" }),
+        ),
+        O::VendorMappingsList => (arrow::VendorMappingQuery::name(), none),
+        O::VendorMappingsCreate => (
+            arrow::VendorMappingWrite::name(),
+            json!({ "settings": ID, "arrow_vendor_name": "Microsoft", "offering": ID, "plan": ID }),
+        ),
+        O::VendorMappingsUpdate => (
+            arrow::VendorMappingWrite::name(),
+            json!({ "uuid": ID, "settings": ID, "arrow_vendor_name": "Microsoft", "offering": ID, "plan": ID }),
+        ),
+        O::VendorMappingsPartialUpdate => {
+            (arrow::VendorMappingWrite::name(), json!({ "uuid": ID }))
+        }
     }
 }
+
+/// A uuid for the smallest inputs.
+const ID: &str = "5e771a65-0000-4000-8000-000000000001";
 
 /// `ArrowOperationId`, and `ValidatedRequests`: what `validateRequest` returns for each operation id. A
 /// field the input may leave out comes back with its default, or null: which, is read from what the
@@ -176,8 +244,9 @@ pub fn generated() -> String {
     use crate::ledger as invoice_item;
     use crate::ledger as policy;
     use crate::vendors::arrow::{
-        billing_sync, query as arrow_query, render as arrow_render, responses as arrow_responses,
-        settings as arrow_settings, statements, validate as arrow,
+        admin_views as admin, billing_sync, query as arrow_query, render as arrow_render,
+        responses as arrow_responses, settings as arrow_settings, statements, validate as arrow,
+        vendor_mapping, wizard,
     };
     use crate::vendors::soracom::{
         daily_vs_monthly as soracom_daily, records as soracom_records,
@@ -212,6 +281,19 @@ pub fn generated() -> String {
     declare::<arrow::ReconciliationRequest>(&mut out);
     declare::<arrow::SyncPauseRequest>(&mut out);
     declare::<arrow::NoParameters>(&mut out);
+    declare::<arrow::BillingSyncItemQuery>(&mut out);
+    declare::<arrow::CustomerMappingQuery>(&mut out);
+    declare::<arrow::CustomerMappingWrite>(&mut out);
+    declare::<arrow::SyncFromArrowRequest>(&mut out);
+    declare::<arrow::LinkResourceRequest>(&mut out);
+    declare::<arrow::ImportLicenseRequest>(&mut out);
+    declare::<arrow::SettingsQuery>(&mut out);
+    declare::<arrow::SettingsWrite>(&mut out);
+    declare::<arrow::CredentialsRequest>(&mut out);
+    declare::<arrow::CustomerMappingInput>(&mut out);
+    declare::<arrow::SaveSettingsRequest>(&mut out);
+    declare::<arrow::VendorMappingQuery>(&mut out);
+    declare::<arrow::VendorMappingWrite>(&mut out);
     declare::<responses::DryRunOption>(&mut out);
     declare::<soracom::MonthRequest>(&mut out);
     declare::<soracom::RecordQuery>(&mut out);
@@ -233,6 +315,9 @@ pub fn generated() -> String {
     declare::<arrow_settings::ValidationRule>(&mut out);
     declare::<arrow_settings::ArrowSettings>(&mut out);
     declare::<arrow_settings::CustomerMapping>(&mut out);
+    declare::<vendor_mapping::VendorOfferingMapping>(&mut out);
+    declare::<vendor_mapping::Offering>(&mut out);
+    declare::<vendor_mapping::Plan>(&mut out);
     declare::<soracom_settings::Granularity>(&mut out);
     declare::<soracom_settings::SoracomSettings>(&mut out);
 
@@ -284,6 +369,34 @@ pub fn generated() -> String {
     declare::<arrow_responses::HistoricalConsumptionResponse>(&mut out);
     declare::<arrow_responses::ResourceSyncResponse>(&mut out);
     declare::<arrow_query::CleanupResponse>(&mut out);
+    declare::<admin::BillingSyncItemDetail>(&mut out);
+    declare::<admin::CustomerMappingView>(&mut out);
+    declare::<admin::ArrowSettingsView>(&mut out);
+    declare::<admin::VendorOfferingMappingView>(&mut out);
+    declare::<admin::VendorNameChoice>(&mut out);
+    declare::<admin::SummaryRecord>(&mut out);
+    declare::<admin::SummarySync>(&mut out);
+    declare::<admin::CustomerBillingSummary>(&mut out);
+    declare::<admin::CustomerBillingLine>(&mut out);
+    declare::<admin::CustomerConsumptionLine>(&mut out);
+    declare::<admin::CustomerArrowData>(&mut out);
+    declare::<admin::ArrowLicenseView>(&mut out);
+    declare::<admin::ResourceForLinking>(&mut out);
+    declare::<admin::LicenseSuggestion>(&mut out);
+    declare::<admin::DiscoveredLicenses>(&mut out);
+    declare::<admin::LinkedResource>(&mut out);
+    declare::<admin::ImportedLicense>(&mut out);
+    declare::<admin::CustomersSynced>(&mut out);
+    declare::<wizard::ArrowCustomer>(&mut out);
+    declare::<wizard::HostCustomerBrief>(&mut out);
+    declare::<wizard::CustomerSuggestion>(&mut out);
+    declare::<wizard::AvailableCustomers>(&mut out);
+    declare::<wizard::ExportTypeCompatibility>(&mut out);
+    declare::<wizard::DiscoveredCustomers>(&mut out);
+    declare::<wizard::PartnerInfo>(&mut out);
+    declare::<wizard::CredentialsValidation>(&mut out);
+    declare::<wizard::SettingsPreview>(&mut out);
+    declare::<wizard::SettingsSaved>(&mut out);
     declare::<responses::SoracomUnbillableResource>(&mut out);
     declare::<responses::SoracomUnownedDetail>(&mut out);
     declare::<responses::SoracomRecordErrorDetail>(&mut out);

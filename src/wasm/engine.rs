@@ -15,13 +15,14 @@ use crate::engine::{
     Clock, Engine, HttpRequest, Payload, Progress, ProgressEvent, ScanQuery, Store, StoredRow,
 };
 use crate::error::{Error, FieldErrors, Result};
+use crate::ids::Uuid;
 use crate::ledger::changeset::Changeset;
 use crate::period::{Period, Zone};
 use crate::rest::http::Routes;
 use crate::store::ApplyReport;
 use crate::timestamp::Timestamp;
 use crate::vendors::arrow::validate::Operation;
-use crate::vendors::arrow::{Arrow, ArrowApi, ExportRequest};
+use crate::vendors::arrow::{Arrow, ArrowAccount, ArrowApi, ExportRequest, LicenseImport};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ENGINE: &str = r#"
@@ -69,11 +70,31 @@ export interface ArrowAdapter {
    * "Rejected"), as `{ data: { statements: [{ reference, status, period? }] } }`. Without it, the export's
    * "Statement Status" column, or else the settings' validation rule, decides when a statement is validated. */
   statements?(args: { period: string }): MaybePromise<string | Uint8Array | object>;
+  /** Optional calls of the admin API's setup (each missing one answers 501 naming it). `account` is a stored
+   * settings row's (no `apiKey`: use the key the host holds for `settingsUuid`) or credentials a request gave. */
+  whoami?(account: ArrowAccount): MaybePromise<string | Uint8Array | object>;
+  customers?(args: ArrowAccount & { page: number; perPage: number }): MaybePromise<string | Uint8Array | object>;
+  customer?(args: ArrowAccount & { reference: string }): MaybePromise<string | Uint8Array | object>;
+  exportTypes?(account: ArrowAccount): MaybePromise<string | Uint8Array | object>;
+  catalogPrograms?(args: ArrowAccount & { category: string }): MaybePromise<string | Uint8Array | object>;
+}
+/** Whose Arrow account a call is for. */
+export interface ArrowAccount { settingsUuid: string | null; apiUrl: string; apiKey?: string }
+/** The host's side of the admin API: what only the host may hold or create. */
+export interface ArrowHost {
+  /** Keep `apiKey` as the key of the settings (null: forget it). billsync stores no key. */
+  storeApiKey?(args: { settingsUuid: string; apiKey: string | null }): MaybePromise<unknown>;
+  /** Create a resource for an Arrow licence (backend_id and the `licenseAttribute` attribute set to it) and
+   * answer the row created ({ uuid, name, ... }). */
+  importLicense?(args: { licenseReference: string; licenseName: string; offeringUuid: string; projectUuid: string;
+    customerUuid: string; licenseAttribute: string }): MaybePromise<string | object>;
 }
 /** A step of a long operation. */
 export interface ProgressEventInfo { operation: string; done: number; total: number; message: string }
 export interface ArrowEngineOptions {
   arrow: ArrowAdapter;
+  /** The key store and resource creation of the admin API (optional: without them those calls answer 501). */
+  host?: ArrowHost;
   store: BillsyncStore;
   /** "now", as an RFC 3339 instant (or a Date). */
   clock: { now(): string | Date };
@@ -295,10 +316,40 @@ pub(crate) async fn vendor_payload(
         .map_err(|e| failed(format!("the payload is not JSON: {e}")))
 }
 
-/// The host's Arrow adapter.
-struct JsArrow(JsValue);
+/// The host's Arrow adapter, and its optional `host` object (the key store and the import of licences).
+struct JsArrow(JsValue, JsValue);
+
+/// The account's fields (`settingsUuid`, `apiUrl`, `apiKey`?) and a call's own arguments, as one object.
+fn account_args<const N: usize>(account: &ArrowAccount, extra: [(&str, Value); N]) -> Value {
+    let mut args = match json!(account) {
+        Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    };
+    for (key, value) in extra {
+        args.insert(key.to_owned(), value);
+    }
+    Value::Object(args)
+}
+
+fn has_function(object: &JsValue, method: &str) -> bool {
+    object.is_object()
+        && Reflect::get(object, &JsValue::from_str(method)).is_ok_and(|f| f.is_function())
+}
 
 impl JsArrow {
+    /// An optional call: None when the object has no such function.
+    async fn optional(&self, on_host: bool, method: &str, args: Value) -> Result<Option<Payload>> {
+        let (object, label) = if on_host {
+            (&self.1, "host")
+        } else {
+            (&self.0, "arrow")
+        };
+        if !has_function(object, method) {
+            return Ok(None);
+        }
+        vendor_payload(object, label, method, &[args], false).await
+    }
+
     async fn payload(&self, method: &str, args: Value) -> Result<Payload> {
         vendor_payload(&self.0, "arrow", method, &[args], false)
             .await?
@@ -343,14 +394,62 @@ impl ArrowApi for JsArrow {
 
     /// Optional: called only when the host's adapter has a `statements` function.
     async fn statements(&self, period: Period) -> Result<Option<Payload>> {
-        let has_call =
-            Reflect::get(&self.0, &JsValue::from_str("statements")).is_ok_and(|f| f.is_function());
-        if !has_call {
+        self.optional(false, "statements", json!({ "period": period }))
+            .await
+    }
+
+    async fn whoami(&self, account: &ArrowAccount) -> Result<Option<Payload>> {
+        self.optional(false, "whoami", json!(account)).await
+    }
+
+    async fn customers(
+        &self,
+        account: &ArrowAccount,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Option<Payload>> {
+        let args = account_args(
+            account,
+            [("page", json!(page)), ("perPage", json!(per_page))],
+        );
+        self.optional(false, "customers", args).await
+    }
+
+    async fn customer(&self, account: &ArrowAccount, reference: &str) -> Result<Option<Payload>> {
+        let args = account_args(account, [("reference", json!(reference))]);
+        self.optional(false, "customer", args).await
+    }
+
+    async fn export_types(&self, account: &ArrowAccount) -> Result<Option<Payload>> {
+        self.optional(false, "exportTypes", json!(account)).await
+    }
+
+    async fn catalog_programs(
+        &self,
+        account: &ArrowAccount,
+        category: &str,
+    ) -> Result<Option<Payload>> {
+        let args = account_args(account, [("category", json!(category))]);
+        self.optional(false, "catalogPrograms", args).await
+    }
+
+    /// `host.storeApiKey({ settingsUuid, apiKey })`; whatever it returns, the key is the host's now.
+    async fn store_api_key(&self, settings: &Uuid, api_key: Option<&str>) -> Result<Option<()>> {
+        if !has_function(&self.1, "storeApiKey") {
             return Ok(None);
         }
-        self.payload("statements", json!({ "period": period }))
+        let args = plain(&json!({ "settingsUuid": settings, "apiKey": api_key }))?;
+        call(&self.1, "storeApiKey", &[args])
             .await
-            .map(Some)
+            .map(|_| Some(()))
+            .map_err(|f| Error::AdapterFailed {
+                call: "host.storeApiKey".into(),
+                message: f.message,
+            })
+    }
+
+    async fn import_license(&self, import: &LicenseImport) -> Result<Option<Payload>> {
+        self.optional(true, "importLicense", json!(import)).await
     }
 }
 
@@ -554,7 +653,11 @@ impl JsArrowEngine {
             inner: Rc::new(Engine::new(
                 host.store,
                 Arrow {
-                    api: JsArrow(host.vendor),
+                    api: JsArrow(
+                        host.vendor,
+                        Reflect::get(&options, &JsValue::from_str("host"))
+                            .unwrap_or(JsValue::UNDEFINED),
+                    ),
                 },
                 host.clock,
                 host.zone,
@@ -575,10 +678,10 @@ impl JsArrowEngine {
         serve_promise(Rc::clone(&self.inner), self.base_url.clone(), request)
     }
 
-    fn operation(&self, operation: Operation, input: JsValue) -> Promise {
+    pub(crate) fn operation(&self, operation: Operation, input: JsValue) -> Promise {
         let argument = match operation.method() {
             crate::rest::http::Method::Get => "query",
-            crate::rest::http::Method::Post => "body",
+            _ => "body",
         };
         run_promise(
             Rc::clone(&self.inner),

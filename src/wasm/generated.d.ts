@@ -1,6 +1,6 @@
 // GENERATED from the Rust types by src/typegen.rs (ts-rs): do not edit. Regenerate with `make types`.
 /** Every code a BillsyncError can carry (src/error.rs). Stable: hosts may switch on them. */
-export type BillsyncErrorCode = "invalid_period" | "invalid_timestamp" | "invalid_amount" | "invalid_currency" | "currency_mismatch" | "overflow" | "validation_failed" | "missing_column" | "invalid_cell" | "invalid_payload" | "not_found" | "illegal_transition" | "conflict" | "adapter_failed" | "store_failed" | "invalid_argument" | "payload_too_large" | "duplicate_line";
+export type BillsyncErrorCode = "invalid_period" | "invalid_timestamp" | "invalid_amount" | "invalid_currency" | "currency_mismatch" | "overflow" | "validation_failed" | "missing_column" | "invalid_cell" | "invalid_payload" | "not_found" | "illegal_transition" | "conflict" | "adapter_failed" | "store_failed" | "invalid_argument" | "payload_too_large" | "duplicate_line" | "not_implemented";
 
 // Requests: what each engine method takes (validated and normalised as the REST API does).
 /**
@@ -64,7 +64,13 @@ export type CleanupConsumptionRequest = { period_from?: string, period_to?: stri
 /**
  * trigger_sync: read the month's billing export into billing syncs and invoice items.
  */
-export type StatementSyncRequest = { settings_uuid?: string, year: number, month: number };
+export type StatementSyncRequest = { settings_uuid?: string, 
+/**
+ * Only the statements that bill this resource (a line whose Vendor Subscription ID is its backend_id,
+ * or whose ARS Subscription ID is its licence), each synced whole: a sync's totals stay its
+ * statement's own.
+ */
+resource_uuid?: string, year: number, month: number };
 /**
  * trigger_consumption_sync: read the month's consumption, for every licensed resource or just one.
  */
@@ -84,6 +90,193 @@ export type SyncPauseRequest = { settings_uuid?: string, pause_global?: boolean,
  * does; only the shape of the input is checked.
  */
 export type NoParameters = Record<string, never>;
+/**
+ * GET billing-sync-items/: the items of every billing sync, flattened.
+ */
+export type BillingSyncItemQuery = { 
+/**
+ * The billing sync's URL.
+ */
+billing_sync?: string, billing_sync_uuid?: string, report_period?: string, 
+/**
+ * Contains, case-insensitively.
+ */
+vendor_name?: string, classification?: string, 
+/**
+ * Contains, case-insensitively.
+ */
+subscription_reference?: string, 
+/**
+ * Contains, case-insensitively.
+ */
+arrow_line_reference?: string, has_compensation?: boolean, page?: number, page_size?: number, };
+/**
+ * GET customer-mappings/.
+ */
+export type CustomerMappingQuery = { 
+/**
+ * The settings' URL.
+ */
+settings?: string, settings_uuid?: string, 
+/**
+ * Contains, case-insensitively.
+ */
+arrow_reference?: string, 
+/**
+ * Contains, case-insensitively.
+ */
+arrow_company_name?: string, 
+/**
+ * The host customer's URL.
+ */
+waldur_customer?: string, waldur_customer_uuid?: string, is_active?: boolean, page?: number, page_size?: number, };
+/**
+ * POST customer-mappings/ (settings and waldur_customer by uuid), PUT (by uuid or URL), PATCH (any).
+ */
+export type CustomerMappingWrite = { 
+/**
+ * The mapping's uuid: from the path, on an update.
+ */
+uuid?: string, 
+/**
+ * The settings' uuid (or URL on an update).
+ */
+settings?: string, 
+/**
+ * ≤ 255 characters.
+ */
+arrow_reference?: string, 
+/**
+ * The host customer's uuid (or URL on an update).
+ */
+waldur_customer?: string, 
+/**
+ * ≤ 500 characters; "" allowed.
+ */
+arrow_company_name?: string, 
+/**
+ * Default true on a create.
+ */
+is_active?: boolean, };
+/**
+ * POST customer-mappings/sync_from_arrow/: the company names of the mappings, refreshed from Arrow.
+ */
+export type SyncFromArrowRequest = { 
+/**
+ * Default: the active settings.
+ */
+settings_uuid?: string, };
+/**
+ * POST customer-mappings/{uuid}/link_resource/.
+ */
+export type LinkResourceRequest = { 
+/**
+ * The mapping (from the path).
+ */
+uuid: string, resource_uuid: string, 
+/**
+ * The Arrow licence (XSP reference), ≤ 255 characters.
+ */
+license_reference: string, };
+/**
+ * POST customer-mappings/{uuid}/import_license/.
+ */
+export type ImportLicenseRequest = { 
+/**
+ * The mapping (from the path).
+ */
+uuid: string, 
+/**
+ * ≤ 255 characters.
+ */
+license_reference: string, offering_uuid: string, 
+/**
+ * A project of the mapped customer.
+ */
+project_uuid: string, 
+/**
+ * The new resource's name (default: the licence reference), ≤ 255 characters.
+ */
+license_name?: string, };
+/**
+ * GET settings/.
+ */
+export type SettingsQuery = { is_active?: boolean, sync_enabled?: boolean, page?: number, page_size?: number, };
+/**
+ * POST settings/ (api_url and api_key required), PUT (api_url required; a blank api_key keeps the held
+ * one), PATCH (any). The key goes to the host ([`crate::vendors::arrow::ArrowApi::store_api_key`]), never
+ * into the row or a response.
+ */
+export type SettingsWrite = { uuid?: string, 
+/**
+ * An http(s) URL, ≤ 255 characters.
+ */
+api_url?: string, 
+/**
+ * Write-only, ≤ 500 characters.
+ */
+api_key?: string, export_type_reference?: string, classification_filter?: string, is_active?: boolean, sync_enabled?: boolean, invoice_price_source?: "sell" | "buy", 
+/**
+ * ≤ 100 characters.
+ */
+invoice_item_prefix?: string, };
+/**
+ * POST settings/validate_credentials/ and settings/discover_customers/: credentials to try, saved nowhere.
+ */
+export type CredentialsRequest = { api_url: string, api_key: string, };
+/**
+ * One mapping save_settings creates.
+ */
+export type CustomerMappingInput = { arrow_reference: string, waldur_customer_uuid: string, };
+/**
+ * POST settings/preview_settings/ (no customer_mappings) and settings/save_settings/.
+ */
+export type SaveSettingsRequest = { api_url: string, api_key: string, export_type_reference?: string, 
+/**
+ * Default "IAAS".
+ */
+classification_filter?: string, 
+/**
+ * Default false.
+ */
+sync_enabled?: boolean, invoice_price_source?: "sell" | "buy", invoice_item_prefix?: string, 
+/**
+ * save_settings only: the mappings to create with the settings.
+ */
+customer_mappings?: Array<CustomerMappingInput>, };
+/**
+ * GET vendor-offering-mappings/.
+ */
+export type VendorMappingQuery = { settings?: string, settings_uuid?: string, 
+/**
+ * Contains, case-insensitively.
+ */
+arrow_vendor_name?: string, 
+/**
+ * The offering's URL.
+ */
+offering?: string, offering_uuid?: string, is_active?: boolean, page?: number, page_size?: number, };
+/**
+ * POST vendor-offering-mappings/, PUT, PATCH. `plan` is required (see the README: a mapping without a
+ * plan renders `plan_uuid: null`, which the official client cannot parse).
+ */
+export type VendorMappingWrite = { uuid?: string, 
+/**
+ * The settings' uuid (or URL on an update).
+ */
+settings?: string, 
+/**
+ * ≤ 255 characters.
+ */
+arrow_vendor_name?: string, 
+/**
+ * The host offering's uuid (or URL on an update).
+ */
+offering?: string, 
+/**
+ * A plan of that offering.
+ */
+plan?: string, is_active?: boolean, };
 /**
  * What every Arrow operation that plans a changeset (reconcile, the triggers, the resource syncs) takes
  * besides its own fields: with `dry_run: true` it answers with the plan and writes nothing.
@@ -112,7 +305,7 @@ billing_period?: string, vendor?: "arrow" | "soracom", source_key?: string, kind
  */
 export type Validated<T, Defaulted extends keyof T = never> = { [K in keyof T]-?: undefined extends T[K] ? (K extends Defaulted ? Exclude<T[K], undefined> : Exclude<T[K], undefined> | null) : T[K] };
 /** The operation ids of Arrow's API (the seeds' API source names). */
-export type ArrowOperationId = "admin_arrow_billing_syncs_list" | "admin_arrow_billing_syncs_retrieve" | "admin_arrow_billing_syncs_pause_sync" | "admin_arrow_billing_syncs_reconcile" | "admin_arrow_billing_syncs_resume_sync" | "admin_arrow_billing_syncs_trigger_consumption_sync" | "admin_arrow_billing_syncs_trigger_reconciliation" | "admin_arrow_billing_syncs_trigger_sync" | "admin_arrow_billing_syncs_consumption_statistics_retrieve" | "admin_arrow_billing_syncs_consumption_status_retrieve" | "admin_arrow_billing_syncs_pending_records_list" | "admin_arrow_billing_syncs_fetch_billing_export" | "admin_arrow_billing_syncs_fetch_consumption" | "admin_arrow_billing_syncs_fetch_license_info" | "admin_arrow_billing_syncs_sync_resource_historical_consumption" | "admin_arrow_billing_syncs_sync_resources" | "admin_arrow_billing_syncs_cleanup_consumption" | "admin_arrow_consumption_records_list" | "admin_arrow_consumption_records_retrieve";
+export type ArrowOperationId = "admin_arrow_billing_syncs_list" | "admin_arrow_billing_syncs_retrieve" | "admin_arrow_billing_syncs_pause_sync" | "admin_arrow_billing_syncs_reconcile" | "admin_arrow_billing_syncs_resume_sync" | "admin_arrow_billing_syncs_trigger_consumption_sync" | "admin_arrow_billing_syncs_trigger_reconciliation" | "admin_arrow_billing_syncs_trigger_sync" | "admin_arrow_billing_syncs_consumption_statistics_retrieve" | "admin_arrow_billing_syncs_consumption_status_retrieve" | "admin_arrow_billing_syncs_pending_records_list" | "admin_arrow_billing_syncs_fetch_billing_export" | "admin_arrow_billing_syncs_fetch_consumption" | "admin_arrow_billing_syncs_fetch_license_info" | "admin_arrow_billing_syncs_sync_resource_historical_consumption" | "admin_arrow_billing_syncs_sync_resources" | "admin_arrow_billing_syncs_cleanup_consumption" | "admin_arrow_consumption_records_list" | "admin_arrow_consumption_records_retrieve" | "admin_arrow_billing_sync_items_list" | "admin_arrow_billing_sync_items_retrieve" | "admin_arrow_customer_mappings_list" | "admin_arrow_customer_mappings_create" | "admin_arrow_customer_mappings_retrieve" | "admin_arrow_customer_mappings_update" | "admin_arrow_customer_mappings_partial_update" | "admin_arrow_customer_mappings_destroy" | "admin_arrow_customer_mappings_sync_from_arrow" | "admin_arrow_customer_mappings_available_customers_retrieve" | "admin_arrow_customer_mappings_billing_summary_retrieve" | "admin_arrow_customer_mappings_fetch_arrow_data_retrieve" | "admin_arrow_customer_mappings_discover_licenses_retrieve" | "admin_arrow_customer_mappings_link_resource" | "admin_arrow_customer_mappings_import_license" | "admin_arrow_settings_list" | "admin_arrow_settings_create" | "admin_arrow_settings_retrieve" | "admin_arrow_settings_update" | "admin_arrow_settings_partial_update" | "admin_arrow_settings_destroy" | "admin_arrow_settings_validate_credentials" | "admin_arrow_settings_discover_customers" | "admin_arrow_settings_preview_settings" | "admin_arrow_settings_save_settings" | "admin_arrow_vendor_offering_mappings_list" | "admin_arrow_vendor_offering_mappings_create" | "admin_arrow_vendor_offering_mappings_retrieve" | "admin_arrow_vendor_offering_mappings_update" | "admin_arrow_vendor_offering_mappings_partial_update" | "admin_arrow_vendor_offering_mappings_destroy" | "admin_arrow_vendor_offering_mappings_vendor_choices_list";
 /** What `validateRequest(operationId, input)` returns, by operation id. */
 export type ValidatedRequests = {
   admin_arrow_billing_syncs_list: Validated<BillingSyncQuery, "page" | "page_size">;
@@ -134,11 +327,43 @@ export type ValidatedRequests = {
   admin_arrow_billing_syncs_cleanup_consumption: Validated<CleanupConsumptionRequest, "only_finalized" | "only_unfinalized" | "dry_run">;
   admin_arrow_consumption_records_list: Validated<ConsumptionRecordQuery, "page" | "page_size">;
   admin_arrow_consumption_records_retrieve: Validated<UuidLookup>;
+  admin_arrow_billing_sync_items_list: Validated<BillingSyncItemQuery, "page" | "page_size">;
+  admin_arrow_billing_sync_items_retrieve: Validated<UuidLookup>;
+  admin_arrow_customer_mappings_list: Validated<CustomerMappingQuery, "page" | "page_size">;
+  admin_arrow_customer_mappings_create: Validated<CustomerMappingWrite>;
+  admin_arrow_customer_mappings_retrieve: Validated<UuidLookup>;
+  admin_arrow_customer_mappings_update: Validated<CustomerMappingWrite>;
+  admin_arrow_customer_mappings_partial_update: Validated<CustomerMappingWrite>;
+  admin_arrow_customer_mappings_destroy: Validated<UuidLookup>;
+  admin_arrow_customer_mappings_sync_from_arrow: Validated<SyncFromArrowRequest>;
+  admin_arrow_customer_mappings_available_customers_retrieve: Validated<NoParameters>;
+  admin_arrow_customer_mappings_billing_summary_retrieve: Validated<UuidLookup>;
+  admin_arrow_customer_mappings_fetch_arrow_data_retrieve: Validated<UuidLookup>;
+  admin_arrow_customer_mappings_discover_licenses_retrieve: Validated<UuidLookup>;
+  admin_arrow_customer_mappings_link_resource: Validated<LinkResourceRequest>;
+  admin_arrow_customer_mappings_import_license: Validated<ImportLicenseRequest>;
+  admin_arrow_settings_list: Validated<SettingsQuery, "page" | "page_size">;
+  admin_arrow_settings_create: Validated<SettingsWrite>;
+  admin_arrow_settings_retrieve: Validated<UuidLookup>;
+  admin_arrow_settings_update: Validated<SettingsWrite>;
+  admin_arrow_settings_partial_update: Validated<SettingsWrite>;
+  admin_arrow_settings_destroy: Validated<UuidLookup>;
+  admin_arrow_settings_validate_credentials: Validated<CredentialsRequest>;
+  admin_arrow_settings_discover_customers: Validated<CredentialsRequest>;
+  admin_arrow_settings_preview_settings: Validated<SaveSettingsRequest, "classification_filter" | "sync_enabled" | "customer_mappings">;
+  admin_arrow_settings_save_settings: Validated<SaveSettingsRequest, "classification_filter" | "sync_enabled" | "customer_mappings">;
+  admin_arrow_vendor_offering_mappings_list: Validated<VendorMappingQuery, "page" | "page_size">;
+  admin_arrow_vendor_offering_mappings_create: Validated<VendorMappingWrite>;
+  admin_arrow_vendor_offering_mappings_retrieve: Validated<UuidLookup>;
+  admin_arrow_vendor_offering_mappings_update: Validated<VendorMappingWrite>;
+  admin_arrow_vendor_offering_mappings_partial_update: Validated<VendorMappingWrite>;
+  admin_arrow_vendor_offering_mappings_destroy: Validated<UuidLookup>;
+  admin_arrow_vendor_offering_mappings_vendor_choices_list: Validated<SyncFromArrowRequest>;
 };
 
 // The store's tables, and their rows: records and settings.
 /** The tables the engine reads and writes, every vendor's (src/engine/tables.rs). A store keeps rows by table name and knows no row type. */
-export type TableName = "customers" | "projects" | "resources" | "consumption_records" | "invoice_items" | "ledger_sources" | "ledger_units" | "unowned_lines" | "sync_switches" | "settings" | "customer_mappings" | "billing_syncs" | "soracom_settings";
+export type TableName = "customers" | "projects" | "resources" | "consumption_records" | "invoice_items" | "ledger_sources" | "ledger_units" | "unowned_lines" | "sync_switches" | "settings" | "customer_mappings" | "billing_syncs" | "soracom_settings" | "vendor_offering_mappings" | "offerings" | "plans";
 /** The tables of a store, as `createMemoryStore` takes them and `snapshot()` returns them; `global_sync_enabled: false` is short for the global switch's row. */
 export interface StoreTables {
   customers?: Array<Record<string, unknown>>;
@@ -154,6 +379,9 @@ export interface StoreTables {
   customer_mappings?: Array<Record<string, unknown>>;
   billing_syncs?: Array<Record<string, unknown>>;
   soracom_settings?: Array<Record<string, unknown>>;
+  vendor_offering_mappings?: Array<Record<string, unknown>>;
+  offerings?: Array<Record<string, unknown>>;
+  plans?: Array<Record<string, unknown>>;
   global_sync_enabled?: boolean;
 }
 export type ConsumptionRecord = { uuid: string, 
@@ -234,7 +462,16 @@ currency: string | null,
 /**
  * One tolerance for every reconciliation (defect 8): differences smaller than this are not compensated.
  */
-reconciliation_tolerance: string, validation_rule: ValidationRule, };
+reconciliation_tolerance: string, validation_rule: ValidationRule, 
+/**
+ * Arrow's partner reference and company name, as its `whoami` last answered for these credentials.
+ */
+partner_reference: string, partner_name: string, 
+/**
+ * When the row was created through the admin API (None for rows the host loaded itself): among several
+ * active rows, the newest is the active one ([`crate::engine::Vendor::created`]).
+ */
+created: string | null, modified: string | null, };
 /**
  * Arrow customer reference (e.g. "XSP661245") ↔ host customer; unique per (settings, arrow_reference).
  */
@@ -242,7 +479,28 @@ export type CustomerMapping = { uuid: string,
 /**
  * The integration the mapping belongs to; a host with one integration may leave it out (any settings).
  */
-settings_uuid: string | null, arrow_reference: string, customer_uuid: string, };
+settings_uuid: string | null, arrow_reference: string, customer_uuid: string, 
+/**
+ * Arrow's company name of the customer: the export's "End User Company Name" lines are matched on it.
+ */
+arrow_company_name: string, is_active: boolean, 
+/**
+ * When the mapping was created and last changed through the admin API (None for host-loaded rows).
+ */
+created: string | null, modified: string | null, };
+export type VendorOfferingMapping = { uuid: string, settings_uuid: string, arrow_vendor_name: string, offering_uuid: string, plan_uuid: string, is_active: boolean, created: string, modified: string, };
+/**
+ * A host offering (marketplace product), as the admin endpoints name it.
+ */
+export type Offering = { uuid: string, name: string, 
+/**
+ * The host's offering type, e.g. "Marketplace.Basic".
+ */
+offering_type: string, };
+/**
+ * A price plan of a host offering.
+ */
+export type Plan = { uuid: string, name: string, offering_uuid: string, };
 /**
  * What the month's money is read from.
  */
@@ -618,11 +876,16 @@ export type ConsumptionRecordView = { uuid: string, url: string,
 /**
  * The resource's URL.
  */
-resource: string, resource_uuid: string, resource_name: string | null, project_uuid: string | null, project_name: string | null, 
+resource: string, resource_uuid: string, resource_name: string | null, 
 /**
- * Known from the project even when the customer object itself is not.
+ * The nil uuid when the store does not know the resource's project (the seed and the official
+ * client's model want a uuid, never null; see [`NO_UUID`]).
  */
-customer_uuid: string | null, customer_name: string | null, license_reference: string, 
+project_uuid: string, project_name: string | null, 
+/**
+ * Known from the project even when the customer object itself is not; the nil uuid when neither is.
+ */
+customer_uuid: string, customer_name: string | null, license_reference: string, 
 /**
  * "YYYY-MM-DD": the first day of the month.
  */
@@ -630,7 +893,15 @@ billing_period: string,
 /**
  * Decimal strings, rounded to cents.
  */
-consumed_sell: string, consumed_buy: string, final_sell: string | null, final_buy: string | null, invoice_item_uuid: string | null, compensation_item_uuid: string | null, last_sync_at: string | null, finalized_at: string | null, reconciled_at: string | null, is_finalized: boolean, is_reconciled: boolean, 
+consumed_sell: string, consumed_buy: string, final_sell: string | null, final_buy: string | null, 
+/**
+ * The nil uuid when there is none.
+ */
+invoice_item_uuid: string, 
+/**
+ * The nil uuid when there is none (`adjustment_amount` says whether one was due).
+ */
+compensation_item_uuid: string, last_sync_at: string | null, finalized_at: string | null, reconciled_at: string | null, is_finalized: boolean, is_reconciled: boolean, 
 /**
  * final_sell − consumed_sell; null until finalized.
  */
@@ -650,11 +921,19 @@ billing_period: string, consumed_sell: string, last_sync_at: string | null, };
 /**
  * One item of a billing sync, as the API serves it (seed 000).
  */
-export type BillingSyncItemView = { uuid: string, arrow_line_reference: string, invoice_item_uuid: string | null, 
+export type BillingSyncItemView = { uuid: string, arrow_line_reference: string, 
+/**
+ * The nil uuid when the line has no invoice item of its own (it is billed through consumption records).
+ */
+invoice_item_uuid: string, 
 /**
  * Decimal string, rounded to cents.
  */
-original_price: string, compensation_item_uuid: string | null, vendor_name: string, subscription_reference: string, classification: string, description: string, 
+original_price: string, 
+/**
+ * The nil uuid when there is none.
+ */
+compensation_item_uuid: string, vendor_name: string, subscription_reference: string, classification: string, description: string, 
 /**
  * Decimal string, lossless (at least 2 decimals): quantities are not money.
  */
@@ -676,7 +955,11 @@ report_period: string, arrow_state: ArrowState, state: 1 | 2 | 3 | 4, state_disp
 /**
  * Decimal strings, rounded to cents.
  */
-buy_total: string, sell_total: string, currency: string, invoice_uuid: string | null, error_message: string, synced_at: string | null, validated_at: string | null, reconciled_at: string | null, items: Array<BillingSyncItemView>, created: string, modified: string, };
+buy_total: string, sell_total: string, currency: string, 
+/**
+ * The nil uuid when there is none.
+ */
+invoice_uuid: string, error_message: string, synced_at: string | null, validated_at: string | null, reconciled_at: string | null, items: Array<BillingSyncItemView>, created: string, modified: string, };
 /**
  * `ArrowEngine.fetchBillingExport()`: Arrow's export rows, passed through.
  */
@@ -805,6 +1088,198 @@ records_to_delete: number,
  * How many were deleted: 0 on a dry run.
  */
 records_deleted: number, compensation_items_affected: number, invoice_items_affected: number, };
+/**
+ * `ArrowEngine.listBillingSyncItems()` / `retrieveBillingSyncItem()`: one statement line of a billing sync.
+ */
+export type BillingSyncItemDetail = { uuid: string, url: string, 
+/**
+ * The billing sync's URL.
+ */
+billing_sync: string, billing_sync_uuid: string, 
+/**
+ * "YYYY-MM".
+ */
+report_period: string, arrow_line_reference: string, 
+/**
+ * The nil uuid when the line has no invoice item of its own (it is billed through consumption records).
+ */
+invoice_item_uuid: string, 
+/**
+ * Decimal string, 2 decimals.
+ */
+original_price: string, 
+/**
+ * The nil uuid when `has_compensation` is false.
+ */
+compensation_item_uuid: string, has_compensation: boolean, vendor_name: string, subscription_reference: string, classification: string, description: string, 
+/**
+ * Decimal string, lossless.
+ */
+quantity: string, created: string, };
+/**
+ * `ArrowEngine.listCustomerMappings()`, `retrieveCustomerMapping()`, create, update.
+ */
+export type CustomerMappingView = { uuid: string, url: string, 
+/**
+ * The settings' URL (its uuid in a create's answer, as the client's `ArrowCustomerMappingCreate` has it).
+ */
+settings: string, settings_uuid: string, arrow_reference: string, arrow_company_name: string, 
+/**
+ * The host customer's URL (its uuid in a create's answer).
+ */
+waldur_customer: string, waldur_customer_uuid: string, 
+/**
+ * "" when the store does not know the customer.
+ */
+waldur_customer_name: string, is_active: boolean, created: string, modified: string, };
+/**
+ * `ArrowEngine.listSettings()`, `retrieveSettings()`, create, update. Never carries the API key.
+ */
+export type ArrowSettingsView = { uuid: string, url: string, api_url: string, export_type_reference: string, classification_filter: string, is_active: boolean, sync_enabled: boolean, partner_reference: string, partner_name: string, invoice_price_source: "sell" | "buy", invoice_item_prefix: string, created: string, modified: string, };
+/**
+ * `ArrowEngine.listVendorOfferingMappings()`, retrieve, create, update.
+ */
+export type VendorOfferingMappingView = { uuid: string, url: string, 
+/**
+ * The settings' URL (its uuid in a create's answer, as the client's model has it).
+ */
+settings: string, settings_uuid: string, arrow_vendor_name: string, 
+/**
+ * The offering's uuid (the reference's field name).
+ */
+offering: string, offering_uuid: string, 
+/**
+ * "" when the host's catalog does not know it.
+ */
+offering_name: string, offering_type: string, plan: string, plan_uuid: string, plan_name: string, is_active: boolean, created: string, modified: string, };
+/**
+ * `ArrowEngine.vendorChoices()`: one Arrow vendor name.
+ */
+export type VendorNameChoice = { value: string, label: string, };
+/**
+ * One consumption record of a billing summary.
+ */
+export type SummaryRecord = { uuid: string, license_reference: string, resource_name: string | null, 
+/**
+ * "YYYY-MM-DD".
+ */
+billing_period: string, consumed_sell: string, final_sell: string | null, is_finalized: boolean, is_reconciled: boolean, };
+/**
+ * One billing sync of a billing summary.
+ */
+export type SummarySync = { uuid: string, report_period: string, 
+/**
+ * The state's code as a string ("1".."4"), as the client's model has it.
+ */
+state: string, sell_total: string | null, items_count: number, created: string, };
+/**
+ * `ArrowEngine.customerBillingSummary(uuid)`: the mapping's own records and syncs (defect 5: never the
+ * whole customer's). The amounts are null when the records (or syncs) span several currencies; the
+ * per-currency sums are then in `by_currency`.
+ */
+export type CustomerBillingSummary = { customer_mapping_uuid: string, arrow_reference: string, arrow_company_name: string, waldur_customer_uuid: string, waldur_customer_name: string, total_consumption_records: number, 
+/**
+ * "0.00" when there are none; "12.00 EUR + 3.00 USD" when they span currencies (exact per currency
+ * in `by_currency`), and so for every total.
+ */
+total_consumed_sell: string, total_final_sell: string | null, pending_records: number, finalized_records: number, reconciled_records: number, total_billing_syncs: number, total_billing_sell: string | null, 
+/**
+ * ISO 4217 → the consumed, final and billed sell totals of that currency.
+ */
+by_currency: Record<string, { consumed_sell: string, final_sell: string | null, billing_sell: string | null }>, 
+/**
+ * The 20 newest.
+ */
+recent_consumption_records: Array<SummaryRecord>, 
+/**
+ * The 20 newest.
+ */
+recent_billing_syncs: Array<SummarySync>, };
+/**
+ * One export line of fetch_arrow_data.
+ */
+export type CustomerBillingLine = { vendor_name: string, subscription_reference: string, license_reference: string, offer_sku: string, classification: string, quantity: string | null, sell_price: string | null, buy_price: string | null, };
+/**
+ * One resource's consumption in fetch_arrow_data.
+ */
+export type CustomerConsumptionLine = { license_reference: string, resource_name: string | null, resource_uuid: string | null, period: string, sell_price: string | null, buy_price: string | null, error?: string, };
+/**
+ * `ArrowEngine.fetchCustomerArrowData(uuid)`: the current month, live from Arrow.
+ */
+export type CustomerArrowData = { customer_mapping_uuid: string, arrow_reference: string, arrow_company_name: string, waldur_customer_name: string, 
+/**
+ * "YYYY-MM" in the engine's zone.
+ */
+period: string, billing_available: boolean, billing_lines: Array<CustomerBillingLine>, billing_total_sell: string | null, billing_total_buy: string | null, consumption_lines: Array<CustomerConsumptionLine>, consumption_total_sell: string | null, consumption_total_buy: string | null, total_customer_resources: number, resources_with_backend_id: number, matched_resources: number, error: string | null, };
+export type ArrowLicenseView = { license_reference: string, vendor_name: string, offer_name: string, offer_sku: string, friendly_name: string, };
+export type ResourceForLinking = { uuid: string, name: string, backend_id: string, 
+/**
+ * The licence attribute the consumption sync reads ("" when none).
+ */
+license_reference: string, project_name: string, offering_name: string, state: string, };
+export type LicenseSuggestion = { resource_uuid: string, resource_name: string, license_reference: string, license_name: string, confidence: number, };
+/**
+ * `ArrowEngine.discoverLicenses(uuid)`.
+ */
+export type DiscoveredLicenses = { customer_mapping_uuid: string, arrow_reference: string, waldur_customer_name: string, arrow_licenses: Array<ArrowLicenseView>, waldur_resources: Array<ResourceForLinking>, suggestions: Array<LicenseSuggestion>, error: string | null, };
+/**
+ * `ArrowEngine.linkResource(uuid, body)`.
+ */
+export type LinkedResource = { resource_uuid: string, resource_name: string, license_reference: string, previous_backend_id: string, success: boolean, };
+/**
+ * `ArrowEngine.importLicense(uuid, body)`: answered with 200 (the client's; the reference sends 201).
+ */
+export type ImportedLicense = { resource_uuid: string, resource_name: string, license_reference: string, offering_name: string, project_name: string, success: boolean, };
+/**
+ * `ArrowEngine.syncCustomersFromArrow()`: mappings whose company name changed.
+ */
+export type CustomersSynced = { updated: number, };
+/**
+ * An Arrow customer as the wizard shows it (the client's `ArrowCustomerDiscovery`).
+ */
+export type ArrowCustomer = { reference: string, companyName: string, email?: string, city?: string, country_code?: string, };
+/**
+ * A host customer as the wizard shows it.
+ */
+export type HostCustomerBrief = { uuid: string, name: string, };
+/**
+ * Which host customer an Arrow customer probably is. `suggested_waldur_customer` is left out when there
+ * is no match (the client cannot parse a null there).
+ */
+export type CustomerSuggestion = { arrow_customer: ArrowCustomer, suggested_waldur_customer?: HostCustomerBrief, confidence: number, existing_mapping: boolean, };
+/**
+ * `ArrowEngine.availableCustomers()`.
+ */
+export type AvailableCustomers = { settings_uuid: string, arrow_customers: Array<ArrowCustomer>, waldur_customers: Array<HostCustomerBrief>, suggestions: Array<CustomerSuggestion>, };
+/**
+ * How one export type suits billsync: its columns against the required and the important ones.
+ */
+export type ExportTypeCompatibility = { reference: string, name: string, required_fields_total: number, required_fields_found: number, important_fields_total: number, important_fields_found: number, missing_required_fields: Array<string>, missing_important_fields: Array<string>, compatible: boolean, recommended: boolean, };
+/**
+ * `ArrowEngine.discoverCustomers(credentials)`.
+ */
+export type DiscoveredCustomers = { arrow_customers: Array<ArrowCustomer>, waldur_customers: Array<HostCustomerBrief>, suggestions: Array<CustomerSuggestion>, export_types: Array<ExportTypeCompatibility>, };
+/**
+ * Arrow's partner, from `whoami`.
+ */
+export type PartnerInfo = { reference: string, company_name: string, email: string, city: string, country_code: string, };
+/**
+ * `ArrowEngine.validateCredentials(credentials)`: always answered (200); `valid` says whether Arrow took
+ * them, `error` why not.
+ */
+export type CredentialsValidation = { valid: boolean, message?: string, error?: string, partner_info?: PartnerInfo, export_types?: Array<ExportTypeCompatibility>, };
+/**
+ * `ArrowEngine.previewSettings(body)`: what save_settings would store; nothing is saved.
+ */
+export type SettingsPreview = { api_url: string, partner_name: string, partner_reference: string, export_type_reference: string, classification_filter: string, sync_enabled: boolean, };
+/**
+ * `ArrowEngine.saveSettings(body)` (201).
+ */
+export type SettingsSaved = { settings_uuid: string, mappings_created: number, message: string, 
+/**
+ * The requested mappings that were not created, each with why (the reference drops them silently).
+ */
+mappings_skipped: Array<string>, };
 /**
  * A Soracom resource whose project or customer is not in the store: it cannot be billed, so it is not
  * synced.

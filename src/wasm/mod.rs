@@ -8,6 +8,7 @@ use crate::error::Error;
 
 mod args;
 mod arrow;
+mod arrow_admin;
 mod engine;
 mod finite;
 mod foundation;
@@ -161,9 +162,9 @@ impl<'a> ErrorDetails<'a> {
             Error::CurrencyMismatch { location, .. } | Error::InvalidCurrency { location, .. } => {
                 d.location = Some(location)
             }
-            Error::AdapterFailed { call, .. } | Error::StoreFailed { call, .. } => {
-                d.call = Some(call)
-            }
+            Error::AdapterFailed { call, .. }
+            | Error::StoreFailed { call, .. }
+            | Error::NotImplemented { call } => d.call = Some(call),
             Error::InvalidArgument {
                 argument,
                 expected,

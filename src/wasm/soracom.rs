@@ -189,7 +189,7 @@ impl JsSoracomEngine {
     fn body(&self, operation: Operation, input: JsValue) -> Promise {
         let argument = match operation.method() {
             Method::Get => "query",
-            Method::Post => "body",
+            _ => "body",
         };
         self.operation(
             operation,

@@ -10,10 +10,11 @@ use std::task::{Context, Poll, Waker};
 
 use billsync::engine::{Clock, Engine, HttpRequest, HttpResponse, NoProgress, Payload};
 use billsync::error::{Error, Result};
+use billsync::ids::Uuid;
 use billsync::period::{Period, Zone};
 use billsync::store::MemoryStore;
 use billsync::timestamp::Timestamp;
-use billsync::vendors::arrow::{Arrow, ArrowApi, ExportRequest};
+use billsync::vendors::arrow::{Arrow, ArrowAccount, ArrowApi, ExportRequest, LicenseImport};
 use serde_json::{json, Value};
 
 /// The fakes never wait, so one poll finishes every future.
@@ -50,7 +51,17 @@ pub struct FakeArrow {
     pub fail_at: Cell<Option<u32>>,
     /// Arrow's statements call, when this Arrow has one: `{"data": {"statements": [...]}}`.
     pub statements: Option<Value>,
+    /// Whether this adapter has the admin API's optional calls (whoami, customers, export types, catalog)
+    /// and the host's key store and licence import.
+    pub admin: bool,
+    /// The keys the host was handed, by settings uuid.
+    pub keys: RefCell<BTreeMap<String, String>>,
+    /// The licence imports the host was asked for.
+    pub imports: RefCell<Vec<Value>>,
 }
+
+/// The key the fake Arrow accepts.
+pub const ARROW_KEY: &str = "arrow-key-s3cret";
 
 impl FakeArrow {
     fn call(&self, name: &str) -> Result<()> {
@@ -133,6 +144,83 @@ impl ArrowApi for FakeArrow {
 
     async fn statements(&self, _period: Period) -> Result<Option<Payload>> {
         Ok(self.statements.clone().map(Payload::Json))
+    }
+
+    async fn whoami(&self, account: &ArrowAccount) -> Result<Option<Payload>> {
+        if !self.admin {
+            return Ok(None);
+        }
+        let key = account.api_key.clone().or_else(|| {
+            account
+                .settings_uuid
+                .and_then(|s| self.keys.borrow().get(s.as_str()).cloned())
+        });
+        if key.as_deref() != Some(ARROW_KEY) {
+            return Err(Error::AdapterFailed {
+                call: "arrow.whoami".into(),
+                message: "401 Unauthorized".into(),
+            });
+        }
+        Ok(Some(Payload::Json(
+            json!({"data": {"reference": "XSP-PARTNER", "companyName": "Reseller Ltd"}}),
+        )))
+    }
+
+    async fn customers(&self, _: &ArrowAccount, page: u32, _: u32) -> Result<Option<Payload>> {
+        if !self.admin {
+            return Ok(None);
+        }
+        let customers = if page == 1 {
+            json!([
+                {"Reference": "XSP661245", "CompanyName": "Contoso Ltd", "Contact": null},
+                {"Reference": "XSP770001", "CompanyName": "Fabrikam", "Contact": {"Email": "f@x"}}
+            ])
+        } else {
+            json!([])
+        };
+        Ok(Some(Payload::Json(
+            json!({"data": {"customers": customers}, "pagination": {"totalPages": 1}}),
+        )))
+    }
+
+    async fn customer(&self, _: &ArrowAccount, reference: &str) -> Result<Option<Payload>> {
+        Ok(self.admin.then(|| {
+            Payload::Json(json!({"data": {"customers": [{"Reference": reference, "CompanyName": format!("Company {reference}")}]}}))
+        }))
+    }
+
+    async fn export_types(&self, _: &ArrowAccount) -> Result<Option<Payload>> {
+        Ok(self.admin.then(|| {
+            Payload::Json(json!({"data": [{"reference": "EXP", "name": "Export", "headers": EXPORT_HEADERS}]}))
+        }))
+    }
+
+    async fn catalog_programs(&self, _: &ArrowAccount, _: &str) -> Result<Option<Payload>> {
+        Ok(self.admin.then(|| {
+            Payload::Json(json!({"data": [{"vendorName": "Microsoft"}, {"vendor": "Amazon"}, {"name": null}]}))
+        }))
+    }
+
+    async fn store_api_key(&self, settings: &Uuid, api_key: Option<&str>) -> Result<Option<()>> {
+        if !self.admin {
+            return Ok(None);
+        }
+        let mut keys = self.keys.borrow_mut();
+        match api_key {
+            Some(k) => keys.insert(settings.to_string(), k.to_owned()),
+            None => keys.remove(settings.as_str()),
+        };
+        Ok(Some(()))
+    }
+
+    async fn import_license(&self, import: &LicenseImport) -> Result<Option<Payload>> {
+        if !self.admin {
+            return Ok(None);
+        }
+        self.imports.borrow_mut().push(json!(import));
+        Ok(Some(Payload::Json(
+            json!({"uuid": "dddddddd-0000-4000-8000-000000000001", "name": import.license_name}),
+        )))
     }
 }
 
@@ -240,6 +328,11 @@ pub fn request(method: &str, path: &str, body: Value) -> HttpRequest {
         base_url: "https://admin.example".into(),
         ..HttpRequest::default()
     }
+}
+
+/// Any method, with a body.
+pub fn send(engine: &TestEngine, method: &str, path: &str, body: Value) -> HttpResponse {
+    block_on(engine.handle(&request(method, path, body)))
 }
 
 pub fn get(engine: &TestEngine, path: &str, query: Value) -> HttpResponse {

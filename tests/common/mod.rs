@@ -86,6 +86,10 @@ impl World {
             currency: Some(Currency::EUR),
             reconciliation_tolerance: d("0.01"),
             validation_rule: ValidationRule::ExportStateOnly,
+            partner_reference: String::new(),
+            partner_name: String::new(),
+            created: None,
+            modified: None,
             version: 0,
         };
         let mut store = MemoryStore::default();
@@ -111,6 +115,10 @@ impl World {
                 settings_uuid: Some(uuid(SETTINGS)),
                 arrow_reference: CUSTOMER_REF.into(),
                 customer_uuid: uuid(CUSTOMER),
+                arrow_company_name: String::new(),
+                is_active: true,
+                created: None,
+                modified: None,
                 version: 0,
             })
             .unwrap();
@@ -127,6 +135,10 @@ impl World {
                 settings_uuid: Some(uuid(SETTINGS)),
                 arrow_reference: CUSTOMER_REF2.into(),
                 customer_uuid: uuid(CUSTOMER2),
+                arrow_company_name: String::new(),
+                is_active: true,
+                created: None,
+                modified: None,
                 version: 0,
             })
             .unwrap();

@@ -25,12 +25,31 @@ const consumptionOf = (period) => JSON.stringify({ data: { headers: ['Report Per
 const consumption = consumptionOf('2025-01');
 const exportPage = JSON.stringify({ data: { headers: ['Classification', 'Vendor Subscription ID', 'End User Company Name',
   'Customer Total Price', 'Total Wholesale Price', 'ARS Subscription ID', 'Report Period'], values: [] } });
+const MAPPING = '3a991a90-0000-4000-8000-000000000004';
+const OFFERING = '0ffe0000-0000-4000-8000-000000000001';
+const PLAN = '91a00000-0000-4000-8000-000000000001';
+const UNKNOWN = 'eeeeeeee-0000-4000-8000-000000000001';
 const arrow = {
   billingExport: async () => exportPage,
   consumption: async ({ periodStart }) => consumptionOf(periodStart),
   license: async () => ({ data: { license: { reference: 'XSP1001' } } }),
   licenses: async () => ({ data: { licenses: [] } }),
+  whoami: async () => ({ data: { reference: 'XSP-PARTNER', companyName: 'Reseller' } }),
+  customers: async () => ({ data: { customers: [{ Reference: 'XSP1', CompanyName: 'Contoso' }] } }),
+  customer: async ({ reference }) => ({ data: { customers: [{ Reference: reference, CompanyName: 'Contoso' }] } }),
+  exportTypes: async () => ({ data: [{ reference: 'EXP', name: 'Export', headers: ['Classification'] }] }),
+  catalogPrograms: async () => ({ data: [{ vendorName: 'Microsoft' }] }),
 };
+const host = {
+  storeApiKey: () => {},
+  importLicense: async ({ licenseName }) => ({ uuid: 'dddddddd-0000-4000-8000-000000000001', name: licenseName }),
+};
+const arrowTables = () => ({
+  ...tables(),
+  customer_mappings: [{ uuid: MAPPING, settings_uuid: SETTINGS, arrow_reference: 'XSP1', customer_uuid: CUSTOMER }],
+  offerings: [{ uuid: OFFERING, name: 'Azure', type: 'Marketplace.Basic' }],
+  plans: [{ uuid: PLAN, name: 'PAYG', offering_uuid: OFFERING }],
+});
 // A Soracom adapter with one closed month and its CSV, exported synchronously.
 const soracomCsv = '\ufeffimsi,date,billItemName,unitPrice,quantity,amount\r\n440100000000001,20250102,Air data,1,5,5\r\n';
 const soracom = {
@@ -45,7 +64,7 @@ const soracom = {
 };
 const soracomOptions = () => ({ soracom, store: billsync.createMemoryStore({ ...tables(), soracom_settings: [{ uuid: SETTINGS, currency: 'JPY' }] }),
   clock: { now: () => '2025-02-10T10:00:00Z' } });
-const engineOptions = () => ({ arrow, store: billsync.createMemoryStore(tables()), clock: { now: () => '2025-01-20T10:00:00Z' } });
+const engineOptions = () => ({ arrow, host, store: billsync.createMemoryStore(arrowTables()), clock: { now: () => '2025-01-20T10:00:00Z' } });
 const tag = { resourceUuid: RESOURCE, licenseReference: 'XSP1001', period: '2025-01' };
 const staff = { is_staff: true };
 
@@ -93,6 +112,38 @@ const CLASSES = {
       cleanupConsumption: [{ dry_run: true }],
       listConsumptionRecords: [{}],
       retrieveConsumptionRecord: [RESOURCE],
+      listBillingSyncItems: [{}],
+      retrieveBillingSyncItem: [UNKNOWN],
+      listCustomerMappings: [{}],
+      createCustomerMapping: [{ settings: SETTINGS, arrow_reference: 'XSP9', waldur_customer: CUSTOMER }],
+      retrieveCustomerMapping: [MAPPING],
+      updateCustomerMapping: [MAPPING, { settings: SETTINGS, arrow_reference: 'XSP1', waldur_customer: CUSTOMER }],
+      partialUpdateCustomerMapping: [MAPPING, { is_active: true }],
+      destroyCustomerMapping: [UNKNOWN],
+      syncCustomersFromArrow: [{}],
+      availableCustomers: [],
+      customerBillingSummary: [MAPPING],
+      fetchCustomerArrowData: [MAPPING],
+      discoverLicenses: [MAPPING],
+      linkResource: [MAPPING, { resource_uuid: RESOURCE, license_reference: 'XSP1001' }],
+      importLicense: [MAPPING, { license_reference: 'XSP-NEW', offering_uuid: OFFERING, project_uuid: PROJECT }],
+      listSettings: [{}],
+      createSettings: [{ api_url: 'https://arrow.example', api_key: 'k' }],
+      retrieveSettings: [SETTINGS],
+      updateSettings: [SETTINGS, { api_url: 'https://arrow.example' }],
+      partialUpdateSettings: [SETTINGS, { sync_enabled: true }],
+      destroySettings: [UNKNOWN],
+      validateCredentials: [{ api_url: 'https://arrow.example', api_key: 'k' }],
+      discoverCustomers: [{ api_url: 'https://arrow.example', api_key: 'k' }],
+      previewSettings: [{ api_url: 'https://arrow.example', api_key: 'k' }],
+      saveSettings: [{ api_url: 'https://arrow.example', api_key: 'k' }],
+      listVendorOfferingMappings: [{}],
+      createVendorOfferingMapping: [{ settings: SETTINGS, arrow_vendor_name: 'Microsoft', offering: OFFERING, plan: PLAN }],
+      retrieveVendorOfferingMapping: [UNKNOWN],
+      updateVendorOfferingMapping: [UNKNOWN, { settings: SETTINGS, arrow_vendor_name: 'Microsoft', offering: OFFERING, plan: PLAN }],
+      partialUpdateVendorOfferingMapping: [UNKNOWN, {}],
+      destroyVendorOfferingMapping: [UNKNOWN],
+      vendorChoices: [{}],
       free: [],
     },
   },
@@ -223,6 +274,13 @@ test('every export and every method is in the table of valid arguments', () => {
 const EXPECTED_ERRORS = {
   'ArrowEngine.retrieveBillingSync': 'not_found',
   'ArrowEngine.retrieveConsumptionRecord': 'not_found',
+  'ArrowEngine.retrieveBillingSyncItem': 'not_found',
+  'ArrowEngine.destroyCustomerMapping': 'not_found',
+  'ArrowEngine.destroySettings': 'not_found',
+  'ArrowEngine.retrieveVendorOfferingMapping': 'not_found',
+  'ArrowEngine.updateVendorOfferingMapping': 'not_found',
+  'ArrowEngine.partialUpdateVendorOfferingMapping': 'not_found',
+  'ArrowEngine.destroyVendorOfferingMapping': 'not_found',
   'SoracomEngine.retrieveConsumptionRecord': 'not_found',
   'SoracomEngine.monthlyBill': 'not_found',
   'SoracomEngine.latestBill': 'not_found',

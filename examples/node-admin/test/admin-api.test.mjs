@@ -201,7 +201,7 @@ describe('the admin API end to end', { skip: NOT_BUILT }, () => {
       assert.strictEqual(record.adjustment_amount, adjustment.toFixed(2), `${license.reference} adjustment_amount`);
       assert.strictEqual(record.is_finalized, true);
       assert.strictEqual(record.is_reconciled, true);
-      assert.strictEqual(record.compensation_item_uuid === null, adjustment.eq(Dec.ZERO), `${license.reference} compensation item`);
+      assert.strictEqual(record.compensation_item_uuid === '00000000-0000-0000-0000-000000000000', adjustment.eq(Dec.ZERO), `${license.reference} compensation item`);
       if (adjustment.digits < 0n) credits += 1;
       else if (adjustment.digits > 0n) charges += 1;
       else exact += 1;

@@ -22,6 +22,7 @@ pub mod export;
 pub mod license;
 mod table;
 
+pub mod admin_views;
 pub mod aggregate;
 pub mod billing_sync;
 pub mod line;
@@ -39,8 +40,10 @@ pub mod statements;
 pub mod unowned;
 pub mod validate;
 pub mod vendor;
+pub mod vendor_mapping;
+pub mod wizard;
 
-pub use port::{ArrowApi, ExportRequest};
+pub use port::{ArrowAccount, ArrowApi, ExportRequest, LicenseImport};
 pub use vendor::Arrow;
 
 /// The vendor's name on its consumption records.

@@ -3,7 +3,8 @@
 //! Each is a struct whose fields are in the seed's order (serde_json keeps that order), so a response reads
 //! like the reference API's, and its TypeScript is generated from the struct itself (src/typegen). Host names (resource, project, customer) are joined at render time through a [`Lookup`]:
 //! the stored record keeps only ids, so a renamed project shows its current name. An object the lookup does
-//! not know renders its joined fields as null rather than failing the whole list.
+//! not know renders its joined fields as null rather than failing the whole list. A uuid field the seeds
+//! type as a uuid is never null: "none" is the nil uuid, which the official client's models can parse.
 
 use std::collections::BTreeMap;
 
@@ -18,6 +19,10 @@ use crate::period::Period;
 use crate::timestamp::Timestamp;
 
 use crate::ledger::Hosts;
+
+use super::admin_views::uuid_or_nil;
+#[cfg(doc)]
+use super::admin_views::NO_UUID;
 
 use super::records::{
     ArrowState, BillingSync, BillingSyncItem, ConsumptionRecord, Customer, CustomerMapping,
@@ -132,10 +137,12 @@ pub struct ConsumptionRecordView<'a> {
     pub resource: String,
     pub resource_uuid: &'a Uuid,
     pub resource_name: Option<&'a str>,
-    pub project_uuid: Option<&'a Uuid>,
+    /// The nil uuid when the store does not know the resource's project (the seed and the official
+    /// client's model want a uuid, never null; see [`NO_UUID`]).
+    pub project_uuid: String,
     pub project_name: Option<&'a str>,
-    /// Known from the project even when the customer object itself is not.
-    pub customer_uuid: Option<&'a Uuid>,
+    /// Known from the project even when the customer object itself is not; the nil uuid when neither is.
+    pub customer_uuid: String,
     pub customer_name: Option<&'a str>,
     pub license_reference: &'a str,
     /// "YYYY-MM-DD": the first day of the month.
@@ -145,8 +152,10 @@ pub struct ConsumptionRecordView<'a> {
     pub consumed_buy: String,
     pub final_sell: Option<String>,
     pub final_buy: Option<String>,
-    pub invoice_item_uuid: Option<&'a Uuid>,
-    pub compensation_item_uuid: Option<&'a Uuid>,
+    /// The nil uuid when there is none.
+    pub invoice_item_uuid: String,
+    /// The nil uuid when there is none (`adjustment_amount` says whether one was due).
+    pub compensation_item_uuid: String,
     pub last_sync_at: Option<&'a Timestamp>,
     pub finalized_at: Option<&'a Timestamp>,
     pub reconciled_at: Option<&'a Timestamp>,
@@ -176,9 +185,9 @@ pub fn render_consumption_record(
         resource: resource_url(base_url, &record.resource_uuid),
         resource_uuid: &record.resource_uuid,
         resource_name: resource.map(|r| r.name.as_str()),
-        project_uuid: project.map(|p| &p.uuid),
+        project_uuid: uuid_or_nil(project.map(|p| &p.uuid)),
         project_name: project.map(|p| p.name.as_str()),
-        customer_uuid: project.map(|p| &p.customer_uuid),
+        customer_uuid: uuid_or_nil(project.map(|p| &p.customer_uuid)),
         customer_name: customer.map(|c| c.name.as_str()),
         license_reference: &record.source_ref,
         billing_period: billing_period_date(record.billing_period),
@@ -186,8 +195,8 @@ pub fn render_consumption_record(
         consumed_buy: render(record.consumed_buy),
         final_sell: record.final_sell.map(render),
         final_buy: record.final_buy.map(render),
-        invoice_item_uuid: record.invoice_item_uuid.as_ref(),
-        compensation_item_uuid: record.compensation_item_uuid.as_ref(),
+        invoice_item_uuid: uuid_or_nil(record.invoice_item_uuid.as_ref()),
+        compensation_item_uuid: uuid_or_nil(record.compensation_item_uuid.as_ref()),
         last_sync_at: record.last_sync_at.as_ref(),
         finalized_at: record.finalized_at.as_ref(),
         reconciled_at: record.reconciled_at.as_ref(),
@@ -235,10 +244,12 @@ pub fn render_pending_record(record: &ConsumptionRecord, lookup: &Lookup) -> Val
 pub struct BillingSyncItemView<'a> {
     pub uuid: &'a Uuid,
     pub arrow_line_reference: &'a str,
-    pub invoice_item_uuid: Option<&'a Uuid>,
+    /// The nil uuid when the line has no invoice item of its own (it is billed through consumption records).
+    pub invoice_item_uuid: String,
     /// Decimal string, rounded to cents.
     pub original_price: String,
-    pub compensation_item_uuid: Option<&'a Uuid>,
+    /// The nil uuid when there is none.
+    pub compensation_item_uuid: String,
     pub vendor_name: &'a str,
     pub subscription_reference: &'a str,
     pub classification: &'a str,
@@ -254,9 +265,9 @@ fn billing_sync_item_view(item: &BillingSyncItem) -> BillingSyncItemView<'_> {
     BillingSyncItemView {
         uuid: &item.uuid,
         arrow_line_reference: &item.arrow_line_reference,
-        invoice_item_uuid: item.invoice_item_uuid.as_ref(),
+        invoice_item_uuid: uuid_or_nil(item.invoice_item_uuid.as_ref()),
         original_price: render(item.original_price),
-        compensation_item_uuid: item.compensation_item_uuid.as_ref(),
+        compensation_item_uuid: uuid_or_nil(item.compensation_item_uuid.as_ref()),
         vendor_name: &item.vendor_name,
         subscription_reference: &item.subscription_reference,
         classification: &item.classification,
@@ -293,7 +304,8 @@ pub struct BillingSyncView<'a> {
     pub buy_total: String,
     pub sell_total: String,
     pub currency: Currency,
-    pub invoice_uuid: Option<&'a Uuid>,
+    /// The nil uuid when there is none.
+    pub invoice_uuid: String,
     pub error_message: &'a str,
     pub synced_at: Option<&'a Timestamp>,
     pub validated_at: Option<&'a Timestamp>,
@@ -327,7 +339,7 @@ pub fn render_billing_sync(sync: &BillingSync, lookup: &Lookup, base_url: &str) 
         buy_total: render(sync.buy_total),
         sell_total: render(sync.sell_total),
         currency: sync.currency,
-        invoice_uuid: sync.invoice_uuid.as_ref(),
+        invoice_uuid: uuid_or_nil(sync.invoice_uuid.as_ref()),
         error_message: &sync.error_message,
         synced_at: sync.synced_at.as_ref(),
         validated_at: sync.validated_at.as_ref(),
@@ -385,6 +397,10 @@ mod tests {
                 settings_uuid: Some(id(5)),
                 arrow_reference: "XSP661245".into(),
                 customer_uuid: id(1),
+                arrow_company_name: String::new(),
+                is_active: true,
+                created: None,
+                modified: None,
                 version: 0,
             }],
         )
@@ -454,13 +470,14 @@ mod tests {
         let v = render_consumption_record(&r, &Lookup::default(), "").unwrap();
         for key in [
             "resource_name",
-            "project_uuid",
             "project_name",
-            "customer_uuid",
             "customer_name",
             "adjustment_amount",
         ] {
             assert_eq!(v[key], Value::Null, "{key}");
+        }
+        for key in ["project_uuid", "customer_uuid"] {
+            assert_eq!(v[key], super::super::admin_views::NO_UUID, "{key}");
         }
         assert_eq!(
             v["resource"],
@@ -553,7 +570,10 @@ mod tests {
         assert_eq!(v["currency"], "EUR");
         assert_eq!(v["items"][0]["original_price"], "12.00");
         assert_eq!(v["items"][0]["quantity"], "1.50");
-        assert_eq!(v["items"][0]["compensation_item_uuid"], Value::Null);
+        assert_eq!(
+            v["items"][0]["compensation_item_uuid"],
+            super::super::admin_views::NO_UUID
+        );
         let unknown = render_billing_sync(&sync, &Lookup::default(), "");
         assert_eq!(unknown["arrow_reference"], Value::Null);
         assert_eq!(unknown["waldur_customer_name"], Value::Null);

@@ -12,47 +12,32 @@ use crate::rest::http::{
 };
 use crate::vendors::arrow::ArrowApi;
 
-/// Which operation a path and method name, and the uuid in the path of a retrieve.
+/// Which operations a path names (one per method), and the uuid the path holds: each operation's path
+/// template, `{uuid}` matching a uuid segment.
 fn route_of(path: &str) -> Option<(Vec<Operation>, Option<String>)> {
     let path = path.split('?').next().unwrap_or("");
-    let trimmed = path.trim_end_matches('/');
-    let (collection, rest) =
-        if let Some(rest) = trimmed.strip_prefix("/api/admin/arrow/billing-syncs") {
-            ("billing-syncs", rest)
-        } else if let Some(rest) = trimmed.strip_prefix("/api/admin/arrow/consumption-records") {
-            ("consumption-records", rest)
-        } else {
-            return None;
-        };
-    let segment = rest.strip_prefix('/').unwrap_or(rest);
-    if segment.contains('/') {
-        return None;
-    }
-    if segment.is_empty() {
-        let op = if collection == "billing-syncs" {
-            Operation::BillingSyncsList
-        } else {
-            Operation::ConsumptionRecordsList
-        };
-        return Some((vec![op], None));
-    }
-    if collection == "billing-syncs" {
-        let actions: Vec<Operation> = Operation::ALL
-            .iter()
-            .copied()
-            .filter(|op| op.path() == format!("/api/admin/arrow/billing-syncs/{segment}/"))
-            .collect();
-        if !actions.is_empty() {
-            return Some((actions, None));
-        }
-    }
-    let uuid = crate::ids::Uuid::parse(segment)?;
-    let op = if collection == "billing-syncs" {
-        Operation::BillingSyncsRetrieve
-    } else {
-        Operation::ConsumptionRecordsRetrieve
-    };
-    Some((vec![op], Some(uuid.to_string())))
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    let mut uuid = None;
+    let operations: Vec<Operation> = Operation::ALL
+        .iter()
+        .copied()
+        .filter(|op| {
+            let template: Vec<&str> = op.path().trim_end_matches('/').split('/').collect();
+            template.len() == segments.len()
+                && template.iter().zip(&segments).all(|(t, s)| {
+                    if *t == "{uuid}" {
+                        let parsed = crate::ids::Uuid::parse(s);
+                        if let Some(id) = parsed {
+                            uuid = Some(id.to_string());
+                        }
+                        parsed.is_some()
+                    } else {
+                        t == s
+                    }
+                })
+        })
+        .collect();
+    (!operations.is_empty()).then_some((operations, uuid))
 }
 
 impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
@@ -97,7 +82,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Routes for Engine<S, Arrow<A>
         url: &str,
     ) -> Result<OperationResult> {
         let validated = validate::validate(operation, input)?;
-        let dry_run = if operation.method() == Method::Post {
+        let dry_run = if operation.method() == Method::Post && operation.in_seeds() {
             dry_run_of(input)?
         } else {
             false
@@ -107,11 +92,13 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Routes for Engine<S, Arrow<A>
             body,
             page: None,
             accepted: false,
+            status: None,
         };
         let list = |(rows, page): (Vec<Value>, Page)| OperationResult {
             body: Value::Array(rows),
             page: Some(page),
             accepted: false,
+            status: None,
         };
         // The triggers ran in the request: 200 with their counters (a dry run's with its plan), not 202.
         Ok(match validated {
@@ -153,6 +140,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Routes for Engine<S, Arrow<A>
             ValidatedRequest::ConsumptionRecordsRetrieve(l) => {
                 body(self.retrieve_consumption_record(&l.uuid, base).await?)
             }
+            ValidatedRequest::Admin(request) => self.run_admin(request, base, url).await?,
         })
     }
 }

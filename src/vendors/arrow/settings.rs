@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::Uuid;
 use crate::ledger::{Policy, PriceSource, Resource};
 use crate::money::{decimal_string, Currency};
+use crate::timestamp::Timestamp;
 
 /// The resource attribute that names a resource's Arrow licence.
 pub const LICENSE_ATTRIBUTE: &str = "arrow_license_reference";
@@ -87,6 +88,17 @@ pub struct ArrowSettings {
     pub reconciliation_tolerance: Decimal,
     #[serde(default)]
     pub validation_rule: ValidationRule,
+    /// Arrow's partner reference and company name, as its `whoami` last answered for these credentials.
+    #[serde(default)]
+    pub partner_reference: String,
+    #[serde(default)]
+    pub partner_name: String,
+    /// When the row was created through the admin API (None for rows the host loaded itself): among several
+    /// active rows, the newest is the active one ([`crate::engine::Vendor::created`]).
+    #[serde(default)]
+    pub created: Option<Timestamp>,
+    #[serde(default)]
+    pub modified: Option<Timestamp>,
     /// The version the store holds this row at (0: not read from the store). Not part of the row.
     #[serde(skip)]
     pub version: u64,
@@ -116,6 +128,16 @@ pub struct CustomerMapping {
     pub arrow_reference: String,
     #[serde(alias = "customer", alias = "waldur_customer_uuid")]
     pub customer_uuid: Uuid,
+    /// Arrow's company name of the customer: the export's "End User Company Name" lines are matched on it.
+    #[serde(default)]
+    pub arrow_company_name: String,
+    #[serde(default = "default_true")]
+    pub is_active: bool,
+    /// When the mapping was created and last changed through the admin API (None for host-loaded rows).
+    #[serde(default)]
+    pub created: Option<Timestamp>,
+    #[serde(default)]
+    pub modified: Option<Timestamp>,
     /// The version the store holds this row at (0: not read from the store). Not part of the row.
     #[serde(skip)]
     pub version: u64,

@@ -69,6 +69,8 @@ impl<A: ArrowApi> Arrow<A> {
                 period_from: from,
                 period_to: to,
                 page,
+                settings_uuid: settings.uuid,
+                api_url: settings.api_url.clone(),
             };
             let parsed = match self.api.billing_export(&request).await? {
                 Payload::Text(text) => parse_billing_export(&text),
@@ -139,6 +141,10 @@ impl<A: ArrowApi> Vendor for Arrow<A> {
 
     fn is_active(settings: &ArrowSettings) -> bool {
         settings.is_active
+    }
+
+    fn created(settings: &ArrowSettings) -> Option<crate::timestamp::Timestamp> {
+        settings.created
     }
 
     /// One consumption call per resource, summed by licence; a resource Arrow reports nothing for has zero.

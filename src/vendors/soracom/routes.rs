@@ -91,6 +91,7 @@ impl<S: Store, B: SoracomApi, C: Clock, P: Progress> Routes for Engine<S, Soraco
             body,
             page: None,
             accepted: false,
+            status: None,
         };
         Ok(match operation {
             Operation::TriggerConsumptionSync => body(
@@ -112,6 +113,7 @@ impl<S: Store, B: SoracomApi, C: Clock, P: Progress> Routes for Engine<S, Soraco
                     body: Value::Array(rows),
                     page: Some(page),
                     accepted: false,
+                    status: None,
                 }
             }
             Operation::RecordsRetrieve => {

@@ -1,8 +1,16 @@
 //! Arrow's own operations on the engine: statements (billing syncs) and the calls that read Arrow directly.
 
+mod admin;
 mod consumption;
+mod customer_data;
+mod customer_mappings;
+mod link_import;
+mod settings_admin;
+mod statement_filter;
 mod statements;
+mod sync_items;
 mod vendor;
+mod vendor_mappings;
 
 use crate::engine::{Clock, Engine, Progress, Store};
 use crate::error::Result;

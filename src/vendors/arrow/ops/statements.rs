@@ -34,7 +34,7 @@ use crate::vendors::arrow::validate::{
 use crate::vendors::arrow::Arrow;
 use crate::vendors::arrow::ArrowApi;
 
-struct StatementInputs {
+pub(super) struct StatementInputs {
     lines: Vec<BilledLine>,
     mappings: Vec<CustomerMapping>,
     syncs: Vec<BillingSync>,
@@ -139,21 +139,33 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
         dry_run: bool,
     ) -> Result<Value> {
         let (settings_uuid, period) = (request.settings_uuid.as_deref(), request.period);
+        let resource = match request.resource_uuid.as_deref() {
+            None => None,
+            Some(uuid) => Some(
+                self.get::<Resource>(uuid)
+                    .await?
+                    .ok_or_else(|| Error::not_found(format!("resource {uuid}")))?,
+            ),
+        };
         self.plan_statements(
             settings_uuid,
             period,
             "trigger_sync",
             dry_run,
             |ctx, inputs, ledger| {
-                let (mut changeset, mut counters) = plan_billing_sync(
-                    ctx,
-                    period,
-                    &inputs.lines,
-                    &inputs.mappings,
-                    &inputs.syncs,
-                    ledger,
-                )?;
-                // What the statements leave to nobody: reported, never dropped.
+                let (lines, syncs) = match &resource {
+                    None => (inputs.lines.clone(), inputs.syncs.clone()),
+                    Some(resource) => super::statement_filter::statements_of_resource(
+                        resource,
+                        &inputs.lines,
+                        &inputs.mappings,
+                        &inputs.syncs,
+                    )?,
+                };
+                let (mut changeset, mut counters) =
+                    plan_billing_sync(ctx, period, &lines, &inputs.mappings, &syncs, ledger)?;
+                // What the statements leave to nobody, over the month's every line (a line's owner does not
+                // depend on which statements this run syncs): reported, never dropped.
                 let figures = unowned_statement_lines(
                     ctx,
                     period,

@@ -304,6 +304,10 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
                                     settings_uuid: Some(settings.uuid),
                                     arrow_reference: u.customer_reference.clone(),
                                     customer_uuid,
+                                    arrow_company_name: String::new(),
+                                    is_active: true,
+                                    created: None,
+                                    modified: None,
                                     version: 0,
                                 },
                             )?;

@@ -29,7 +29,7 @@ pub const ARROW_STATES: &[&str] = &["pending", "validated"];
 /// DRF answers a bad page with 404 "Invalid page."; here it is a field error on `page` with the same
 /// message, so that it is reported with the other bad parameters. A page past the end is the list's
 /// business, not validation's.
-fn pagination(fields: &mut Fields<'_>) -> (u32, u32) {
+pub(super) fn pagination(fields: &mut Fields<'_>) -> (u32, u32) {
     let page = fields.optional("page", |value| {
         integer(value)
             .ok()

@@ -16,6 +16,8 @@
 //!   [`MAX_PAGE_SIZE`] is refused instead of clamped;
 //! - an unknown operation id is a `validation_failed` on the field `operation_id`.
 
+mod admin;
+mod admin_fields;
 mod arrow_fetch;
 mod listing;
 mod operation;
@@ -27,6 +29,12 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 
+pub use admin::{
+    AdminRequest, BillingSyncItemQuery, CredentialsRequest, CustomerMappingInput,
+    CustomerMappingQuery, CustomerMappingWrite, ImportLicenseRequest, LinkResourceRequest,
+    SaveSettingsRequest, SettingsQuery, SettingsWrite, SyncFromArrowRequest, VendorMappingQuery,
+    VendorMappingWrite, WriteMode, PRICE_SOURCES,
+};
 pub use arrow_fetch::{BillingExportRequest, ConsumptionFetchRequest, LicenseInfoRequest};
 pub use listing::{
     BillingSyncQuery, ConsumptionRecordQuery, UuidLookup, ARROW_STATES, DEFAULT_PAGE_SIZE,
@@ -76,6 +84,8 @@ pub enum ValidatedRequest {
     CleanupConsumption(CleanupConsumptionRequest),
     ConsumptionRecordsList(ConsumptionRecordQuery),
     ConsumptionRecordsRetrieve(UuidLookup),
+    /// One of the 32 operations of the newest source.
+    Admin(AdminRequest),
 }
 
 impl ValidatedRequest {
@@ -104,6 +114,7 @@ impl ValidatedRequest {
             ValidatedRequest::ConsumptionRecordsRetrieve(_) => {
                 Operation::ConsumptionRecordsRetrieve
             }
+            ValidatedRequest::Admin(request) => request.operation(),
         }
     }
 
@@ -121,6 +132,9 @@ impl ValidatedRequest {
 pub fn validate(operation: Operation, input: &Value) -> Result<ValidatedRequest> {
     use ValidatedRequest as R;
     crate::limits::check_request(input)?;
+    if let Some(admin) = admin::validate_admin(operation, input) {
+        return admin.map(R::Admin);
+    }
     Ok(match operation {
         Operation::BillingSyncsList => R::BillingSyncsList(parse(input)?),
         Operation::BillingSyncsRetrieve => R::BillingSyncsRetrieve(parse(input)?),
@@ -143,12 +157,19 @@ pub fn validate(operation: Operation, input: &Value) -> Result<ValidatedRequest>
         Operation::CleanupConsumption => R::CleanupConsumption(parse(input)?),
         Operation::ConsumptionRecordsList => R::ConsumptionRecordsList(parse(input)?),
         Operation::ConsumptionRecordsRetrieve => R::ConsumptionRecordsRetrieve(parse(input)?),
+        // Every other operation is one of the 32, validated above.
+        _ => {
+            return Err(Error::field(
+                "operation_id",
+                format!("{operation} has no validator."),
+            ))
+        }
     })
 }
 
 /// Validates `input` for the operation `operation_id` (the seed's API source name) and returns the
 /// normalised request as JSON. An unknown id is a validation error on `operation_id`: the caller chose a
-/// value that is not one of the 19, which is what a field error says.
+/// value that is not one of the 51, which is what a field error says.
 pub fn validate_request(operation_id: &str, input: &Value) -> Result<Value> {
     let operation = Operation::from_id(operation_id).ok_or_else(|| {
         Error::field(
@@ -205,26 +226,8 @@ pub(crate) mod tests {
 
     #[test]
     fn every_operation_accepts_its_minimal_input_and_tags_it() {
-        let minimal = |op: Operation| match op {
-            Operation::BillingSyncsRetrieve | Operation::ConsumptionRecordsRetrieve => {
-                json!({"uuid": "a1b2c3d4-e5f6-7890-abcd-ef1234567890"})
-            }
-            Operation::Reconcile
-            | Operation::TriggerConsumptionSync
-            | Operation::TriggerReconciliation
-            | Operation::TriggerSync => json!({"year": 2025, "month": 1}),
-            Operation::FetchBillingExport => {
-                json!({"period_from": "2025-01", "period_to": "2025-01"})
-            }
-            Operation::FetchConsumption => {
-                json!({"license_reference": "XSP1", "period": "2025-01"})
-            }
-            Operation::FetchLicenseInfo => json!({"license_reference": "XSP1"}),
-            Operation::SyncResourceHistoricalConsumption => {
-                json!({"resource_uuid": "a1b2c3d4-e5f6-7890-abcd-ef1234567890"})
-            }
-            _ => Value::Null,
-        };
+        // The smallest input of each operation, as the generated types document it.
+        let minimal = |op: Operation| crate::typegen::request_of(op).1;
         for op in Operation::ALL {
             let request = validate(op, &minimal(op)).unwrap();
             assert_eq!(request.operation(), op);
@@ -282,6 +285,31 @@ pub(crate) mod tests {
         "is_finalized",
         "is_reconciled",
         "resource",
+        // The newest source's 32.
+        "settings",
+        "arrow_reference",
+        "arrow_company_name",
+        "waldur_customer",
+        "waldur_customer_uuid",
+        "is_active",
+        "api_url",
+        "api_key",
+        "export_type_reference",
+        "classification_filter",
+        "sync_enabled",
+        "invoice_price_source",
+        "invoice_item_prefix",
+        "customer_mappings",
+        "arrow_vendor_name",
+        "offering",
+        "plan",
+        "billing_sync",
+        "billing_sync_uuid",
+        "vendor_name",
+        "subscription_reference",
+        "arrow_line_reference",
+        "has_compensation",
+        "license_name",
     ];
 
     fn scalar() -> impl Strategy<Value = Value> {

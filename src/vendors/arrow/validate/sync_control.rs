@@ -39,6 +39,11 @@ pub struct StatementSyncRequest {
     pub period: Period,
     #[cfg_attr(test, ts(optional))]
     pub settings_uuid: Option<String>,
+    /// Only the statements that bill this resource (a line whose Vendor Subscription ID is its backend_id,
+    /// or whose ARS Subscription ID is its licence), each synced whole: a sync's totals stay its
+    /// statement's own.
+    #[cfg_attr(test, ts(optional))]
+    pub resource_uuid: Option<String>,
 }
 
 impl OperationRequest for StatementSyncRequest {
@@ -46,10 +51,12 @@ impl OperationRequest for StatementSyncRequest {
         let mut fields = Fields::new(input, Source::Body)?;
         let period = billing_month(&mut fields);
         let settings_uuid = fields.optional("settings_uuid", uuid);
+        let resource_uuid = fields.optional("resource_uuid", uuid);
         fields.finish(|| {
             Some(StatementSyncRequest {
                 period: period?,
                 settings_uuid,
+                resource_uuid,
             })
         })
     }
@@ -164,14 +171,18 @@ mod tests {
         let op = Operation::TriggerSync;
         assert_eq!(
             normalised(op, json!({"year": "2025", "month": 3, "ignored": [1]})),
-            json!({"year": 2025, "month": 3, "settings_uuid": null})
+            json!({"year": 2025, "month": 3, "settings_uuid": null, "resource_uuid": null})
         );
         assert_eq!(
             normalised(
                 op,
-                json!({"year": 2025, "month": 12.0, "settings_uuid": "A1B2C3D4E5F67890ABCDEF1234567890"})
+                json!({"year": 2025, "month": 12.0, "settings_uuid": "A1B2C3D4E5F67890ABCDEF1234567890", "resource_uuid": SETTINGS})
             ),
-            json!({"year": 2025, "month": 12, "settings_uuid": SETTINGS})
+            json!({"year": 2025, "month": 12, "settings_uuid": SETTINGS, "resource_uuid": SETTINGS})
+        );
+        assert_eq!(
+            error_keys(op, json!({"year": 2025, "month": 1, "resource_uuid": "r"})),
+            ["resource_uuid"]
         );
         assert_eq!(error_keys(op, json!(null)), ["month", "year"]);
         assert_eq!(error_keys(op, json!({})), ["month", "year"]);
