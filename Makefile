@@ -189,9 +189,10 @@ bench: build
 # "Measurements"). The browser's build (what is downloaded) was 338,479 bytes before the ledger, Soracom and
 # issue 10's rules, 444,156 with them, and is 467,868 with the typed responses and the preview's text paths;
 # the goal is 250 KB, not met. Node's build (opt-level 3, for speed) is 721,451. Issue 18 (unowned money,
-# error details, request limits for every handler) brought them to 490,225 and 768,309, not yet profiled.
-WASM_GZIP_BUDGET := 495000
-WASM_NODE_GZIP_BUDGET := 775000
+# error details, request limits for every handler) brought them to 490,225 and 768,309; with issue 15's 32
+# admin operations and issue 19's read sets they are 583,729 and 946,839 (budgets raised to fit; issue 17).
+WASM_GZIP_BUDGET := 590000
+WASM_NODE_GZIP_BUDGET := 950000
 
 ## size: raw, gzip and brotli sizes of the wasm the package ships; fails over the gzip budget
 size: $(DIST)/.stamp
