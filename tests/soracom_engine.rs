@@ -14,6 +14,7 @@ use billsync::ledger::{ConsumptionRecord, InvoiceItem};
 use billsync::period::{Period, Zone};
 use billsync::store::MemoryStore;
 use billsync::timestamp::Timestamp;
+use billsync::timezone::{TimeZone, ZoneRules};
 use billsync::vendors::soracom::{ExportMode, Soracom, SoracomApi};
 use common::fake_arrow::block_on;
 use rust_decimal::Decimal;
@@ -144,11 +145,19 @@ impl Clock for Now {
     fn now(&self) -> Result<Timestamp> {
         Timestamp::parse(self.0.get())
     }
+
+    fn offset_at(&self, zone: &str, at: Timestamp) -> Result<Zone> {
+        common::zone_rules::TableRules.offset_at(zone, at)
+    }
 }
 
 type SoracomEngine = Engine<RefCell<MemoryStore>, Soracom<FakeSoracom>, Now, NoProgress>;
 
 fn engine() -> SoracomEngine {
+    engine_in(TimeZone::default())
+}
+
+fn engine_in(zone: TimeZone) -> SoracomEngine {
     let resources: Vec<Value> = units()
         .into_iter()
         .map(|(uuid, kind, id, customer)| {
@@ -171,7 +180,7 @@ fn engine() -> SoracomEngine {
         RefCell::new(store),
         Soracom { api },
         Now(Cell::new("2025-01-20T10:00:00Z")),
-        Zone::UTC,
+        zone,
         NoProgress,
     )
 }
@@ -459,4 +468,39 @@ fn the_daily_check_explains_monthly_fees_instead_of_flagging_them() {
         .as_array()
         .unwrap()
         .contains(&json!("monthly_basis_fees")));
+}
+
+/// The engine's "now" month follows the host's zone rules: the last hour of March in Berlin is April there.
+#[test]
+fn the_current_month_follows_the_hosts_named_zone() {
+    let status = |zone: &str, now: &'static str| {
+        let engine = engine_in(TimeZone::parse(zone).unwrap());
+        engine.clock.0.set(now);
+        call(
+            &engine,
+            "GET",
+            "billing-syncs/consumption_status/",
+            Value::Null,
+        )
+    };
+    let current = |response: HttpResponse| response.body["current_period"].clone();
+    assert_eq!(
+        current(status("Europe/Berlin", "2025-03-31T22:30:00Z")),
+        json!("2025-04")
+    );
+    assert_eq!(
+        current(status("UTC", "2025-03-31T22:30:00Z")),
+        json!("2025-03")
+    );
+    assert_eq!(
+        current(status("America/New_York", "2025-04-01T03:30:00Z")),
+        json!("2025-03")
+    );
+    assert_eq!(
+        current(status("+01:00", "2025-03-31T22:30:00Z")),
+        json!("2025-03")
+    );
+    let unknown = status("Mars/Olympus_Mons", "2025-03-31T22:30:00Z");
+    assert_eq!(unknown.status, 400, "{}", unknown.body);
+    assert!(unknown.body.get("timezone").is_some(), "{}", unknown.body);
 }

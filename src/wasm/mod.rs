@@ -14,6 +14,7 @@ mod memory_store;
 mod reconcile;
 mod soracom;
 mod soracom_csv;
+mod timezones;
 
 pub use foundation::*;
 

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod fake_arrow;
+pub mod zone_rules;
 
 use std::collections::BTreeMap;
 
