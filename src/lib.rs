@@ -31,6 +31,7 @@ pub mod readers;
 pub mod rest;
 pub mod store;
 pub mod timestamp;
+pub mod timezone;
 pub mod vendors;
 
 #[cfg(test)]
@@ -42,6 +43,7 @@ pub mod wasm;
 pub use error::{Error, FieldErrors, Result};
 pub use money::{Currency, Money};
 pub use period::{Period, Zone};
+pub use timezone::{TimeZone, ZoneRules};
 
 /// The package version, as in Cargo.toml and package.json.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -971,7 +971,7 @@ fn a_month_that_has_not_begun_is_refused_naming_month() {
         feb.clone(),
     );
     assert!(utc.body["month"].is_array(), "{}", utc.body);
-    engine.host.zone = Zone::parse("+01:00").unwrap();
+    engine.host.zone = Zone::parse("+01:00").unwrap().into();
     let berlin = post(&engine, &format!("{SYNCS}trigger_consumption_sync/"), feb);
     assert_eq!(berlin.status, 200, "{}", berlin.body);
 }

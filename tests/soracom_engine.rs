@@ -14,6 +14,7 @@ use billsync::ledger::{Changeset, ConsumptionRecord, InvoiceItem, InvoiceItemKin
 use billsync::period::{Period, Zone};
 use billsync::store::MemoryStore;
 use billsync::timestamp::Timestamp;
+use billsync::timezone::{TimeZone, ZoneRules};
 use billsync::vendors::soracom::preview::preview as soracom_preview;
 use billsync::vendors::soracom::{ExportMode, Soracom, SoracomApi};
 use common::fake_arrow::block_on;
@@ -146,11 +147,19 @@ impl Clock for Now {
     fn now(&self) -> Result<Timestamp> {
         Timestamp::parse(self.0.get())
     }
+
+    fn offset_at(&self, zone: &str, at: Timestamp) -> Result<Zone> {
+        common::zone_rules::TableRules.offset_at(zone, at)
+    }
 }
 
 type SoracomEngine = Engine<RefCell<MemoryStore>, Soracom<FakeSoracom>, Now, NoProgress>;
 
 fn engine() -> SoracomEngine {
+    engine_in(TimeZone::default())
+}
+
+fn engine_in(zone: TimeZone) -> SoracomEngine {
     let resources: Vec<Value> = units()
         .into_iter()
         .map(|(uuid, kind, id, customer)| {
@@ -173,7 +182,7 @@ fn engine() -> SoracomEngine {
         RefCell::new(store),
         Soracom { api },
         Now(Cell::new("2025-01-20T10:00:00Z")),
-        Zone::UTC,
+        zone,
         NoProgress,
     )
 }
@@ -600,7 +609,7 @@ fn a_month_that_has_not_begun_is_refused_naming_month() {
     ] {
         let mut engine = engine();
         engine.host.clock.0.set(now);
-        engine.host.zone = Zone::parse(zone).unwrap();
+        engine.host.zone = Zone::parse(zone).unwrap().into();
         // Soracom would answer for the month (a closed bill and its CSV): only the rule stops the calls.
         let period = Period::new(month.0, month.1).unwrap();
         engine.vendor.api.months.borrow_mut().insert(
@@ -637,7 +646,7 @@ fn a_month_that_has_not_begun_is_refused_naming_month() {
     // The current month itself is billable in that zone.
     let mut engine = engine();
     engine.host.clock.0.set("2025-01-31T23:30:00Z");
-    engine.host.zone = Zone::parse("+01:00").unwrap();
+    engine.host.zone = Zone::parse("+01:00").unwrap().into();
     let feb = call(
         &engine,
         "POST",
@@ -920,4 +929,39 @@ fn the_settings_send_the_account_rows_to_a_named_customer() {
         billed_in_all(&store) + unowned.iter().map(|l| l.amount).sum::<Decimal>(),
         total
     );
+}
+
+/// The engine's "now" month follows the host's zone rules: the last hour of March in Berlin is April there.
+#[test]
+fn the_current_month_follows_the_hosts_named_zone() {
+    let status = |zone: &str, now: &'static str| {
+        let engine = engine_in(TimeZone::parse(zone).unwrap());
+        engine.clock.0.set(now);
+        call(
+            &engine,
+            "GET",
+            "billing-syncs/consumption_status/",
+            Value::Null,
+        )
+    };
+    let current = |response: HttpResponse| response.body["current_period"].clone();
+    assert_eq!(
+        current(status("Europe/Berlin", "2025-03-31T22:30:00Z")),
+        json!("2025-04")
+    );
+    assert_eq!(
+        current(status("UTC", "2025-03-31T22:30:00Z")),
+        json!("2025-03")
+    );
+    assert_eq!(
+        current(status("America/New_York", "2025-04-01T03:30:00Z")),
+        json!("2025-03")
+    );
+    assert_eq!(
+        current(status("+01:00", "2025-03-31T22:30:00Z")),
+        json!("2025-03")
+    );
+    let unknown = status("Mars/Olympus_Mons", "2025-03-31T22:30:00Z");
+    assert_eq!(unknown.status, 400, "{}", unknown.body);
+    assert!(unknown.body.get("timezone").is_some(), "{}", unknown.body);
 }

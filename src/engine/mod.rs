@@ -31,6 +31,7 @@ use crate::ledger::{
 use crate::period::{Period, Zone};
 use crate::store::{ApplyReport, GLOBAL_SWITCH};
 use crate::timestamp::Timestamp;
+use crate::timezone::{TimeZone, ZoneRules};
 
 /// Rows per store scan: big enough to amortise a host round trip, small enough to keep memory flat.
 const SCAN_BATCH: usize = 500;
@@ -49,7 +50,8 @@ pub struct Engine<S, V, C, P = NoProgress> {
 pub struct Host<S, C, P = NoProgress> {
     pub store: S,
     pub clock: C,
-    pub zone: Zone,
+    /// The configured zone; [`Host::zone_at`] resolves it for an instant.
+    pub zone: TimeZone,
     pub progress: P,
 }
 
@@ -136,6 +138,15 @@ impl HostReads {
 /// How often an operation re-reads and re-plans after its commit met a conflict, before it gives up.
 pub const MAX_ATTEMPTS: u32 = 4;
 
+/// The clock's zone rules, as [`ZoneRules`].
+struct HostRules<'a, C>(&'a C);
+
+impl<C: Clock> ZoneRules for HostRules<'_, C> {
+    fn offset_at(&self, zone: &str, at: Timestamp) -> Result<Zone> {
+        self.0.offset_at(zone, at)
+    }
+}
+
 /// The switch of scheduled consumption syncs that is no settings' own: one row of [`SWITCHES`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GlobalSwitch {
@@ -148,12 +159,18 @@ pub struct GlobalSwitch {
 crate::stored_row!(GlobalSwitch, "sync_switches");
 
 impl<S: Store, V, C: Clock, P: Progress> Engine<S, V, C, P> {
-    pub fn new(store: S, vendor: V, clock: C, zone: Zone, progress: P) -> Engine<S, V, C, P> {
+    pub fn new(
+        store: S,
+        vendor: V,
+        clock: C,
+        zone: impl Into<TimeZone>,
+        progress: P,
+    ) -> Engine<S, V, C, P> {
         Engine {
             host: Host {
                 store,
                 clock,
-                zone,
+                zone: zone.into(),
                 progress,
             },
             vendor,
@@ -169,12 +186,13 @@ impl<S: Store, V, C: Clock, P: Progress> Engine<S, V, C, P> {
     where
         V: Vendor,
     {
+        let as_of = self.now()?;
         Ok(PlanContext {
             operation: operation.to_owned(),
             vendor: V::NAME,
             policy: V::policy(settings),
-            as_of: self.now()?,
-            zone: self.zone,
+            as_of,
+            zone: self.zone_at(as_of)?,
         })
     }
 
@@ -215,7 +233,13 @@ impl<S: Store, C: Clock, P: Progress> Host<S, C, P> {
     }
 
     pub(crate) fn current_period(&self) -> Result<Period> {
-        self.now()?.period(self.zone)
+        let now = self.now()?;
+        now.period(self.zone_at(now)?)
+    }
+
+    /// The fixed offset of the configured zone at `at`, by the host's rules when the zone is a name.
+    pub(crate) fn zone_at(&self, at: Timestamp) -> Result<Zone> {
+        self.zone.at(at, &HostRules(&self.clock))
     }
 
     pub(crate) fn report(

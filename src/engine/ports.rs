@@ -12,8 +12,10 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::ledger::changeset::Changeset;
+use crate::period::Zone;
 use crate::store::{ApplyReport, MemoryStore};
 use crate::timestamp::Timestamp;
+use crate::timezone::{NoZoneRules, ZoneRules};
 
 /// A scan: rows whose id sorts after `after`, in id order, at most `limit`, matching every filter
 /// (equality on a top-level field, or any of several values). Keyset paging keeps memory flat.
@@ -77,9 +79,15 @@ pub enum Payload {
     Json(Value),
 }
 
-/// The host's clock: "now" as an RFC 3339 instant.
+/// The host's clock: "now" as an RFC 3339 instant, and the host's rules of named time zones
+/// ([`crate::timezone`]): a host without them still has fixed offsets.
 pub trait Clock {
     fn now(&self) -> Result<Timestamp>;
+
+    /// The UTC offset of `at` in the IANA zone `zone`; an unknown zone is [`crate::timezone::unknown_zone`].
+    fn offset_at(&self, zone: &str, at: Timestamp) -> Result<Zone> {
+        NoZoneRules.offset_at(zone, at)
+    }
 }
 
 /// A step of a long operation, for the host's progress callback.

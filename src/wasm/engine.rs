@@ -21,6 +21,7 @@ use crate::period::{Period, Zone};
 use crate::rest::http::Routes;
 use crate::store::ApplyReport;
 use crate::timestamp::Timestamp;
+use crate::timezone::TimeZone;
 use crate::vendors::arrow::validate::Operation;
 use crate::vendors::arrow::{Arrow, ArrowAccount, ArrowApi, ExportRequest, LicenseImport};
 
@@ -98,7 +99,9 @@ export interface ArrowEngineOptions {
   store: BillsyncStore;
   /** "now", as an RFC 3339 instant (or a Date). */
   clock: { now(): string | Date };
-  /** "UTC" (default) or a fixed offset such as "+02:00": decides which month "now" is in. */
+  /** "UTC" (default), a fixed offset such as "+02:00", or an IANA zone such as "Europe/Berlin" (resolved
+   * through the host's Intl.DateTimeFormat at each instant, daylight saving time included): decides which
+   * month "now" is in. */
   timezone?: string;
   onProgress?: (event: ProgressEventInfo) => void;
   /** The base URL of `url` fields when a call gives none. */
@@ -477,6 +480,10 @@ impl Clock for JsClock {
         };
         Timestamp::parse(&text)
     }
+
+    fn offset_at(&self, zone: &str, at: Timestamp) -> Result<Zone> {
+        super::timezones::intl_offset(zone, at)
+    }
 }
 
 /// The host's progress callback; its own errors are ignored, progress never fails an operation.
@@ -505,7 +512,7 @@ pub(crate) struct HostOptions {
     pub vendor: JsValue,
     pub store: JsStore,
     pub clock: JsClock,
-    pub zone: Zone,
+    pub zone: TimeZone,
     pub progress: JsProgress,
     pub base_url: String,
 }
@@ -521,14 +528,25 @@ impl HostOptions {
         let vendor = require_methods(options, port, methods, &mut fields);
         let store = require_methods(options, "store", &["get", "scan", "commit"], &mut fields);
         let clock = require_methods(options, "clock", &["now"], &mut fields);
-        let zone = match string_option(options, "timezone") {
-            Some(tz) => Zone::parse(&tz).unwrap_or_else(|_| {
-                fields.entry("timezone".into()).or_default().push(format!(
-                    "{tz:?} is not a supported timezone: use \"UTC\" or a fixed offset such as \"+02:00\"."
-                ));
-                Zone::UTC
-            }),
-            None => Zone::UTC,
+        // A name is checked against the host's zones now, so a typo fails the constructor, not a sync.
+        let zone = match string_option(options, "timezone").map(|tz| {
+            let zone = TimeZone::parse(&tz)?;
+            zone.at(Timestamp::EPOCH, &super::timezones::IntlRules)?;
+            Ok::<_, Error>(zone)
+        }) {
+            Some(Ok(zone)) => zone,
+            Some(Err(e)) => {
+                let messages = match e.fields() {
+                    Some(given) => given.values().flatten().cloned().collect(),
+                    None => vec![e.to_string()],
+                };
+                fields
+                    .entry("timezone".into())
+                    .or_default()
+                    .extend(messages);
+                TimeZone::default()
+            }
+            None => TimeZone::default(),
         };
         let progress = Reflect::get(options, &JsValue::from_str("onProgress"))
             .ok()

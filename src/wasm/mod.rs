@@ -16,6 +16,7 @@ mod memory_store;
 mod reconcile;
 mod soracom;
 mod soracom_csv;
+mod timezones;
 
 pub use foundation::*;
 

@@ -39,6 +39,7 @@ export interface SoracomEngineOptions {
   soracom: SoracomAdapter;
   store: BillsyncStore;
   clock: { now(): string | Date };
+  /** "UTC" (default), a fixed offset such as "+02:00", or an IANA zone such as "Europe/Berlin". */
   timezone?: string;
   onProgress?: (event: ProgressEventInfo) => void;
   baseUrl?: string;

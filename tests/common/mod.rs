@@ -4,6 +4,7 @@
 
 pub mod fake_arrow;
 pub mod interpose;
+pub mod zone_rules;
 
 use std::collections::BTreeMap;
 
