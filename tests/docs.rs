@@ -5,6 +5,10 @@
 use billsync::vendors::arrow::validate::Operation as ArrowOperation;
 use billsync::vendors::soracom::validate::Operation as SoracomOperation;
 
+/// The listing every vendor's handler serves besides its operations (src/rest/http.rs, `serve_unowned`).
+const UNOWNED_ARROW: &str = "/api/admin/arrow/billing-syncs/unowned/";
+const UNOWNED_SORACOM: &str = "/api/admin/soracom/billing-syncs/unowned/";
+
 fn read(path: &str) -> String {
     std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR")))
         .unwrap_or_else(|e| panic!("{path}: {e}"))
@@ -61,7 +65,8 @@ fn check(readme: &str, base: &str, prefix: &str, paths: &[&str]) {
 
 #[test]
 fn every_arrow_operation_has_a_curl_line() {
-    let paths: Vec<&str> = ArrowOperation::ALL.iter().map(|op| op.path()).collect();
+    let mut paths: Vec<&str> = ArrowOperation::ALL.iter().map(|op| op.path()).collect();
+    paths.push(UNOWNED_ARROW);
     check(
         &read("examples/node-admin/README.md"),
         "$BASE",
@@ -72,6 +77,7 @@ fn every_arrow_operation_has_a_curl_line() {
 
 #[test]
 fn every_soracom_operation_has_a_curl_line() {
-    let paths: Vec<&str> = SoracomOperation::ALL.iter().map(|op| op.path()).collect();
+    let mut paths: Vec<&str> = SoracomOperation::ALL.iter().map(|op| op.path()).collect();
+    paths.push(UNOWNED_SORACOM);
     check(&read("README.md"), "$S", "/api/admin/soracom", &paths);
 }
