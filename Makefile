@@ -129,7 +129,7 @@ test-examples: build setup-postgres
 ## virtual environment is made once (target/official-client-venv) and reused while it holds that version.
 OFFICIAL_CLIENT_VENV := target/official-client-venv
 OFFICIAL_CLIENT_VERSION := 8.1.3
-test-official-client: build
+test-official-client: build setup-postgres
 	@if ! command -v python3 >/dev/null || ! python3 -c 'import venv, ensurepip' 2>/dev/null; then \
 	  echo "installing Debian's python3 and python3-venv"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv) >/dev/null; \

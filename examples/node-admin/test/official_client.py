@@ -11,6 +11,11 @@ its model wants a UUID raises). Started by official-client.test.mjs, which gives
                      (a resource of the first customer with no licence), license (an Arrow licence no
                      resource holds), period {year, month}
 
+The server runs its triggers as jobs on its queue (PostgreSQL, `triggers: 'queue'`): the four triggers
+(trigger_consumption_sync, trigger_sync, trigger_reconciliation, reconcile) answer 202 naming their job, which
+is what 8.1.3 accepts, and the script waits for each job (polling its url, 60 s at most) before the calls that
+read what it made.
+
 It prints one line per call and, last, a JSON summary; it exits 1 when a call failed or a module was left
 out.
 """
@@ -20,6 +25,7 @@ import json
 import os
 import pkgutil
 import sys
+import time
 import traceback
 from uuid import UUID
 
@@ -53,6 +59,41 @@ def op(name, **kwargs):
     return parsed
 
 
+JOB_WAIT_SECONDS = 60
+
+
+def trigger(name, **kwargs):
+    """Calls a trigger, which the queued backend answers 202 naming its job, and waits for the job."""
+    module = importlib.import_module(f"waldur_api_client.api.admin.{name}")
+    try:
+        response = module.sync_detailed(client=client, **kwargs)
+    except Exception as error:
+        failures.append({"module": name, "error": f"{type(error).__name__}: {error}"})
+        print(f"FAIL {name}: {type(error).__name__}: {error}", flush=True)
+        return None
+    called[name] = int(response.status_code)
+    try:
+        job = json.loads(response.content)["job"]
+    except (ValueError, KeyError, TypeError) as error:
+        failures.append({"module": name, "error": f"the 202 names no job: {error}: {response.content!r}"})
+        print(f"FAIL {name}: the 202 names no job: {response.content!r}", flush=True)
+        return None
+    print(f"ok   {name}: {int(response.status_code)} job {job['id']} {job['state']}", flush=True)
+    http = client.get_httpx_client()
+    deadline = time.monotonic() + JOB_WAIT_SECONDS
+    while True:
+        got = http.get(job["url"])
+        state = got.json().get("state") if got.status_code == 200 else None
+        if state == "completed":
+            print(f"     job {job['id']} completed: {json.dumps(got.json().get('output'))}", flush=True)
+            return got.json()
+        if got.status_code != 200 or state in ("failed", "cancelled") or time.monotonic() > deadline:
+            failures.append({"module": name, "job": job["id"], "status": got.status_code, "body": got.text})
+            print(f"FAIL {name}: job {job['id']}: {got.status_code} {got.text}", flush=True)
+            return None
+        time.sleep(0.2)
+
+
 def check(condition, message):
     if not condition:
         failures.append({"check": message})
@@ -65,12 +106,13 @@ customer, other_customer = (UUID(c) for c in FIX["customers"][:2])
 project = UUID(FIX["projects"][0])
 
 # --- billing-syncs and consumption-records (the seeds' 19) ---------------------------------------------
-op("admin_arrow_billing_syncs_trigger_consumption_sync",
-   body=M.TriggerConsumptionSyncRequestRequest(year=year, month=month))
-op("admin_arrow_billing_syncs_trigger_sync", body=M.TriggerSyncRequestRequest(year=year, month=month))
-op("admin_arrow_billing_syncs_trigger_reconciliation",
-   body=M.ReconcileRequestRequest(year=year, month=month))
-op("admin_arrow_billing_syncs_reconcile", body=M.ReconcileRequestRequest(year=year, month=month, force=True))
+trigger("admin_arrow_billing_syncs_trigger_consumption_sync",
+        body=M.TriggerConsumptionSyncRequestRequest(year=year, month=month))
+trigger("admin_arrow_billing_syncs_trigger_sync", body=M.TriggerSyncRequestRequest(year=year, month=month))
+trigger("admin_arrow_billing_syncs_trigger_reconciliation",
+        body=M.ReconcileRequestRequest(year=year, month=month))
+trigger("admin_arrow_billing_syncs_reconcile",
+        body=M.ReconcileRequestRequest(year=year, month=month, force=True))
 syncs = op("admin_arrow_billing_syncs_list") or []
 check(len(syncs) > 0, "trigger_sync made billing syncs")
 if syncs:
@@ -106,8 +148,8 @@ op("admin_arrow_billing_syncs_cleanup_consumption",
    body=M.CleanupConsumptionRequestRequest(only_finalized=False, only_unfinalized=False, dry_run=True))
 # trigger_sync's newest field: one resource's statements, each whole.
 if records:
-    op("admin_arrow_billing_syncs_trigger_sync",
-       body=M.TriggerSyncRequestRequest(year=year, month=month, resource_uuid=records[0].resource_uuid))
+    trigger("admin_arrow_billing_syncs_trigger_sync",
+            body=M.TriggerSyncRequestRequest(year=year, month=month, resource_uuid=records[0].resource_uuid))
 
 # --- billing-sync-items ------------------------------------------------------------------------------
 items = op("admin_arrow_billing_sync_items_list") or []
