@@ -334,7 +334,7 @@ export async function startServer({
     let draining = null;
 
     let baseUrl = '';
-    const common = { arrowUrl, soracomUrl, database, store, engine, soracomEngine, simulator, soracomSimulator, queue, jobs, demoToken, triggers: queued ? 'queue' : 'request', close: closeAll };
+    const common = { arrowUrl, soracomUrl, database, store, engine, soracomEngine, simulator, soracomSimulator, queue, jobs, demoToken, demoMonths, triggers: queued ? 'queue' : 'request', close: closeAll };
     if (!listen) return { url: null, ...common };
     const server = createServer(async (req, res) => {
       const started = process.hrtime.bigint();

@@ -1,7 +1,7 @@
 // A large month of Arrow for the kill -9 test and the benchmark: `licences` licences, each on one host
 // resource, with one consumption line each and a final figure in the billing export that differs from it
-// by a few cents up or down (or not at all), deterministically. It serves the two calls the engine makes
-// for a consumption sync and a reconciliation (consumption per licence, the export's pages) on 127.0.0.1,
+// by a few cents up or down (or not at all), deterministically. It serves the calls the engine makes for a
+// consumption sync and a reconciliation (consumption per licence, the export's pages, the statements' state) on 127.0.0.1,
 // with an optional delay per export page so that a reconciliation takes long enough to be killed midway.
 import { createServer } from 'node:http';
 
@@ -86,6 +86,13 @@ export async function startBulkArrow({ licences, perPage = 500, pageDelayMs = 0 
         values.push(['IAAS', `vs-${reference(i)}`, `Bulk customer ${c + 1}`, customerRef(c), cents(final), cents(Math.trunc(final * 0.8)), String(i + 1), reference(i), `ST-${period}-${c}`, 'Microsoft', 'Azure plan', '1', period]);
       }
       return send(res, 200, { status: 200, data: { headers: EXPORT_HEADERS, values }, pagination: { perPage, page, total: licences } });
+    }
+    if (req.method === 'GET' && url.pathname === '/statements') {
+      // Arrow's own state of the month's statements: the bulk month is closed, every statement Fulfilled
+      // (reconciliation waits for that: an Open statement's figures are not final).
+      const period = url.searchParams.get('period');
+      const statements = Array.from({ length: CUSTOMERS }, (_, c) => ({ reference: `ST-${period}-${c}`, status: 'Fulfilled', period }));
+      return send(res, 200, { status: 200, data: { statements } });
     }
     return send(res, 404, { status: 404, message: `No route for ${req.method} ${url.pathname}` });
   });
