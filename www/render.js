@@ -68,10 +68,24 @@ function customersTable(customers) {
 }
 
 function counterList(counters) {
-  // Known counters in a fixed order, then any the package adds later.
-  const keys = [...Object.keys(COUNTER_LABELS).filter((k) => k in counters), ...Object.keys(counters).filter((k) => !(k in COUNTER_LABELS))];
-  return el('dl', { className: 'counters', id: 'counters' },
+  // Known counters in a fixed order, then any the package adds later; the counted errors' details (a list,
+  // not a count) follow in words.
+  const counted = (k) => typeof counters[k] === 'number';
+  const keys = [...Object.keys(COUNTER_LABELS).filter((k) => k in counters), ...Object.keys(counters).filter((k) => !(k in COUNTER_LABELS))].filter(counted);
+  const list = el('dl', { className: 'counters', id: 'counters' },
     ...keys.map((k) => el('div', { dataset: { counter: k } }, el('dt', {}, COUNTER_LABELS[k] ?? k.replaceAll('_', ' ')), el('dd', {}, String(counters[k])))));
+  const details = Array.isArray(counters.error_details) ? counters.error_details : [];
+  if (details.length === 0) return list;
+  return el('div', {}, list,
+    el('ul', { className: 'counter-errors', id: 'counter-errors', 'aria-label': 'What each counted error was' },
+      ...details.map((d) => el('li', {}, errorInWords(d)))));
+}
+
+/** One counted error: its code, what it is about (licence, record, subscriber, line) and why. */
+function errorInWords(detail) {
+  const about = ['license_reference', 'subscriber', 'source_ref', 'line_reference', 'record_uuid']
+    .filter((k) => detail[k]).map((k) => `${k.replaceAll('_', ' ')} ${detail[k]}`).join(', ');
+  return `${detail.code ?? 'error'}${about ? ` (${about})` : ''}: ${detail.error ?? detail.reason ?? ''}`;
 }
 
 function soracomExtras(extras) {

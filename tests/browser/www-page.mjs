@@ -48,6 +48,16 @@ export function rowsOf(page, selector) {
   );
 }
 
+/** The numeric counters of `counters` (a reconciliation's answer), as the page lists them. */
+export function countedOf(counters) {
+  return Object.fromEntries(Object.entries(counters).filter(([, v]) => typeof v === 'number'));
+}
+
+/** The counted errors the page lists under the counters, in words. */
+export async function errorsOf(page) {
+  return page.$$eval('#counter-errors li', (items) => items.map((li) => li.textContent));
+}
+
 export async function countersOf(page) {
   return page.$$eval('#counters [data-counter]', (items) => Object.fromEntries(items.map((d) => [d.dataset.counter, Number(d.querySelector('dd').textContent)])));
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { previewReconciliation } from 'billsync';
 import { serveStatic, launchChromium, REPO_ROOT } from '../support/static-server.mjs';
-import { openPage, loadDemo, preview, rowsOf, countersOf, expectedFigures, sortRows, screenshotPath } from './www-page.mjs';
+import { openPage, loadDemo, preview, rowsOf, countersOf, countedOf, errorsOf, expectedFigures, sortRows, screenshotPath } from './www-page.mjs';
 
 let server;
 let browser;
@@ -74,7 +74,13 @@ test('Arrow: the demo previews in the worker with the figures previewReconciliat
     const s = row(r.license_reference);
     assert.deepEqual([s.consumed, s.final, s.now], [r.consumed_sell, r.final_sell ?? '—', r.compensation], r.license_reference);
   }
-  assert.deepEqual(await countersOf(page), node.summary.counters);
+  assert.deepEqual(await countersOf(page), countedOf(node.summary.counters));
+  {
+    const details = node.summary.counters.error_details ?? [];
+    const shownErrors = await errorsOf(page);
+    assert.equal(shownErrors.length, details.length, shownErrors.join('\n'));
+    for (const [i, d] of details.entries()) assert.ok(shownErrors[i].includes(d.code) && shownErrors[i].includes(d.error), shownErrors[i]);
+  }
 
   // The chart: one row per customer, consumed and final written out.
   const chart = await page.$$eval('#chart .chart-row', (items) => items.map((li) => li.textContent));
@@ -122,7 +128,13 @@ test('Soracom: closed bill, CSV, latest bill and daily bills, the same figures a
   assert.equal(row('imsi:440100000000004').now, '-13.20');
   assert.match(row('imsi:440100000000006').action, /No billing data/);
   assert.match(row('imsi:440100000000005').action, /Already reconciled/);
-  assert.deepEqual(await countersOf(page), node.summary.counters);
+  assert.deepEqual(await countersOf(page), countedOf(node.summary.counters));
+  {
+    const details = node.summary.counters.error_details ?? [];
+    const shownErrors = await errorsOf(page);
+    assert.equal(shownErrors.length, details.length, shownErrors.join('\n'));
+    for (const [i, d] of details.entries()) assert.ok(shownErrors[i].includes(d.code) && shownErrors[i].includes(d.error), shownErrors[i]);
+  }
   // To bill now in JPY: 70 − 90 − 13.20 = −33.20; already adjusted: the spare SIM's earlier +20.
   assert.deepEqual([shown.totals[0].now, shown.totals[0].already], ['-33.20', '20.00']);
 
