@@ -18,21 +18,6 @@ const TYPES = {
   '.ts': 'text/plain; charset=utf-8',
 };
 
-/** The package: through the "billsync" dependency (file:../../pkg), or straight from pkg/ without npm ci. */
-async function loadBillsync() {
-  // Checked first: importing the facade without its wasm build fails in a way Node also reports as an
-  // unhandled rejection, which would take the whole server down.
-  if (!existsSync(join(REPO, 'pkg', 'dist', 'node', 'billsync.js'))) throw new Error('pkg/dist is not built');
-  let mod;
-  try {
-    mod = await import('billsync');
-  } catch (error) {
-    if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !/'billsync'/.test(error.message)) throw error;
-    mod = await import(pathToFileURL(join(REPO, 'pkg', 'index.mjs')).href);
-  }
-  return mod.default ?? mod;
-}
-
 export class HttpError extends Error {
   constructor(status, detail) {
     super(detail);
