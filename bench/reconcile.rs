@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use billsync::ledger::ReconciliationPreview;
+use billsync::timezone::NoZoneRules;
 use billsync::vendors::arrow::line::BilledLine;
 use billsync::vendors::arrow::parse_billing_export;
 use billsync::vendors::arrow::preview::preview as preview_reconciliation;
@@ -67,7 +68,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             .collect();
         let read = started.elapsed().as_secs_f64();
         let a0 = ALLOCATIONS.load(Ordering::Relaxed);
-        let preview = preview_reconciliation(&rest, Some(&records), &lines)?;
+        let preview = preview_reconciliation(&rest, Some(&records), &lines, &NoZoneRules)?;
         if std::env::var_os("PHASE_ALLOCATIONS").is_some() {
             eprintln!(
                 "plan allocations: {}",

@@ -82,7 +82,7 @@ impl TimeZone {
     }
 
     /// The fixed offset of this zone at `at`.
-    pub fn at(&self, at: Timestamp, rules: &impl ZoneRules) -> Result<Zone> {
+    pub fn at(&self, at: Timestamp, rules: &(impl ZoneRules + ?Sized)) -> Result<Zone> {
         match self {
             TimeZone::Fixed(zone) => Ok(*zone),
             TimeZone::Named(name) => rules.offset_at(name, at),

@@ -12,6 +12,7 @@ use billsync::ledger::{
 };
 use billsync::period::{Period, Zone};
 use billsync::store::MemoryStore;
+use billsync::timezone::NoZoneRules;
 use billsync::vendors::arrow::export::parse_billing_export;
 use billsync::vendors::arrow::line::BilledLine;
 use billsync::vendors::arrow::preview::preview as arrow_preview;
@@ -863,7 +864,9 @@ fn the_preview_takes_the_listed_and_the_stored_records_and_agrees_with_the_engin
         let input = json!({"period": "2025-01", "asOf": "2025-02-03T10:00:00Z", "records": records,
                            "settings": {"currency": "EUR"}});
         compensations_of(created_items(
-            &arrow_preview(&input, None, &lines).unwrap().changeset,
+            &arrow_preview(&input, None, &lines, &NoZoneRules)
+                .unwrap()
+                .changeset,
         ))
     };
     let from_list = previewed(&listed);

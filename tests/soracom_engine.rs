@@ -14,7 +14,7 @@ use billsync::ledger::{Changeset, ConsumptionRecord, InvoiceItem, InvoiceItemKin
 use billsync::period::{Period, Zone};
 use billsync::store::MemoryStore;
 use billsync::timestamp::Timestamp;
-use billsync::timezone::{TimeZone, ZoneRules};
+use billsync::timezone::{NoZoneRules, TimeZone, ZoneRules};
 use billsync::vendors::soracom::preview::preview as soracom_preview;
 use billsync::vendors::soracom::{ExportMode, Soracom, SoracomApi};
 use common::fake_arrow::block_on;
@@ -550,6 +550,7 @@ fn the_preview_takes_the_listed_and_the_stored_records_and_agrees_with_the_engin
             None,
             Payload::Json(bill.clone()),
             Some(final_csv.as_bytes()),
+            &NoZoneRules,
         )
         .unwrap();
         compensations_of(created_items(&preview.changeset))

@@ -74,3 +74,56 @@ fn fixed_offsets_keep_working_and_unknown_zones_are_coded() {
     }
     assert_eq!(Period::parse("2025-03").unwrap().to_string(), "2025-03");
 }
+
+/// The month a preview invoices its compensation in: the month of `asOf` in the preview's zone, resolved
+/// through the host's rules.
+fn previewed_invoice_month(zone: &str, as_of: &str) -> billsync::error::Result<String> {
+    use billsync::vendors::arrow::export::parse_billing_export;
+    use billsync::vendors::arrow::line::BilledLine;
+    use billsync::vendors::arrow::preview::preview;
+    let export = serde_json::json!({"data": {"headers": ["Classification", "Customer Total Price",
+        "Total Wholesale Price", "ARS Subscription ID", "Report Period"],
+        "values": [["IAAS", "95.00", "76.00", "XSP1001", "2025-03"]]}});
+    let lines: Vec<BilledLine> = parse_billing_export(&export.to_string())?
+        .lines
+        .into_iter()
+        .map(|l| BilledLine::of_export(l, 1))
+        .collect();
+    let input = serde_json::json!({"period": "2025-03", "asOf": as_of, "timezone": zone,
+        "settings": {"currency": "EUR"},
+        "records": [{"resource_uuid": "7e500000-0000-4000-8000-000000000001",
+            "customer_uuid": "c0570be2-0000-4000-8000-00000000000a", "license_reference": "XSP1001",
+            "billing_period": "2025-03-01", "consumed_sell": "100.00", "consumed_buy": "80.00"}]});
+    let result = preview(&input, None, &lines, &TableRules)?;
+    let periods: Vec<String> = result
+        .changeset
+        .writes
+        .iter()
+        .filter(|w| w.table == "invoice_items")
+        .filter_map(|w| w.row.as_ref())
+        .map(|row| row.to_value().unwrap()["billing_period"].to_string())
+        .collect();
+    assert_eq!(periods.len(), 1, "one compensation: {periods:?}");
+    Ok(periods[0].trim_matches('"').to_owned())
+}
+
+#[test]
+fn the_preview_invoices_in_the_month_of_as_of_in_its_zone() {
+    for (zone, as_of, month) in [
+        ("Europe/Berlin", "2025-03-31T21:30:00Z", "2025-03"),
+        ("Europe/Berlin", "2025-03-31T22:30:00Z", "2025-04"),
+        ("America/New_York", "2025-04-01T03:30:00Z", "2025-03"),
+        ("America/New_York", "2025-04-01T04:30:00Z", "2025-04"),
+        ("+01:00", "2025-03-31T22:30:00Z", "2025-03"),
+        ("UTC", "2025-04-01T03:30:00Z", "2025-04"),
+    ] {
+        assert_eq!(
+            previewed_invoice_month(zone, as_of).unwrap(),
+            month,
+            "{zone} {as_of}"
+        );
+    }
+    let err = previewed_invoice_month("Mars/Olympus_Mons", "2025-03-31T22:30:00Z").unwrap_err();
+    assert_eq!(err.code(), "validation_failed");
+    assert!(err.fields().unwrap().contains_key("timezone"), "{err}");
+}

@@ -4,6 +4,7 @@
 
 use billsync::vendors::arrow::line::BilledLine;
 use billsync::vendors::arrow::parse_billing_export;
+use billsync::timezone::NoZoneRules;
 use billsync::vendors::arrow::preview::preview;
 use libfuzzer_sys::fuzz_target;
 
@@ -25,7 +26,7 @@ fuzz_target!(|data: &[u8]| {
         "settings": {"currency": "EUR"},
         "asOf": "2025-02-03T10:00:00Z",
     });
-    match preview(&input, Some(records), &lines) {
+    match preview(&input, Some(records), &lines, &NoZoneRules) {
         Ok(result) => {
             let text = result.to_json().expect("a planned preview serialises");
             let value: serde_json::Value = serde_json::from_str(&text).expect("the result is JSON");

@@ -26,6 +26,7 @@ use crate::ids::Uuid;
 use crate::money::{amount_from_json, parse_amount, AmountFormat, Currency, Money, Rendered};
 use crate::period::{parse_date, Period, Zone};
 use crate::timestamp::Timestamp;
+use crate::timezone::{TimeZone, ZoneRules};
 
 /// Collects every bad field of the input, so one error lists them all.
 #[derive(Default)]
@@ -78,6 +79,8 @@ pub struct PreviewVendor<'a> {
     pub source_label: &'static str,
     /// The vendor's final figures of the month.
     pub finals: &'a [FinalFigure],
+    /// The host's time zones: what an IANA `timezone` is at `asOf` (in JS, `Intl.DateTimeFormat`).
+    pub zones: &'a dyn ZoneRules,
 }
 
 fn policy_from(
@@ -411,12 +414,15 @@ pub fn preview_reconciliation(
         }
     };
     let zone = text(object, "timezone")
-        .map(|z| {
-            problems
-                .take("timezone", Zone::parse(z))
-                .unwrap_or_default()
-        })
+        .and_then(|z| problems.take("timezone", TimeZone::parse(z)))
         .unwrap_or_default();
+    // The offset of the instant planned at decides its month, daylight saving time included.
+    let zone = match as_of {
+        Some(at) => problems
+            .take("timezone", zone.at(at, vendor.zones))
+            .unwrap_or_default(),
+        None => Zone::default(),
+    };
     let force = match object.get("force") {
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,

@@ -4,6 +4,7 @@ use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::arrow::billing_export_page;
+use super::timezones::IntlRules;
 use super::{from_js, js_error};
 use crate::engine::Payload;
 use crate::vendors::arrow::line::BilledLine;
@@ -104,7 +105,7 @@ fn preview_json(input: &JsValue) -> Result<String, JsValue> {
         let _ = Reflect::delete_property(&rest, &JsValue::from_str("records"));
     }
     let input = from_js(rest.into(), "preview input")?;
-    arrow_preview(&input, records.as_deref(), &lines)
+    arrow_preview(&input, records.as_deref(), &lines, &IntlRules)
         .and_then(|preview| preview.to_json())
         .map_err(|e| js_error(&e))
 }
@@ -177,7 +178,7 @@ fn soracom(input: &JsValue) -> Result<String, JsValue> {
         let _ = Reflect::delete_property(&rest, &JsValue::from_str("records"));
     }
     let rest = from_js(rest.into(), "preview input")?;
-    soracom_preview(&rest, records.as_deref(), bill, csv.as_deref())
+    soracom_preview(&rest, records.as_deref(), bill, csv.as_deref(), &IntlRules)
         .and_then(|preview| preview.to_json())
         .map_err(|e| js_error(&e))
 }

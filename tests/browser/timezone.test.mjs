@@ -17,7 +17,7 @@ after(async () => {
   await server?.close();
 });
 
-test('a SoracomEngine in the browser finds the month of "now" in an IANA zone', async () => {
+test('a SoracomEngine and previewReconciliation in the browser find the month of an instant in an IANA zone', async () => {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
@@ -37,7 +37,20 @@ test('a SoracomEngine in the browser finds the month of "now" in an IANA zone', 
     } catch (e) {
       unknown = { code: e.code, fields: Object.keys(e.fields ?? {}) };
     }
+    // The preview resolves its zone the same way: the month its compensation is invoiced in.
+    const previewed = (timezone, asOf) => {
+      const result = billsync.previewReconciliation({
+        period: '2025-03', asOf, timezone, settings: { currency: 'EUR' },
+        records: [{ resource_uuid: '7e500000-0000-4000-8000-000000000001', customer_uuid: 'c0570be2-0000-4000-8000-00000000000a',
+          license_reference: 'XSP1001', billing_period: '2025-03-01', consumed_sell: '100.00', consumed_buy: '80.00' }],
+        exportPayload: { data: { headers: ['Classification', 'Customer Total Price', 'Total Wholesale Price', 'ARS Subscription ID', 'Report Period'],
+          values: [['IAAS', '95.00', '76.00', 'XSP1001', '2025-03']] } },
+      });
+      return result.changeset.writes.filter((w) => w.op === 'create' && w.table === 'invoice_items').map((w) => w.row.billing_period);
+    };
     return {
+      preview: [previewed('Europe/Berlin', '2025-03-31T21:30:00Z'), previewed('Europe/Berlin', '2025-03-31T22:30:00Z'),
+        previewed('America/New_York', '2025-04-01T03:30:00Z')],
       berlin: [await month('Europe/Berlin', '2025-03-31T21:30:00Z'), await month('Europe/Berlin', '2025-03-31T22:30:00Z')],
       newYork: [await month('America/New_York', '2025-04-01T03:30:00Z'), await month('America/New_York', '2025-04-01T04:30:00Z')],
       fixed: await month('+01:00', '2025-03-31T22:30:00Z'),
@@ -46,6 +59,7 @@ test('a SoracomEngine in the browser finds the month of "now" in an IANA zone', 
   });
   assert.deepEqual(errors, []);
   assert.deepEqual(result.berlin, ['2025-03', '2025-04']);
+  assert.deepEqual(result.preview, [['2025-03'], ['2025-04'], ['2025-03']]);
   assert.deepEqual(result.newYork, ['2025-03', '2025-04']);
   assert.equal(result.fixed, '2025-03');
   assert.deepEqual(result.unknown, { code: 'validation_failed', fields: ['timezone'] });

@@ -80,3 +80,26 @@ test('an unknown or malformed zone is a coded error naming timezone, for both en
     }
   }
 });
+
+/** The month the preview's compensation is invoiced in: the month of `asOf` in the preview's zone. */
+function previewedInvoiceMonth(timezone, asOf) {
+  const headers = ['Classification', 'Vendor Subscription ID', 'End User Company Name', 'Customer Total Price',
+    'Total Wholesale Price', 'ARS Subscription ID', 'Report Period'];
+  const result = billsync.previewReconciliation({
+    period: '2025-03', asOf, timezone, settings: { currency: 'EUR' },
+    records: [{ resource_uuid: RESOURCE, customer_uuid: CUSTOMER, license_reference: 'XSP1001', billing_period: '2025-03-01',
+      consumed_sell: '100.00', consumed_buy: '80.00' }],
+    exportPayload: { data: { headers, values: [['IAAS', 'vs-1', 'Acme', '95.00', '76.00', 'XSP1001', '2025-03']] } },
+  });
+  const [credit] = result.changeset.writes.filter((w) => w.op === 'create' && w.table === 'invoice_items');
+  assert.equal(credit.row.unit_price, '-5.00');
+  return credit.row.billing_period;
+}
+
+test('previewReconciliation invoices in the month of asOf in an IANA zone, across daylight saving time', () => {
+  for (const [zone, now, month] of CASES) assert.equal(previewedInvoiceMonth(zone, now), month, `${zone} ${now}`);
+  for (const timezone of ['Mars/Olympus_Mons', '+25:00']) {
+    assert.throws(() => previewedInvoiceMonth(timezone, '2025-03-31T22:30:00Z'),
+      (e) => e.code === 'validation_failed' && 'timezone' in e.fields, timezone);
+  }
+});

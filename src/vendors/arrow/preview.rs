@@ -6,13 +6,15 @@ use super::validate::Operation;
 use super::VENDOR;
 use crate::error::Result;
 use crate::ledger::{preview_reconciliation, PreviewVendor, ReconciliationPreview};
+use crate::timezone::ZoneRules;
 
 /// Runs the preview. `lines` is the parsed export; `input` holds the rest, as the JS call passes it, with
-/// the records in it or, as their JSON text, in `records_text`.
+/// the records in it or, as their JSON text, in `records_text`; `zones` resolves a named `timezone`.
 pub fn preview(
     input: &serde_json::Value,
     records_text: Option<&str>,
     lines: &[BilledLine],
+    zones: &dyn ZoneRules,
 ) -> Result<ReconciliationPreview> {
     let finals: Vec<_> = lines.iter().map(BilledLine::final_figure).collect();
     preview_reconciliation(
@@ -24,6 +26,7 @@ pub fn preview(
             default_prefix: "Arrow consumption",
             source_label: "license_reference",
             finals: &finals,
+            zones,
         },
     )
 }

@@ -11,6 +11,7 @@ use crate::engine::Payload;
 use crate::error::{Error, Result};
 use crate::ledger::{preview_reconciliation, FinalFigure, PreviewVendor, ReconciliationPreview};
 use crate::money::Currency;
+use crate::timezone::ZoneRules;
 
 /// The closed month's figures: per subscriber from the CSV when there is one, else the account's.
 fn finals(bill: &MonthlyBill, csv: Option<&[u8]>) -> Result<Vec<FinalFigure>> {
@@ -55,6 +56,7 @@ pub fn preview(
     records_text: Option<&str>,
     bill: Payload,
     csv: Option<&[u8]>,
+    zones: &dyn ZoneRules,
 ) -> Result<ReconciliationPreview> {
     let currency = input
         .get("settings")
@@ -95,6 +97,7 @@ pub fn preview(
             default_prefix: "Soracom",
             source_label: "subscriber",
             finals: &finals,
+            zones,
         },
     )
 }
