@@ -191,8 +191,10 @@ bench: build
 # the goal is 250 KB, not met. Node's build (opt-level 3, for speed) is 721,451. Issue 18 (unowned money,
 # error details, request limits for every handler) brought them to 490,225 and 768,309; with issue 15's 32
 # admin operations and issue 19's read sets they are 583,729 and 946,839 (budgets raised to fit; issue 17).
-WASM_GZIP_BUDGET := 590000
-WASM_NODE_GZIP_BUDGET := 950000
+# Issue 20's traces (sha2, each item's trace, the trace endpoint) measured +11,015 and +24,613 bytes gzipped
+# over main's 585,803 and 949,518: the budgets are raised by that growth, rounded up to 100 bytes.
+WASM_GZIP_BUDGET := 601100
+WASM_NODE_GZIP_BUDGET := 974700
 
 ## size: raw, gzip and brotli sizes of the wasm the package ships; fails over the gzip budget
 size: $(DIST)/.stamp

@@ -285,6 +285,7 @@ fn a_record_first_synced_with_no_lines() {
             currency,
             lines: 0,
             raw_data: serde_json::Value::Null,
+            evidence: Default::default(),
         };
         let records: Vec<ConsumptionRecord> = w.rows();
         plan_consumption_sync(&w.ctx(), period, &[consumption], &records, &w.billing()).unwrap()

@@ -153,6 +153,7 @@ impl World {
                 currency: Some(Currency::EUR),
                 lines: 1,
                 raw_data: Value::Null,
+                evidence: Default::default(),
             })
             .collect();
         let records: Vec<ConsumptionRecord> = self.store.typed()?;
@@ -222,6 +223,7 @@ impl World {
             plan: self.ctx(operation, at)?,
             settings: &self.settings,
             statement_states: Default::default(),
+            export_sha256: None,
         };
         let mappings: Vec<CustomerMapping> = self.store.typed()?;
         let syncs: Vec<BillingSync> = self.store.typed()?;
@@ -264,6 +266,9 @@ fn line(period: Period, reference: &str, license: &str, cents: i64) -> BilledLin
         report_period: Some(period),
         statement_state: None,
         position: String::new(),
+        page: 0,
+        row: 0,
+        sequence: None,
     }
 }
 

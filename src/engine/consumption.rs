@@ -171,6 +171,7 @@ impl<S: Store, V: Vendor, C: Clock, P: Progress> Engine<S, V, C, P> {
                         currency: f.currency,
                         lines: f.lines,
                         raw_data: f.raw_data,
+                        evidence: f.evidence,
                     })
                 })
                 .collect();

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::ledger::changeset::Changeset;
+use crate::ledger::PayloadHash;
 use crate::period::Zone;
 use crate::store::{ApplyReport, MemoryStore};
 use crate::timestamp::Timestamp;
@@ -77,6 +78,24 @@ pub trait Store {
 pub enum Payload {
     Text(String),
     Json(Value),
+}
+
+impl Payload {
+    /// Feeds the payload as read into `hash` ([`crate::ledger::trace`]): a text's bytes, a value's
+    /// canonical text.
+    pub fn feed(&self, hash: &mut PayloadHash) {
+        match self {
+            Payload::Text(text) => hash.update(text.as_bytes()),
+            Payload::Json(value) => hash.update_json(value),
+        }
+    }
+
+    /// The hex SHA-256 of the payload as read.
+    pub fn sha256(&self) -> String {
+        let mut hash = PayloadHash::new();
+        self.feed(&mut hash);
+        hash.finish()
+    }
 }
 
 /// The host's clock: "now" as an RFC 3339 instant, and the host's rules of named time zones

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::error::Result;
 use crate::ids::Uuid;
-use crate::ledger::{FinalFigure, Hosts, Policy, Project, Resource, Row};
+use crate::ledger::{Evidence, FinalFigure, Hosts, Policy, Project, Resource, Row};
 use crate::money::Currency;
 use crate::period::Period;
 
@@ -26,6 +26,8 @@ pub struct Preliminary {
     pub lines: u64,
     /// What the record keeps of where the figures came from.
     pub raw_data: Value,
+    /// The payload's hash and the vendor's lines behind the figures (the provisional item's trace).
+    pub evidence: Evidence,
 }
 
 /// One vendor's side of the monthly cycle.

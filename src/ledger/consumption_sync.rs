@@ -14,8 +14,9 @@ use std::collections::BTreeMap;
 use super::changeset::Changeset;
 use super::split::split_by_largest_remainder;
 use super::{
-    item_name, kind_key, net_off, BilledItems, Billing, ConsumptionRecord, Details, InvoiceItem,
-    InvoiceItemKind, NetOff, PlanContext, RecordKey, Resource, SourceKey, UnitKey, UnitOwner,
+    item_name, kind_key, net_off, BilledItems, Billing, ConsumptionRecord, Details, Evidence,
+    InvoiceItem, InvoiceItemKind, NetOff, PlanContext, RecordKey, Resource, SourceKey, Trace,
+    UnitKey, UnitOwner,
 };
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
@@ -34,6 +35,8 @@ pub struct ResourceConsumption {
     pub currency: Option<Currency>,
     pub lines: u64,
     pub raw_data: serde_json::Value,
+    /// The payload and lines the figures came from: the provisional item's trace.
+    pub evidence: Evidence,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -275,6 +278,8 @@ fn plan_one(
                 "price_source": ctx.policy.price_source,
                 "owner": UnitOwner::Records.label(),
                 "reason": "the month's consumption so far, until the vendor's final figures",
+                // The figures the item follows now: the latest sync's read of the vendor's payload.
+                "trace": Trace::of(ctx, &consumption.evidence),
             })),
             created: existing_item.map_or(ctx.as_of, |i| i.created),
             modified: ctx.as_of,

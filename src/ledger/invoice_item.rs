@@ -9,7 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use super::SourceKey;
+use super::{SourceKey, Trace};
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
 use crate::money::{decimal_string, Currency, Money};
@@ -106,12 +106,31 @@ impl Details {
 
     /// Details as one JSON object of text fields, in order, each written straight from its `Display`.
     pub fn of_fields(fields: &[(&str, &dyn fmt::Display)]) -> Result<Details> {
-        struct Fields<'a, 'b>(&'a [(&'b str, &'b dyn fmt::Display)]);
+        Details::fields_and_trace(fields, None)
+    }
+
+    /// [`Details::of_fields`], then the item's `trace` ([`Trace`]): where its money came from.
+    pub fn of_fields_traced(
+        fields: &[(&str, &dyn fmt::Display)],
+        trace: &Trace,
+    ) -> Result<Details> {
+        Details::fields_and_trace(fields, Some(trace))
+    }
+
+    fn fields_and_trace(
+        fields: &[(&str, &dyn fmt::Display)],
+        trace: Option<&Trace>,
+    ) -> Result<Details> {
+        struct Fields<'a, 'b>(&'a [(&'b str, &'b dyn fmt::Display)], Option<&'a Trace>);
         impl Serialize for Fields<'_, '_> {
             fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-                let mut map = s.serialize_map(Some(self.0.len()))?;
+                let mut map =
+                    s.serialize_map(Some(self.0.len() + usize::from(self.1.is_some())))?;
                 for (key, value) in self.0 {
                     map.serialize_entry(key, &Shown(*value))?;
+                }
+                if let Some(trace) = self.1 {
+                    map.serialize_entry("trace", trace)?;
                 }
                 map.end()
             }
@@ -122,13 +141,21 @@ impl Details {
                 s.collect_str(self.0)
             }
         }
-        serde_json::value::to_raw_value(&Fields(fields))
+        serde_json::value::to_raw_value(&Fields(fields, trace))
             .map(|raw| Details(Some(raw)))
             .map_err(|e| Error::InvalidPayload {
                 payload: "invoice item details".to_owned(),
                 offset: 0,
                 reason: e.to_string(),
             })
+    }
+
+    /// The trace the details carry, if any ([`Trace`]).
+    pub fn trace(&self) -> Option<Trace> {
+        self.to_value()
+            .get_mut("trace")
+            .map(Value::take)
+            .and_then(|t| serde_json::from_value(t).ok())
     }
 
     /// The details as a JSON value (null when there are none).

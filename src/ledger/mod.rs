@@ -41,6 +41,7 @@ mod source_key;
 pub mod sources;
 pub mod split;
 mod statistics;
+pub mod trace;
 pub mod unit;
 pub mod units;
 pub mod unowned;
@@ -68,6 +69,7 @@ pub use source_key::{SourceKey, UnitKey};
 pub use sources::SourceRow;
 pub use split::split_by_largest_remainder;
 pub use statistics::{record_statistics, CurrencyTotals, PeriodTotals, RecordStatistics};
+pub use trace::{sha256_hex, Evidence, PayloadHash, Trace};
 pub use unit::{net_off, NetOff, Ownership, UnitOwner};
 pub use units::{seal, UnitRow};
 pub use unowned::{

@@ -21,8 +21,8 @@ use super::billed::Lookup;
 use super::changeset::Changeset;
 use super::{
     checked_sum, compensation_item, compensation_name, net_off, split_by_largest_remainder,
-    BilledItems, Billing, ConsumptionRecord, Details, InvoiceItem, InvoiceItemKind, NetOff,
-    Ownership, PlanContext, SourceKey, UnitKey, UnitOwner,
+    BilledItems, Billing, ConsumptionRecord, Details, Evidence, InvoiceItem, InvoiceItemKind,
+    NetOff, Ownership, PlanContext, SourceKey, Trace, UnitKey, UnitOwner,
 };
 use crate::error::{Error, Result};
 use crate::ids::Uuid;
@@ -43,6 +43,9 @@ pub struct FinalFigure {
     pub period: Option<Period>,
     /// What the record keeps of the final figures (its `raw_data`); null keeps what the sync wrote.
     pub detail: serde_json::Value,
+    /// The payload and lines of the vendor's final document the figure came from: the trace of the
+    /// compensations it makes.
+    pub evidence: Evidence,
 }
 
 impl FinalFigure {
@@ -461,6 +464,8 @@ fn reconcile_record(
     // customer's invoices, and the customer now is billed the final less what it was billed itself.
     let mut sequence = billed.compensations;
     let mut made: Vec<(String, InvoiceItem)> = Vec::new();
+    // The unit's lines of the final document: the evidence of every compensation the record gets.
+    let trace = Trace::of_all(ctx, plan.lines.iter().map(|l| &l.evidence));
     for other in plan
         .items
         .customers_of(&natural)
@@ -487,16 +492,19 @@ fn reconcile_record(
                 credit.amount,
             ),
             credit,
-            Details::of_fields(&[
-                (ctx.policy.source_label, &record.source_ref),
-                ("billing_period", &record.billing_period),
-                ("billed_before", &Rendered(billed_other.total.amount)),
-                ("owner", &plan.ownership.owner(plan.unit).label()),
-                (
-                    "reason",
-                    &"the resource belongs to another customer now: it is billed there",
-                ),
-            ])?,
+            Details::of_fields_traced(
+                &[
+                    (ctx.policy.source_label, &record.source_ref),
+                    ("billing_period", &record.billing_period),
+                    ("billed_before", &Rendered(billed_other.total.amount)),
+                    ("owner", &plan.ownership.owner(plan.unit).label()),
+                    (
+                        "reason",
+                        &"the resource belongs to another customer now: it is billed there",
+                    ),
+                ],
+                &trace,
+            )?,
         )?);
     }
     let own = match customer {
@@ -530,14 +538,17 @@ fn reconcile_record(
                 own_difference.amount,
             ),
             own_difference,
-            Details::of_fields(&[
-                (ctx.policy.source_label, &record.source_ref),
-                ("billing_period", &record.billing_period),
-                ("final", &Rendered(final_amount)),
-                ("billed_before", &Rendered(own.total.amount)),
-                ("owner", &plan.ownership.owner(plan.unit).label()),
-                ("reason", &reason),
-            ])?,
+            Details::of_fields_traced(
+                &[
+                    (ctx.policy.source_label, &record.source_ref),
+                    ("billing_period", &record.billing_period),
+                    ("final", &Rendered(final_amount)),
+                    ("billed_before", &Rendered(own.total.amount)),
+                    ("owner", &plan.ownership.owner(plan.unit).label()),
+                    ("reason", &reason),
+                ],
+                &trace,
+            )?,
         )?);
     }
     if let Some((_, item)) = made.last() {

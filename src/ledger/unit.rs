@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::billed::Lookup;
 use super::{
     compensation_item, compensation_name, BilledItems, Changeset, ConsumptionRecord, Details,
-    InvoiceItem, PlanContext, RecordKey, SourceKey, UnitKey,
+    Evidence, InvoiceItem, PlanContext, RecordKey, SourceKey, Trace, UnitKey,
 };
 use crate::error::Result;
 use crate::ids::Uuid;
@@ -140,6 +140,8 @@ pub fn net_off(
     let location = format!("net-off of {source_key}");
     let mut sequence = billed.compensations;
     let mut made = Vec::new();
+    // A net-off reads no vendor line: it takes back what the ledger's items billed.
+    let trace = Trace::of(ctx, &Evidence::default());
     for customer in items.customers_of(source_key) {
         let billed_to = items.billed_to(source_key, customer, currency)?;
         if !ctx.is_billable(billed_to.total.amount) {
@@ -161,12 +163,15 @@ pub fn net_off(
                 difference.amount,
             ),
             difference,
-            Details::of_fields(&[
-                ("unit", unit),
-                ("owner", &why.owner.label()),
-                ("reason", &why.reason),
-                ("billed_before", &Rendered(billed_to.total.amount)),
-            ])?,
+            Details::of_fields_traced(
+                &[
+                    ("unit", unit),
+                    ("owner", &why.owner.label()),
+                    ("reason", &why.reason),
+                    ("billed_before", &Rendered(billed_to.total.amount)),
+                ],
+                &trace,
+            )?,
         )?);
     }
     let written: Vec<&InvoiceItem> = made.iter().map(|(_, item)| item).collect();

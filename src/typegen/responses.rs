@@ -634,6 +634,7 @@ mod tests {
             currency: None,
             lines: 1,
             raw_data: json!({}),
+            evidence: Default::default(),
         };
         let period = crate::period::Period::new(2025, 1).unwrap();
         let (_, counters) =

@@ -51,7 +51,7 @@ pub enum BilledKind {
 }
 
 impl BilledKind {
-    fn of(item: &InvoiceItem, details: &Value) -> BilledKind {
+    pub(crate) fn of(item: &InvoiceItem, details: &Value) -> BilledKind {
         match item.kind {
             InvoiceItemKind::Provisional => BilledKind::Provisional,
             InvoiceItemKind::StatementLine => BilledKind::StatementLine,
@@ -286,6 +286,8 @@ pub async fn extension<S: Store, C: Clock, P: Progress>(
 ) -> Option<HttpResponse> {
     if is_listing(&request.path) {
         Some(serve(host, request).await)
+    } else if let Some(uuid) = super::item_trace::trace_of(&request.path) {
+        Some(super::item_trace::serve(host, request, uuid).await)
     } else {
         None
     }

@@ -4,4 +4,5 @@
 
 pub mod arrow;
 pub mod invoice_items;
+pub mod item_trace;
 pub mod soracom;

@@ -170,6 +170,7 @@ impl World {
             plan: self.ctx(),
             settings: &self.settings,
             statement_states: Default::default(),
+            export_sha256: None,
         }
     }
 
@@ -248,6 +249,7 @@ impl World {
                 currency: Some(Currency::EUR),
                 lines: 1,
                 raw_data: serde_json::Value::Null,
+                evidence: Default::default(),
             })
             .collect();
         let records: Vec<ConsumptionRecord> = self.rows();
@@ -442,6 +444,9 @@ pub fn line(
         report_period: Some(period),
         statement_state: None,
         position: format!("line {line_ref}"),
+        page: 0,
+        row: 0,
+        sequence: None,
     }
 }
 

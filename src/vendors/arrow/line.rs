@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
-use crate::ledger::{FinalFigure, SourceKey, UnitKey};
+use crate::ledger::{Evidence, FinalFigure, SourceKey, UnitKey};
 use crate::money::{decimal_string, Currency};
 use crate::period::Period;
 use crate::vendors::arrow::records::ArrowState;
@@ -40,6 +40,15 @@ pub struct BilledLine {
     /// Where the line is in the export ("page 1, row 3"), for errors that name it.
     #[serde(default)]
     pub position: String,
+    /// The export's page (1-based) and the data row within it (1-based), and the line's Sequence / Order Id
+    /// as the export gave it (None: it gave none): the line's evidence in traces. 0 for a line not read
+    /// from an export.
+    #[serde(default)]
+    pub page: u32,
+    #[serde(default)]
+    pub row: usize,
+    #[serde(default)]
+    pub sequence: Option<String>,
 }
 
 /// The money of one line of a statement billed to one customer: a line's identity includes the customer
@@ -80,6 +89,8 @@ impl BilledLine {
     /// the export (and only stable while the export is).
     pub fn of_export(line: BillingLine, page: u32) -> BilledLine {
         let position = format!("page {page}, row {}", line.row);
+        let row = line.row;
+        let sequence = line.line_reference.clone();
         BilledLine {
             line_reference: line
                 .line_reference
@@ -103,6 +114,22 @@ impl BilledLine {
             report_period: line.report_period,
             statement_state: line.statement_status.map(|s| s.arrow_state()),
             position,
+            page,
+            row,
+            sequence,
+        }
+    }
+
+    /// The line in a trace: `{"page", "row", "sequence"}`.
+    pub fn evidence(&self) -> serde_json::Value {
+        serde_json::json!({ "page": self.page, "row": self.row, "sequence": self.sequence })
+    }
+
+    /// The line's evidence, in the export whose pages hash to `export_sha256`.
+    pub fn evidence_in(&self, export_sha256: Option<&str>) -> Evidence {
+        Evidence {
+            payload_sha256: export_sha256.map(str::to_owned),
+            lines: vec![self.evidence()],
         }
     }
 
@@ -125,6 +152,11 @@ impl BilledLine {
 
     /// The ledger's view: a final figure of the licence the line is for.
     pub fn final_figure(&self) -> FinalFigure {
+        self.final_figure_in(None)
+    }
+
+    /// [`Self::final_figure`], traced to the export whose pages hash to `export_sha256`.
+    pub fn final_figure_in(&self, export_sha256: Option<&str>) -> FinalFigure {
         FinalFigure {
             source_ref: self.license_reference.clone(),
             sell: self.sell,
@@ -132,6 +164,7 @@ impl BilledLine {
             currency: self.currency,
             period: self.report_period,
             detail: serde_json::Value::Null,
+            evidence: self.evidence_in(export_sha256),
         }
     }
 

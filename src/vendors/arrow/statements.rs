@@ -30,7 +30,8 @@ use crate::ids::Uuid;
 use crate::ledger::changeset::Changeset;
 use crate::ledger::{
     billed_for, checked_sum, compensation_item, compensation_name, kind_key, net_off, Billed,
-    BilledItems, Billing, NetOff, Ownership, PlanContext, SourceKey, UnitKey, UnitOwner,
+    BilledItems, Billing, Evidence, NetOff, Ownership, PlanContext, SourceKey, Trace, UnitKey,
+    UnitOwner,
 };
 use crate::ledger::{currencies_of, Details};
 use crate::money::{render, Currency, Money};
@@ -127,6 +128,9 @@ pub struct StatementContext<'a> {
     pub plan: PlanContext,
     pub settings: &'a ArrowSettings,
     pub statement_states: BTreeMap<String, ArrowState>,
+    /// The hex SHA-256 of the export the lines were read from (None: lines not read from Arrow, as a
+    /// test's): the trace of every item billed from them.
+    pub export_sha256: Option<String>,
 }
 
 /// What the ledger says about the month: who owns each licence, and what every source of them billed.
@@ -322,6 +326,7 @@ fn line_invoice_item(
             "license_reference": line.license_reference,
             "owner": UnitOwner::DocumentLines.label(),
             "reason": BILLED_BY_LINES,
+            "trace": Trace::of(ctx, &line.evidence_in(ctx.export_sha256.as_deref())),
         })),
         created: ctx.as_of,
         modified: ctx.as_of,
@@ -852,6 +857,19 @@ fn reconcile_sync(
         // another customer now) is netted off there, and the mapping's customer now is billed the target
         // less what it was billed itself.
         let customer = group.mapping.customer_uuid;
+        // The line as the export read now has it (none when it has gone): every compensation's evidence.
+        let evidence = group
+            .lines
+            .iter()
+            .find(|l| l.line_reference == item.arrow_line_reference)
+            .map_or_else(
+                || Evidence {
+                    payload_sha256: ctx.export_sha256.clone(),
+                    lines: Vec::new(),
+                },
+                |l| l.evidence_in(ctx.export_sha256.as_deref()),
+            );
+        let trace = Trace::of(ctx, &evidence);
         let mut moved: Vec<(String, InvoiceItem)> = Vec::new();
         let mut sequence = billed.compensations;
         for other in ledger
@@ -889,6 +907,7 @@ fn reconcile_sync(
                     "billed_before": render(billed_other.total.amount),
                     "owner": owner.label(),
                     "reason": "the line's customer mapping names another customer now: it is billed there",
+                    "trace": trace,
                 })),
             )?);
         }
@@ -957,6 +976,7 @@ fn reconcile_sync(
                 "billed_before": render(billed.total.amount),
                 "owner": owner.label(),
                 "reason": reason,
+                "trace": trace,
             })),
         )?;
         item.compensation_item_uuid = Some(invoice_item.uuid);

@@ -13,7 +13,7 @@ use super::statement_status::parse_statements;
 use super::{parse_billing_export, parse_billing_export_value, BillingExportPage, VENDOR};
 use crate::engine::{Payload, Preliminary, Vendor};
 use crate::error::{Error, Result};
-use crate::ledger::{FinalFigure, Policy, Resource};
+use crate::ledger::{Evidence, FinalFigure, PayloadHash, Policy, Resource};
 use crate::period::Period;
 use crate::vendors::arrow::{ArrowApi, ExportRequest};
 
@@ -28,6 +28,8 @@ pub struct Arrow<A> {
 /// Arrow's export for a range of months: every page, read until a short page.
 pub struct Export {
     pub pages: Vec<BillingExportPage>,
+    /// The hex SHA-256 of the pages as read, one after the other ([`crate::ledger::trace`]).
+    pub sha256: String,
 }
 
 impl Export {
@@ -62,6 +64,7 @@ impl<A: ArrowApi> Arrow<A> {
         progress: &dyn Fn(u64, u64, String),
     ) -> Result<Export> {
         let mut pages = Vec::new();
+        let mut hash = PayloadHash::new();
         let mut page = 1;
         loop {
             let request = ExportRequest {
@@ -72,7 +75,9 @@ impl<A: ArrowApi> Arrow<A> {
                 settings_uuid: settings.uuid,
                 api_url: settings.api_url.clone(),
             };
-            let parsed = match self.api.billing_export(&request).await? {
+            let payload = self.api.billing_export(&request).await?;
+            payload.feed(&mut hash);
+            let parsed = match payload {
                 Payload::Text(text) => parse_billing_export(&text),
                 Payload::Json(value) => parse_billing_export_value(&value),
             }
@@ -96,7 +101,10 @@ impl<A: ArrowApi> Arrow<A> {
             }
             page += 1;
         }
-        Ok(Export { pages })
+        Ok(Export {
+            pages,
+            sha256: hash.finish(),
+        })
     }
 
     /// Arrow's own state of each statement of `period`, by reference; empty when the adapter has no
@@ -108,17 +116,16 @@ impl<A: ArrowApi> Arrow<A> {
         }
     }
 
-    /// The month's export lines, as reconciliation reads them.
+    /// The month's export lines, as reconciliation reads them, and the export's hash.
     pub async fn billed_lines(
         &self,
         settings: &ArrowSettings,
         period: Period,
         progress: &dyn Fn(u64, u64, String),
-    ) -> Result<Vec<BilledLine>> {
-        Ok(self
-            .export(settings, period, period, progress)
-            .await?
-            .into_billed_lines())
+    ) -> Result<(Vec<BilledLine>, String)> {
+        let export = self.export(settings, period, period, progress).await?;
+        let sha256 = export.sha256.clone();
+        Ok((export.into_billed_lines(), sha256))
     }
 }
 
@@ -170,11 +177,13 @@ impl<A: ArrowApi> Vendor for Arrow<A> {
                 license_reference: license.clone(),
                 period: Some(period),
             };
-            let lines = match self.api.consumption(&license, period, period).await? {
+            let payload = self.api.consumption(&license, period, period).await?;
+            let sha256 = payload.sha256();
+            let lines = match payload {
                 Payload::Text(text) => aggregator.push(&tag, &text)?,
                 Payload::Json(value) => aggregator.push_value(&tag, &value)?,
             };
-            lines_of.insert(resource.uuid, lines);
+            lines_of.insert(resource.uuid, (lines, sha256));
             progress(
                 done,
                 total,
@@ -192,15 +201,26 @@ impl<A: ArrowApi> Vendor for Arrow<A> {
             .filter_map(|resource| {
                 let license = license_of(resource)?;
                 let row = by_resource.get(resource.uuid.as_str()).copied();
-                let lines = lines_of.get(&resource.uuid).copied().unwrap_or(0);
+                let (lines, sha256) = lines_of
+                    .get(&resource.uuid)
+                    .map_or((0, None), |(n, sha)| (*n, Some(sha.clone())));
                 Some(Preliminary {
                     resource_uuid: Some(resource.uuid),
-                    source_ref: license,
+                    source_ref: license.clone(),
                     sell: row.map(|r| r.consumed_sell).unwrap_or_default(),
                     buy: row.map(|r| r.consumed_buy).unwrap_or_default(),
                     currency: row.map(|r| r.currency),
                     lines: row.map(|r| r.lines).unwrap_or(lines),
                     raw_data: json!({ "source": "arrow consumption", "period": period, "lines": lines }),
+                    // One consumption call per licence: its payload, and how many lines it summed.
+                    evidence: Evidence {
+                        payload_sha256: sha256,
+                        lines: vec![json!({
+                            "consumption_of": license,
+                            "period": period,
+                            "lines": lines,
+                        })],
+                    },
                 })
             })
             .collect())
@@ -217,7 +237,7 @@ impl<A: ArrowApi> Vendor for Arrow<A> {
         period: Period,
         progress: &dyn Fn(u64, u64, String),
     ) -> Result<Option<Vec<FinalFigure>>> {
-        let lines = self.billed_lines(settings, period, progress).await?;
+        let (lines, sha256) = self.billed_lines(settings, period, progress).await?;
         check_unique_lines(&lines)?;
         let states = self.statement_states(period).await?;
         let open = |line: &BilledLine| {
@@ -236,7 +256,7 @@ impl<A: ArrowApi> Vendor for Arrow<A> {
             lines
                 .iter()
                 .filter(|l| !waiting.contains(l.license_reference.as_str()))
-                .map(BilledLine::final_figure)
+                .map(|l| l.final_figure_in(Some(&sha256)))
                 .collect(),
         ))
     }

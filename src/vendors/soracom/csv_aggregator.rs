@@ -5,10 +5,13 @@
 //! value, and every later call returns that error again: a bill that silently left a row out would be
 //! wrong, and a host that wants to go on can decide so knowing exactly which cell is bad.
 
+use std::collections::BTreeMap;
+
 use super::billing_csv::{BillingCsvHeader, BILLING_CSV};
 use super::csv_aggregates::CsvAggregates;
 use crate::error::{Error, Result};
 use crate::money::Currency;
+use crate::period::Period;
 use crate::readers::csv::{CsvLimits, CsvReader, CsvRow};
 
 /// Aggregates one billing CSV fed in chunks.
@@ -19,6 +22,47 @@ pub struct BillingCsvAggregator {
     aggregates: CsvAggregates,
     /// Reused for subscriber keys, so that a known subscriber costs no allocation.
     scratch: String,
+    /// The lines of each subscriber's month, when asked for ([`BillingCsvAggregator::keep_lines`]).
+    lines: Option<CsvLines>,
+}
+
+/// The CSV lines (1-based physical lines, the header being line 1) each subscriber's month was summed
+/// from, as ranges of consecutive lines: what the items billed from them are traced to. Not part of the
+/// sums: two parts of a file number their lines apart, and only sums merge.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CsvLines(BTreeMap<String, BTreeMap<Period, Vec<[u64; 2]>>>);
+
+impl CsvLines {
+    fn note(&mut self, key: &str, month: Period, line: u64) {
+        if !self.0.contains_key(key) {
+            self.0.insert(key.to_owned(), BTreeMap::new());
+        }
+        let Some(months) = self.0.get_mut(key) else {
+            return;
+        };
+        let ranges = months.entry(month).or_default();
+        match ranges.last_mut() {
+            Some(last) if last[1].checked_add(1) == Some(line) => last[1] = line,
+            _ => ranges.push([line, line]),
+        }
+    }
+
+    /// The ranges of lines of `key`'s `month`, in file order.
+    pub fn of(&self, key: &str, month: Period) -> &[[u64; 2]] {
+        self.0
+            .get(key)
+            .and_then(|m| m.get(&month))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The trace's lines of `key`'s `month`: `{"csv_lines": [first, last]}` per range.
+    pub fn evidence(&self, key: &str, month: Period) -> Vec<serde_json::Value> {
+        self.of(key, month)
+            .iter()
+            .map(|range| serde_json::json!({ "csv_lines": range }))
+            .collect()
+    }
 }
 
 impl BillingCsvAggregator {
@@ -33,7 +77,14 @@ impl BillingCsvAggregator {
             header: None,
             aggregates: CsvAggregates::new(currency),
             scratch: String::new(),
+            lines: None,
         }
+    }
+
+    /// Keeps the lines of each subscriber's month too ([`CsvLines`]), for [`Self::finish_with_lines`].
+    pub fn keep_lines(mut self) -> BillingCsvAggregator {
+        self.lines = Some(CsvLines::default());
+        self
     }
 
     /// Feeds the next bytes of the file.
@@ -43,8 +94,11 @@ impl BillingCsvAggregator {
             header,
             aggregates,
             scratch,
+            lines,
         } = self;
-        reader.push(chunk, &mut |row| on_row(header, aggregates, scratch, row))
+        reader.push(chunk, &mut |row| {
+            on_row(header, aggregates, scratch, lines.as_mut(), row)
+        })
     }
 
     /// The sums so far (complete rows only).
@@ -53,14 +107,20 @@ impl BillingCsvAggregator {
     }
 
     /// Ends the file. A file without a header row is an error; a header without rows is empty sums.
-    pub fn finish(mut self) -> Result<CsvAggregates> {
+    pub fn finish(self) -> Result<CsvAggregates> {
+        self.finish_with_lines().map(|(aggregates, _)| aggregates)
+    }
+
+    /// [`Self::finish`], with the lines kept (empty unless [`Self::keep_lines`]).
+    pub fn finish_with_lines(mut self) -> Result<(CsvAggregates, CsvLines)> {
         let BillingCsvAggregator {
             reader,
             header,
             aggregates,
             scratch,
+            lines,
         } = &mut self;
-        reader.finish(&mut |row| on_row(header, aggregates, scratch, row))?;
+        reader.finish(&mut |row| on_row(header, aggregates, scratch, lines.as_mut(), row))?;
         if self.header.is_none() {
             return Err(Error::InvalidPayload {
                 payload: BILLING_CSV.to_owned(),
@@ -68,7 +128,7 @@ impl BillingCsvAggregator {
                 reason: "empty file: no header row".to_owned(),
             });
         }
-        Ok(self.aggregates)
+        Ok((self.aggregates, self.lines.unwrap_or_default()))
     }
 }
 
@@ -76,12 +136,19 @@ fn on_row(
     header: &mut Option<BillingCsvHeader>,
     aggregates: &mut CsvAggregates,
     scratch: &mut String,
+    lines: Option<&mut CsvLines>,
     row: CsvRow<'_>,
 ) -> Result<()> {
     match header {
         Some(h) => {
             let billing_row = h.read(&row)?;
-            aggregates.add(&billing_row, h.labels(&row), scratch)
+            aggregates.add(&billing_row, h.labels(&row), scratch)?;
+            // `add` left the row's subscriber key in `scratch`.
+            if let Some(lines) = lines {
+                let line = u64::try_from(billing_row.line).unwrap_or(u64::MAX);
+                lines.note(scratch, billing_row.date.period()?, line);
+            }
+            Ok(())
         }
         None => {
             let h = BillingCsvHeader::from_row(&row)?;

@@ -38,7 +38,7 @@ pub mod vendor;
 
 pub use billing_csv::{BillingCsvHeader, BillingRow, DeviceIdKind, SubscriberKey, BILLING_CSV};
 pub use csv_aggregates::{CsvAggregates, LineTotals, SubscriberTotals};
-pub use csv_aggregator::{aggregate_billing_csv, BillingCsvAggregator};
+pub use csv_aggregator::{aggregate_billing_csv, BillingCsvAggregator, CsvLines};
 pub use daily_bill::{parse_daily_bills, parse_daily_bills_value, DailyBill, DailyBills};
 pub use daily_vs_monthly::{
     explain_daily_against_monthly, DailyMonthlyExplanation, DifferenceReason,

@@ -34,6 +34,7 @@ fn finals(bill: &MonthlyBill, csv: Option<&[u8]>) -> Result<Vec<FinalFigure>> {
                 currency,
                 period: Some(m),
                 detail: serde_json::Value::Null,
+                evidence: Default::default(),
             })
             .collect(),
         None => vec![FinalFigure {
@@ -43,6 +44,7 @@ fn finals(bill: &MonthlyBill, csv: Option<&[u8]>) -> Result<Vec<FinalFigure>> {
             currency,
             period: Some(month),
             detail: serde_json::Value::Null,
+            evidence: Default::default(),
         }],
     })
 }

@@ -12,11 +12,11 @@ use super::settings::{subscriber_of, SoracomSettings, VENDOR};
 use super::{
     check_month, parse_exported_file, parse_exported_file_value, parse_file_export,
     parse_file_export_value, parse_monthly_bill, parse_monthly_bill_value, BillingCsvAggregator,
-    CsvAggregates, ExportStatus, FileExport, MonthlyBill, SubscriberKey,
+    CsvAggregates, CsvLines, ExportStatus, FileExport, MonthlyBill, SubscriberKey,
 };
 use crate::engine::{Payload, Preliminary, Vendor};
 use crate::error::{Error, Result};
-use crate::ledger::{FinalFigure, Policy, Resource};
+use crate::ledger::{Evidence, FinalFigure, Policy, Resource};
 use crate::money::render_exact;
 use crate::period::Period;
 
@@ -42,15 +42,25 @@ impl<B: SoracomApi> Soracom<B> {
         settings: &SoracomSettings,
         month: Period,
     ) -> Result<Option<MonthlyBill>> {
+        Ok(self.read_bill(settings, month).await?.map(|(bill, _)| bill))
+    }
+
+    /// The month's bill and the hex SHA-256 of its payload as read.
+    async fn read_bill(
+        &self,
+        settings: &SoracomSettings,
+        month: Period,
+    ) -> Result<Option<(MonthlyBill, String)>> {
         let Some(payload) = self.api.get_billing(month).await? else {
             return Ok(None);
         };
+        let sha256 = payload.sha256();
         let bill = match payload {
             Payload::Text(text) => parse_monthly_bill(&text, settings.currency),
             Payload::Json(value) => parse_monthly_bill_value(&value, settings.currency),
         }?;
         check_month(&bill, month)?;
-        Ok(Some(bill))
+        Ok(Some((bill, sha256)))
     }
 
     /// The month's billing CSV: exported (an asynchronous export polled at most `max_export_polls`
@@ -60,7 +70,7 @@ impl<B: SoracomApi> Soracom<B> {
         settings: &SoracomSettings,
         bill: &MonthlyBill,
         progress: &dyn Fn(u64, u64, String),
-    ) -> Result<CsvAggregates> {
+    ) -> Result<CsvRead> {
         let month = bill.year_month;
         let requested = match self.api.export_billing(month, settings.export_mode).await? {
             Payload::Text(text) => parse_file_export(&text),
@@ -85,11 +95,11 @@ impl<B: SoracomApi> Soracom<B> {
                 ))
             }
         };
-        let mut aggregator = BillingCsvAggregator::new(bill.currency());
+        let mut aggregator = BillingCsvAggregator::new(bill.currency()).keep_lines();
         for chunk in csv.as_bytes().chunks(CHUNK) {
             aggregator.push_chunk(chunk)?;
         }
-        let aggregates = aggregator.finish()?;
+        let (aggregates, lines) = aggregator.finish_with_lines()?;
         progress(
             1,
             1,
@@ -99,7 +109,11 @@ impl<B: SoracomApi> Soracom<B> {
                 aggregates.rows()
             ),
         );
-        Ok(aggregates)
+        Ok(CsvRead {
+            sha256: Some(crate::ledger::sha256_hex(csv.as_bytes())),
+            aggregates,
+            lines,
+        })
     }
 
     async fn poll(
@@ -140,6 +154,32 @@ impl<B: SoracomApi> Soracom<B> {
                 month.compact()
             ),
         ))
+    }
+}
+
+/// A month's billing CSV as read: its sums, the lines of each subscriber's month, and the hex SHA-256 of
+/// the file's bytes as downloaded.
+pub struct CsvRead {
+    pub aggregates: CsvAggregates,
+    pub lines: CsvLines,
+    pub sha256: Option<String>,
+}
+
+impl CsvRead {
+    /// The evidence of `key`'s `month`: the file's hash and the lines summed.
+    fn evidence(&self, key: &SubscriberKey, month: Period) -> Evidence {
+        Evidence {
+            payload_sha256: self.sha256.clone(),
+            lines: self.lines.evidence(key.as_str(), month),
+        }
+    }
+}
+
+/// The evidence of a figure taken from the bill as a whole: the bill's hash and its month.
+fn bill_evidence(bill: &MonthlyBill, sha256: &str) -> Evidence {
+    Evidence {
+        payload_sha256: Some(sha256.to_owned()),
+        lines: vec![json!({ "year_month": bill.year_month.compact() })],
     }
 }
 
@@ -210,7 +250,7 @@ impl<B: SoracomApi> Vendor for Soracom<B> {
         resources: &[Resource],
         progress: &dyn Fn(u64, u64, String),
     ) -> Result<Vec<Preliminary>> {
-        let Some(bill) = self.bill(settings, period).await? else {
+        let Some((bill, bill_sha256)) = self.read_bill(settings, period).await? else {
             return Ok(Vec::new());
         };
         let currency = Some(bill.currency());
@@ -229,6 +269,7 @@ impl<B: SoracomApi> Vendor for Soracom<B> {
                         currency,
                         lines: 1,
                         raw_data: bill_data(&bill),
+                        evidence: bill_evidence(&bill, &bill_sha256),
                     })
                     .collect();
                 // No resource of kind `account`: the bill's money is nobody's, and is reported so.
@@ -241,12 +282,14 @@ impl<B: SoracomApi> Vendor for Soracom<B> {
                         currency,
                         lines: 1,
                         raw_data: bill_data(&bill),
+                        evidence: bill_evidence(&bill, &bill_sha256),
                     });
                 }
                 Ok(figures)
             }
             super::Granularity::Subscriber => {
-                let csv = self.export(settings, &bill, progress).await?;
+                let read = self.export(settings, &bill, progress).await?;
+                let csv = &read.aggregates;
                 let taken: std::collections::BTreeSet<SubscriberKey> =
                     units.clone().map(|(_, key)| key).collect();
                 // The CSV's subscribers (and account-level rows) that no resource takes: unowned money.
@@ -260,7 +303,8 @@ impl<B: SoracomApi> Vendor for Soracom<B> {
                         buy: totals.net,
                         currency,
                         lines: totals.rows,
-                        raw_data: raw_data(key, &csv, month),
+                        raw_data: raw_data(key, csv, month),
+                        evidence: read.evidence(key, month),
                     })
                     .collect();
                 Ok(units
@@ -278,7 +322,8 @@ impl<B: SoracomApi> Vendor for Soracom<B> {
                             buy: totals.net,
                             currency,
                             lines: totals.rows,
-                            raw_data: raw_data(&key, &csv, period),
+                            raw_data: raw_data(&key, csv, period),
+                            evidence: read.evidence(&key, period),
                         }
                     })
                     .chain(untaken)
@@ -294,7 +339,7 @@ impl<B: SoracomApi> Vendor for Soracom<B> {
         period: Period,
         progress: &dyn Fn(u64, u64, String),
     ) -> Result<Option<Vec<FinalFigure>>> {
-        let Some(bill) = self.bill(settings, period).await? else {
+        let Some((bill, bill_sha256)) = self.read_bill(settings, period).await? else {
             return Ok(None);
         };
         if !bill.is_final() {
@@ -309,9 +354,11 @@ impl<B: SoracomApi> Vendor for Soracom<B> {
                 currency,
                 period: Some(period),
                 detail: bill_data(&bill),
+                evidence: bill_evidence(&bill, &bill_sha256),
             }],
             super::Granularity::Subscriber => {
-                let csv = self.export(settings, &bill, progress).await?;
+                let read = self.export(settings, &bill, progress).await?;
+                let csv = &read.aggregates;
                 csv.per_subscriber_month()
                     .filter(|(_, month, _)| *month == period)
                     .map(|(key, month, totals)| FinalFigure {
@@ -320,7 +367,8 @@ impl<B: SoracomApi> Vendor for Soracom<B> {
                         buy: totals.net,
                         currency,
                         period: Some(month),
-                        detail: raw_data(key, &csv, month),
+                        detail: raw_data(key, csv, month),
+                        evidence: read.evidence(key, month),
                     })
                     .collect()
             }

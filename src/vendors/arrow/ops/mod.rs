@@ -34,16 +34,15 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
         self.vendor.export(settings, from, to, &report).await
     }
 
-    /// The month's export lines, as reconciliation reads them.
+    /// The month's export lines, as reconciliation reads them, and the export's hash.
     pub(crate) async fn billed_lines(
         &self,
         settings: &ArrowSettings,
         period: Period,
         operation: &str,
-    ) -> Result<Vec<BilledLine>> {
-        Ok(self
-            .export(settings, period, period, operation)
-            .await?
-            .into_billed_lines())
+    ) -> Result<(Vec<BilledLine>, String)> {
+        let export = self.export(settings, period, period, operation).await?;
+        let sha256 = export.sha256.clone();
+        Ok((export.into_billed_lines(), sha256))
     }
 }

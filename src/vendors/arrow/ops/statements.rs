@@ -36,6 +36,8 @@ use crate::vendors::arrow::ArrowApi;
 
 pub(super) struct StatementInputs {
     lines: Vec<BilledLine>,
+    /// The hex SHA-256 of the export's pages as read: the trace of the items billed from its lines.
+    export_sha256: Option<String>,
     mappings: Vec<CustomerMapping>,
     syncs: Vec<BillingSync>,
     ownership: Ownership,
@@ -72,7 +74,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
         period: Period,
         operation: &str,
     ) -> Result<StatementInputs> {
-        let lines = self.billed_lines(settings, period, operation).await?;
+        let (lines, export_sha256) = self.billed_lines(settings, period, operation).await?;
         let statement_states = self.vendor.statement_states(period).await?;
         // The units' version rows first, then everything the plan decides from.
         let unit_rows = self.unit_rows(Some(&[period])).await?;
@@ -122,6 +124,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
             .await?;
         Ok(StatementInputs {
             lines,
+            export_sha256: Some(export_sha256),
             mappings,
             syncs,
             ownership,
@@ -241,6 +244,7 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
                     .plan_context(&format!("admin_arrow_billing_syncs_{operation}"), &settings)?,
                 settings: &settings,
                 statement_states: std::mem::take(&mut inputs.statement_states),
+                export_sha256: inputs.export_sha256.take(),
             };
             let ledger = StatementLedger {
                 ownership: &inputs.ownership,
