@@ -287,7 +287,7 @@ pub async fn extension<S: Store, C: Clock, P: Progress>(
     if is_listing(&request.path) {
         Some(serve(host, request).await)
     } else {
-        None
+        super::holds::extension(host, request).await
     }
 }
 
