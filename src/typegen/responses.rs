@@ -368,6 +368,8 @@ pub struct SoracomMonthReconciled {
 }
 
 /// `SoracomEngine.triggerReconciliation()`: `month_closed` says which.
+// A type that only describes a response for the generated TypeScript: its size in memory does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Serialize, TS)]
 #[serde(untagged)]
 pub enum SoracomReconciliationResponse {
