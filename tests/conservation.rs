@@ -408,7 +408,7 @@ fn held_units(world: &World) -> Result<BTreeSet<(String, String)>, TestCaseError
     for source in world.set_aside() {
         let hold = holds.iter().find(|h| h.source_key == source.source_key);
         prop_assert!(
-            hold.is_some_and(|h| !h.hold.held_by.is_empty() && !h.hold.reason.is_empty()),
+            hold.is_some_and(|h| !h.held_by.is_empty() && !h.reason.is_empty()),
             "{} is set aside with no hold listed",
             source.source_key
         );

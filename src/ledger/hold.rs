@@ -75,9 +75,17 @@ pub struct HoldRow {
     pub source_key: SourceKey,
     /// Whether the source is held now.
     pub held: bool,
-    #[serde(flatten)]
-    #[cfg_attr(test, ts(flatten))]
-    pub hold: Hold,
+    // The current (or last) hold's fields, written out rather than a flattened `Hold`: serde's flatten
+    // costs kilobytes of wasm to read back.
+    pub held_by: String,
+    pub reason: String,
+    pub held_at: Timestamp,
+    pub reversed_item_uuid: Uuid,
+    pub reversal_item_uuid: Uuid,
+    #[serde(default)]
+    pub released_by: Option<String>,
+    #[serde(default)]
+    pub released_at: Option<Timestamp>,
     /// The earlier holds of the source, each released, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub earlier: Vec<Hold>,
@@ -91,6 +99,42 @@ crate::stored_row!(HoldRow, "ledger_holds");
 impl HoldRow {
     pub fn uuid_for(key: &SourceKey) -> Uuid {
         Uuid::derive("ledger_hold", key.as_str())
+    }
+
+    /// The current (or last) hold.
+    pub fn hold(&self) -> Hold {
+        Hold {
+            held_by: self.held_by.clone(),
+            reason: self.reason.clone(),
+            held_at: self.held_at,
+            reversed_item_uuid: self.reversed_item_uuid,
+            reversal_item_uuid: self.reversal_item_uuid,
+            released_by: self.released_by.clone(),
+            released_at: self.released_at,
+        }
+    }
+
+    /// The row of `source_key` held by `hold`, after `earlier` holds.
+    fn holding(
+        (uuid, source_key): (Uuid, SourceKey),
+        hold: Hold,
+        earlier: Vec<Hold>,
+        version: u64,
+    ) -> HoldRow {
+        HoldRow {
+            uuid,
+            source_key,
+            held: true,
+            held_by: hold.held_by,
+            reason: hold.reason,
+            held_at: hold.held_at,
+            reversed_item_uuid: hold.reversed_item_uuid,
+            reversal_item_uuid: hold.reversal_item_uuid,
+            released_by: None,
+            released_at: None,
+            earlier,
+            version,
+        }
     }
 }
 
@@ -230,22 +274,20 @@ pub fn plan_reverse(
         // Held already (another of its compensations was reversed): the earlier hold is kept.
         Some(old) => {
             let mut earlier = old.earlier.clone();
-            earlier.push(old.hold.clone());
-            HoldRow {
-                held: true,
-                hold: this,
+            earlier.push(old.hold());
+            HoldRow::holding(
+                (old.uuid, old.source_key.clone()),
+                this,
                 earlier,
-                ..old.clone()
-            }
+                old.version,
+            )
         }
-        None => HoldRow {
-            uuid: HoldRow::uuid_for(&item.source_key),
-            source_key: item.source_key.clone(),
-            held: true,
-            hold: this,
-            earlier: Vec::new(),
-            version: 0,
-        },
+        None => HoldRow::holding(
+            (HoldRow::uuid_for(&item.source_key), item.source_key.clone()),
+            this,
+            Vec::new(),
+            0,
+        ),
     };
     let mut changeset = Changeset::new(ctx.operation, ctx.as_of);
     // The item reversed is read: it must still be there, unchanged.
@@ -289,8 +331,8 @@ pub fn plan_release(
     };
     let mut released = hold.clone();
     released.held = false;
-    released.hold.released_by = Some(ctx.by.to_owned());
-    released.hold.released_at = Some(ctx.as_of);
+    released.released_by = Some(ctx.by.to_owned());
+    released.released_at = Some(ctx.as_of);
     let row = SourceRow {
         hold: HoldState::Released,
         ..source.clone()
@@ -399,11 +441,8 @@ mod tests {
         hold.version = 1;
         let (released, outcome) = plan_release(&ctx(), &source, Some(&hold)).unwrap();
         assert!(!outcome.hold.held);
-        assert_eq!(outcome.hold.hold.released_by.as_deref(), Some("alice"));
-        assert_eq!(
-            outcome.hold.hold.reason, "why",
-            "who held it and why are kept"
-        );
+        assert_eq!(outcome.hold.released_by.as_deref(), Some("alice"));
+        assert_eq!(outcome.hold.reason, "why", "who held it and why are kept");
         let due: SourceRow = released.rows().next().unwrap();
         assert_eq!(due.hold, HoldState::Released);
         // Not held (released already, or never): refused.

@@ -1676,16 +1676,8 @@ export type HoldRow = { uuid: string, source_key: string,
 /**
  * Whether the source is held now.
  */
-held: boolean, 
+held: boolean, held_by: string, reason: string, held_at: string, reversed_item_uuid: string, reversal_item_uuid: string, released_by: string | null, released_at: string | null, 
 /**
  * The earlier holds of the source, each released, oldest first.
  */
-earlier: Array<Hold>, held_by: string, reason: string, held_at: string, 
-/**
- * The compensation reversed.
- */
-reversed_item_uuid: string, 
-/**
- * The item of the opposite amount.
- */
-reversal_item_uuid: string, released_by: string | null, released_at: string | null, };
+earlier: Array<Hold>, };
