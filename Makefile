@@ -191,8 +191,9 @@ bench: build
 # the goal is 250 KB, not met. Node's build (opt-level 3, for speed) is 721,451. Issue 18 (unowned money,
 # error details, request limits for every handler) brought them to 490,225 and 768,309; with issue 15's 32
 # admin operations and issue 19's read sets they are 583,729 and 946,839 (budgets raised to fit; issue 17).
-WASM_GZIP_BUDGET := 590000
-WASM_NODE_GZIP_BUDGET := 950000
+# Issue 20 part 2 (reversible compensations, holds: branch holds) brought them to 604,283 and 984,917.
+WASM_GZIP_BUDGET := 610000
+WASM_NODE_GZIP_BUDGET := 990000
 
 ## size: raw, gzip and brotli sizes of the wasm the package ships; fails over the gzip budget
 size: $(DIST)/.stamp
