@@ -193,8 +193,9 @@ bench: build
 # admin operations and issue 19's read sets they are 583,729 and 946,839 (budgets raised to fit; issue 17).
 # Issue 20's traces (sha2, each item's trace, the trace endpoint) measured +11,015 and +24,613 bytes gzipped
 # over main's 585,803 and 949,518: the budgets are raised by that growth, rounded up to 100 bytes.
-WASM_GZIP_BUDGET := 601100
-WASM_NODE_GZIP_BUDGET := 974700
+# Issue 20 part 2 (reversible compensations, holds) measured +18,480 and +35,399 on its own.
+WASM_GZIP_BUDGET := 610000
+WASM_NODE_GZIP_BUDGET := 990000
 
 ## size: raw, gzip and brotli sizes of the wasm the package ships; fails over the gzip budget
 size: $(DIST)/.stamp

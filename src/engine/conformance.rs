@@ -10,12 +10,14 @@ use super::tables::check_row;
 use super::ScanQuery;
 use crate::error::Result;
 use crate::ids::Uuid;
+use crate::ledger::hold::{plan_release, plan_reverse, HoldContext};
 use crate::ledger::units::seal;
 use crate::ledger::{
     plan_consumption_reconciliation, plan_consumption_sync, Billing, Changeset, ConsumptionRecord,
     Customer, Ownership, PlanContext, PriceSource, Project, RecordOwner, Resource,
     ResourceConsumption, Row, UnitRow,
 };
+use crate::ledger::{HoldRow, SourceRow};
 use crate::money::Currency;
 use crate::period::{Period, Zone};
 use crate::store::MemoryStore;
@@ -272,6 +274,53 @@ fn line(period: Period, reference: &str, license: &str, cents: i64) -> BilledLin
     }
 }
 
+impl World {
+    /// The reverse of the first statement compensation.
+    fn reverse(&self, at: &str) -> Result<Changeset> {
+        let as_of = Timestamp::parse(at)?;
+        let billing = Billing {
+            items: self.store.typed()?,
+            sources: self.store.typed()?,
+            units: self.store.typed()?,
+        };
+        let item = billing
+            .items
+            .iter()
+            .find(|i| i.kind == crate::ledger::InvoiceItemKind::StatementCompensation)
+            .ok_or_else(|| crate::error::Error::not_found("fixture statement compensation"))?;
+        let ctx = HoldContext {
+            operation: "reverse",
+            by: "operator",
+            as_of,
+            current_period: as_of.period(Zone::UTC)?,
+        };
+        let (mut reverse, _) = plan_reverse(&ctx, item, "disputed", &billing, None)?;
+        seal(&mut reverse, &billing.units)?;
+        Ok(reverse)
+    }
+
+    /// The release of the held source.
+    fn release(&self, at: &str) -> Result<Changeset> {
+        let as_of = Timestamp::parse(at)?;
+        let source = self
+            .store
+            .typed::<SourceRow>()?
+            .into_iter()
+            .find(|s| s.hold == crate::ledger::HoldState::Held)
+            .ok_or_else(|| crate::error::Error::not_found("fixture held source"))?;
+        let hold: Option<HoldRow> = self
+            .store
+            .typed_row(HoldRow::uuid_for(&source.source_key).as_str())?;
+        let ctx = HoldContext {
+            operation: "release",
+            by: "operator",
+            as_of,
+            current_period: as_of.period(Zone::UTC)?,
+        };
+        Ok(plan_release(&ctx, &source, hold.as_ref())?.0)
+    }
+}
+
 /// Every row of every table, with its version, in id order.
 fn contents(store: &MemoryStore) -> Value {
     let mut tables = Map::new();
@@ -326,6 +375,14 @@ pub fn conformance_fixtures() -> Result<Value> {
     let statement = world.statement_reconciliation(period, &repriced, "2025-02-04T09:30:00Z")?;
     let report = world.store.apply(&statement)?;
     steps.push(json!({ "name": "reconcile: a statement compensation, the sync moved to reconciled", "changeset": statement.to_host_json(), "report": report, "after": contents(&world.store) }));
+    // An operator reverses the statement compensation: a reversal item, the source row held, a hold row;
+    // then releases it: the hold row kept (released), the source row due.
+    let reverse = world.reverse("2025-02-04T11:00:00Z")?;
+    let report = world.store.apply(&reverse)?;
+    steps.push(json!({ "name": "reverse: a reversal item, the source held, a hold row", "changeset": reverse.to_host_json(), "report": report, "after": contents(&world.store) }));
+    let release = world.release("2025-02-04T12:00:00Z")?;
+    let report = world.store.apply(&release)?;
+    steps.push(json!({ "name": "release: the hold row kept, released; the source due", "changeset": release.to_host_json(), "report": report, "after": contents(&world.store) }));
     let mut cleanup = Changeset::new(
         "cleanup_consumption",
         Timestamp::parse("2025-02-05T08:00:00Z")?,
@@ -391,6 +448,11 @@ pub fn conformance_fixtures() -> Result<Value> {
         ),
         ("ledger_sources", ScanQuery::new(100).filter("items", 2)),
         (
+            "ledger_sources",
+            ScanQuery::new(100).filter("hold", "released"),
+        ),
+        ("ledger_holds", ScanQuery::new(100).filter("held", false)),
+        (
             "settings",
             ScanQuery::new(100)
                 .filter("is_active", true)
@@ -442,7 +504,10 @@ mod tests {
     fn fixtures_are_planned_applied_and_checked() {
         let fixtures = conformance_fixtures().unwrap();
         let steps = fixtures["steps"].as_array().unwrap();
-        assert_eq!(steps.len(), 6);
+        assert_eq!(steps.len(), 8);
+        let holds = fixtures["final"]["ledger_holds"].as_array().unwrap();
+        assert_eq!(holds.len(), 1, "the hold row is kept once released");
+        assert_eq!(holds[0]["version"], 2);
         // The re-sync rewrites the records and items (their sync time moved) and its three units' rows,
         // but of the source rows only the one whose billed money changed.
         let resync = &steps[1]["report"];

@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::GlobalSwitch;
 use crate::error::{Error, Result};
 use crate::ledger::{
-    ConsumptionRecord, Customer, InvoiceItem, Project, Resource, Row, SourceRow, UnitRow,
+    ConsumptionRecord, Customer, HoldRow, InvoiceItem, Project, Resource, Row, SourceRow, UnitRow,
     UnownedLine,
 };
 use crate::vendors::arrow::billing_sync::BillingSync;
@@ -31,6 +31,7 @@ pub const TABLES: &[&str] = &[
     SourceRow::TABLE,
     UnitRow::TABLE,
     UnownedLine::TABLE,
+    HoldRow::TABLE,
     GlobalSwitch::TABLE,
     ArrowSettings::TABLE,
     CustomerMapping::TABLE,
@@ -52,6 +53,7 @@ pub fn check_row(table: &str, row: &Value) -> Result<Value> {
         t if t == SourceRow::TABLE => fits::<SourceRow>(row),
         t if t == UnitRow::TABLE => fits::<UnitRow>(row),
         t if t == UnownedLine::TABLE => fits::<UnownedLine>(row),
+        t if t == HoldRow::TABLE => fits::<HoldRow>(row),
         t if t == GlobalSwitch::TABLE => fits::<GlobalSwitch>(row),
         t if t == ArrowSettings::TABLE => fits::<ArrowSettings>(row),
         t if t == CustomerMapping::TABLE => fits::<CustomerMapping>(row),

@@ -1,4 +1,5 @@
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, DefaultHasher};
 
 use rust_decimal::Decimal;
@@ -9,8 +10,8 @@ use crate::money::{Currency, Money};
 use crate::period::Period;
 
 use super::{
-    Changeset, Details, InvoiceItem, InvoiceItemKind, PlanContext, SourceKey, SourceRow, UnitKey,
-    UnitRow,
+    Changeset, Details, HoldState, InvoiceItem, InvoiceItemKind, PlanContext, SourceKey, SourceRow,
+    UnitKey, UnitRow,
 };
 
 /// What has been billed so far for one source: the sum of its items, and how many compensations it has.
@@ -83,6 +84,11 @@ pub struct BilledItems<'a> {
     sources: Lookup<&'a SourceKey, &'a SourceRow>,
     by_unit: Lookup<&'a UnitKey, Vec<&'a SourceKey>>,
     unit_versions: Lookup<&'a UnitKey, u64>,
+    /// Whether the plan reconciles (decides sources against their final figures): its settling of a
+    /// released source makes it due no more.
+    reconciling: bool,
+    /// The held sources the plan left alone, in key order.
+    skipped: RefCell<BTreeSet<SourceKey>>,
 }
 
 impl<'a> BilledItems<'a> {
@@ -107,7 +113,49 @@ impl<'a> BilledItems<'a> {
             sources,
             by_unit,
             unit_versions,
+            reconciling: false,
+            skipped: RefCell::default(),
         }
+    }
+
+    /// The billing of a plan that decides sources against their final figures (a reconciliation): a
+    /// released source it settles is due no more ([`super::hold`]).
+    pub fn reconciling(billing: &'a Billing) -> BilledItems<'a> {
+        BilledItems {
+            reconciling: true,
+            ..BilledItems::new(billing)
+        }
+    }
+
+    pub fn hold_of(&self, source_key: &SourceKey) -> HoldState {
+        self.sources
+            .get(source_key)
+            .map_or(HoldState::None, |s| s.hold)
+    }
+
+    /// Whether `source_key` is held: then the plan leaves it alone, but names the version of its row it
+    /// read (a release before the plan commits refuses it), and counts it.
+    pub fn skip_held(&self, changeset: &mut Changeset, source_key: &SourceKey) -> bool {
+        let Some(row) = self
+            .sources
+            .get(source_key)
+            .filter(|s| s.hold == HoldState::Held)
+        else {
+            return false;
+        };
+        changeset.check(*row);
+        self.skipped.borrow_mut().insert(source_key.clone());
+        true
+    }
+
+    /// Whether any of `sources` was released and is not reconciled since.
+    pub fn any_due<'k>(&self, mut sources: impl Iterator<Item = &'k SourceKey>) -> bool {
+        sources.any(|s| self.hold_of(s) == HoldState::Released)
+    }
+
+    /// The held sources the plan left alone so far, in key order.
+    pub fn held_skipped(&self) -> Vec<SourceKey> {
+        self.skipped.borrow().iter().cloned().collect()
     }
 
     /// Notes that the plan writes `unit`'s money or records, over the version of its row it read.
@@ -236,6 +284,10 @@ impl<'a> BilledItems<'a> {
             items: u64::try_from(billed.items)
                 .map_err(|_| Error::overflow(format!("invoice items of {source_key}")))?,
             unit: unit.cloned().or_else(|| read.and_then(|r| r.unit.clone())),
+            hold: match read.map_or(HoldState::None, |r| r.hold) {
+                HoldState::Released if self.reconciling => HoldState::None,
+                hold => hold,
+            },
             version: read.map_or(0, |r| r.version),
         };
         changeset.put(format!("ledger_source:{source_key}"), &row)

@@ -23,6 +23,9 @@
 //!   billed. One unit on several records is split by largest remainder ([`split`]).
 //! - A plan that relies on what a source has billed names the version of that source's ledger row it read
 //!   ([`sources`]); a commit after someone else billed that source is refused and re-planned.
+//! - Billed = final, unless held ([`hold`]): an operator may reverse a compensation (a new item of the
+//!   opposite amount; nothing is edited or deleted), which holds its source out of every automatic plan
+//!   until released; the next reconciliation after the release bills final − billed, once.
 //! - Every plan is serialisable: it names the version of each unit's row it read, and writes the row of
 //!   each unit it writes ([`units`]), so a plan whose reads of a unit moved before it committed is refused.
 
@@ -31,6 +34,7 @@ pub mod changeset;
 mod consumption_record;
 mod consumption_sync;
 mod error_detail;
+pub mod hold;
 mod host;
 mod invoice_item;
 mod policy;
@@ -54,6 +58,7 @@ pub use changeset::{Changeset, Row, RowJson, Write, WriteOp};
 pub use consumption_record::{ConsumptionRecord, RecordKey};
 pub use consumption_sync::{plan_consumption_sync, ConsumptionSyncCounters, ResourceConsumption};
 pub use error_detail::{currencies_of, error_detail, record_error};
+pub use hold::{HoldRow, HoldState};
 pub use host::{Customer, Hosts, Project, Resource};
 pub use invoice_item::{Details, InvoiceItem, InvoiceItemKind};
 pub use policy::{PlanContext, Policy, PriceSource};

@@ -75,6 +75,10 @@ pub struct ReconciliationCounters {
     pub errors: u64,
     /// Units of the vendor's final figures that no live record takes ([`super::unowned`]).
     pub unowned: u64,
+    /// Held sources left alone ([`super::hold`]): their final is not billed until released.
+    pub held: u64,
+    /// The held sources left alone, by key.
+    pub held_sources: Vec<SourceKey>,
     /// One per counted error (the record, the currencies, why), and one per unowned line.
     pub error_details: Vec<serde_json::Value>,
 }
@@ -94,6 +98,8 @@ pub enum RecordAction {
     AlreadyReconciled,
     /// The vendor's final figures have nothing for the source yet.
     NoBillingData,
+    /// The source is held by an operator: left alone until released.
+    Held,
     Error,
 }
 
@@ -146,7 +152,7 @@ pub fn plan_consumption_reconciliation(
             .push(figure);
     }
 
-    let items = BilledItems::new(billing);
+    let items = BilledItems::reconciling(billing);
     let of_period: Vec<&ConsumptionRecord> = records
         .iter()
         .filter(|r| r.billing_period == period)
@@ -163,7 +169,12 @@ pub fn plan_consumption_reconciliation(
         let matched = by_source.get(source_ref).map(Vec::as_slice).unwrap_or(&[]);
         let mut unit_outcomes: Vec<RecordOutcome> =
             records.iter().map(|r| outcome_of(ctx, r, owners)).collect();
-        if records.iter().all(|r| r.is_reconciled()) && !force {
+        // A source released since it was last reconciled is due: its unit is looked at again, once.
+        let due = || {
+            let own: Vec<SourceKey> = records.iter().map(|r| r.key().natural_key()).collect();
+            items.any_due(items.unit_sources(unit).iter().copied().chain(&own))
+        };
+        if records.iter().all(|r| r.is_reconciled()) && !force && !due() {
             for outcome in &mut unit_outcomes {
                 counters.already_reconciled += 1;
                 outcome.action = RecordAction::AlreadyReconciled;
@@ -189,6 +200,9 @@ pub fn plan_consumption_reconciliation(
                 Ok(netted) => {
                     counters.compensation_items_created += netted;
                     for (record, outcome) in records.iter().zip(&unit_outcomes) {
+                        if outcome.action == RecordAction::Held {
+                            continue;
+                        }
                         if !record.is_finalized() {
                             counters.finalized += 1;
                         }
@@ -218,6 +232,8 @@ pub fn plan_consumption_reconciliation(
         }
         outcomes.extend(unit_outcomes);
     }
+    counters.held_sources = items.held_skipped();
+    counters.held = u64::try_from(counters.held_sources.len()).unwrap_or(u64::MAX);
     Ok((changeset, counters, outcomes))
 }
 
@@ -427,6 +443,10 @@ fn reconcile_record(
         record.billing_period,
         &record.source_ref,
     );
+    if plan.items.skip_held(changeset, &natural) {
+        outcome.action = RecordAction::Held;
+        return Ok(());
+    }
     let billed = plan.items.billed(&natural, currency)?;
     let final_money = Money::new(final_amount, currency);
     let difference = match final_money.checked_sub(billed.total, "") {

@@ -52,6 +52,12 @@ impl SourceKey {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// A key as a caller names it (a URL's segment): whatever it names, it matches only a key made by the
+    /// constructors above.
+    pub fn from_text(text: &str) -> SourceKey {
+        SourceKey(text.to_owned())
+    }
 }
 
 /// One vendor unit in one month (`YYYY-MM|source reference`): the money of its records and of the document

@@ -2,12 +2,12 @@
 //! version of a source's billed money it relied on. Every plan that reads what a source has billed and
 //! decides from it puts this row, with the total after its own items; a commit after someone else billed the
 //! source finds the row moved and is refused (unless it already holds exactly what the plan would write).
-//! The row holds no timestamp, so a plan that changes nothing about a source writes an equal row.
+//! It also says whether the source is held ([`super::hold`]). The row holds no timestamp, so a plan that changes nothing about a source writes an equal row.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{SourceKey, UnitKey};
+use super::{HoldState, SourceKey, UnitKey};
 use crate::ids::Uuid;
 use crate::money::{decimal_string, Currency};
 
@@ -25,6 +25,10 @@ pub struct SourceRow {
     /// source of a unit (records, document lines, and sources whose record was cleaned up) to net them off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<UnitKey>,
+    /// Whether an operator holds the source ([`super::hold`]): held sources are left out of every
+    /// automatic plan. Absent when never held, so a row of a source never held reads as it always did.
+    #[serde(default, skip_serializing_if = "HoldState::is_none")]
+    pub hold: HoldState,
     #[serde(skip)]
     pub version: u64,
 }

@@ -126,7 +126,7 @@ pub struct NetOff<'a> {
 /// Brings `source_key`, a source that does not own `unit`, back to zero for every customer it billed: one
 /// compensation of minus what its items bill each customer, on that customer's invoice, naming the owner
 /// and why. Settles the source either way (the plan relied on what it bills). Returns the last
-/// compensation, if one was needed.
+/// compensation, if one was needed. A held source is left alone ([`BilledItems::skip_held`]).
 pub fn net_off(
     ctx: &PlanContext,
     items: &BilledItems<'_>,
@@ -136,6 +136,9 @@ pub fn net_off(
     currency: Currency,
     why: &NetOff<'_>,
 ) -> Result<Option<InvoiceItem>> {
+    if items.skip_held(changeset, source_key) {
+        return Ok(None);
+    }
     let billed = items.billed(source_key, currency)?;
     let location = format!("net-off of {source_key}");
     let mut sequence = billed.compensations;

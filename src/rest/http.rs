@@ -43,6 +43,24 @@ impl fmt::Display for Method {
 pub struct HttpUser {
     #[serde(default)]
     pub is_staff: bool,
+    /// Who the user is, as the host names them: what a hold records as who held or released a source.
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub uuid: Option<String>,
+}
+
+impl HttpUser {
+    /// The user's name for the ledger: the username, else the uuid, else "staff".
+    pub fn name(&self) -> String {
+        [&self.username, &self.uuid]
+            .into_iter()
+            .flatten()
+            .map(|s| s.trim())
+            .find(|s| !s.is_empty())
+            .unwrap_or("staff")
+            .to_owned()
+    }
 }
 
 /// A request as a host hands it over. Its optional members may be missing or null alike.

@@ -420,6 +420,9 @@ pub fn generated() -> String {
     declare::<soracom_records::SoracomBillingHistory>(&mut out);
     declare::<crate::vendors::invoice_items::BilledKind>(&mut out);
     declare::<crate::vendors::invoice_items::InvoiceItemView>(&mut out);
+    declare::<crate::ledger::hold::HoldState>(&mut out);
+    declare::<crate::ledger::hold::Hold>(&mut out);
+    declare::<crate::ledger::hold::HoldRow>(&mut out);
     out
 }
 

@@ -263,6 +263,11 @@ pub struct ReconciliationCounters {
     pub unowned: u64,
     /// One per counted error: the record, the currencies, why.
     pub error_details: Vec<RecordErrorDetail>,
+    /// Held sources left alone (an operator reversed a compensation of theirs): billed once released.
+    #[ts(type = "number")]
+    pub held: u64,
+    /// The held sources left alone, by source key.
+    pub held_sources: Vec<String>,
 }
 
 /// What Soracom's consumption reconciliation did (the ledger's `ReconciliationCounters`).
@@ -287,6 +292,11 @@ pub struct SoracomReconciliationCounters {
     pub unowned: u64,
     /// One per counted error (the record, the currencies, why) and one per unowned line.
     pub error_details: Vec<SoracomReconciliationErrorDetail>,
+    /// Held sources left alone (an operator reversed a compensation of theirs): billed once released.
+    #[ts(type = "number")]
+    pub held: u64,
+    /// The held sources left alone, by source key.
+    pub held_sources: Vec<String>,
 }
 
 /// `ArrowEngine.triggerConsumptionSync()`.
@@ -358,6 +368,8 @@ pub struct SoracomMonthReconciled {
 }
 
 /// `SoracomEngine.triggerReconciliation()`: `month_closed` says which.
+// A type that only describes a response for the generated TypeScript: its size in memory does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Serialize, TS)]
 #[serde(untagged)]
 pub enum SoracomReconciliationResponse {

@@ -289,7 +289,7 @@ pub async fn extension<S: Store, C: Clock, P: Progress>(
     } else if let Some(uuid) = super::item_trace::trace_of(&request.path) {
         Some(super::item_trace::serve(host, request, uuid).await)
     } else {
-        None
+        super::holds::extension(host, request).await
     }
 }
 

@@ -363,7 +363,7 @@ export type ValidatedRequests = {
 
 // The store's tables, and their rows: records and settings.
 /** The tables the engine reads and writes, every vendor's (src/engine/tables.rs). A store keeps rows by table name and knows no row type. */
-export type TableName = "customers" | "projects" | "resources" | "consumption_records" | "invoice_items" | "ledger_sources" | "ledger_units" | "unowned_lines" | "sync_switches" | "settings" | "customer_mappings" | "billing_syncs" | "soracom_settings" | "vendor_offering_mappings" | "offerings" | "plans";
+export type TableName = "customers" | "projects" | "resources" | "consumption_records" | "invoice_items" | "ledger_sources" | "ledger_units" | "unowned_lines" | "ledger_holds" | "sync_switches" | "settings" | "customer_mappings" | "billing_syncs" | "soracom_settings" | "vendor_offering_mappings" | "offerings" | "plans";
 /** The tables of a store, as `createMemoryStore` takes them and `snapshot()` returns them; `global_sync_enabled: false` is short for the global switch's row. */
 export interface StoreTables {
   customers?: Array<Record<string, unknown>>;
@@ -374,6 +374,7 @@ export interface StoreTables {
   ledger_sources?: Array<Record<string, unknown>>;
   ledger_units?: Array<Record<string, unknown>>;
   unowned_lines?: Array<Record<string, unknown>>;
+  ledger_holds?: Array<Record<string, unknown>>;
   sync_switches?: Array<Record<string, unknown>>;
   settings?: Array<Record<string, unknown>>;
   customer_mappings?: Array<Record<string, unknown>>;
@@ -563,7 +564,7 @@ as_of: string, writes: Array<Write>, };
 /**
  * What reconciliation decides for one record.
  */
-export type RecordAction = "additional_charge" | "credit" | "no_compensation" | "already_reconciled" | "no_billing_data" | "error";
+export type RecordAction = "additional_charge" | "credit" | "no_compensation" | "already_reconciled" | "no_billing_data" | "held" | "error";
 /**
  * One record of the preview, amounts rendered with 2 decimals; its source under the vendor's label.
  */
@@ -693,7 +694,15 @@ unowned: number,
 /**
  * One per counted error: the record, the currencies, why.
  */
-error_details: Array<RecordErrorDetail>, };
+error_details: Array<RecordErrorDetail>, 
+/**
+ * Held sources left alone (an operator reversed a compensation of theirs): billed once released.
+ */
+held: number, 
+/**
+ * The held sources left alone, by source key.
+ */
+held_sources: Array<string>, };
 /**
  * `ArrowEngine.triggerReconciliation()`: the consumption reconciliation.
  */
@@ -713,7 +722,15 @@ unowned: number,
 /**
  * One per counted error: the record, the currencies, why.
  */
-error_details: Array<RecordErrorDetail>, } & (OperationDryRun | OperationCommitted);
+error_details: Array<RecordErrorDetail>, 
+/**
+ * Held sources left alone (an operator reversed a compensation of theirs): billed once released.
+ */
+held: number, 
+/**
+ * The held sources left alone, by source key.
+ */
+held_sources: Array<string>, } & (OperationDryRun | OperationCommitted);
 /**
  * A statement trigger_sync could not plan; the others are synced.
  */
@@ -772,11 +789,19 @@ currencies?: Array<string>, };
 /**
  * What reconcile did, billing sync by billing sync.
  */
-export type StatementCounters = { reconciled: number, skipped_not_validated: number, compensation_items_created: number, invoice_items_created: number, errors: number, error_details: Array<StatementReconciliationError>, };
+export type StatementCounters = { reconciled: number, skipped_not_validated: number, compensation_items_created: number, invoice_items_created: number, errors: number, error_details: Array<StatementReconciliationError>, 
+/**
+ * Held lines left alone ([`crate::ledger::hold`]): not billed until released.
+ */
+held: number, held_sources: string[], };
 /**
  * `ArrowEngine.reconcile()`: the statement reconciliation.
  */
-export type StatementReconciliationResponse = { reconciled: number, skipped_not_validated: number, compensation_items_created: number, invoice_items_created: number, errors: number, error_details: Array<StatementReconciliationError>, } & (OperationDryRun | OperationCommitted);
+export type StatementReconciliationResponse = { reconciled: number, skipped_not_validated: number, compensation_items_created: number, invoice_items_created: number, errors: number, error_details: Array<StatementReconciliationError>, 
+/**
+ * Held lines left alone ([`crate::ledger::hold`]): not billed until released.
+ */
+held: number, held_sources: string[], } & (OperationDryRun | OperationCommitted);
 /**
  * `ArrowEngine.pauseSync()`: what was paused, "global" and/or a settings uuid.
  */
@@ -1333,7 +1358,15 @@ unowned: number,
 /**
  * One per counted error (the record, the currencies, why) and one per unowned line.
  */
-error_details: Array<SoracomReconciliationErrorDetail>, };
+error_details: Array<SoracomReconciliationErrorDetail>, 
+/**
+ * Held sources left alone (an operator reversed a compensation of theirs): billed once released.
+ */
+held: number, 
+/**
+ * The held sources left alone, by source key.
+ */
+held_sources: Array<string>, };
 /**
  * One of Soracom's consumption sync error details.
  */
@@ -1383,7 +1416,15 @@ unowned: number,
 /**
  * One per counted error (the record, the currencies, why) and one per unowned line.
  */
-error_details: Array<SoracomReconciliationErrorDetail>, } & (OperationDryRun | OperationCommitted);
+error_details: Array<SoracomReconciliationErrorDetail>, 
+/**
+ * Held sources left alone (an operator reversed a compensation of theirs): billed once released.
+ */
+held: number, 
+/**
+ * The held sources left alone, by source key.
+ */
+held_sources: Array<string>, } & (OperationDryRun | OperationCommitted);
 /**
  * `SoracomEngine.triggerReconciliation()` before Soracom has closed the month: nothing is reconciled.
  */
@@ -1611,3 +1652,32 @@ reason: string | null,
  * Everything the details say, free-form.
  */
 details: unknown, created: string, modified: string, };
+/**
+ * Where a source stands with holds, as its ledger row says.
+ */
+export type HoldState = "none" | "held" | "released";
+/**
+ * One hold of a source: the compensation taken back, who took it back, why and when; and, once released,
+ * who released it and when.
+ */
+export type Hold = { held_by: string, reason: string, held_at: string, 
+/**
+ * The compensation reversed.
+ */
+reversed_item_uuid: string, 
+/**
+ * The item of the opposite amount.
+ */
+reversal_item_uuid: string, released_by: string | null, released_at: string | null, };
+/**
+ * The hold row of one source: its current (or last) hold, and the earlier ones.
+ */
+export type HoldRow = { uuid: string, source_key: string, 
+/**
+ * Whether the source is held now.
+ */
+held: boolean, held_by: string, reason: string, held_at: string, reversed_item_uuid: string, reversal_item_uuid: string, released_by: string | null, released_at: string | null, 
+/**
+ * The earlier holds of the source, each released, oldest first.
+ */
+earlier: Array<Hold>, };

@@ -9,13 +9,14 @@ pub mod zone_rules;
 use std::collections::BTreeMap;
 
 use billsync::ids::Uuid;
+use billsync::ledger::hold::{plan_release, plan_reverse, HoldContext};
 use billsync::ledger::PriceSource;
 use billsync::ledger::{
     plan_consumption_reconciliation, plan_consumption_sync, Billing, Changeset, ConsumptionRecord,
     Customer, InvoiceItem, Ownership, PlanContext, Project, ReconciliationCounters, RecordOutcome,
     RecordOwner, Resource, ResourceConsumption, Row, WriteOp,
 };
-use billsync::ledger::{plan_unowned, unowned_lines, UnownedLine};
+use billsync::ledger::{plan_unowned, unowned_lines, HoldRow, HoldState, SourceRow, UnownedLine};
 use billsync::money::Currency;
 use billsync::period::{Period, Zone};
 use billsync::store::MemoryStore;
@@ -405,6 +406,74 @@ impl World {
             .filter(|i| i.source_key.as_str() == source_key)
             .map(|i| i.total().unwrap().amount)
             .sum()
+    }
+
+    /// Reverses the `nth` compensation still reversible (by uuid; none: None), as the operator "op".
+    pub fn plan_reverse(&self, nth: usize) -> Option<Changeset> {
+        let billing = self.billing();
+        let reversed: Vec<String> = billing
+            .items
+            .iter()
+            .filter_map(|i| i.details.to_value()["reverses"].as_str().map(str::to_owned))
+            .collect();
+        let mut reversible: Vec<&InvoiceItem> = billing
+            .items
+            .iter()
+            .filter(|i| i.kind.is_compensation())
+            .filter(|i| i.details.to_value().get("reverses").is_none())
+            .filter(|i| !reversed.contains(&i.uuid.to_string()))
+            .collect();
+        if reversible.is_empty() {
+            return None;
+        }
+        reversible.sort_by_key(|i| i.uuid);
+        let item = reversible[nth % reversible.len()];
+        let hold: Option<HoldRow> = self
+            .store
+            .typed_row(HoldRow::uuid_for(&item.source_key).as_str())
+            .unwrap();
+        let ctx = HoldContext {
+            operation: "reverse",
+            by: "op",
+            as_of: self.now,
+            current_period: self.now.period(Zone::UTC).unwrap(),
+        };
+        let (mut changeset, _) = plan_reverse(&ctx, item, "test", &billing, hold.as_ref()).unwrap();
+        billsync::ledger::seal(&mut changeset, &billing.units).unwrap();
+        Some(changeset)
+    }
+
+    /// Releases the `nth` held source (by key; none held: None).
+    pub fn plan_release(&self, nth: usize) -> Option<Changeset> {
+        let mut held: Vec<SourceRow> = self
+            .rows::<SourceRow>()
+            .into_iter()
+            .filter(|s| s.hold == HoldState::Held)
+            .collect();
+        if held.is_empty() {
+            return None;
+        }
+        held.sort_by(|a, b| a.source_key.cmp(&b.source_key));
+        let source = &held[nth % held.len()];
+        let hold: Option<HoldRow> = self
+            .store
+            .typed_row(HoldRow::uuid_for(&source.source_key).as_str())
+            .unwrap();
+        let ctx = HoldContext {
+            operation: "release",
+            by: "op",
+            as_of: self.now,
+            current_period: self.now.period(Zone::UTC).unwrap(),
+        };
+        Some(plan_release(&ctx, source, hold.as_ref()).unwrap().0)
+    }
+
+    /// The sources held, or released and not reconciled since: the law leaves them out.
+    pub fn set_aside(&self) -> Vec<SourceRow> {
+        self.rows::<SourceRow>()
+            .into_iter()
+            .filter(|s| s.hold != HoldState::None)
+            .collect()
     }
 
     pub fn items(&self) -> Vec<InvoiceItem> {

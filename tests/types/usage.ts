@@ -82,7 +82,7 @@ const preview: ReconciliationPreview = previewReconciliation({ period: "2025-01"
 const changeset: Changeset = preview.summary.records.length > 0 ? preview.changeset : { operation: "x", as_of: "y", writes: [] };
 // The preview's result is generated from the Rust types: its fields are exact.
 const firstRow = preview.summary.records[0];
-const action: "credit" | "additional_charge" | "no_compensation" | "already_reconciled" | "no_billing_data" | "error" = firstRow.action;
+const action: "credit" | "additional_charge" | "no_compensation" | "already_reconciled" | "no_billing_data" | "held" | "error" = firstRow.action;
 const licence: string | undefined = firstRow.license_reference;
 const reconciled: number = preview.summary.counters.reconciled;
 const asText: string = previewReconciliationJson({ period: "2025-01", records: "[]", exportPayload: "{}", asOf: "2025-02-03T10:00:00Z" });

@@ -105,6 +105,11 @@ pub struct StatementCounters {
     #[cfg_attr(test, ts(type = "number"))]
     pub errors: u64,
     pub error_details: Vec<StatementReconciliationError>,
+    /// Held lines left alone ([`crate::ledger::hold`]): not billed until released.
+    #[cfg_attr(test, ts(type = "number"))]
+    pub held: u64,
+    #[cfg_attr(test, ts(type = "string[]"))]
+    pub held_sources: Vec<SourceKey>,
 }
 
 /// A billing sync reconcile could not plan (its customer mapping is gone, or its plan failed); the others
@@ -739,7 +744,7 @@ pub fn plan_statement_reconciliation(
         })
         .collect();
 
-    let items = BilledItems::new(ledger.billing);
+    let items = BilledItems::reconciling(ledger.billing);
     let ledger = Ledger {
         ownership: ledger.ownership,
         items: &items,
@@ -791,6 +796,8 @@ pub fn plan_statement_reconciliation(
             }
         }
     }
+    counters.held_sources = items.held_skipped();
+    counters.held = u64::try_from(counters.held_sources.len()).unwrap_or(u64::MAX);
     Ok((changeset, counters))
 }
 
@@ -810,9 +817,24 @@ fn reconcile_sync(
     netted_units: &mut BTreeSet<UnitKey>,
 ) -> Result<Option<PlannedSync>> {
     let (mut merged, new_items) = build_sync(ctx, period, Some(sync), group, ledger)?;
+    // A line released since it was last reconciled is due: its sync is looked at again, once.
+    let due = || {
+        let keys: Vec<SourceKey> = merged
+            .items
+            .iter()
+            .map(|i| {
+                line_key(
+                    &sync.statement_reference,
+                    &group.mapping.arrow_reference,
+                    &i.arrow_line_reference,
+                )
+            })
+            .collect();
+        ledger.items.any_due(keys.iter())
+    };
     let eligible = match merged.state {
         SyncState::Validated => true,
-        SyncState::Synced | SyncState::Reconciled => force,
+        SyncState::Synced | SyncState::Reconciled => force || due(),
         SyncState::Pending => false,
     };
     if !eligible {
@@ -835,6 +857,9 @@ fn reconcile_sync(
             &group.mapping.arrow_reference,
             &item.arrow_line_reference,
         );
+        if ledger.items.skip_held(&mut changeset, &source_key) {
+            continue;
+        }
         let unit = item_unit(period, item);
         let source_location = source_key.to_string();
         let owner = unit
