@@ -31,6 +31,7 @@ pub mod changeset;
 mod consumption_record;
 mod consumption_sync;
 mod error_detail;
+pub mod focus;
 mod host;
 mod invoice_item;
 mod policy;

@@ -3,5 +3,6 @@
 //! its nouns leaves its folder.
 
 pub mod arrow;
+pub mod focus_export;
 pub mod invoice_items;
 pub mod soracom;
