@@ -23,8 +23,8 @@ use crate::period::Period;
 
 /// Items read and written per page.
 const PAGE: usize = 500;
-/// Resource names kept at most (then forgotten): a month may name a million resources.
-const RESOURCE_CACHE: usize = 10_000;
+/// Names kept at most (then forgotten): a month may name a million resources.
+const NAME_CACHE: usize = 10_000;
 /// InvoiceIssuerName when the host names none.
 const DEFAULT_ISSUER: &str = "billsync host";
 
@@ -108,34 +108,24 @@ struct Lookups {
 }
 
 impl Lookups {
-    async fn customer<S: Store, C: Clock, P: Progress>(
-        &mut self,
+    /// The `name` of a host row (a customer or a resource), if it has a non-blank one.
+    async fn name<S: Store, C: Clock, P: Progress>(
+        cache: &mut HashMap<Uuid, Option<String>>,
         host: &Host<S, C, P>,
+        table: &str,
         uuid: &Uuid,
     ) -> Result<Option<String>> {
-        if let Some(name) = self.customers.get(uuid) {
+        if let Some(name) = cache.get(uuid) {
             return Ok(name.clone());
         }
-        let found: Option<Customer> = host.get(&uuid.to_string()).await?;
-        let name = found.map(|c| c.name).filter(|n| !n.trim().is_empty());
-        self.customers.insert(*uuid, name.clone());
-        Ok(name)
-    }
-
-    async fn resource<S: Store, C: Clock, P: Progress>(
-        &mut self,
-        host: &Host<S, C, P>,
-        uuid: &Uuid,
-    ) -> Result<Option<String>> {
-        if let Some(name) = self.resources.get(uuid) {
-            return Ok(name.clone());
+        if cache.len() >= NAME_CACHE {
+            cache.clear();
         }
-        if self.resources.len() >= RESOURCE_CACHE {
-            self.resources.clear();
-        }
-        let found: Option<Resource> = host.get(&uuid.to_string()).await?;
-        let name = found.map(|r| r.name).filter(|n| !n.trim().is_empty());
-        self.resources.insert(*uuid, name.clone());
+        let row = host.store.get(table, &uuid.to_string()).await?;
+        let name = row
+            .and_then(|r| r.row.get("name").and_then(Value::as_str).map(str::to_owned))
+            .filter(|n| !n.trim().is_empty());
+        cache.insert(*uuid, name.clone());
         Ok(name)
     }
 
@@ -161,9 +151,11 @@ impl Lookups {
                 limit: 1,
             };
             let rows = host.store.scan(ConsumptionRecord::TABLE, &query).await?;
-            if let Some(row) = rows.into_iter().next() {
-                vendor = Some(typed::<ConsumptionRecord>(row)?.vendor);
-            }
+            vendor = rows
+                .first()
+                .and_then(|r| r.row.get("vendor"))
+                .and_then(Value::as_str)
+                .map(str::to_owned);
         }
         self.unit_vendors.insert(unit.to_owned(), vendor.clone());
         Ok(vendor)
@@ -243,9 +235,17 @@ pub async fn export<S: Store, C: Clock, P: Progress>(
             } else {
                 None
             };
-            let customer_name = lookups.customer(host, &item.customer_uuid).await?;
+            let customer_name = Lookups::name(
+                &mut lookups.customers,
+                host,
+                Customer::TABLE,
+                &item.customer_uuid,
+            )
+            .await?;
             let resource_name = match &item.resource_uuid {
-                Some(uuid) => lookups.resource(host, uuid).await?,
+                Some(uuid) => {
+                    Lookups::name(&mut lookups.resources, host, Resource::TABLE, uuid).await?
+                }
                 None => None,
             };
             let charge = FocusCharge {

@@ -705,7 +705,7 @@ impl JsArrowEngine {
         #[wasm_bindgen(unchecked_param_type = "FocusExportOptions")] options: JsValue,
     ) -> Promise {
         super::focus::focus_promise(
-            Rc::clone(&self.inner),
+            Rc::clone(&self.inner) as Rc<dyn super::focus::FocusHost>,
             crate::vendors::arrow::VENDOR,
             options,
         )

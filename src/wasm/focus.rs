@@ -2,6 +2,8 @@
 //! billing period, handed to `onChunk` a page of rows at a time (it may return a Promise: the export waits
 //! for it, so a host can wait for its socket to drain).
 
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use js_sys::{Function, Promise, Reflect};
@@ -14,8 +16,10 @@ use super::args::{invalid, optional_string_member, require_object, string_arg};
 use super::engine::{JsClock, JsProgress, JsStore};
 use super::{js_error, to_js};
 use crate::engine::Engine;
-use crate::error::Error;
-use crate::vendors::focus_export::{export, focus_export_query};
+use crate::error::{Error, Result};
+use crate::vendors::focus_export::{
+    export, focus_export_query, FocusExportQuery, FocusExportSummary,
+};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_FOCUS: &str = r#"
@@ -35,8 +39,33 @@ export interface FocusExportSummary { rows: number; billed_cost: Record<string, 
 
 const OPTIONS: &str = "an object { period, format?, issuer?, onChunk }";
 
-pub(crate) fn focus_promise<V: 'static>(
-    engine: Rc<Engine<JsStore, V, JsClock, JsProgress>>,
+type Sink<'a> = dyn FnMut(String) -> Pin<Box<dyn Future<Output = Result<()>>>> + 'a;
+type Exported<'a> = Pin<Box<dyn Future<Output = Result<FocusExportSummary>> + 'a>>;
+
+/// Either engine's host, behind one vtable: the export's state machine is compiled once, not once per
+/// engine (the wasm size budget counts every copy).
+pub(crate) trait FocusHost {
+    fn focus<'a>(
+        &'a self,
+        query: &'a FocusExportQuery,
+        own: &'static str,
+        sink: &'a mut Sink<'a>,
+    ) -> Exported<'a>;
+}
+
+impl<V> FocusHost for Engine<JsStore, V, JsClock, JsProgress> {
+    fn focus<'a>(
+        &'a self,
+        query: &'a FocusExportQuery,
+        own: &'static str,
+        sink: &'a mut Sink<'a>,
+    ) -> Exported<'a> {
+        Box::pin(export(&self.host, query, own, sink))
+    }
+}
+
+pub(crate) fn focus_promise(
+    engine: Rc<dyn FocusHost>,
     own: &'static str,
     options: JsValue,
 ) -> Promise {
@@ -75,10 +104,10 @@ pub(crate) fn focus_promise<V: 'static>(
                     .await
                     .map(|_| ())
                     .map_err(failed)
-            })
-                as std::pin::Pin<Box<dyn std::future::Future<Output = crate::error::Result<()>>>>
+            }) as Pin<Box<dyn Future<Output = Result<()>>>>
         };
-        let summary = export(&engine.host, &query, own, &mut sink)
+        let summary = engine
+            .focus(&query, own, &mut sink)
             .await
             .map_err(|e| js_error(&e))?;
         to_js(&summary)
