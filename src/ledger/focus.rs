@@ -74,7 +74,7 @@ pub const COLUMNS: &[(&str, FocusType)] = &[
 
 /// The dataset's metadata (FOCUS's data generator, delivery and correction handling), as JSON text: the
 /// sidecar of an export.
-pub const METADATA: &str = r#"{"FocusVersion":"1.4","DataGenerator":"billsync","DatasetId":"CostAndUsage","DeliveryHandling":"Append: an export of a billing period holds every item on its invoices; items are never changed once billed","CorrectionHandling":"Ledger-style (delta): a compensation is a new row billing final minus what was billed, in the open billing period, with the corrected month as its charge period and ChargeClass Correction when that month is earlier","ProviderColumnPrefix":"x_"}"#;
+pub const METADATA: &str = r#"{"FocusVersion":"1.4","DataGenerator":"billsync","DatasetId":"CostAndUsage","DeliveryHandling":"Overwrite per billing period: an export holds every item of the period's invoices as they stand; while a period is open its provisional items follow the consumption, after that it only gains corrections","CorrectionHandling":"Ledger-style (delta): a compensation is a new row billing final minus what was billed, in the open billing period, with the corrected month as its charge period and ChargeClass Correction when that month is earlier","ProviderColumnPrefix":"x_"}"#;
 
 /// How the rows are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
