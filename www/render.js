@@ -122,7 +122,8 @@ function changesetSection(changeset, onDownload) {
     el('div', { className: 'changeset-actions' },
       button('download-changeset', 'Download changeset.json', 'changeset'),
       button('download-csv', 'Download preview.csv', 'csv'),
-      el('span', { className: 'hint' }, 'Made in this browser. A FOCUS-style CSV comes with the ledger export.')),
+      button('download-focus', 'Download FOCUS 1.4 CSV', 'focus'),
+      el('span', { className: 'hint' }, "Made in this browser. The FOCUS CSV holds the items the changeset would bill, in FOCUS 1.4's columns.")),
     changeset.text !== null
       ? el('details', { className: 'changeset', id: 'changeset' },
         el('summary', {}, `Changeset JSON (${plural(changeset.writes.reduce((n, w) => n + w.count, 0), 'write')})`),

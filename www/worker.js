@@ -99,6 +99,36 @@ async function dailyCheck(request, dailyText, onProgress) {
   }
 }
 
+/**
+ * The FOCUS 1.4 CSV of the invoice items the preview's changeset would create, made by the package's own
+ * export: an engine of the previewed vendor over a memory store holding those items and the records'
+ * customers (its adapter is never called). The items are on the invoices of the "as of" month.
+ */
+async function focusDownload(model) {
+  const writes = JSON.parse(model.changesetText).writes ?? [];
+  const items = writes.filter((w) => w.table === 'invoice_items' && w.op !== 'delete' && w.row).map((w) => (typeof w.row === 'string' ? JSON.parse(w.row) : w.row));
+  const customers = new Map();
+  for (const r of model.rows) if (r.customer_uuid && !customers.has(r.customer_uuid)) customers.set(r.customer_uuid, { uuid: r.customer_uuid, name: r.customer_name ?? '' });
+  const asOf = /"as_of":"([^"]+)"/.exec(model.changesetText.slice(0, 300))?.[1];
+  const period = items[0]?.billing_period ?? String(asOf ?? new Date().toISOString()).slice(0, 7);
+  const refuse = async () => {
+    throw new Error('not used by the FOCUS export');
+  };
+  const store = billsync.createMemoryStore({ invoice_items: items, customers: [...customers.values()] });
+  const clock = { now: () => new Date().toISOString() };
+  const engine = model.vendor === 'soracom'
+    ? new billsync.SoracomEngine({ soracom: { getBilling: refuse, getBillingPerDay: refuse, getLatestBilling: refuse, getBillingHistory: refuse, exportBilling: refuse, exportLatestBilling: refuse, getExportedFile: refuse, download: refuse }, store, clock })
+    : new billsync.ArrowEngine({ arrow: { billingExport: refuse, consumption: refuse, license: refuse, licenses: refuse }, store, clock });
+  const parts = [];
+  try {
+    await engine.focusExport({ period, format: 'csv', issuer: 'billsync preview', onChunk: (chunk) => parts.push(chunk) });
+  } finally {
+    engine.free?.();
+    store.free?.();
+  }
+  return { name: `focus-${period}.csv`, blob: new Blob(parts, { type: 'text/csv;charset=utf-8' }) };
+}
+
 self.onmessage = async ({ data }) => {
   const { id } = data;
   try {
@@ -112,7 +142,7 @@ self.onmessage = async ({ data }) => {
         postMessage({ type: 'rows', id, page: model?.pageOf(data.query ?? {}) ?? null });
         break;
       case 'download':
-        if (model) postMessage({ type: 'download', id, ...model.download(data.kind) });
+        if (model) postMessage({ type: 'download', id, ...(data.kind === 'focus' ? await focusDownload(model) : model.download(data.kind)) });
         break;
       default:
         throw new Error(`unknown message ${data.type}`);

@@ -29,6 +29,7 @@ import { authenticate, ensureDemoUser } from './auth.mjs';
 import { openJobQueue } from './queue.mjs';
 import { createJobs, jobOfTrigger } from './jobs.mjs';
 import { HttpError, decodePath, readBody, sendJson, serveFile } from './http-util.mjs';
+import { FOCUS_EXPORT_PATH, serveFocusExport } from './focus-export.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = normalize(join(HERE, '..', '..'));
@@ -386,6 +387,7 @@ export async function startServer({
           if (!route.engine) return sendJson(res, 503, { detail: `The billsync ${route.name} is unavailable: ${route.error?.message}` }, {}, head);
           const query = {};
           for (const [k, v] of url.searchParams) query[k] = v;
+          if (FOCUS_EXPORT_PATH.test(path)) return serveFocusExport(req, res, route.engine, { user, query, head });
           const body = head || req.method === 'GET' ? null : await readBody(req);
           const trigger = req.method === 'POST' && queued && user.is_staff ? TRIGGER.exec(path) : null;
           const job2 = trigger && jobOfTrigger(trigger[1], trigger[2], body);
@@ -475,6 +477,7 @@ export function banner({ url, arrowUrl, soracomUrl, database, demoToken, engine,
     `            ${url}/api/admin/arrow/consumption-records/`,
     `            ${url}/api/admin/soracom/   (${soracomEngine ? 'ready' : 'no SoracomEngine in this build: 503'})`,
     `            ${url}/api/admin/billsync/invoice-items/   (what was billed, both vendors)`,
+    `            ${url}/api/admin/billsync/focus-export/?period=YYYY-MM   (FOCUS 1.4 CSV; &format=jsonl)`,
     ` Preview    ${url}/            (www/, importing ${url}/pkg/web.js)`,
     ` Health     ${url}/healthz`,
     ` Arrow API  ${arrowUrl}`,

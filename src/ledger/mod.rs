@@ -34,6 +34,7 @@ pub mod changeset;
 mod consumption_record;
 mod consumption_sync;
 mod error_detail;
+pub mod focus;
 pub mod hold;
 mod host;
 mod invoice_item;

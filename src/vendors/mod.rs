@@ -3,6 +3,7 @@
 //! its nouns leaves its folder.
 
 pub mod arrow;
+pub mod focus_export;
 pub mod holds;
 pub mod invoice_items;
 pub mod item_trace;

@@ -696,6 +696,21 @@ impl JsArrowEngine {
         serve_promise(Rc::clone(&self.inner), self.base_url.clone(), request)
     }
 
+    /// The FOCUS 1.4 export of a billing period's invoice items (both vendors), streamed to
+    /// `options.onChunk` a page at a time; resolves to what it wrote. Progress goes to `onProgress` as
+    /// `focus_export`.
+    #[wasm_bindgen(js_name = focusExport, unchecked_return_type = "Promise<FocusExportSummary>")]
+    pub fn focus_export(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "FocusExportOptions")] options: JsValue,
+    ) -> Promise {
+        super::focus::focus_promise(
+            Rc::clone(&self.inner) as Rc<dyn super::focus::FocusHost>,
+            crate::vendors::arrow::VENDOR,
+            options,
+        )
+    }
+
     pub(crate) fn operation(&self, operation: Operation, input: JsValue) -> Promise {
         let argument = match operation.method() {
             crate::rest::http::Method::Get => "query",

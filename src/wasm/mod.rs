@@ -11,6 +11,7 @@ mod arrow;
 mod arrow_admin;
 mod engine;
 mod finite;
+mod focus;
 mod foundation;
 mod memory_store;
 mod reconcile;

@@ -49,6 +49,20 @@ pub use vendor::Arrow;
 /// The vendor's name on its consumption records.
 pub const VENDOR: &str = "arrow";
 
+/// The details field of a record's items that names Arrow's unit (its licence).
+pub const SOURCE_LABEL: &str = "license_reference";
+
+/// Arrow in the FOCUS export: a distributor of licences and cloud subscriptions, whose underlying hosts
+/// billsync does not see (FOCUS lets HostProviderName equal the service provider then). Arrow's items keep
+/// no SKU of the vendor's, so SkuId stays null.
+pub const FOCUS_SERVICE: crate::ledger::focus::FocusService = crate::ledger::focus::FocusService {
+    provider: "Arrow",
+    host_provider: "Arrow",
+    service_name: "ArrowSphere",
+    service_category: "Business Applications",
+    sku_field: None,
+};
+
 pub use columns::{ColumnSpec, Columns, Field, FoundColumn};
 pub use consumption::{
     parse_consumption, parse_consumption_bytes, parse_consumption_value, scan_consumption,

@@ -24,7 +24,7 @@ pub fn preview(
             name: VENDOR,
             operation: Operation::TriggerReconciliation.id(),
             default_prefix: "Arrow consumption",
-            source_label: "license_reference",
+            source_label: super::SOURCE_LABEL,
             finals: &finals,
             zones,
         },

@@ -112,7 +112,7 @@ impl ArrowSettings {
             tolerance: self.reconciliation_tolerance,
             item_prefix: self.invoice_item_prefix.clone(),
             currency: self.currency,
-            source_label: "license_reference",
+            source_label: super::SOURCE_LABEL,
         }
     }
 }

@@ -58,3 +58,16 @@ pub use port::{ExportMode, SoracomApi};
 pub use settings::{subscriber_of, Granularity, SoracomSettings, KIND_ATTRIBUTE, VENDOR};
 pub use status::{BillState, ExportStatus, PaymentStatus};
 pub use vendor::Soracom;
+
+/// The details field of a record's items that names Soracom's unit (a SIM, a device, the account).
+pub const SOURCE_LABEL: &str = "subscriber";
+
+/// Soracom in the FOCUS export: IoT connectivity, on infrastructure billsync does not see (FOCUS lets
+/// HostProviderName equal the service provider then). Its items keep no SKU, so SkuId stays null.
+pub const FOCUS_SERVICE: crate::ledger::focus::FocusService = crate::ledger::focus::FocusService {
+    provider: "Soracom",
+    host_provider: "Soracom",
+    service_name: "Soracom IoT connectivity",
+    service_category: "Internet of Things",
+    sku_field: None,
+};

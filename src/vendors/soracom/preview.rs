@@ -97,7 +97,7 @@ pub fn preview(
             name: VENDOR,
             operation: Operation::TriggerReconciliation.id(),
             default_prefix: "Soracom",
-            source_label: "subscriber",
+            source_label: super::SOURCE_LABEL,
             finals: &finals,
             zones,
         },

@@ -101,7 +101,7 @@ impl SoracomSettings {
             tolerance: self.reconciliation_tolerance,
             item_prefix: self.invoice_item_prefix.clone(),
             currency: self.currency,
-            source_label: "subscriber",
+            source_label: super::SOURCE_LABEL,
         }
     }
 }
