@@ -240,6 +240,13 @@ pub fn plan_reverse(
             "reason": reason,
             "held_by": ctx.by,
             "reversed_amount": crate::money::Exact(total.amount).to_string(),
+            // An operator's decision, not a vendor's figure: no payload read, no vendor line.
+            "trace": super::trace::Trace {
+                operation: ctx.operation.to_owned(),
+                planned_at: ctx.as_of,
+                payload_sha256: None,
+                lines: Vec::new(),
+            },
         })),
         created: ctx.as_of,
         modified: ctx.as_of,
@@ -405,6 +412,8 @@ mod tests {
         assert_eq!(reversal.total().unwrap().amount, Decimal::new(-250, 2));
         assert_eq!(reversal.billing_period, ctx().current_period);
         assert_eq!(reversal.details.to_value()["reason"], "disputed");
+        assert_eq!(reversal.details.to_value()["trace"]["operation"], "reverse");
+        assert!(reversal.details.to_value()["trace"]["payload_sha256"].is_null());
         assert_eq!(reversal.uuid, reversal_uuid(&comp.uuid));
         assert_eq!(outcome.billed, "10.00");
         assert!(outcome.hold.held);
