@@ -5,7 +5,9 @@ use super::line::BilledLine;
 use super::validate::Operation;
 use super::VENDOR;
 use crate::error::Result;
-use crate::ledger::{preview_reconciliation, PreviewVendor, ReconciliationPreview};
+use crate::ledger::{
+    preview_reconciliation_into, PreviewOutput, PreviewParts, PreviewVendor, ReconciliationPreview,
+};
 
 /// Runs the preview. `lines` is the parsed export; `input` holds the rest, as the JS call passes it, with
 /// the records in it or, as their JSON text, in `records_text`.
@@ -14,8 +16,18 @@ pub fn preview(
     records_text: Option<&str>,
     lines: &[BilledLine],
 ) -> Result<ReconciliationPreview> {
+    preview_into(input, records_text, lines, &mut PreviewOutput::default())?.whole()
+}
+
+/// [`preview`] with the result `output` asks for.
+pub fn preview_into(
+    input: &serde_json::Value,
+    records_text: Option<&str>,
+    lines: &[BilledLine],
+    output: &mut PreviewOutput<'_>,
+) -> Result<PreviewParts> {
     let finals: Vec<_> = lines.iter().map(BilledLine::final_figure).collect();
-    preview_reconciliation(
+    preview_reconciliation_into(
         input,
         records_text,
         &PreviewVendor {
@@ -25,5 +37,6 @@ pub fn preview(
             source_label: "license_reference",
             finals: &finals,
         },
+        output,
     )
 }

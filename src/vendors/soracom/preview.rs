@@ -9,7 +9,10 @@ use super::{
 };
 use crate::engine::Payload;
 use crate::error::{Error, Result};
-use crate::ledger::{preview_reconciliation, FinalFigure, PreviewVendor, ReconciliationPreview};
+use crate::ledger::{
+    preview_reconciliation_into, FinalFigure, PreviewOutput, PreviewParts, PreviewVendor,
+    ReconciliationPreview,
+};
 use crate::money::Currency;
 
 /// The closed month's figures: per subscriber from the CSV when there is one, else the account's.
@@ -56,6 +59,24 @@ pub fn preview(
     bill: Payload,
     csv: Option<&[u8]>,
 ) -> Result<ReconciliationPreview> {
+    preview_into(
+        input,
+        records_text,
+        bill,
+        csv,
+        &mut PreviewOutput::default(),
+    )?
+    .whole()
+}
+
+/// [`preview`] with the result `output` asks for.
+pub fn preview_into(
+    input: &serde_json::Value,
+    records_text: Option<&str>,
+    bill: Payload,
+    csv: Option<&[u8]>,
+    output: &mut PreviewOutput<'_>,
+) -> Result<PreviewParts> {
     let currency = input
         .get("settings")
         .and_then(|s| s.get("currency"))
@@ -86,7 +107,7 @@ pub fn preview(
         (Granularity::Account, _) => None,
     };
     let finals = finals(&bill, csv)?;
-    preview_reconciliation(
+    preview_reconciliation_into(
         input,
         records_text,
         &PreviewVendor {
@@ -96,5 +117,6 @@ pub fn preview(
             source_label: "subscriber",
             finals: &finals,
         },
+        output,
     )
 }
