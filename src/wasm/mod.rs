@@ -57,19 +57,16 @@ pub fn billsync_error_class() -> JsValue {
     BILLSYNC_ERROR_CLASS.with(JsValue::clone)
 }
 
-/// Plain JSON-like JS values: maps become objects, not `Map`s. Written as JSON text and parsed by
-/// `JSON.parse`: serde_json's serializer, which every type has already, instead of a second one per type
-/// (serde-wasm-bindgen's: issue 17, the download's size); for large values it is also the faster crossing.
+/// Plain JSON-like JS values: maps become objects, not `Map`s.
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    let fail = |reason: String| {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&serializer).map_err(|e| {
         js_error(&Error::InvalidPayload {
             payload: "result".into(),
             offset: 0,
-            reason,
+            reason: e.to_string(),
         })
-    };
-    let text = serde_json::to_string(value).map_err(|e| fail(e.to_string()))?;
-    js_sys::JSON::parse(&text).map_err(|_| fail("not JSON text".into()))
+    })
 }
 
 /// A JS value as JSON, for the core. Numbers arrive as f64; `undefined` becomes null.
