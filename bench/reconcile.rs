@@ -9,11 +9,11 @@ use std::error::Error;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use billsync::ledger::ReconciliationPreview;
+use billsync::ledger::{PreviewOutput, PreviewParts, PreviewResult};
 use billsync::timezone::NoZoneRules;
 use billsync::vendors::arrow::line::BilledLine;
 use billsync::vendors::arrow::parse_billing_export;
-use billsync::vendors::arrow::preview::preview as preview_reconciliation;
+use billsync::vendors::arrow::preview::preview_into;
 use serde_json::{json, Value};
 
 /// The system allocator, counting allocations: the report gives allocations per record, the measure of
@@ -56,9 +56,19 @@ fn main() -> Result<(), Box<dyn Error>> {
         "asOf": "2025-02-03T10:00:00Z",
     });
     drop(input);
+    // RESULT=summary|totals: what is asked for, as `input.result` asks it in wasm.
+    let result = match std::env::var("RESULT").as_deref() {
+        Ok("summary") => PreviewResult::Summary,
+        Ok("totals") => PreviewResult::Totals,
+        _ => PreviewResult::All,
+    };
+    let case = format!(
+        "records as text, result {} as text",
+        format!("{result:?}").to_lowercase()
+    );
     // From both texts to the result as one JSON text: what `previewReconciliationJson` returns in wasm.
     // Also the time of each phase: the export read, the preview planned, the result written.
-    let once = || -> Result<(ReconciliationPreview, String, [f64; 3]), Box<dyn Error>> {
+    let once = || -> Result<(PreviewParts, String, [f64; 3]), Box<dyn Error>> {
         let started = Instant::now();
         let page = parse_billing_export(&export)?;
         let lines: Vec<BilledLine> = page
@@ -68,7 +78,11 @@ fn main() -> Result<(), Box<dyn Error>> {
             .collect();
         let read = started.elapsed().as_secs_f64();
         let a0 = ALLOCATIONS.load(Ordering::Relaxed);
-        let preview = preview_reconciliation(&rest, Some(&records), &lines, &NoZoneRules)?;
+        let mut output = PreviewOutput {
+            result,
+            on_rows: None,
+        };
+        let preview = preview_into(&rest, Some(&records), &lines, &NoZoneRules, &mut output)?;
         if std::env::var_os("PHASE_ALLOCATIONS").is_some() {
             eprintln!(
                 "plan allocations: {}",
@@ -95,12 +109,13 @@ fn main() -> Result<(), Box<dyn Error>> {
         "{}",
         json!({
             "impl": "native",
-            "records": summary.records.len(),
+            "case": case,
+            "records": summary.counters.reconciled + summary.counters.no_billing_data,
             "seconds": seconds,
             "adjustment": summary.totals.first().map(|t| t.adjustment.clone()),
             "compensations": summary.counters.compensation_items_created,
             "result_bytes": text.len(),
-            "allocations_per_record": allocations as f64 / summary.records.len().max(1) as f64,
+            "allocations_per_record": allocations as f64 / (summary.counters.reconciled + summary.counters.no_billing_data).max(1) as f64,
             "last_run_phases": {"export_read": read, "records_read_and_planned": planned, "result_written": written},
             "peak_rss_mb": peak_rss_mb(),
         })

@@ -4,15 +4,19 @@ import fs from 'node:fs';
 
 const rows = fs.readFileSync(process.argv[2], 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const by = Object.fromEntries(rows.map((r) => [r.impl, { ...r, median: median(r.seconds) }]));
+// Rows of one case (what crosses in, what is asked, what comes out) are compared with decimal.js's row of the
+// same case; native's rows with the first decimal.js row of the same result.
+const all = rows.map((r) => ({ ...r, median: median(r.seconds) }));
+const by = Object.fromEntries(all.map((r) => [r.impl, r]));
 const native = by.native.median;
-const js = by['decimal.js'].median;
 console.log(`\nreconciliation preview, ${by.native.records} records (median of ${by.native.seconds.length} runs)`);
-for (const r of Object.values(by)) {
+for (const r of all) {
+  const result = (r.case ?? '').match(/result (\w+)/)?.[1]?.toLowerCase();
+  const js = all.find((j) => j.impl === 'decimal.js' && (j.case === r.case || (r.impl === 'native' && j.case?.includes(`result ${result}`))));
   const perSecond = Math.round(r.records / r.median).toLocaleString('en');
-  console.log(`${r.impl.padEnd(26)} ${r.median.toFixed(3).padStart(7)} s  ${perSecond.padStart(10)} records/s  ` +
-    `${(r.median / native).toFixed(2)}x native time  ${(js / r.median).toFixed(2)}x decimal.js speed  ` +
-    `peak RSS ${r.peak_rss_mb ?? '?'} MB  result ${r.result_bytes?.toLocaleString('en') ?? '?'} bytes`);
+  console.log(`${r.impl.padEnd(26)} ${(r.case ?? '').padEnd(46)} ${r.median.toFixed(3).padStart(7)} s  ${perSecond.padStart(10)} records/s  ` +
+    `${js ? `${(js.median / r.median).toFixed(2)}x decimal.js speed` : ''}  ` +
+    `peak RSS ${r.peak_rss_mb ?? '?'} MB  result ${r.result_bytes?.toLocaleString('en') ?? '-'} bytes`);
 }
 const n = by.native;
 if (n.last_run_phases) {

@@ -62,6 +62,12 @@ echo >&2
 echo "reconciliation preview of $RECORDS records..." >&2
 {
   cargo bench --quiet --profile bench-native --bench reconcile -- "$RDATA" "$RUNS"
+  RESULT=summary cargo bench --quiet --profile bench-native --bench reconcile -- "$RDATA" "$RUNS"
+  # Issue 17's cases: from the records as JS objects to JS objects, the summary alone and the whole result.
+  for result in summary all; do
+    RECORDS_AS=objects RESULT_AS=objects RESULT=$result node bench/measure-reconcile.mjs wasm "$RDATA" "$RUNS"
+    RECORDS_AS=objects RESULT_AS=objects RESULT=$result node bench/measure-reconcile.mjs js "$RDATA" "$RUNS"
+  done
   node bench/measure-reconcile.mjs wasm "$RDATA" "$RUNS"
   if [ -n "${WASM_SMALL:-}" ]; then
     small_build
@@ -71,6 +77,11 @@ echo "reconciliation preview of $RECORDS records..." >&2
   node bench/measure-reconcile.mjs js "$RDATA" "$RUNS"
 } > "$BUILD/reconcile.jsonl"
 node bench/report-reconcile.mjs "$BUILD/reconcile.jsonl"
+# PAGED_1M=1: 1,000,000 records as JS objects (made in the process), the totals with the rows in pages of
+# 10,000 through onRows: one timed run and the process's peak RSS.
+if [ -n "${PAGED_1M:-}" ]; then
+  RUNS=0 RECORDS_AS=objects RESULT_AS=objects RESULT=totals PAGED=10000 node bench/measure-reconcile.mjs wasm 1000000 0
+fi
 
 # Soracom's billing CSV streamed from a file, native vs wasm vs plain JS (bench/run-soracom.sh; ROWS rows,
 # 1,000,000 by default: RECORDS above is the reconciliation's and is not passed on).

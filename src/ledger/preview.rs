@@ -8,7 +8,8 @@
 //! record: its provisional item bills the consumed amount, and a record reconciled before was brought to its
 //! final amount by a compensation.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -19,7 +20,7 @@ use super::record_input::{records_from_text, Cell, RecordSlot};
 use super::{
     kind_key, plan_consumption_reconciliation, Billing, ConsumptionRecord, Details, FinalFigure,
     InvoiceItem, InvoiceItemKind, PlanContext, Policy, PriceSource, ReconciliationCounters,
-    RecordAction, RecordOutcome, RecordOwner, SourceKey,
+    RecordAction, RecordOutcome, RecordOwner, SourceKey, UnitKey,
 };
 use crate::error::{Error, FieldErrors, Result};
 use crate::ids::Uuid;
@@ -393,6 +394,17 @@ pub fn preview_reconciliation(
     records_text: Option<&str>,
     vendor: &PreviewVendor<'_>,
 ) -> Result<ReconciliationPreview> {
+    preview_reconciliation_into(input, records_text, vendor, &mut PreviewOutput::default())?.whole()
+}
+
+/// [`preview_reconciliation`] with the result `output` asks for: the summary without the changeset, or
+/// only its totals, and the rows in pages. Without the changeset, the plan runs a group of units at a time.
+pub fn preview_reconciliation_into(
+    input: &Value,
+    records_text: Option<&str>,
+    vendor: &PreviewVendor<'_>,
+    output: &mut PreviewOutput<'_>,
+) -> Result<PreviewParts> {
     let mut problems = Problems::default();
     let empty = Map::new();
     let object = input.as_object().unwrap_or(&empty);
@@ -513,62 +525,347 @@ pub fn preview_reconciliation(
         .zip(&record_owners)
         .map(|(r, o)| (r.resource_uuid, o.clone()))
         .collect();
-    let items = match given_items {
-        Some(items) => items,
-        None => {
-            let mut items = Vec::with_capacity(records.len());
-            let mut invoices = BTreeMap::new();
-            for (record, owner) in records.iter().zip(&record_owners) {
-                items.extend(inferred_items(&ctx, record, owner, &mut invoices)?);
-            }
-            items
-        }
-    };
-    let (changeset, counters, outcomes) = plan_consumption_reconciliation(
-        &ctx,
-        period,
-        force,
-        &records,
-        &owners,
-        vendor.finals,
-        &Billing {
-            items,
-            sources: Vec::new(),
-            units: Vec::new(),
-        },
-    )?;
-    let customer_names: BTreeMap<&Uuid, &str> = record_owners
+    let customer_names: BTreeMap<Uuid, &str> = record_owners
         .iter()
         .zip(&names)
-        .map(|(o, n)| (&o.customer_uuid, n.as_str()))
+        .map(|(o, n)| (o.customer_uuid, n.as_str()))
         .collect();
-    let customer_of: BTreeMap<&Uuid, &Uuid> = records
+    let shared = PlanShared {
+        ctx: &ctx,
+        period,
+        force,
+        owners: &owners,
+        given_items: given_items.as_deref(),
+    };
+    let mut sums = Sums::default();
+    let mut rows = Rows {
+        label: ctx.policy.source_label,
+        rows: Vec::new(),
+    };
+    // With the whole changeset asked for: one plan, as a commit would make it. Else a group of whole units
+    // at a time (units never share money, so each group plans as it would in one plan), each group's
+    // changeset dropped once its rows are out: memory holds one group's writes, not the month's. Records
+    // then in unit order, the order one plan lists its outcomes in.
+    let whole = output.result == PreviewResult::All;
+    // Each record's index, after its unit (none when the whole is planned at once).
+    let mut order: Vec<(Option<UnitKey>, usize)> = records
         .iter()
-        .zip(&record_owners)
-        .map(|(r, o)| (&r.uuid, &o.customer_uuid))
+        .enumerate()
+        .map(|(i, r)| ((!whole).then(|| r.unit()), i))
         .collect();
-    let mut customers = totals(&outcomes, |o| {
-        customer_of.get(&o.record_uuid).map(|c| *(*c))
-    })?;
+    let mut by_source: HashMap<&str, Vec<&FinalFigure>> = HashMap::new();
+    if !whole {
+        order.sort_by(|a, b| a.0.cmp(&b.0));
+        for figure in vendor.finals {
+            by_source
+                .entry(figure.source_ref.trim())
+                .or_default()
+                .push(figure);
+        }
+    }
+    let group = match &output.on_rows {
+        _ if whole => order.len().max(1),
+        Some((size, _)) => (*size).clamp(1, GROUP_RECORDS),
+        None => GROUP_RECORDS,
+    };
+    let mut slots: Vec<Option<(ConsumptionRecord, RecordOwner)>> =
+        records.into_iter().zip(record_owners).map(Some).collect();
+    let mut counters = ReconciliationCounters::default();
+    let mut changeset = None;
+    let mut at = 0;
+    loop {
+        let mut end = (at + group).min(order.len());
+        // A group ends with a unit.
+        let unit_at = |i: usize| order.get(i).map(|(u, _)| u);
+        while end < order.len() && unit_at(end) == end.checked_sub(1).and_then(unit_at) {
+            end += 1;
+        }
+        let mut chunk = Vec::with_capacity(end - at);
+        let mut chunk_owners = Vec::with_capacity(end - at);
+        for (_, i) in order.get(at..end).unwrap_or_default() {
+            if let Some((r, o)) = slots.get_mut(*i).and_then(Option::take) {
+                chunk.push(r);
+                chunk_owners.push(o);
+            }
+        }
+        let finals: Cow<'_, [FinalFigure]> = if whole {
+            Cow::Borrowed(vendor.finals)
+        } else {
+            let mut seen = HashSet::new();
+            Cow::Owned(
+                chunk
+                    .iter()
+                    .filter(|r| seen.insert(r.source_ref.trim()))
+                    .filter_map(|r| by_source.get(r.source_ref.trim()))
+                    .flatten()
+                    .map(|f| (*f).clone())
+                    .collect(),
+            )
+        };
+        let (planned, c, outcomes) = plan_group(&shared, &chunk, &chunk_owners, &finals)?;
+        if whole {
+            changeset = Some(planned);
+        }
+        add_counters(&mut counters, c)?;
+        let customer_of: HashMap<Uuid, Uuid> = chunk
+            .iter()
+            .zip(&chunk_owners)
+            .map(|(r, o)| (r.uuid, o.customer_uuid))
+            .collect();
+        at = end;
+        rows.take(outcomes, &customer_of, output, &mut sums, at >= order.len())?;
+        if at >= order.len() {
+            break;
+        }
+    }
+    let (totals, mut customers) = sums.rows();
     for row in &mut customers {
         if let Some(uuid) = &row.customer_uuid {
             row.customer_name = customer_names.get(uuid).map(|n| (*n).to_owned());
         }
     }
-    let totals = totals(&outcomes, |_| None)?;
-    let label = ctx.policy.source_label;
-    Ok(ReconciliationPreview {
+    Ok(PreviewParts {
         changeset,
         summary: PreviewSummary {
-            records: outcomes
-                .into_iter()
-                .map(|o| PreviewRow::of(o, label))
-                .collect(),
+            records: rows.rows,
             totals,
             customers,
             counters,
         },
     })
+}
+
+/// What every group of records is planned with.
+struct PlanShared<'a> {
+    ctx: &'a PlanContext,
+    period: Period,
+    force: bool,
+    owners: &'a BTreeMap<Uuid, RecordOwner>,
+    given_items: Option<&'a [InvoiceItem]>,
+}
+
+/// Plans one group of records (all of them, or whole units) against `finals`; without given items, what is
+/// billed so far is inferred from the group's records.
+#[inline(never)]
+fn plan_group(
+    shared: &PlanShared<'_>,
+    records: &[ConsumptionRecord],
+    record_owners: &[RecordOwner],
+    finals: &[FinalFigure],
+) -> Result<(Changeset, ReconciliationCounters, Vec<RecordOutcome>)> {
+    let items = match shared.given_items {
+        Some(items) => items.to_vec(),
+        None => {
+            let mut items = Vec::with_capacity(records.len());
+            let mut invoices = BTreeMap::new();
+            for (record, owner) in records.iter().zip(record_owners) {
+                items.extend(inferred_items(shared.ctx, record, owner, &mut invoices)?);
+            }
+            items
+        }
+    };
+    plan_consumption_reconciliation(
+        shared.ctx,
+        shared.period,
+        shared.force,
+        records,
+        shared.owners,
+        finals,
+        &Billing {
+            items,
+            sources: Vec::new(),
+            units: Vec::new(),
+        },
+    )
+}
+
+/// The summary's rows, kept or given out a page at a time.
+struct Rows {
+    label: &'static str,
+    rows: Vec<PreviewRow>,
+}
+
+impl Rows {
+    /// Adds a group's outcomes to the sums and its rows to the summary or to the pages (all pages out when
+    /// `last`).
+    #[inline(never)]
+    fn take(
+        &mut self,
+        outcomes: Vec<RecordOutcome>,
+        customer_of: &HashMap<Uuid, Uuid>,
+        output: &mut PreviewOutput<'_>,
+        sums: &mut Sums,
+        last: bool,
+    ) -> Result<()> {
+        for o in &outcomes {
+            sums.add(o, customer_of.get(&o.record_uuid).copied())?;
+        }
+        if output.result == PreviewResult::Totals && output.on_rows.is_none() {
+            return Ok(());
+        }
+        let label = self.label;
+        self.rows
+            .extend(outcomes.into_iter().map(|o| PreviewRow::of(o, label)));
+        if let Some((size, on_rows)) = output.on_rows.as_mut() {
+            let size = (*size).max(1);
+            while self.rows.len() >= size || (last && !self.rows.is_empty()) {
+                let rest = self.rows.split_off(size.min(self.rows.len()));
+                on_rows(std::mem::replace(&mut self.rows, rest))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Records planned at a time when only the summary is asked for.
+const GROUP_RECORDS: usize = 10_000;
+
+/// Adds `c`'s counts to `total`.
+fn add_counters(total: &mut ReconciliationCounters, c: ReconciliationCounters) -> Result<()> {
+    let add = |a: &mut u64, b: u64| -> Result<()> {
+        *a = a
+            .checked_add(b)
+            .ok_or_else(|| Error::overflow("preview counters"))?;
+        Ok(())
+    };
+    add(&mut total.finalized, c.finalized)?;
+    add(&mut total.reconciled, c.reconciled)?;
+    add(
+        &mut total.compensation_items_created,
+        c.compensation_items_created,
+    )?;
+    add(&mut total.no_billing_data, c.no_billing_data)?;
+    add(&mut total.already_reconciled, c.already_reconciled)?;
+    add(&mut total.errors, c.errors)?;
+    add(&mut total.unowned, c.unowned)?;
+    total.error_details.extend(c.error_details);
+    Ok(())
+}
+
+/// What of the preview comes back: the whole changeset and the summary (the default), the summary alone, or
+/// its totals and counters alone (no row per record).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PreviewResult {
+    #[default]
+    All,
+    Summary,
+    Totals,
+}
+
+/// Rows of the summary, a page at a time.
+pub type RowPages<'s> = (usize, &'s mut dyn FnMut(Vec<PreviewRow>) -> Result<()>);
+
+/// What a caller asks of a preview's result.
+#[derive(Default)]
+pub struct PreviewOutput<'s> {
+    pub result: PreviewResult,
+    /// Pages of at most this many rows, given to the function as they are planned instead of kept in the
+    /// summary (whose `records` is then empty).
+    pub on_rows: Option<RowPages<'s>>,
+}
+
+/// A preview as the caller asked for it: the changeset only when asked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PreviewParts {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changeset: Option<Changeset>,
+    pub summary: PreviewSummary,
+}
+
+impl PreviewParts {
+    /// The whole preview, when the changeset was asked for (the default output).
+    pub fn whole(self) -> Result<ReconciliationPreview> {
+        Ok(ReconciliationPreview {
+            changeset: self.changeset.ok_or_else(|| Error::NotFound {
+                what: "the preview's changeset".to_owned(),
+            })?,
+            summary: self.summary,
+        })
+    }
+
+    /// As one JSON text, its buffer sized up front (see [`ReconciliationPreview::to_json`]).
+    pub fn to_json(&self) -> Result<String> {
+        let rows: usize = self.changeset.as_ref().map_or(0, |c| {
+            c.writes
+                .iter()
+                .map(|w| w.row.as_ref().map_or(0, |r| r.as_str().len()))
+                .sum::<usize>()
+                .saturating_add(c.writes.len().saturating_mul(192))
+        });
+        let capacity = rows
+            .saturating_add(self.summary.records.len().saturating_mul(448))
+            .saturating_add(4096);
+        json_text(self, capacity)
+    }
+}
+
+/// `value` as JSON text, written into a buffer of `capacity` bytes.
+fn json_text(value: &impl Serialize, capacity: usize) -> Result<String> {
+    let mut text = Vec::with_capacity(capacity);
+    serde_json::to_writer(&mut text, value)
+        .map_err(serde::ser::Error::custom)
+        .and_then(|()| String::from_utf8(text).map_err(serde::ser::Error::custom))
+        .map_err(|e: serde_json::Error| Error::InvalidPayload {
+            payload: "preview".to_owned(),
+            offset: 0,
+            reason: e.to_string(),
+        })
+}
+
+/// Sums per currency, and per customer and currency, of the records the export finalizes.
+#[derive(Default)]
+struct Sums {
+    all: BTreeMap<Currency, [Money; 3]>,
+    customers: BTreeMap<(Uuid, Currency), [Money; 3]>,
+}
+
+impl Sums {
+    /// Adds a record's outcome: every row reads consumed + adjustment = final. Records without billing data
+    /// or in error show in their own rows only (with zeros). Amounts of two currencies are never added.
+    fn add(&mut self, o: &RecordOutcome, customer: Option<Uuid>) -> Result<()> {
+        let zero = Money::zero(o.currency);
+        let add = |sums: &mut [Money; 3]| -> Result<()> {
+            let [consumed, final_amount, adjustment] = sums;
+            if let (Some(f), Some(a)) = (o.final_amount, o.adjustment) {
+                *consumed =
+                    consumed.checked_add(Money::new(o.consumed, o.currency), "preview totals")?;
+                *final_amount =
+                    final_amount.checked_add(Money::new(f, o.currency), "preview totals")?;
+                *adjustment =
+                    adjustment.checked_add(Money::new(a, o.currency), "preview totals")?;
+            }
+            Ok(())
+        };
+        add(self.all.entry(o.currency).or_insert([zero; 3]))?;
+        if let Some(c) = customer {
+            add(self.customers.entry((c, o.currency)).or_insert([zero; 3]))?;
+        }
+        Ok(())
+    }
+
+    /// The totals per currency, and per customer and currency.
+    fn rows(self) -> (Vec<PreviewTotal>, Vec<PreviewTotal>) {
+        let row = |customer_uuid, currency, [consumed, final_amount, adjustment]: [Money; 3]| {
+            PreviewTotal {
+                customer_uuid,
+                customer_name: None,
+                currency,
+                consumed: consumed.render(),
+                final_amount: final_amount.render(),
+                adjustment: adjustment.render(),
+            }
+        };
+        (
+            self.all
+                .into_iter()
+                .map(|(currency, sums)| row(None, currency, sums))
+                .collect(),
+            self.customers
+                .into_iter()
+                .map(|((c, currency), sums)| row(Some(c), currency, sums))
+                .collect(),
+        )
+    }
 }
 
 /// What the preview returns: the changeset that would be committed, and the summary a person checks.
@@ -700,39 +997,4 @@ pub struct PreviewTotal {
     #[serde(rename = "final")]
     pub final_amount: String,
     pub adjustment: String,
-}
-
-/// Sums per currency (and per `group`, where it gives one) over the records the export finalizes, so that
-/// every row reads consumed + adjustment = final. Records without billing data or in error show in their own
-/// rows only. Amounts of two currencies are never added.
-fn totals(
-    outcomes: &[RecordOutcome],
-    group: impl Fn(&RecordOutcome) -> Option<Uuid>,
-) -> Result<Vec<PreviewTotal>> {
-    let mut sums: BTreeMap<(Option<Uuid>, Currency), [Money; 3]> = BTreeMap::new();
-    for o in outcomes {
-        let zero = Money::zero(o.currency);
-        let entry = sums.entry((group(o), o.currency)).or_insert([zero; 3]);
-        let [consumed, final_amount, adjustment] = entry;
-        if let (Some(f), Some(a)) = (o.final_amount, o.adjustment) {
-            *consumed =
-                consumed.checked_add(Money::new(o.consumed, o.currency), "preview totals")?;
-            *final_amount =
-                final_amount.checked_add(Money::new(f, o.currency), "preview totals")?;
-            *adjustment = adjustment.checked_add(Money::new(a, o.currency), "preview totals")?;
-        }
-    }
-    Ok(sums
-        .into_iter()
-        .map(
-            |((customer_uuid, currency), [consumed, final_amount, adjustment])| PreviewTotal {
-                customer_uuid,
-                customer_name: None,
-                currency,
-                consumed: consumed.render(),
-                final_amount: final_amount.render(),
-                adjustment: adjustment.render(),
-            },
-        )
-        .collect())
 }

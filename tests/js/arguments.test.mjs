@@ -328,8 +328,8 @@ test('no value traps or throws uncoded, from any function, constructor or method
 // the object argument, and its optional fields (each .d.ts `?` member of it).
 const OPTIONAL_FIELDS = {
   aggregateConsumption: [1, ['currency']],
-  previewReconciliation: [0, ['vendor', 'settings', 'force', 'timezone', 'invoiceItems', 'bill', 'csv']],
-  previewReconciliationJson: [0, ['vendor', 'settings', 'force', 'timezone', 'invoiceItems', 'bill', 'csv']],
+  previewReconciliation: [0, ['vendor', 'settings', 'force', 'timezone', 'invoiceItems', 'bill', 'csv', 'result', 'onRows', 'pageSize']],
+  previewReconciliationJson: [0, ['vendor', 'settings', 'force', 'timezone', 'invoiceItems', 'bill', 'csv', 'result', 'onRows', 'pageSize']],
   validateRequest: [1, ['settings_uuid', 'force', 'dry_run']],
   createMemoryStore: [0, ['settings', 'customer_mappings', 'soracom_settings', 'invoice_items']],
   'ArrowEngine.constructor': [0, ['timezone', 'onProgress', 'baseUrl']],

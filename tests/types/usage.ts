@@ -93,6 +93,18 @@ void preview.summary.counters.compensations_created;
 // @ts-expect-error: a total's final amount is `final`, a string
 const finalTotal: number = preview.summary.totals[0].final;
 void [action, licence, reconciled, asText, finalTotal];
+// Issue 17: what is asked for is what is typed: no changeset with result "summary" or "totals".
+const summaryOnly = previewReconciliation({ period: "2025-01", records: [], exportPayload: "{}", asOf: "2025-02-03T10:00:00Z", result: "summary" });
+const onlyTotals: string = summaryOnly.summary.totals[0].adjustment;
+// @ts-expect-error: a summary-only preview has no changeset
+void summaryOnly.changeset;
+const paged = previewReconciliation({
+  period: "2025-01", records: [], exportPayload: "{}", asOf: "2025-02-03T10:00:00Z", result: "totals", pageSize: 1000,
+  onRows: (rows) => { const first: string | undefined = rows[0]?.adjustment ?? undefined; void first; },
+});
+void [onlyTotals, paged];
+// @ts-expect-error: "changeset" is not a result (it is "all", "summary" or "totals")
+previewReconciliation({ period: "2025-01", records: [], exportPayload: "{}", asOf: "2025-02-03T10:00:00Z", result: "changeset" });
 const rows: ConsumptionAggregateRow[] = aggregateConsumption([], { currency: "EUR" });
 const aggregator = new ConsumptionAggregator({ currency: "EUR" });
 const parsed = parseBillingExport("{}");

@@ -5,7 +5,9 @@ use super::line::BilledLine;
 use super::validate::Operation;
 use super::VENDOR;
 use crate::error::Result;
-use crate::ledger::{preview_reconciliation, PreviewVendor, ReconciliationPreview};
+use crate::ledger::{
+    preview_reconciliation_into, PreviewOutput, PreviewParts, PreviewVendor, ReconciliationPreview,
+};
 use crate::timezone::ZoneRules;
 
 /// Runs the preview. `lines` is the parsed export; `input` holds the rest, as the JS call passes it, with
@@ -16,8 +18,26 @@ pub fn preview(
     lines: &[BilledLine],
     zones: &dyn ZoneRules,
 ) -> Result<ReconciliationPreview> {
+    preview_into(
+        input,
+        records_text,
+        lines,
+        zones,
+        &mut PreviewOutput::default(),
+    )?
+    .whole()
+}
+
+/// [`preview`] with the result `output` asks for.
+pub fn preview_into(
+    input: &serde_json::Value,
+    records_text: Option<&str>,
+    lines: &[BilledLine],
+    zones: &dyn ZoneRules,
+    output: &mut PreviewOutput<'_>,
+) -> Result<PreviewParts> {
     let finals: Vec<_> = lines.iter().map(BilledLine::final_figure).collect();
-    preview_reconciliation(
+    preview_reconciliation_into(
         input,
         records_text,
         &PreviewVendor {
@@ -28,5 +48,6 @@ pub fn preview(
             finals: &finals,
             zones,
         },
+        output,
     )
 }

@@ -9,7 +9,10 @@ use super::{
 };
 use crate::engine::Payload;
 use crate::error::{Error, Result};
-use crate::ledger::{preview_reconciliation, FinalFigure, PreviewVendor, ReconciliationPreview};
+use crate::ledger::{
+    preview_reconciliation_into, FinalFigure, PreviewOutput, PreviewParts, PreviewVendor,
+    ReconciliationPreview,
+};
 use crate::money::Currency;
 use crate::timezone::ZoneRules;
 
@@ -60,6 +63,26 @@ pub fn preview(
     csv: Option<&[u8]>,
     zones: &dyn ZoneRules,
 ) -> Result<ReconciliationPreview> {
+    preview_into(
+        input,
+        records_text,
+        bill,
+        csv,
+        zones,
+        &mut PreviewOutput::default(),
+    )?
+    .whole()
+}
+
+/// [`preview`] with the result `output` asks for.
+pub fn preview_into(
+    input: &serde_json::Value,
+    records_text: Option<&str>,
+    bill: Payload,
+    csv: Option<&[u8]>,
+    zones: &dyn ZoneRules,
+    output: &mut PreviewOutput<'_>,
+) -> Result<PreviewParts> {
     let currency = input
         .get("settings")
         .and_then(|s| s.get("currency"))
@@ -90,7 +113,7 @@ pub fn preview(
         (Granularity::Account, _) => None,
     };
     let finals = finals(&bill, csv)?;
-    preview_reconciliation(
+    preview_reconciliation_into(
         input,
         records_text,
         &PreviewVendor {
@@ -101,5 +124,6 @@ pub fn preview(
             finals: &finals,
             zones,
         },
+        output,
     )
 }
