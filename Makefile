@@ -194,9 +194,11 @@ bench: build
 # Issue 20's traces (sha2, each item's trace, the trace endpoint) measured +11,015 and +24,613 bytes gzipped
 # over main's 585,803 and 949,518: the budgets are raised by that growth, rounded up to 100 bytes.
 # Issue 20 part 2 (reversible compensations, holds) measured +18,480 and +35,399 on its own.
-# Issue 20's FOCUS export measured +11,539 and +17,673 on its own.
-WASM_GZIP_BUDGET := 630000
-WASM_NODE_GZIP_BUDGET := 1030000
+# Issue 20's FOCUS export measured +11,539 and +17,673 on its own; issue 17's result option and paged rows
+# about +6,400 and +12,400. Merged, the builds are 634,037 and 1,041,782 gzipped (477,161 and 716,167 brotli):
+# the budgets are that plus about 1 %. Issue 17 keeps the goal of 300 KB for the browser's build.
+WASM_GZIP_BUDGET := 640000
+WASM_NODE_GZIP_BUDGET := 1050000
 
 ## size: raw, gzip and brotli sizes of the wasm the package ships; fails over the gzip budget
 size: $(DIST)/.stamp

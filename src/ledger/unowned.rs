@@ -7,8 +7,9 @@
 //!
 //! Σ billed + Σ unowned + Σ held = the vendor's total for the month.
 //!
-//! (Nothing is held yet: a held source is money set aside on purpose, which no plan makes today, so Σ held
-//! is 0.)
+//! Σ held is the gap of the sources an operator holds ([`super::hold`]): a reversed compensation sets its
+//! source aside from every automatic plan until released; the holds are listed with who held them and why
+//! (`GET /api/admin/billsync/holds/`), not in this report.
 //!
 //! Each plan owns the set of one scope (the path that reads those figures) and one month: it writes the lines
 //! it finds and deletes the ones of its scope and month that are owned now. A set read from a closed month's
