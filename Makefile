@@ -147,7 +147,7 @@ test-pg: build setup-postgres
 
 ## test: every test there is, as CI runs it
 test: setup lint test-native test-wasm build test-js test-types test-browser test-examples test-official-client test-package \
-      fuzz-smoke size
+      fuzz-smoke size focus-validate
 
 ## fuzz-smoke: replay fuzz/regressions/<target>/, then a short bounded run of every target. A crash fails,
 ## and its input is copied into fuzz/regressions/<target>/ (commit it with the fix).
@@ -206,10 +206,14 @@ size: $(DIST)/.stamp
 	@node tests/support/wasm-size.mjs $(DIST)/node/billsync_bg.wasm $(WASM_NODE_GZIP_BUDGET)
 
 ## focus-validate: the FinOps Foundation's focus-validator (PyPI) on a sample FOCUS export, in a venv cached
-## under target/. Not part of `make test`: the validator's newest release on PyPI checks FOCUS 1.0 at most (the
-## export is 1.4), and it installs ~400 MB over the network (README, "FOCUS export").
+## under target/ (part of `make test`; its newest release on PyPI checks FOCUS 1.0 at most, the export is 1.4:
+## README, "FOCUS export"). Debian's python3 and python3-venv are installed if the machine lacks them.
 FOCUS_VENV := target/focus-venv
 $(FOCUS_VENV)/.stamp:
+	@if ! python3 -m venv --help >/dev/null 2>&1; then \
+	  echo "installing Debian's python3-venv"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv) >/dev/null; \
+	fi
 	python3 -m venv $(FOCUS_VENV)
 	$(FOCUS_VENV)/bin/pip install -q focus-validator==1.0.0 "multimethod<2"
 	touch $@
