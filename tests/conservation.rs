@@ -623,6 +623,33 @@ fn money_is_conserved(steps: &[Step], buy_side: bool) -> Result<(), TestCaseErro
     Ok(())
 }
 
+/// Found by the property test: a compensation reversed, then the vendor's line withdrawn; once released,
+/// the source bills the final its record keeps (the last the vendor gave), once, and nothing stays aside.
+#[test]
+fn a_released_source_whose_line_was_withdrawn() {
+    for buy_side in [true, false] {
+        let steps = [
+            Step::Final {
+                period: 0,
+                resource: 2,
+                sell: 0,
+                buy: 0,
+            },
+            Step::Consume {
+                period: 0,
+                totals: vec![(2, 1, 1)],
+            },
+            Step::Reconcile {
+                period: 0,
+                force: false,
+            },
+            Step::Reverse { nth: 0 },
+            Step::Withdraw { period: 0, line: 2 },
+        ];
+        money_is_conserved(&steps, buy_side).unwrap_or_else(|e| panic!("buy {buy_side}: {e}"));
+    }
+}
+
 /// Found by the property test: a record billed, cleaned up, and its month closed with a final of zero.
 #[test]
 fn a_cleaned_up_record_whose_month_closes_at_zero() {

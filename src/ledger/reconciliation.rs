@@ -174,6 +174,20 @@ pub fn plan_consumption_reconciliation(
             let own: Vec<SourceKey> = records.iter().map(|r| r.key().natural_key()).collect();
             items.any_due(items.unit_sources(unit).iter().copied().chain(&own))
         };
+        // A released source whose vendor line has gone since: the finals its records keep are the last the
+        // vendor gave, and the release bills final − billed against them, once (the law: billed = final,
+        // unless held).
+        let remembered: Vec<FinalFigure> = if matched.is_empty() && due() {
+            stored_final(records, period).into_iter().collect()
+        } else {
+            Vec::new()
+        };
+        let remembered: Vec<&FinalFigure> = remembered.iter().collect();
+        let matched = if remembered.is_empty() {
+            matched
+        } else {
+            remembered.as_slice()
+        };
         if records.iter().all(|r| r.is_reconciled()) && !force && !due() {
             for outcome in &mut unit_outcomes {
                 counters.already_reconciled += 1;
@@ -235,6 +249,26 @@ pub fn plan_consumption_reconciliation(
     counters.held_sources = items.held_skipped();
     counters.held = u64::try_from(counters.held_sources.len()).unwrap_or(u64::MAX);
     Ok((changeset, counters, outcomes))
+}
+
+/// The final figure a unit's records keep (their sum, as the vendor's line gave it once), when every one
+/// of them keeps one; it names no payload, since none was read.
+fn stored_final(records: &[&ConsumptionRecord], period: Period) -> Option<FinalFigure> {
+    let first = records.first()?;
+    let (mut sell, mut buy) = (Decimal::ZERO, Decimal::ZERO);
+    for record in records {
+        sell = sell.checked_add(record.final_sell?)?;
+        buy = buy.checked_add(record.final_buy?)?;
+    }
+    Some(FinalFigure {
+        source_ref: first.source_ref.trim().to_owned(),
+        sell,
+        buy,
+        currency: Some(first.currency),
+        period: Some(period),
+        detail: serde_json::Value::Null,
+        evidence: Evidence::default(),
+    })
 }
 
 /// A record's outcome before reconciliation decides anything.
