@@ -35,7 +35,10 @@ after(async () => {
 
 /** The ledger without its clocks: records, items and ledger rows of the bulk settings, as plain data. */
 function ledgerOf(snapshot) {
-  const strip = (row) => Object.fromEntries(Object.entries(row).filter(([k]) => !/(^created$|^modified$|_at$)/.test(k)));
+  // Instants are the runs' own (the rows' and, inside an item's trace, the plan's): left out at every depth.
+  const strip = (value) => (Array.isArray(value) ? value.map(strip) : value && typeof value === 'object'
+    ? Object.fromEntries(Object.entries(value).filter(([k]) => !/(^created$|^modified$|_at$)/.test(k)).map(([k, v]) => [k, strip(v)]))
+    : value);
   const customers = new Set(bulkHostData({ licences: 0 }).customers.map((c) => c.uuid));
   const records = (snapshot.consumption_records ?? []).filter((r) => r.vendor === 'arrow').map(strip);
   const keys = new Set(records.map((r) => `${r.resource_uuid}|${r.billing_period.slice(0, 7)}|${r.source_ref}`));
