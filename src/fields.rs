@@ -154,8 +154,7 @@ impl<'a> Fields<'a> {
             return;
         };
         let mut known = self.asked.clone();
-        known.sort_unstable();
-        known.dedup();
+        crate::sort::sort_dedup(&mut known);
         let unknown: Vec<&String> = values
             .iter()
             .filter(|(name, value)| {

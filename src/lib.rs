@@ -29,6 +29,7 @@ pub mod money;
 pub mod period;
 pub mod readers;
 pub mod rest;
+pub mod sort;
 pub mod store;
 pub mod timestamp;
 pub mod timezone;

@@ -113,7 +113,7 @@ impl World {
             store.insert(&resource)?;
             resources.push(resource);
         }
-        resources.sort_by_key(|a| a.uuid);
+        crate::sort::sort_by_key(&mut resources, |a| a.uuid);
         Ok(World {
             store,
             settings,

@@ -333,9 +333,9 @@ impl<S: Store, C: Clock, P: Progress> Host<S, C, P> {
             filters.insert("period".into(), json!(periods));
         }
         let rows: Vec<UnitRow> = self.scan_all(filters).await?;
-        Ok(UnitVersions(
-            rows.into_iter().map(|r| (r.unit.clone(), r)).collect(),
-        ))
+        Ok(UnitVersions(crate::sort::map_of(
+            rows.into_iter().map(|r| (r.unit.clone(), r)),
+        )))
     }
 
     /// What the ledger has billed for these sources and for every source of these units (a unit's records,
@@ -348,16 +348,14 @@ impl<S: Store, C: Clock, P: Progress> Host<S, C, P> {
         read: &UnitVersions,
     ) -> Result<Billing> {
         let mut units = units.to_vec();
-        units.sort();
-        units.dedup();
+        crate::sort::sort_dedup(&mut units);
         for chunk in units.chunks(KEYS_PER_SCAN) {
             let mut filters = Map::new();
             filters.insert("unit".into(), json!(chunk));
             let rows: Vec<SourceRow> = self.scan_all(filters).await?;
             source_keys.extend(rows.into_iter().map(|r| r.source_key));
         }
-        source_keys.sort();
-        source_keys.dedup();
+        crate::sort::sort_dedup(&mut source_keys);
         let mut billing = self.billing_for(&source_keys).await?;
         billing.units = units.iter().filter_map(|u| read.row(u)).collect();
         Ok(billing)

@@ -97,7 +97,7 @@ impl<S: Store, C: Clock, P: Progress> Host<S, C, P> {
             filters.insert("billing_period".into(), json!(period));
         }
         let mut lines: Vec<UnownedLine> = self.scan_all(filters).await?;
-        lines.sort_by(|a, b| {
+        crate::sort::sort_by(&mut lines, |a, b| {
             b.billing_period
                 .cmp(&a.billing_period)
                 .then_with(|| a.scope.cmp(&b.scope))

@@ -109,9 +109,9 @@ impl Hosts {
         resources: impl IntoIterator<Item = Resource>,
     ) -> Hosts {
         Hosts {
-            customers: customers.into_iter().map(|c| (c.uuid, c)).collect(),
-            projects: projects.into_iter().map(|p| (p.uuid, p)).collect(),
-            resources: resources.into_iter().map(|r| (r.uuid, r)).collect(),
+            customers: crate::sort::map_of(customers.into_iter().map(|c| (c.uuid, c))),
+            projects: crate::sort::map_of(projects.into_iter().map(|p| (p.uuid, p))),
+            resources: crate::sort::map_of(resources.into_iter().map(|r| (r.uuid, r))),
         }
     }
 

@@ -76,7 +76,7 @@ pub fn split_by_largest_remainder(
         remainders.push((remainder, index));
     }
     // Largest remainder first; on a tie, the record listed first.
-    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    crate::sort::sort_by(&mut remainders, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let left = units.checked_sub(given).ok_or_else(overflow)?;
     for (_, index) in remainders
         .iter()

@@ -137,7 +137,7 @@ fn canonical(value: &Value, out: &mut Feed<'_>) {
         }
         Value::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort_unstable();
+            crate::sort::sort_by(&mut keys, |a, b| a.cmp(b));
             out.0.update(b"{");
             for (n, key) in keys.into_iter().enumerate() {
                 if n > 0 {

@@ -102,7 +102,7 @@ pub fn page_url(request_url: &str, page: usize, page_size: usize) -> String {
         .collect();
     params.push(("page".to_owned(), page.to_string()));
     params.push(("page_size".to_owned(), page_size.to_string()));
-    params.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut params, |a, b| a.0.cmp(&b.0));
     let query = params
         .iter()
         .map(|(k, v)| format!("{}={}", encode(k), encode(v)))

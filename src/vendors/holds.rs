@@ -228,7 +228,7 @@ pub async fn holds<S: Store, C: Clock, P: Progress>(
     filters.insert("held".into(), json!(held));
     let mut rows: Vec<HoldRow> = host.scan_all(filters).await?;
     rows.retain(|r| r.held == held);
-    rows.sort_by(|a, b| a.source_key.cmp(&b.source_key));
+    crate::sort::sort_by(&mut rows, |a, b| a.source_key.cmp(&b.source_key));
     let (page, selected) = page_of(&rows, page, page_size, url)?;
     let rows = selected
         .iter()

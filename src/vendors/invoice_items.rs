@@ -221,7 +221,7 @@ pub async fn list<S: Store, C: Clock, P: Progress>(
             shown.push((item, details, kind, vendor));
         }
     }
-    shown.sort_by(|a, b| {
+    crate::sort::sort_by(&mut shown, |a, b| {
         b.0.billing_period
             .cmp(&a.0.billing_period)
             .then_with(|| a.0.uuid.cmp(&b.0.uuid))

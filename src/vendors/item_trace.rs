@@ -40,7 +40,7 @@ pub async fn chain<S: Store, C: Clock, P: Progress>(
     filters.insert("source_key".into(), json!(item.source_key));
     let mut items: Vec<InvoiceItem> = host.scan_all(filters).await?;
     // What billed the source first, then its compensations as they were planned.
-    items.sort_by(|a, b| {
+    crate::sort::sort_by(&mut items, |a, b| {
         a.kind
             .is_compensation()
             .cmp(&b.kind.is_compensation())

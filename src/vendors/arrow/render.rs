@@ -53,7 +53,7 @@ impl Lookup {
     ) -> Lookup {
         Lookup {
             hosts: Hosts::new(customers, projects, resources),
-            mappings: mappings.into_iter().map(|m| (m.uuid, m)).collect(),
+            mappings: crate::sort::map_of(mappings.into_iter().map(|m| (m.uuid, m))),
         }
     }
 

@@ -158,7 +158,7 @@ impl<S: Store, B: SoracomApi, C: Clock, P: Progress> Engine<S, Soracom<B>, C, P>
                 && query.is_reconciled.is_none_or(|f| r.is_reconciled() == f)
         });
         // Newest month first, then by uuid: a total order, so pages are stable.
-        records.sort_by(|a, b| {
+        crate::sort::sort_by(&mut records, |a, b| {
             b.billing_period
                 .cmp(&a.billing_period)
                 .then_with(|| a.uuid.cmp(&b.uuid))

@@ -132,13 +132,13 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
                 }),
             );
         }
-        records.sort_by(|a, b| {
+        crate::sort::sort_by(&mut records, |a, b| {
             b.billing_period
                 .cmp(&a.billing_period)
                 .then(b.created.cmp(&a.created))
                 .then(a.uuid.cmp(&b.uuid))
         });
-        syncs.sort_by(|a, b| {
+        crate::sort::sort_by(&mut syncs, |a, b| {
             b.report_period
                 .cmp(&a.report_period)
                 .then(b.created.cmp(&a.created))

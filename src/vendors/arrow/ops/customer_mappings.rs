@@ -124,7 +124,9 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
                     && q.is_active.is_none_or(|a| a == v.is_active)
             })
             .collect();
-        rows.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| a.uuid.cmp(&b.uuid)));
+        crate::sort::sort_by(&mut rows, |a, b| {
+            b.created.cmp(&a.created).then_with(|| a.uuid.cmp(&b.uuid))
+        });
         listed(&rows, q.page, q.page_size, url)
     }
 

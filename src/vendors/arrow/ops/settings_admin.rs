@@ -126,7 +126,9 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
             .filter(|s| q.sync_enabled.is_none_or(|e| e == s.sync_enabled))
             .map(|s| settings_view(s, base))
             .collect();
-        rows.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| a.uuid.cmp(&b.uuid)));
+        crate::sort::sort_by(&mut rows, |a, b| {
+            b.created.cmp(&a.created).then_with(|| a.uuid.cmp(&b.uuid))
+        });
         listed(&rows, q.page, q.page_size, url)
     }
 

@@ -79,7 +79,9 @@ impl<S: Store, A: ArrowApi, C: Clock, P: Progress> Engine<S, Arrow<A>, C, P> {
             .map(|(s, i)| detail(s, i, base))
             .collect();
         // -created, then uuid: a total order, so pages never overlap.
-        rows.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| a.uuid.cmp(&b.uuid)));
+        crate::sort::sort_by(&mut rows, |a, b| {
+            b.created.cmp(&a.created).then_with(|| a.uuid.cmp(&b.uuid))
+        });
         listed(&rows, q.page, q.page_size, url)
     }
 

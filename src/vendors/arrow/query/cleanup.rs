@@ -102,7 +102,7 @@ pub fn plan_cleanup(
     }
     let mut selected: Vec<&ConsumptionRecord> =
         records.iter().filter(|r| filter.matches(r)).collect();
-    selected.sort_by(|a, b| record_order(a, b));
+    crate::sort::sort_by(&mut selected, |a, b| record_order(a, b));
     Ok(CleanupPlan {
         dry_run,
         compensation_items_affected: selected

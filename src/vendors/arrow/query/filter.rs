@@ -162,13 +162,13 @@ pub fn select_records<'a>(
         .iter()
         .filter(|r| filter.matches(r, lookup))
         .collect();
-    out.sort_by(|a, b| record_order(a, b));
+    crate::sort::sort_by(&mut out, |a, b| record_order(a, b));
     out
 }
 
 /// The syncs matching `filter`, in [`sync_order`].
 pub fn select_syncs<'a>(syncs: &'a [BillingSync], filter: &SyncFilter) -> Vec<&'a BillingSync> {
     let mut out: Vec<&BillingSync> = syncs.iter().filter(|s| filter.matches(s)).collect();
-    out.sort_by(|a, b| sync_order(a, b));
+    crate::sort::sort_by(&mut out, |a, b| sync_order(a, b));
     out
 }

@@ -206,7 +206,7 @@ pub fn consumption_statistics(records: &[ConsumptionRecord]) -> Result<Consumpti
 /// The records not finalized yet, newest first (see [`pending_order`]).
 pub fn pending_records(records: &[ConsumptionRecord]) -> Vec<&ConsumptionRecord> {
     let mut out: Vec<&ConsumptionRecord> = records.iter().filter(|r| !r.is_finalized()).collect();
-    out.sort_by(|a, b| pending_order(a, b));
+    crate::sort::sort_by(&mut out, |a, b| pending_order(a, b));
     out
 }
 
