@@ -191,6 +191,14 @@ pub struct Changeset {
     /// [`crate::ledger::units::seal`] turns them into writes of their version rows.
     #[serde(skip)]
     units: BTreeMap<UnitKey, u64>,
+    /// False for a plan whose writes nobody will see (a preview asked for its summary alone): writes are
+    /// dropped as they come, and their rows are never rendered.
+    #[serde(skip, default = "keeps_writes")]
+    keep: bool,
+}
+
+fn keeps_writes() -> bool {
+    true
 }
 
 /// The writes whose (table, id) hash alike: almost always one.
@@ -243,6 +251,25 @@ impl Changeset {
             writes: Vec::new(),
             index: HashMap::default(),
             units: BTreeMap::new(),
+            keep: true,
+        }
+    }
+
+    /// A changeset that keeps no writes: for a plan run for its outcomes and counts alone (a preview asked
+    /// for its summary). The plan makes the same decisions; its rows are never rendered.
+    pub fn discarding(operation: &str, as_of: Timestamp) -> Changeset {
+        Changeset {
+            keep: false,
+            ..Changeset::new(operation, as_of)
+        }
+    }
+
+    /// An empty changeset of the same operation, instant and kind (kept or discarding), for part of a plan
+    /// that is added to this one once it is whole.
+    pub fn empty_like(&self) -> Changeset {
+        Changeset {
+            keep: self.keep,
+            ..Changeset::new(&self.operation, self.as_of)
         }
     }
 
@@ -274,6 +301,9 @@ impl Changeset {
     /// Adds a write. A row written before in this changeset keeps one write: the later one, over the
     /// version the first one read (a plan may settle one source twice as it goes).
     pub fn push(&mut self, write: Write) {
+        if !self.keep {
+            return;
+        }
         let same_row = |w: &Write| w.table == write.table && w.id == write.id;
         // A check of a row this changeset writes already is implied by that write (it names the version
         // read); a write of a row checked before replaces the check.
@@ -346,6 +376,9 @@ impl Changeset {
 
     /// Notes that this changeset writes money of `unit`, whose version row the plan read at `version`.
     pub fn touch_unit(&mut self, unit: UnitKey, version: u64) {
+        if !self.keep {
+            return;
+        }
         self.units.entry(unit).or_insert(version);
     }
 
@@ -379,6 +412,9 @@ impl Changeset {
 
     /// Writes `row` over the version it was read at.
     pub fn put<R: Row>(&mut self, key: String, row: &R) -> Result<()> {
+        if !self.keep {
+            return Ok(());
+        }
         self.push(Write {
             op: WriteOp::Put,
             table: Cow::Borrowed(R::TABLE),
@@ -392,6 +428,9 @@ impl Changeset {
 
     /// Creates `row` once.
     pub fn create<R: Row>(&mut self, key: String, row: &R) -> Result<()> {
+        if !self.keep {
+            return Ok(());
+        }
         self.push(Write {
             op: WriteOp::Create,
             table: Cow::Borrowed(R::TABLE),
@@ -438,5 +477,43 @@ impl Changeset {
 
     pub fn len(&self) -> usize {
         self.writes.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::GlobalSwitch;
+
+    fn switch() -> GlobalSwitch {
+        GlobalSwitch {
+            uuid: "global".into(),
+            enabled: true,
+            version: 3,
+        }
+    }
+
+    #[test]
+    fn a_discarding_changeset_keeps_no_write_and_its_parts_discard_too() -> Result<()> {
+        let as_of = Timestamp::parse("2025-02-01T00:00:00Z")?;
+        let mut kept = Changeset::new("op", as_of);
+        let mut dropped = Changeset::discarding("op", as_of);
+        for changeset in [&mut kept, &mut dropped] {
+            changeset.put("switch".into(), &switch())?;
+            changeset.create("switch:new".into(), &switch())?;
+            changeset.check_row("sync_switches", "other", 1);
+            let mut part = changeset.empty_like();
+            part.delete("gone".into(), &switch());
+            changeset.extend(part);
+        }
+        assert_eq!(
+            kept.len(),
+            2,
+            "one write per row: the row put, created and deleted, and the check of another"
+        );
+        assert!(dropped.is_empty());
+        assert!(dropped.take_units().is_empty());
+        assert_eq!(dropped.empty_like().len(), 0);
+        Ok(())
     }
 }

@@ -68,8 +68,8 @@ pub use preview::{
     PreviewResult, PreviewRow, PreviewSummary, PreviewTotal, PreviewVendor, ReconciliationPreview,
 };
 pub use reconciliation::{
-    plan_consumption_reconciliation, FinalFigure, ReconciliationCounters, RecordAction,
-    RecordOutcome, RecordOwner,
+    plan_consumption_reconciliation, plan_consumption_reconciliation_in, FinalFigure,
+    ReconciliationCounters, RecordAction, RecordOutcome, RecordOwner,
 };
 pub use source_key::{SourceKey, UnitKey};
 pub use sources::SourceRow;

@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 use super::changeset::Changeset;
 use super::record_input::{records_from_text, Cell, RecordSlot};
 use super::{
-    kind_key, plan_consumption_reconciliation, Billing, ConsumptionRecord, Details, FinalFigure,
+    kind_key, plan_consumption_reconciliation_in, Billing, ConsumptionRecord, Details, FinalFigure,
     InvoiceItem, InvoiceItemKind, PlanContext, Policy, PriceSource, ReconciliationCounters,
     RecordAction, RecordOutcome, RecordOwner, SourceKey, UnitKey,
 };
@@ -536,6 +536,7 @@ pub fn preview_reconciliation_into(
         force,
         owners: &owners,
         given_items: given_items.as_deref(),
+        keep_writes: output.result == PreviewResult::All,
     };
     let mut sums = Sums::default();
     let mut rows = Rows {
@@ -555,7 +556,7 @@ pub fn preview_reconciliation_into(
         .collect();
     let mut by_source: HashMap<&str, Vec<&FinalFigure>> = HashMap::new();
     if !whole {
-        order.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::sort::sort_by(&mut order, |a, b| a.0.cmp(&b.0));
         for figure in vendor.finals {
             by_source
                 .entry(figure.source_ref.trim())
@@ -642,6 +643,8 @@ struct PlanShared<'a> {
     force: bool,
     owners: &'a BTreeMap<Uuid, RecordOwner>,
     given_items: Option<&'a [InvoiceItem]>,
+    /// Whether the changeset is asked for: else the plan keeps no writes and renders no rows.
+    keep_writes: bool,
 }
 
 /// Plans one group of records (all of them, or whole units) against `finals`; without given items, what is
@@ -664,7 +667,13 @@ fn plan_group(
             items
         }
     };
-    plan_consumption_reconciliation(
+    let changeset = if shared.keep_writes {
+        Changeset::new(&shared.ctx.operation, shared.ctx.as_of)
+    } else {
+        Changeset::discarding(&shared.ctx.operation, shared.ctx.as_of)
+    };
+    plan_consumption_reconciliation_in(
+        changeset,
         shared.ctx,
         shared.period,
         shared.force,

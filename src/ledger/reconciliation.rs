@@ -139,7 +139,31 @@ pub fn plan_consumption_reconciliation(
     finals: &[FinalFigure],
     billing: &Billing,
 ) -> Result<(Changeset, ReconciliationCounters, Vec<RecordOutcome>)> {
-    let mut changeset = Changeset::new(&ctx.operation, ctx.as_of);
+    plan_consumption_reconciliation_in(
+        Changeset::new(&ctx.operation, ctx.as_of),
+        ctx,
+        period,
+        force,
+        records,
+        owners,
+        finals,
+        billing,
+    )
+}
+
+/// [`plan_consumption_reconciliation`], writing into `changeset` (a [`Changeset::discarding`] one when only
+/// the outcomes and counts are wanted).
+#[allow(clippy::too_many_arguments)]
+pub fn plan_consumption_reconciliation_in(
+    mut changeset: Changeset,
+    ctx: &PlanContext,
+    period: Period,
+    force: bool,
+    records: &[ConsumptionRecord],
+    owners: &BTreeMap<Uuid, RecordOwner>,
+    finals: &[FinalFigure],
+    billing: &Billing,
+) -> Result<(Changeset, ReconciliationCounters, Vec<RecordOutcome>)> {
     let mut counters = ReconciliationCounters::default();
     let mut outcomes = Vec::with_capacity(records.len());
 
@@ -196,7 +220,7 @@ pub fn plan_consumption_reconciliation(
         } else if matched.is_empty() {
             counters.no_billing_data += unit_outcomes.len() as u64;
         } else {
-            let mut planned = Changeset::new(&changeset.operation, changeset.as_of);
+            let mut planned = changeset.empty_like();
             let reconciled = reconcile_unit(
                 ctx,
                 UnitPlan {
