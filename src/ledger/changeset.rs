@@ -264,6 +264,12 @@ impl Changeset {
         }
     }
 
+    /// Whether this changeset keeps its writes (false for [`Changeset::discarding`]): a plan may skip
+    /// building rows nobody will see.
+    pub fn keeps_writes(&self) -> bool {
+        self.keep
+    }
+
     /// An empty changeset of the same operation, instant and kind (kept or discarding), for part of a plan
     /// that is added to this one once it is whole.
     pub fn empty_like(&self) -> Changeset {

@@ -8,7 +8,6 @@
 //! record: its provisional item bills the consumed amount, and a record reconciled before was brought to its
 //! final amount by a compensation.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rust_decimal::Decimal;
@@ -589,19 +588,17 @@ pub fn preview_reconciliation_into(
                 chunk_owners.push(o);
             }
         }
-        let finals: Cow<'_, [FinalFigure]> = if whole {
-            Cow::Borrowed(vendor.finals)
+        let finals: Vec<&FinalFigure> = if whole {
+            vendor.finals.iter().collect()
         } else {
             let mut seen = HashSet::new();
-            Cow::Owned(
-                chunk
-                    .iter()
-                    .filter(|r| seen.insert(r.source_ref.trim()))
-                    .filter_map(|r| by_source.get(r.source_ref.trim()))
-                    .flatten()
-                    .map(|f| (*f).clone())
-                    .collect(),
-            )
+            chunk
+                .iter()
+                .filter(|r| seen.insert(r.source_ref.trim()))
+                .filter_map(|r| by_source.get(r.source_ref.trim()))
+                .flatten()
+                .copied()
+                .collect()
         };
         let (planned, c, outcomes) = plan_group(&shared, &chunk, &chunk_owners, &finals)?;
         if whole {
@@ -654,7 +651,7 @@ fn plan_group(
     shared: &PlanShared<'_>,
     records: &[ConsumptionRecord],
     record_owners: &[RecordOwner],
-    finals: &[FinalFigure],
+    finals: &[&FinalFigure],
 ) -> Result<(Changeset, ReconciliationCounters, Vec<RecordOutcome>)> {
     let items = match shared.given_items {
         Some(items) => items.to_vec(),

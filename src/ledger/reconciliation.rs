@@ -146,13 +146,14 @@ pub fn plan_consumption_reconciliation(
         force,
         records,
         owners,
-        finals,
+        &finals.iter().collect::<Vec<_>>(),
         billing,
     )
 }
 
 /// [`plan_consumption_reconciliation`], writing into `changeset` (a [`Changeset::discarding`] one when only
-/// the outcomes and counts are wanted).
+/// the outcomes and counts are wanted), with the final figures by reference (a preview planning a group of
+/// units at a time picks each group's figures without copying them).
 #[allow(clippy::too_many_arguments)]
 pub fn plan_consumption_reconciliation_in(
     mut changeset: Changeset,
@@ -161,7 +162,7 @@ pub fn plan_consumption_reconciliation_in(
     force: bool,
     records: &[ConsumptionRecord],
     owners: &BTreeMap<Uuid, RecordOwner>,
-    finals: &[FinalFigure],
+    finals: &[&FinalFigure],
     billing: &Billing,
 ) -> Result<(Changeset, ReconciliationCounters, Vec<RecordOutcome>)> {
     let mut counters = ReconciliationCounters::default();
@@ -169,7 +170,7 @@ pub fn plan_consumption_reconciliation_in(
 
     // Figures by source, once: a closed month can have tens of thousands of lines.
     let mut by_source: Lookup<&str, Vec<&FinalFigure>> = Lookup::default();
-    for figure in finals.iter().filter(|f| f.is_for(period)) {
+    for figure in finals.iter().copied().filter(|f| f.is_for(period)) {
         by_source
             .entry(figure.source_ref.trim())
             .or_default()
@@ -511,22 +512,26 @@ fn reconcile_record(
         Ok(d) => d,
         Err(_) => final_money.checked_sub(billed.total, &location())?,
     };
-    let mut updated = record.clone();
-    updated.currency = currency;
-    updated.final_sell = Some(final_sell);
-    updated.final_buy = Some(final_buy);
-    updated.finalized_at = record.finalized_at.or(Some(ctx.as_of));
-    updated.reconciled_at = Some(ctx.as_of);
-    updated.modified = ctx.as_of;
-    if let Some(detail) = plan
-        .lines
-        .iter()
-        .rev()
-        .map(|l| &l.detail)
-        .find(|d| !d.is_null())
-    {
-        updated.raw_data = detail.clone();
-    }
+    // The record as it will be stored: built only when the changeset keeps its writes.
+    let mut updated = changeset.keeps_writes().then(|| {
+        let mut updated = record.clone();
+        updated.currency = currency;
+        updated.final_sell = Some(final_sell);
+        updated.final_buy = Some(final_buy);
+        updated.finalized_at = record.finalized_at.or(Some(ctx.as_of));
+        updated.reconciled_at = Some(ctx.as_of);
+        updated.modified = ctx.as_of;
+        if let Some(detail) = plan
+            .lines
+            .iter()
+            .rev()
+            .map(|l| &l.detail)
+            .find(|d| !d.is_null())
+        {
+            updated.raw_data = detail.clone();
+        }
+        updated
+    });
 
     let unit = Some(plan.unit);
     let owner = plan.owners.get(&record.resource_uuid);
@@ -637,7 +642,9 @@ fn reconcile_record(
             RecordAction::AdditionalCharge
         };
         outcome.compensation_item_uuid = Some(item.uuid);
-        updated.compensation_item_uuid = Some(item.uuid);
+        if let Some(updated) = updated.as_mut() {
+            updated.compensation_item_uuid = Some(item.uuid);
+        }
         let written: Vec<&InvoiceItem> = made.iter().map(|(_, i)| i).collect();
         plan.items
             .settle(changeset, &natural, unit, currency, &written)?;
@@ -649,6 +656,8 @@ fn reconcile_record(
         plan.items
             .settle(changeset, &natural, unit, currency, &[])?;
     }
-    changeset.put(format!("consumption_record:{natural}"), &updated)?;
+    if let Some(updated) = updated {
+        changeset.put(format!("consumption_record:{natural}"), &updated)?;
+    }
     Ok(())
 }
