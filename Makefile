@@ -196,9 +196,11 @@ bench: build
 # Issue 20 part 2 (reversible compensations, holds) measured +18,480 and +35,399 on its own.
 # Issue 20's FOCUS export measured +11,539 and +17,673 on its own; issue 17's result option and paged rows
 # about +6,400 and +12,400. Merged, the builds are 634,037 and 1,041,782 gzipped (477,161 and 716,167 brotli):
-# the budgets are that plus about 1 %. Issue 17 keeps the goal of 300 KB for the browser's build.
-WASM_GZIP_BUDGET := 640000
-WASM_NODE_GZIP_BUDGET := 1050000
+# the budgets were that plus about 1 %. Issue 17's one copy of the sort (src/sort.rs) and B-tree maps built by
+# insertion brought them to 618,628 and 984,331 (469,347 and 686,417 brotli): the budgets are tightened to that,
+# rounded up to the next 10 KB. Issue 17 keeps the goal of 300 KB for the browser's build.
+WASM_GZIP_BUDGET := 620000
+WASM_NODE_GZIP_BUDGET := 990000
 
 ## size: raw, gzip and brotli sizes of the wasm the package ships; fails over the gzip budget
 size: $(DIST)/.stamp

@@ -489,10 +489,20 @@ impl Changeset {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::GlobalSwitch;
 
-    fn switch() -> GlobalSwitch {
-        GlobalSwitch {
+    /// A row of a table of its own, for the changeset alone.
+    #[derive(Serialize, Deserialize)]
+    struct Switch {
+        uuid: String,
+        enabled: bool,
+        #[serde(skip)]
+        version: u64,
+    }
+
+    crate::stored_row!(Switch, "switches");
+
+    fn switch() -> Switch {
+        Switch {
             uuid: "global".into(),
             enabled: true,
             version: 3,
@@ -507,7 +517,7 @@ mod tests {
         for changeset in [&mut kept, &mut dropped] {
             changeset.put("switch".into(), &switch())?;
             changeset.create("switch:new".into(), &switch())?;
-            changeset.check_row("sync_switches", "other", 1);
+            changeset.check_row("switches", "other", 1);
             let mut part = changeset.empty_like();
             part.delete("gone".into(), &switch());
             changeset.extend(part);
