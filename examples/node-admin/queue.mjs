@@ -103,6 +103,7 @@ export async function openJobQueue({
   const workers = [];
   let stopped = false;
 
+  const ENQUEUE_ROUNDS = 20;
   const queue = {
     boss,
     name: JOBS,
@@ -112,16 +113,19 @@ export async function openJobQueue({
     async enqueue(job, { source = 'trigger' } = {}) {
       const key = jobKey(job);
       const data = { ...job, key, source };
-      const id = await boss.send(JOBS, data, { singletonKey: key });
-      if (id) return { id, key, state: 'created', joined: false };
-      const { rows } = await boss.getDb().executeSql(
-        `SELECT id, state FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND state < 'active' ORDER BY created_on LIMIT 1`,
-        [JOBS, key],
-      );
-      if (rows.length) return { id: rows[0].id, key, state: rows[0].state, joined: true };
-      // The queued one started meanwhile: send again (no queued job holds the key now).
-      const again = await boss.send(JOBS, data, { singletonKey: key });
-      return { id: again, key, state: 'created', joined: false };
+      // Each round either queues the job or finds the queued one it joins. Between the two, the queued job may
+      // start (the select finds none) and another trigger may queue the key again (the next send is refused):
+      // the next round sees that one. Triggers of one key racing each other end in a few rounds.
+      for (let round = 0; round < ENQUEUE_ROUNDS; round += 1) {
+        const id = await boss.send(JOBS, data, { singletonKey: key });
+        if (id) return { id, key, state: 'created', joined: false };
+        const { rows } = await boss.getDb().executeSql(
+          `SELECT id, state FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND state < 'active' ORDER BY created_on LIMIT 1`,
+          [JOBS, key],
+        );
+        if (rows.length) return { id: rows[0].id, key, state: rows[0].state, joined: true };
+      }
+      throw new Error(`the job ${key} could neither be queued nor found queued in ${ENQUEUE_ROUNDS} rounds`);
     },
     /**
      * Works the jobs: `run(data, job)` resolves to the job's output. `onStart(job)` / `onEnd(job)` are told
