@@ -136,3 +136,123 @@ fn groups_of_units_answer_what_one_plan_answers() {
     assert_eq!(summary.summary, all.summary);
     assert!(summary.changeset.is_none());
 }
+
+mod laws {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A record: its licence (of six), customer (of three), consumed cents, and the final cents it was
+    /// reconciled at before, if it was.
+    type RecordCase = (usize, usize, i64, Option<i64>);
+    /// A line of the final document: its licence (of seven: one has no record) and sell cents.
+    type LineCase = (usize, i64);
+
+    fn cents(c: i64) -> String {
+        let sign = if c < 0 { "-" } else { "" };
+        format!("{sign}{}.{:02}", c.abs() / 100, c.abs() % 100)
+    }
+
+    fn case(records: &[RecordCase], lines: &[LineCase]) -> (Value, Vec<BilledLine>) {
+        let records: Vec<Value> = records
+            .iter()
+            .enumerate()
+            .map(|(i, (licence, customer, consumed, before))| {
+                let mut record = json!({
+                    "resource_uuid": format!("20000000-0000-4000-8000-{i:012}"),
+                    "resource_name": format!("subscription-{i}"),
+                    "customer_uuid": format!("3333333{customer}-0000-4000-8000-000000000000"),
+                    "customer_name": format!("Customer {customer}"),
+                    "license_reference": format!("XSP{licence}"),
+                    "billing_period": "2025-01-01",
+                    "consumed_sell": cents(*consumed),
+                });
+                if let Some(before) = before {
+                    record["final_sell"] = json!(cents(*before));
+                    record["reconciled_at"] = json!("2025-02-01T00:00:00Z");
+                }
+                record
+            })
+            .collect();
+        let values: Vec<Value> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, (licence, sell))| {
+                json!([
+                    "IAAS",
+                    "vs",
+                    "Contoso",
+                    "XSP661245",
+                    cents(*sell),
+                    "0.00",
+                    (i + 1).to_string(),
+                    format!("XSP{licence}"),
+                    "ST-1",
+                    "Microsoft",
+                    "Azure plan",
+                    "1",
+                    "2025-01"
+                ])
+            })
+            .collect();
+        let export = json!({"data": {"headers": HEADERS, "values": values}}).to_string();
+        let lines = parse_billing_export(&export)
+            .unwrap()
+            .lines
+            .into_iter()
+            .map(|l| BilledLine::of_export(l, 1))
+            .collect();
+        let input = json!({"period": "2025-01", "asOf": "2025-02-03T10:00:00Z", "records": records,
+                           "settings": {"currency": "EUR"}});
+        (input, lines)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// A plan that keeps no writes (the summary or the totals asked for) decides what the plan of the
+        /// whole changeset decides: the same rows, totals, customers and counters, whole or in pages.
+        #[test]
+        fn the_summary_alone_answers_what_the_whole_plan_answers(
+            records in prop::collection::vec(
+                (0..6usize, 0..3usize, 0..10_000i64, prop::option::weighted(0.3, -500..12_000i64)),
+                1..24,
+            ),
+            lines in prop::collection::vec((0..7usize, -2_000..20_000i64), 0..20),
+            size in 1..8usize,
+        ) {
+            let (input, lines) = case(&records, &lines);
+            let all = preview_into(&input, None, &lines, &NoZoneRules, &mut PreviewOutput::default())
+                .unwrap();
+            prop_assume!(all.summary.counters.compensation_items_created > 0);
+            for result in [PreviewResult::Summary, PreviewResult::Totals] {
+                let alone = preview_into(
+                    &input, None, &lines, &NoZoneRules,
+                    &mut PreviewOutput { result, on_rows: None },
+                )
+                .unwrap();
+                prop_assert!(alone.changeset.is_none());
+                prop_assert_eq!(&alone.summary.totals, &all.summary.totals);
+                prop_assert_eq!(&alone.summary.customers, &all.summary.customers);
+                prop_assert_eq!(&alone.summary.counters, &all.summary.counters);
+                if result == PreviewResult::Summary {
+                    prop_assert_eq!(&alone.summary.records, &all.summary.records);
+                } else {
+                    prop_assert!(alone.summary.records.is_empty());
+                }
+                let mut pages: Vec<PreviewRow> = Vec::new();
+                let mut give = |rows: Vec<PreviewRow>| {
+                    pages.extend(rows);
+                    Ok(())
+                };
+                let paged = preview_into(
+                    &input, None, &lines, &NoZoneRules,
+                    &mut PreviewOutput { result, on_rows: Some((size, &mut give)) },
+                )
+                .unwrap();
+                prop_assert_eq!(&paged.summary.counters, &all.summary.counters);
+                prop_assert_eq!(&paged.summary.totals, &all.summary.totals);
+                prop_assert_eq!(&pages, &all.summary.records);
+            }
+        }
+    }
+}

@@ -272,6 +272,12 @@ impl<'a> BilledItems<'a> {
             .copied()
             .filter(|i| !written.iter().any(|w| w.uuid == i.uuid));
         let billed = billed_for(source_key, currency, kept.chain(written.iter().copied()))?;
+        let items = u64::try_from(billed.items)
+            .map_err(|_| Error::overflow(format!("invoice items of {source_key}")))?;
+        // A discarding changeset keeps no row: what could fail has been checked, the row is not built.
+        if !changeset.keeps_writes() {
+            return Ok(());
+        }
         let read = self.sources.get(source_key);
         if let Some(unit) = unit.or_else(|| read.and_then(|r| r.unit.as_ref())) {
             self.touch(changeset, unit);
@@ -281,8 +287,7 @@ impl<'a> BilledItems<'a> {
             source_key: source_key.clone(),
             currency,
             billed: billed.total.amount,
-            items: u64::try_from(billed.items)
-                .map_err(|_| Error::overflow(format!("invoice items of {source_key}")))?,
+            items,
             unit: unit.cloned().or_else(|| read.and_then(|r| r.unit.clone())),
             hold: match read.map_or(HoldState::None, |r| r.hold) {
                 HoldState::Released if self.reconciling => HoldState::None,

@@ -547,8 +547,20 @@ fn reconcile_record(
     // customer's invoices, and the customer now is billed the final less what it was billed itself.
     let mut sequence = billed.compensations;
     let mut made: Vec<(String, InvoiceItem)> = Vec::new();
+    // A discarding changeset keeps no item: its compensations are decided (amount, customer, id) but
+    // neither named nor traced.
     // The unit's lines of the final document: the evidence of every compensation the record gets.
-    let trace = Trace::of_all(ctx, plan.lines.iter().map(|l| &l.evidence));
+    let trace = changeset
+        .keeps_writes()
+        .then(|| Trace::of_all(ctx, plan.lines.iter().map(|l| &l.evidence)));
+    let dressed = |name: &dyn Fn() -> String,
+                   fields: &[(&str, &dyn std::fmt::Display)]|
+     -> Result<(String, Details)> {
+        match &trace {
+            Some(trace) => Ok((name(), Details::of_fields_traced(fields, trace)?)),
+            None => Ok((String::new(), Details::default())),
+        }
+    };
     for other in plan
         .items
         .customers_of(&natural)
@@ -561,6 +573,26 @@ fn reconcile_record(
         }
         sequence += 1;
         let credit = Money::zero(currency).checked_sub(billed_other.total, &location())?;
+        let (name, details) = dressed(
+            &|| {
+                compensation_name(
+                    &ctx.policy.item_prefix,
+                    what,
+                    record.billing_period,
+                    credit.amount,
+                )
+            },
+            &[
+                (ctx.policy.source_label, &record.source_ref),
+                ("billing_period", &record.billing_period),
+                ("billed_before", &Rendered(billed_other.total.amount)),
+                ("owner", &plan.ownership.owner(plan.unit).label()),
+                (
+                    "reason",
+                    &"the resource belongs to another customer now: it is billed there",
+                ),
+            ],
+        )?;
         made.push(compensation_item(
             ctx,
             InvoiceItemKind::ConsumptionCompensation,
@@ -568,26 +600,9 @@ fn reconcile_record(
             sequence,
             other,
             Some(&record.resource_uuid),
-            compensation_name(
-                &ctx.policy.item_prefix,
-                what,
-                record.billing_period,
-                credit.amount,
-            ),
+            name,
             credit,
-            Details::of_fields_traced(
-                &[
-                    (ctx.policy.source_label, &record.source_ref),
-                    ("billing_period", &record.billing_period),
-                    ("billed_before", &Rendered(billed_other.total.amount)),
-                    ("owner", &plan.ownership.owner(plan.unit).label()),
-                    (
-                        "reason",
-                        &"the resource belongs to another customer now: it is billed there",
-                    ),
-                ],
-                &trace,
-            )?,
+            details,
         )?);
     }
     let own = match customer {
@@ -607,6 +622,24 @@ fn reconcile_record(
             ))
         })?;
         sequence += 1;
+        let (name, details) = dressed(
+            &|| {
+                compensation_name(
+                    &ctx.policy.item_prefix,
+                    what,
+                    record.billing_period,
+                    own_difference.amount,
+                )
+            },
+            &[
+                (ctx.policy.source_label, &record.source_ref),
+                ("billing_period", &record.billing_period),
+                ("final", &Rendered(final_amount)),
+                ("billed_before", &Rendered(own.total.amount)),
+                ("owner", &plan.ownership.owner(plan.unit).label()),
+                ("reason", &reason),
+            ],
+        )?;
         made.push(compensation_item(
             ctx,
             InvoiceItemKind::ConsumptionCompensation,
@@ -614,24 +647,9 @@ fn reconcile_record(
             sequence,
             customer,
             Some(&record.resource_uuid),
-            compensation_name(
-                &ctx.policy.item_prefix,
-                what,
-                record.billing_period,
-                own_difference.amount,
-            ),
+            name,
             own_difference,
-            Details::of_fields_traced(
-                &[
-                    (ctx.policy.source_label, &record.source_ref),
-                    ("billing_period", &record.billing_period),
-                    ("final", &Rendered(final_amount)),
-                    ("billed_before", &Rendered(own.total.amount)),
-                    ("owner", &plan.ownership.owner(plan.unit).label()),
-                    ("reason", &reason),
-                ],
-                &trace,
-            )?,
+            details,
         )?);
     }
     if let Some((_, item)) = made.last() {
