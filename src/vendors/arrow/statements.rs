@@ -184,11 +184,12 @@ fn group_lines<'a>(
     for line in lines.iter().filter(|l| l.is_for(period)) {
         let Some(mapping) = by_reference.get(line.customer_reference.trim()) else {
             counters.skipped_unmapped += 1;
+            zero.push((line, None));
             continue;
         };
         if ctx.invoice_price(line.sell, line.buy).is_zero() {
             counters.skipped_zero += 1;
-            zero.push((line, *mapping));
+            zero.push((line, Some(*mapping)));
             continue;
         }
         groups
@@ -204,10 +205,11 @@ fn group_lines<'a>(
     Ok((groups.into_values().collect(), zero))
 }
 
-/// A month's mapped lines: grouped per statement and customer, and apart, those that bill nothing.
+/// A month's mapped lines, grouped per statement and customer; and apart, those that make no sync: lines
+/// that bill nothing (with their mapping) and lines of no mapped customer (their money is unowned).
 type Grouped<'a> = (
     Vec<StatementGroup<'a>>,
-    Vec<(&'a BilledLine, &'a CustomerMapping)>,
+    Vec<(&'a BilledLine, Option<&'a CustomerMapping>)>,
 );
 
 /// Arrow's state of each statement as the export's state column says, on any of its lines (any customer's:
@@ -670,8 +672,9 @@ pub fn plan_billing_sync(
             }
         }
     }
-    // A licence whose lines own it but bill nothing makes no sync; what its records billed (a record of a
-    // resource gone, or cleaned up since) is netted off all the same, so the licence bills its final: zero.
+    // A licence whose lines own it but bill nothing, or bill no mapped customer (their money is reported
+    // unowned), makes no sync; what its records billed (a record of a resource gone, or cleaned up since) is
+    // netted off all the same: no money stays billed that the vendor's lines do not back.
     for (line, mapping) in zero_lines {
         let Some(unit) = line.unit(period) else {
             continue;
@@ -697,6 +700,10 @@ pub fn plan_billing_sync(
                 changeset.extend(planned);
             }
             Err(e) => {
+                // A line of no mapped customer names no sync an error could be reported on: the run fails.
+                let Some(mapping) = mapping else {
+                    return Err(e);
+                };
                 counters.errors += 1;
                 counters
                     .error_details
