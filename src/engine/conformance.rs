@@ -129,6 +129,7 @@ impl World {
             policy: self.settings.policy(),
             as_of: Timestamp::parse(at)?,
             zone: Zone::UTC,
+            invoices: Default::default(),
         })
     }
 

@@ -193,6 +193,7 @@ impl<S: Store, V, C: Clock, P: Progress> Engine<S, V, C, P> {
             policy: V::policy(settings),
             as_of,
             zone: self.zone_at(as_of)?,
+            invoices: Default::default(),
         })
     }
 

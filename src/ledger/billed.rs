@@ -345,7 +345,7 @@ pub fn compensation_item(
     let period = ctx.current_period()?;
     let item = InvoiceItem {
         uuid: Uuid::derive("invoice_item", &key),
-        invoice_uuid: InvoiceItem::invoice_uuid_for(customer, period),
+        invoice_uuid: ctx.invoices.of(customer, period),
         customer_uuid: *customer,
         project_uuid: None,
         resource_uuid: resource.cloned(),

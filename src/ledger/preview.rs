@@ -329,12 +329,10 @@ fn record_from(
 
 /// What the invoices bill for a record when the caller gave no invoice items: its provisional charge, and
 /// for a record reconciled before, the compensation that brought it to its final amount.
-/// `invoices` holds the invoice ids derived so far, per customer and month.
 fn inferred_items(
     ctx: &PlanContext,
     record: &ConsumptionRecord,
     owner: &RecordOwner,
-    invoices: &mut BTreeMap<(Uuid, Period), Uuid>,
 ) -> Result<Vec<InvoiceItem>> {
     let natural = SourceKey::of_record(
         record.resource_uuid.as_str(),
@@ -342,11 +340,7 @@ fn inferred_items(
         &record.source_ref,
     );
     let consumed = ctx.invoice_price(record.consumed_sell, record.consumed_buy);
-    let invoice_uuid = *invoices
-        .entry((owner.customer_uuid, record.billing_period))
-        .or_insert_with(|| {
-            InvoiceItem::invoice_uuid_for(&owner.customer_uuid, record.billing_period)
-        });
+    let invoice_uuid = ctx.invoices.of(&owner.customer_uuid, record.billing_period);
     let item = |kind: InvoiceItemKind, amount: Decimal| {
         let key = format!("{}:{natural}", kind_key(kind));
         InvoiceItem {
@@ -509,6 +503,7 @@ pub fn preview_reconciliation_into(
         policy,
         as_of,
         zone,
+        invoices: Default::default(),
     };
     // The records are moved out of their previews, not copied.
     let mut records = Vec::with_capacity(previews.len());
@@ -657,9 +652,8 @@ fn plan_group(
         Some(items) => items.to_vec(),
         None => {
             let mut items = Vec::with_capacity(records.len());
-            let mut invoices = BTreeMap::new();
             for (record, owner) in records.iter().zip(record_owners) {
-                items.extend(inferred_items(shared.ctx, record, owner, &mut invoices)?);
+                items.extend(inferred_items(shared.ctx, record, owner)?);
             }
             items
         }

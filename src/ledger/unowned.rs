@@ -248,6 +248,7 @@ mod tests {
             },
             as_of: Timestamp::parse(at).unwrap(),
             zone: Zone::UTC,
+            invoices: Default::default(),
         }
     }
 

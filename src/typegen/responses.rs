@@ -636,6 +636,7 @@ mod tests {
             policy: settings.policy(),
             as_of: crate::timestamp::Timestamp::parse("2025-02-01T00:00:00Z").unwrap(),
             zone: crate::period::Zone::UTC,
+            invoices: Default::default(),
         };
         let consumption = ResourceConsumption {
             customer_uuid: crate::ids::Uuid::parse("c0570be2-0000-4000-8000-000000000002").unwrap(),

@@ -163,6 +163,7 @@ impl World {
             policy: self.settings.policy(),
             as_of: self.now,
             zone: Zone::UTC,
+            invoices: Default::default(),
         }
     }
 
