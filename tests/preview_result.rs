@@ -69,7 +69,12 @@ fn input() -> (Value, Vec<BilledLine>) {
         line(7, "XSP7", "7.50"), line(8, "XSP9", "0.50"),
     ]}})
     .to_string();
-    let lines = parse_billing_export(&export)
+    preview_of(records, &export)
+}
+
+/// The preview's input for January 2025 in EUR, and the export's lines.
+fn preview_of(records: Value, export: &str) -> (Value, Vec<BilledLine>) {
+    let lines = parse_billing_export(export)
         .unwrap()
         .lines
         .into_iter()
@@ -195,15 +200,7 @@ mod laws {
             })
             .collect();
         let export = json!({"data": {"headers": HEADERS, "values": values}}).to_string();
-        let lines = parse_billing_export(&export)
-            .unwrap()
-            .lines
-            .into_iter()
-            .map(|l| BilledLine::of_export(l, 1))
-            .collect();
-        let input = json!({"period": "2025-01", "asOf": "2025-02-03T10:00:00Z", "records": records,
-                           "settings": {"currency": "EUR"}});
-        (input, lines)
+        preview_of(Value::Array(records), &export)
     }
 
     proptest! {
