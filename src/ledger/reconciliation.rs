@@ -553,14 +553,17 @@ fn reconcile_record(
     let trace = changeset
         .keeps_writes()
         .then(|| Trace::of_all(ctx, plan.lines.iter().map(|l| &l.evidence)));
-    let dressed = |name: &dyn Fn() -> String,
-                   fields: &[(&str, &dyn std::fmt::Display)]|
-     -> Result<(String, Details)> {
-        match &trace {
-            Some(trace) => Ok((name(), Details::of_fields_traced(fields, trace)?)),
-            None => Ok((String::new(), Details::default())),
-        }
-    };
+    // A compensation of `amount`: its name and its details, traced (none for a discarding changeset).
+    let dressed =
+        |amount: Decimal, fields: &[(&str, &dyn std::fmt::Display)]| -> Result<(String, Details)> {
+            match &trace {
+                Some(trace) => Ok((
+                    compensation_name(&ctx.policy.item_prefix, what, record.billing_period, amount),
+                    Details::of_fields_traced(fields, trace)?,
+                )),
+                None => Ok((String::new(), Details::default())),
+            }
+        };
     for other in plan
         .items
         .customers_of(&natural)
@@ -574,14 +577,7 @@ fn reconcile_record(
         sequence += 1;
         let credit = Money::zero(currency).checked_sub(billed_other.total, &location())?;
         let (name, details) = dressed(
-            &|| {
-                compensation_name(
-                    &ctx.policy.item_prefix,
-                    what,
-                    record.billing_period,
-                    credit.amount,
-                )
-            },
+            credit.amount,
             &[
                 (ctx.policy.source_label, &record.source_ref),
                 ("billing_period", &record.billing_period),
@@ -623,14 +619,7 @@ fn reconcile_record(
         })?;
         sequence += 1;
         let (name, details) = dressed(
-            &|| {
-                compensation_name(
-                    &ctx.policy.item_prefix,
-                    what,
-                    record.billing_period,
-                    own_difference.amount,
-                )
-            },
+            own_difference.amount,
             &[
                 (ctx.policy.source_label, &record.source_ref),
                 ("billing_period", &record.billing_period),
