@@ -64,8 +64,8 @@ pub use host::{Customer, Hosts, Project, Resource};
 pub use invoice_item::{Details, InvoiceItem, InvoiceItemKind};
 pub use policy::{PlanContext, Policy, PriceSource};
 pub use preview::{
-    preview_reconciliation, preview_reconciliation_into, PreviewOutput, PreviewParts,
-    PreviewResult, PreviewRow, PreviewSummary, PreviewTotal, PreviewVendor, ReconciliationPreview,
+    preview_reconciliation_into, PreviewBuilder, PreviewOutput, PreviewParts, PreviewResult,
+    PreviewRow, PreviewSummary, PreviewTotal, PreviewVendor, ReconciliationPreview,
 };
 pub use reconciliation::{
     plan_consumption_reconciliation, plan_consumption_reconciliation_in, FinalFigure,

@@ -67,7 +67,9 @@ fn text<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
         .filter(|s| !s.is_empty())
 }
 
-/// The vendor's side of a preview.
+/// The vendor's side of a preview: its names and the host's time zones (its final figures are added to the
+/// [`PreviewBuilder`]).
+#[derive(Clone, Copy)]
 pub struct PreviewVendor<'a> {
     /// The vendor's name on its records.
     pub name: &'static str,
@@ -77,8 +79,6 @@ pub struct PreviewVendor<'a> {
     pub default_prefix: &'static str,
     /// The field a record names its source under (the policy's source label).
     pub source_label: &'static str,
-    /// The vendor's final figures of the month.
-    pub finals: &'a [FinalFigure],
     /// The host's time zones: what an IANA `timezone` is at `asOf` (in JS, `Intl.DateTimeFormat`).
     pub zones: &'a dyn ZoneRules,
 }
@@ -140,6 +140,9 @@ struct PreviewRecord {
     record: ConsumptionRecord,
     owner: RecordOwner,
     customer_name: String,
+    /// Whether the record's currency is its own or the settings': else it is the final figures' for its
+    /// source, decided once they are all in.
+    currency_named: bool,
 }
 
 /// `records[index].key`, formatted only when a problem names it.
@@ -203,8 +206,6 @@ struct RecordContext<'a, 'v> {
     policy: &'a Policy,
     vendor: &'a PreviewVendor<'v>,
     as_of: Timestamp,
-    /// The first currency the final figures name per source, when the settings name none.
-    final_currencies: Option<BTreeMap<&'a str, Currency>>,
     /// The customer of records that name none.
     unassigned: Uuid,
 }
@@ -277,16 +278,10 @@ fn record_from(
         billing_period?,
         consumed_sell?,
     );
-    // The record's currency: its own, the settings', the final figures' for its source, or "no currency".
-    let currency = named_currency
-        .or(policy.currency)
-        .or_else(|| {
-            shared
-                .final_currencies
-                .as_ref()
-                .and_then(|c| c.get(license_reference.as_str()).copied())
-        })
-        .unwrap_or(Currency::XXX);
+    // The record's currency: its own, the settings', the final figures' for its source (decided when the
+    // builder finishes), or "no currency".
+    let named = named_currency.or(policy.currency);
+    let currency = named.unwrap_or(Currency::XXX);
     let uuid = r.uuid.text().and_then(Uuid::parse).unwrap_or_else(|| {
         Uuid::derive(
             "consumption_record",
@@ -324,6 +319,7 @@ fn record_from(
             live: true,
         },
         customer_name,
+        currency_named: named.is_some(),
     })
 }
 
@@ -380,252 +376,354 @@ fn inferred_items(
     Ok(items)
 }
 
-/// Runs the preview of `vendor`'s final figures against the records and settings of `input`, as the JS
-/// call passes them. The records are `input.records`, or `records_text` (their JSON text) when given.
-pub fn preview_reconciliation(
-    input: &Value,
-    records_text: Option<&str>,
-    vendor: &PreviewVendor<'_>,
-) -> Result<ReconciliationPreview> {
-    preview_reconciliation_into(input, records_text, vendor, &mut PreviewOutput::default())?.whole()
-}
-
-/// [`preview_reconciliation`] with the result `output` asks for: the summary without the changeset, or
-/// only its totals, and the rows in pages. Without the changeset, the plan runs a group of units at a time.
+/// Runs the preview of `finals` (the vendor's final figures) against the records and settings of `input`, as
+/// the JS call passes them, with the result `output` asks for: the whole changeset and the summary, the
+/// summary alone, or only its totals, and the rows in pages. The records are `input.records`, or
+/// `records_text` (their JSON text) when given.
 pub fn preview_reconciliation_into(
     input: &Value,
     records_text: Option<&str>,
-    vendor: &PreviewVendor<'_>,
+    vendor: PreviewVendor<'_>,
+    finals: Vec<FinalFigure>,
     output: &mut PreviewOutput<'_>,
 ) -> Result<PreviewParts> {
-    let mut problems = Problems::default();
-    let empty = Map::new();
-    let object = input.as_object().unwrap_or(&empty);
-    let period = match text(object, "period") {
-        Some(t) => problems.take("period", Period::parse(t)),
-        None => {
-            problems.add("period", "This field is required.");
-            None
-        }
-    };
-    let as_of = match text(object, "asOf").or_else(|| text(object, "as_of")) {
-        Some(t) => problems.take("asOf", Timestamp::parse(t)),
-        None => {
-            problems.add(
-                "asOf",
-                "This field is required: the preview never reads a clock.",
-            );
-            None
-        }
-    };
-    let zone = text(object, "timezone")
-        .and_then(|z| problems.take("timezone", TimeZone::parse(z)))
-        .unwrap_or_default();
-    // The offset of the instant planned at decides its month, daylight saving time included.
-    let zone = match as_of {
-        Some(at) => problems
-            .take("timezone", zone.at(at, vendor.zones))
-            .unwrap_or_default(),
-        None => Zone::default(),
-    };
-    let force = match object.get("force") {
-        None | Some(Value::Null) => false,
-        Some(Value::Bool(b)) => *b,
-        Some(_) => {
-            problems.add("force", "Must be a valid boolean.");
-            false
-        }
-    };
-    let policy = policy_from(object.get("settings"), vendor, &mut problems);
-    // Records given as values are read through their text: one reader for both (a second, over values,
-    // costs the wasm more than the copy costs the call).
-    let records_as_text;
-    let record_slots = match (records_text, object.get("records")) {
-        (Some(text), _) => records_from_text(text, vendor.source_label)?,
+    let mut preview = PreviewBuilder::new(input, vendor, output.result);
+    let object = input.as_object();
+    match (records_text, object.and_then(|o| o.get("records"))) {
+        (Some(text), _) => preview.add_records_text(text)?,
+        // Records given as values are read through their text: one reader for both (a second, over values,
+        // costs the wasm more than the copy costs the call).
         (None, Some(records @ Value::Array(_))) => {
-            records_as_text = records.to_string();
-            records_from_text(&records_as_text, vendor.source_label)?
+            preview.add_records_text(&records.to_string())?
         }
-        (None, _) => None,
-    };
-    let record_slots = record_slots.unwrap_or_else(|| {
-        problems.add("records", "Expected a list of consumption records.");
-        Vec::new()
-    });
-    let given_items: Option<Vec<InvoiceItem>> = match object
-        .get("invoiceItems")
-        .or_else(|| object.get("invoice_items"))
-    {
-        None | Some(Value::Null) => None,
-        Some(v) => problems.take(
-            "invoiceItems",
-            serde_json::from_value(v.clone())
-                .map_err(|e| Error::field("invoiceItems", e.to_string())),
-        ),
-    };
-    // Records need an instant to be built; with a bad asOf they are checked anyway and the call fails below.
-    let placeholder = as_of.unwrap_or(Timestamp::EPOCH);
-    let final_currencies = policy.currency.is_none().then(|| {
-        let mut first = BTreeMap::new();
-        for figure in vendor.finals {
-            if let Some(c) = figure.currency {
-                first.entry(figure.source_ref.trim()).or_insert(c);
-            }
-        }
-        first
-    });
-    let shared = RecordContext {
-        period,
-        policy: &policy,
-        vendor,
-        as_of: placeholder,
-        final_currencies,
-        unassigned: Uuid::derive("customer", "unassigned"),
-    };
-    let previews: Vec<PreviewRecord> = record_slots
-        .iter()
-        .enumerate()
-        .filter_map(|(i, v)| record_from(i, v, &shared, &mut problems))
-        .collect();
-    drop(shared);
-    problems.finish()?;
-    let (Some(period), Some(as_of)) = (period, as_of) else {
-        return Err(Error::field("period", "This field is required."));
-    };
+        (None, _) => preview
+            .problems
+            .add("records", "Expected a list of consumption records."),
+    }
+    preview.add_finals(finals);
+    preview.finish(output.on_rows.take())
+}
 
-    // A preview stores nothing: amounts no input gives a currency for are shown in "XXX" (no currency)
-    // rather than refused, as an engine run would refuse them.
-    let mut policy = policy;
-    policy.currency = policy.currency.or(Some(Currency::XXX));
-    let ctx = PlanContext {
-        operation: vendor.operation.to_owned(),
-        vendor: vendor.name,
-        policy,
-        as_of,
-        zone,
-        invoices: Default::default(),
-    };
-    // The records are moved out of their previews, not copied.
-    let mut records = Vec::with_capacity(previews.len());
-    let mut record_owners = Vec::with_capacity(previews.len());
-    let mut names = Vec::with_capacity(previews.len());
-    for p in previews {
-        records.push(p.record);
-        record_owners.push(p.owner);
-        names.push(p.customer_name);
-    }
-    let owners: BTreeMap<Uuid, RecordOwner> = records
-        .iter()
-        .zip(&record_owners)
-        .map(|(r, o)| (r.resource_uuid, o.clone()))
-        .collect();
-    let customer_names: BTreeMap<Uuid, &str> = record_owners
-        .iter()
-        .zip(&names)
-        .map(|(o, n)| (o.customer_uuid, n.as_str()))
-        .collect();
-    let shared = PlanShared {
-        ctx: &ctx,
-        period,
-        force,
-        owners: &owners,
-        given_items: given_items.as_deref(),
-        keep_writes: output.result == PreviewResult::All,
-    };
-    let mut sums = Sums::default();
-    let mut rows = Rows {
-        label: ctx.policy.source_label,
-        rows: Vec::new(),
-    };
-    // With the whole changeset asked for: one plan, as a commit would make it. Else a group of whole units
-    // at a time (units never share money, so each group plans as it would in one plan), each group's
-    // changeset dropped once its rows are out: memory holds one group's writes, not the month's. Records
-    // then in unit order, the order one plan lists its outcomes in.
-    let whole = output.result == PreviewResult::All;
-    // Each record's index, after its unit (none when the whole is planned at once).
-    let mut order: Vec<(Option<UnitKey>, usize)> = records
-        .iter()
-        .enumerate()
-        .map(|(i, r)| ((!whole).then(|| r.unit()), i))
-        .collect();
-    let mut by_source: HashMap<&str, Vec<&FinalFigure>> = HashMap::new();
-    if !whole {
-        crate::sort::sort_by(&mut order, |a, b| a.0.cmp(&b.0));
-        for figure in vendor.finals {
-            by_source
-                .entry(figure.source_ref.trim())
-                .or_default()
-                .push(figure);
+/// A preview fed in parts: the input's month, instant and settings first, then the records and the vendor's
+/// final figures, each in as many parts as the host reads them in and in any order, and planned when it
+/// finishes. What it holds between parts is the records and figures as the plan reads them, not their text:
+/// a month too large for one call (or one JS string) is previewed a page at a time.
+///
+/// A bad part is refused whole: its records are not added, and its problems (each naming the record by its
+/// index among all the records given so far) are what [`Self::check`] returns.
+pub struct PreviewBuilder<'v> {
+    vendor: PreviewVendor<'v>,
+    problems: Problems,
+    period: Option<Period>,
+    as_of: Option<Timestamp>,
+    zone: Zone,
+    force: bool,
+    policy: Policy,
+    given_items: Option<Vec<InvoiceItem>>,
+    result: PreviewResult,
+    records: Vec<ConsumptionRecord>,
+    owners: Vec<RecordOwner>,
+    /// The records whose currency neither they nor the settings name: the final figures' for their source.
+    unnamed_currency: Vec<usize>,
+    /// Each customer's name, as its last record gave it.
+    customer_names: BTreeMap<Uuid, String>,
+    finals: Vec<FinalFigure>,
+    unassigned: Uuid,
+}
+
+impl<'v> PreviewBuilder<'v> {
+    /// A preview of `vendor`'s month with the month, instant and settings of `input` (its records, if any,
+    /// are not read: they are added), for the result `result` asks. Problems of `input` are kept for
+    /// [`Self::check`] and [`Self::finish`].
+    pub fn new(input: &Value, vendor: PreviewVendor<'v>, result: PreviewResult) -> Self {
+        let mut problems = Problems::default();
+        let empty = Map::new();
+        let object = input.as_object().unwrap_or(&empty);
+        let period = match text(object, "period") {
+            Some(t) => problems.take("period", Period::parse(t)),
+            None => {
+                problems.add("period", "This field is required.");
+                None
+            }
+        };
+        let as_of = match text(object, "asOf").or_else(|| text(object, "as_of")) {
+            Some(t) => problems.take("asOf", Timestamp::parse(t)),
+            None => {
+                problems.add(
+                    "asOf",
+                    "This field is required: the preview never reads a clock.",
+                );
+                None
+            }
+        };
+        let zone = text(object, "timezone")
+            .and_then(|z| problems.take("timezone", TimeZone::parse(z)))
+            .unwrap_or_default();
+        // The offset of the instant planned at decides its month, daylight saving time included.
+        let zone = match as_of {
+            Some(at) => problems
+                .take("timezone", zone.at(at, vendor.zones))
+                .unwrap_or_default(),
+            None => Zone::default(),
+        };
+        let force = match object.get("force") {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => {
+                problems.add("force", "Must be a valid boolean.");
+                false
+            }
+        };
+        let policy = policy_from(object.get("settings"), &vendor, &mut problems);
+        let given_items = match object
+            .get("invoiceItems")
+            .or_else(|| object.get("invoice_items"))
+        {
+            None | Some(Value::Null) => None,
+            Some(v) => problems.take(
+                "invoiceItems",
+                serde_json::from_value(v.clone())
+                    .map_err(|e| Error::field("invoiceItems", e.to_string())),
+            ),
+        };
+        PreviewBuilder {
+            vendor,
+            problems,
+            period,
+            as_of,
+            zone,
+            force,
+            policy,
+            given_items,
+            result,
+            records: Vec::new(),
+            owners: Vec::new(),
+            unnamed_currency: Vec::new(),
+            customer_names: BTreeMap::new(),
+            finals: Vec::new(),
+            unassigned: Uuid::derive("customer", "unassigned"),
         }
     }
-    let group = match &output.on_rows {
-        _ if whole => order.len().max(1),
-        Some((size, _)) => (*size).clamp(1, GROUP_RECORDS),
-        None => GROUP_RECORDS,
-    };
-    let mut slots: Vec<Option<(ConsumptionRecord, RecordOwner)>> =
-        records.into_iter().zip(record_owners).map(Some).collect();
-    let mut counters = ReconciliationCounters::default();
-    let mut changeset = None;
-    let mut at = 0;
-    loop {
-        let mut end = (at + group).min(order.len());
-        // A group ends with a unit.
-        let unit_at = |i: usize| order.get(i).map(|(u, _)| u);
-        while end < order.len() && unit_at(end) == end.checked_sub(1).and_then(unit_at) {
-            end += 1;
+
+    /// Whether the final figures' evidence is used: only a preview asked for its changeset traces items.
+    pub fn keeps_evidence(&self) -> bool {
+        self.result == PreviewResult::All
+    }
+
+    /// The problems found so far, as one validation error (and none kept), or Ok.
+    pub fn check(&mut self) -> Result<()> {
+        std::mem::take(&mut self.problems).finish()
+    }
+
+    /// How many records it holds.
+    pub fn records(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Adds the records of a JSON array's text. Text that is not JSON is refused at once (nothing added);
+    /// a record with a bad field refuses the part, its problems kept.
+    pub fn add_records_text(&mut self, text: &str) -> Result<()> {
+        let Some(slots) = records_from_text(text, self.vendor.source_label)? else {
+            self.problems
+                .add("records", "Expected a list of consumption records.");
+            return Ok(());
+        };
+        let shared = RecordContext {
+            period: self.period,
+            policy: &self.policy,
+            vendor: &self.vendor,
+            as_of: self.as_of.unwrap_or(Timestamp::EPOCH),
+            unassigned: self.unassigned,
+        };
+        let first = self.records.len();
+        let mut part = Problems::default();
+        let previews: Vec<PreviewRecord> = slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| {
+                let index = first.saturating_add(i);
+                record_from(index, v, &shared, &mut part)
+            })
+            .collect();
+        drop(slots);
+        if !part.0.is_empty() {
+            self.problems.0.extend(part.0);
+            return Ok(());
         }
-        let mut chunk = Vec::with_capacity(end - at);
-        let mut chunk_owners = Vec::with_capacity(end - at);
-        for (_, i) in order.get(at..end).unwrap_or_default() {
-            if let Some((r, o)) = slots.get_mut(*i).and_then(Option::take) {
-                chunk.push(r);
-                chunk_owners.push(o);
+        self.records.reserve(previews.len());
+        self.owners.reserve(previews.len());
+        for p in previews {
+            if !p.currency_named {
+                self.unnamed_currency.push(self.records.len());
+            }
+            self.customer_names
+                .insert(p.owner.customer_uuid, p.customer_name);
+            self.records.push(p.record);
+            self.owners.push(p.owner);
+        }
+        Ok(())
+    }
+
+    /// Adds final figures of the vendor's month.
+    pub fn add_finals(&mut self, finals: impl IntoIterator<Item = FinalFigure>) {
+        self.finals.extend(finals);
+    }
+
+    /// Plans the preview of everything added, the rows given to `on_rows` in pages when it is given. Fails
+    /// with every problem found, if any.
+    pub fn finish(mut self, on_rows: Option<RowPages<'_>>) -> Result<PreviewParts> {
+        self.check()?;
+        let (Some(period), Some(as_of)) = (self.period, self.as_of) else {
+            return Err(Error::field("period", "This field is required."));
+        };
+        if !self.unnamed_currency.is_empty() {
+            // The first currency the final figures name for each source.
+            let mut first = BTreeMap::new();
+            for figure in &self.finals {
+                if let Some(c) = figure.currency {
+                    first.entry(figure.source_ref.trim()).or_insert(c);
+                }
+            }
+            for &i in &self.unnamed_currency {
+                if let Some(record) = self.records.get_mut(i) {
+                    if let Some(c) = first.get(record.source_ref.as_str()) {
+                        record.currency = *c;
+                    }
+                }
             }
         }
-        let finals: Vec<&FinalFigure> = if whole {
-            vendor.finals.iter().collect()
-        } else {
-            let mut seen = HashSet::new();
-            chunk
-                .iter()
-                .filter(|r| seen.insert(r.source_ref.trim()))
-                .filter_map(|r| by_source.get(r.source_ref.trim()))
-                .flatten()
-                .copied()
-                .collect()
+        let vendor = self.vendor;
+        // A preview stores nothing: amounts no input gives a currency for are shown in "XXX" (no currency)
+        // rather than refused, as an engine run would refuse them.
+        let mut policy = self.policy;
+        policy.currency = policy.currency.or(Some(Currency::XXX));
+        let ctx = PlanContext {
+            operation: vendor.operation.to_owned(),
+            vendor: vendor.name,
+            policy,
+            as_of,
+            zone: self.zone,
+            invoices: Default::default(),
         };
-        let (planned, c, outcomes) = plan_group(&shared, &chunk, &chunk_owners, &finals)?;
-        if whole {
-            changeset = Some(planned);
-        }
-        add_counters(&mut counters, c)?;
-        let customer_of: HashMap<Uuid, Uuid> = chunk
+        let mut output = PreviewOutput {
+            result: self.result,
+            on_rows,
+        };
+        let (records, record_owners, finals) = (self.records, self.owners, &self.finals);
+        let owners: BTreeMap<Uuid, RecordOwner> = records
             .iter()
-            .zip(&chunk_owners)
-            .map(|(r, o)| (r.uuid, o.customer_uuid))
+            .zip(&record_owners)
+            .map(|(r, o)| (r.resource_uuid, o.clone()))
             .collect();
-        at = end;
-        rows.take(outcomes, &customer_of, output, &mut sums, at >= order.len())?;
-        if at >= order.len() {
-            break;
+        // With the whole changeset asked for: one plan, as a commit would make it. Else a group of whole
+        // units at a time (units never share money, so each group plans as it would in one plan), each
+        // group's changeset dropped once its rows are out: memory holds one group's writes, not the
+        // month's. Records then in unit order, the order one plan lists its outcomes in.
+        let whole = output.result == PreviewResult::All;
+        let shared = PlanShared {
+            ctx: &ctx,
+            period,
+            force: self.force,
+            owners: &owners,
+            given_items: self.given_items.as_deref(),
+            keep_writes: whole,
+        };
+        let mut sums = Sums::default();
+        let mut rows = Rows {
+            label: ctx.policy.source_label,
+            rows: Vec::new(),
+        };
+        // Each record's index, after its unit (none when the whole is planned at once).
+        let mut order: Vec<(Option<UnitKey>, usize)> = records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| ((!whole).then(|| r.unit()), i))
+            .collect();
+        let mut by_source: HashMap<&str, Vec<&FinalFigure>> = HashMap::new();
+        if !whole {
+            crate::sort::sort_by(&mut order, |a, b| a.0.cmp(&b.0));
+            for figure in finals {
+                by_source
+                    .entry(figure.source_ref.trim())
+                    .or_default()
+                    .push(figure);
+            }
         }
-    }
-    let (totals, mut customers) = sums.rows();
-    for row in &mut customers {
-        if let Some(uuid) = &row.customer_uuid {
-            row.customer_name = customer_names.get(uuid).map(|n| (*n).to_owned());
+        let group = match &output.on_rows {
+            _ if whole => order.len().max(1),
+            Some((size, _)) => (*size).clamp(1, GROUP_RECORDS),
+            None => GROUP_RECORDS,
+        };
+        let mut slots: Vec<Option<(ConsumptionRecord, RecordOwner)>> =
+            records.into_iter().zip(record_owners).map(Some).collect();
+        let mut counters = ReconciliationCounters::default();
+        let mut changeset = None;
+        let mut at = 0;
+        loop {
+            let mut end = (at + group).min(order.len());
+            // A group ends with a unit.
+            let unit_at = |i: usize| order.get(i).map(|(u, _)| u);
+            while end < order.len() && unit_at(end) == end.checked_sub(1).and_then(unit_at) {
+                end += 1;
+            }
+            let mut chunk = Vec::with_capacity(end - at);
+            let mut chunk_owners = Vec::with_capacity(end - at);
+            for (_, i) in order.get(at..end).unwrap_or_default() {
+                if let Some((r, o)) = slots.get_mut(*i).and_then(Option::take) {
+                    chunk.push(r);
+                    chunk_owners.push(o);
+                }
+            }
+            let group_finals: Vec<&FinalFigure> = if whole {
+                finals.iter().collect()
+            } else {
+                let mut seen = HashSet::new();
+                chunk
+                    .iter()
+                    .filter(|r| seen.insert(r.source_ref.trim()))
+                    .filter_map(|r| by_source.get(r.source_ref.trim()))
+                    .flatten()
+                    .copied()
+                    .collect()
+            };
+            let (planned, c, outcomes) = plan_group(&shared, &chunk, &chunk_owners, &group_finals)?;
+            if whole {
+                changeset = Some(planned);
+            }
+            add_counters(&mut counters, c)?;
+            let customer_of: HashMap<Uuid, Uuid> = chunk
+                .iter()
+                .zip(&chunk_owners)
+                .map(|(r, o)| (r.uuid, o.customer_uuid))
+                .collect();
+            at = end;
+            rows.take(
+                outcomes,
+                &customer_of,
+                &mut output,
+                &mut sums,
+                at >= order.len(),
+            )?;
+            if at >= order.len() {
+                break;
+            }
         }
+        let (totals, mut customers) = sums.rows();
+        for row in &mut customers {
+            if let Some(uuid) = &row.customer_uuid {
+                row.customer_name = self.customer_names.get(uuid).cloned();
+            }
+        }
+        Ok(PreviewParts {
+            changeset,
+            summary: PreviewSummary {
+                records: rows.rows,
+                totals,
+                customers,
+                counters,
+            },
+        })
     }
-    Ok(PreviewParts {
-        changeset,
-        summary: PreviewSummary {
-            records: rows.rows,
-            totals,
-            customers,
-            counters,
-        },
-    })
 }
 
 /// What every group of records is planned with.

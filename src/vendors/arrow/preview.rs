@@ -36,18 +36,17 @@ pub fn preview_into(
     zones: &dyn ZoneRules,
     output: &mut PreviewOutput<'_>,
 ) -> Result<PreviewParts> {
-    let finals: Vec<_> = lines.iter().map(BilledLine::final_figure).collect();
-    preview_reconciliation_into(
-        input,
-        records_text,
-        &PreviewVendor {
-            name: VENDOR,
-            operation: Operation::TriggerReconciliation.id(),
-            default_prefix: "Arrow consumption",
-            source_label: super::SOURCE_LABEL,
-            finals: &finals,
-            zones,
-        },
-        output,
-    )
+    let finals = lines.iter().map(BilledLine::final_figure).collect();
+    preview_reconciliation_into(input, records_text, vendor(zones), finals, output)
+}
+
+/// Arrow's side of a preview.
+pub fn vendor(zones: &dyn ZoneRules) -> PreviewVendor<'_> {
+    PreviewVendor {
+        name: VENDOR,
+        operation: Operation::TriggerReconciliation.id(),
+        default_prefix: "Arrow consumption",
+        source_label: super::SOURCE_LABEL,
+        zones,
+    }
 }

@@ -116,14 +116,14 @@ pub fn preview_into(
     preview_reconciliation_into(
         input,
         records_text,
-        &PreviewVendor {
+        PreviewVendor {
             name: VENDOR,
             operation: Operation::TriggerReconciliation.id(),
             default_prefix: "Soracom",
             source_label: super::SOURCE_LABEL,
-            finals: &finals,
             zones,
         },
+        finals,
         output,
     )
 }
